@@ -1,0 +1,12 @@
+/** jest runs the TypeScript sources as native ESM (see README, Development). */
+export default {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
+  testTimeout: 60000,
+  // Integration suites start emulators and child processes; two workers fit the 2-core machine.
+  maxWorkers: 2,
+};

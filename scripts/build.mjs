@@ -1,0 +1,38 @@
+// Bundles every action entry with @vercel/ncc: src/actions/<name>/index.ts -> dist/<name>/index.js,
+// and src/actions/<name>/post.ts (when present) -> dist/<name>/post/index.js.
+// Usage: npm run build [-- <name> ...]   (default: every action)
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const all = readdirSync(join(root, 'src/actions')).filter((n) => existsSync(join(root, 'src/actions', n, 'index.ts'))).sort();
+const wanted = process.argv.slice(2);
+for (const name of wanted) if (!all.includes(name)) throw new Error(`unknown action '${name}'; actions: ${all.join(', ')}`);
+const names = wanted.length ? wanted : all;
+
+const jobs = [];
+for (const name of names) {
+  rmSync(join(root, 'dist', name), { recursive: true, force: true });
+  jobs.push({ src: `src/actions/${name}/index.ts`, out: `dist/${name}` });
+  if (existsSync(join(root, 'src/actions', name, 'post.ts'))) jobs.push({ src: `src/actions/${name}/post.ts`, out: `dist/${name}/post` });
+}
+
+function ncc({ src, out }) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(root, 'node_modules/.bin/ncc'), ['build', src, '-o', out, '-m', '--target', 'es2022', '--license', 'licenses.txt', '-q'], { cwd: root, stdio: 'inherit' });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ncc failed for ${src} (exit ${code})`))));
+  });
+}
+
+// Two at a time: the build machines have two cores.
+const queue = [...jobs];
+await Promise.all([0, 1].map(async () => {
+  while (queue.length) {
+    const job = queue.shift();
+    const started = Date.now();
+    await ncc(job);
+    console.log(`built ${job.out}/index.js in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  }
+}));
+execFileSync('node', [join(root, 'scripts/docs.mjs')], { stdio: 'inherit' });
