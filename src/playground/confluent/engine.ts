@@ -1,0 +1,101 @@
+/**
+ * Moves time forward: applies the asynchronous state changes that fell due (in due order, each after replicating
+ * up to its own due time), copies records that reached their mirrors, and runs consumer offset sync. Called at the
+ * start of every REST request and every programmatic call, so every observation is exact.
+ */
+import { syncGroupOffsets } from './groups.js';
+import { config } from './links.js';
+import { isFetching, linkUp, sourceTopic, syncMirror } from './replication.js';
+import type { Mirror, Pending, World } from './state.js';
+
+/** Brings the whole emulator up to `world.now()`: due state changes, replication, offset sync. */
+export function advance(world: World): void {
+  const now = world.now();
+  while (world.scheduled.size > 0 && world.nextDue <= now) {
+    const due = [...world.scheduled].filter((m) => m.pending!.due <= now).sort((a, b) => a.pending!.due - b.pending!.due);
+    for (const mirror of due) {
+      const pending = mirror.pending;
+      if (!pending || pending.due > now) continue;
+      if (isFetching(mirror)) syncMirror(world, mirror, pending.due);
+      world.unschedule(mirror);
+      apply(world, mirror, pending);
+    }
+    let next = Infinity;
+    for (const mirror of world.scheduled) next = Math.min(next, mirror.pending!.due);
+    world.nextDue = next;
+  }
+  for (const mirror of world.dirty) {
+    if (!isFetching(mirror) || syncMirror(world, mirror, now)) world.dirty.delete(mirror);
+  }
+  for (const cluster of world.clusters) {
+    for (const link of cluster.links.values()) {
+      if (config(link, 'consumer.offset.sync.enable') !== 'true') continue;
+      const every = Number(config(link, 'consumer.offset.sync.ms')) || 30_000;
+      if (now - link.lastOffsetSync < every) continue;
+      link.lastOffsetSync = now;
+      syncGroupOffsets(world, link);
+    }
+  }
+}
+
+function apply(world: World, mirror: Mirror, pending: Pending): void {
+  const at = pending.due;
+  switch (pending.verb) {
+    case 'promote':
+      if (!linkUp(world, mirror) || !sourceTopic(world, mirror)) {
+        fail(world, mirror, pending, 'SOURCE_UNAVAILABLE_ERROR', `Promote of '${mirror.topic.name}' did not complete: the source cluster ${mirror.link.remoteId} became unreachable before the last sync. Use failover.`);
+        return;
+      }
+      syncMirror(world, mirror, at, true);
+      if (config(mirror.link, 'consumer.offset.sync.enable') === 'true') syncGroupOffsets(world, mirror.link, mirror);
+      stop(world, mirror, at);
+      return;
+    case 'failover':
+      stop(world, mirror, at);
+      return;
+    case 'pause':
+      world.setStatus(mirror, 'PAUSED', at);
+      return;
+    case 'resume':
+      world.setStatus(mirror, 'ACTIVE', at);
+      return;
+    case 'truncate-and-restore':
+      if (pending.phase === 0) {
+        world.setStatus(mirror, 'PENDING_RESTORE', at);
+        world.schedule(mirror, { ...pending, phase: 1, due: at + Math.ceil(world.transitionMs / 2) });
+      } else {
+        world.setStatus(mirror, 'ACTIVE', at);
+      }
+      return;
+    default: {
+      // reverse-and-start-mirror / reverse-and-pause-mirror
+      if (pending.phase === 1) {
+        world.setStatus(mirror, pending.verb === 'reverse-and-start-mirror' ? 'ACTIVE' : 'PAUSED', at);
+        return;
+      }
+      const peer = world.peerLink(mirror.link);
+      const source = sourceTopic(world, mirror);
+      if (!linkUp(world, mirror) || !peer || !source || (source.mirror && source.mirror.status !== 'STOPPED')) {
+        fail(world, mirror, pending, 'REVERSE_FAILED_ERROR', `${pending.verb} of '${mirror.topic.name}' did not complete: the remote cluster ${mirror.link.remoteId} or its topic became unavailable.`);
+        return;
+      }
+      syncMirror(world, mirror, at, true);
+      stop(world, mirror, at);
+      // The former source becomes a mirror of this (now writable) topic on the peer's side of the link.
+      const reversed = world.newMirror(peer, source, mirror.topic.name, 'PENDING_MIRROR', mirror.topic.id);
+      reversed.stateTimeMs = at;
+      reversed.knownSourceEnd = mirror.topic.partitions.map((p) => p.length);
+      world.schedule(reversed, { ...pending, phase: 1, due: at + world.transitionMs, previous: 'STOPPED' });
+    }
+  }
+}
+
+function stop(world: World, mirror: Mirror, at: number): void {
+  mirror.stoppedOffsets = mirror.topic.partitions.map((p) => p.length);
+  world.setStatus(mirror, 'STOPPED', at);
+}
+
+function fail(world: World, mirror: Mirror, pending: Pending, code: string, message: string): void {
+  world.setStatus(mirror, pending.previous, pending.due);
+  mirror.transitionErrors.push({ error_code: code, error_message: message });
+}

@@ -1,0 +1,131 @@
+/** Public types of the Confluent Cloud emulator (contract A). */
+
+/** One emulated Kafka cluster: its id, REST port and cluster-scoped API key. */
+export interface ClusterConfig {
+  /** Short name, e.g. `north`; also gives the bootstrap `north.kafka.local:9092`. */
+  name: string;
+  /** Cluster id; default `lkc-${name}`. */
+  id?: string;
+  /** Cluster API key; default: 16 random upper-case letters and digits, like a real key. */
+  apiKey?: string;
+  /** Cluster API secret; default: 64 random base64 characters, like a real secret. */
+  apiSecret?: string;
+  /** REST port; default 0 (ephemeral). It stays the same across an `unreachable` fault. */
+  port?: number;
+}
+
+/** Options of `startConfluent`. */
+export interface ConfluentOptions {
+  clusters: ClusterConfig[];
+  /** Time before a record produced on a source topic reaches its mirrors (default 50 ms). */
+  replicationDelayMs?: number;
+  /** How long PENDING_* states (and the wait before PAUSED/ACTIVE) last (default 50 ms). */
+  transitionMs?: number;
+  /**
+   * Time source (default `Date.now`). Replication and state changes are computed from it on every call, so a test
+   * that moves a manual clock sees exact intermediate states without real waiting (core's `Clock` fits).
+   */
+  clock?: { now(): number };
+}
+
+/** What a client needs to reach one cluster. */
+export interface ClusterInfo {
+  name: string;
+  id: string;
+  /** `http://127.0.0.1:PORT` */
+  restEndpoint: string;
+  /** `${name}.kafka.local:9092` (SASL_SSL in client configs). */
+  bootstrap: string;
+  apiKey: string;
+  apiSecret: string;
+}
+
+/**
+ * A fault switched on for one cluster while the emulator runs.
+ * - `unreachable`: `refuse` (default) closes the REST port (ECONNREFUSED); `hang` accepts and never answers.
+ *   Either way the data plane throws, peers' mirrors from it go SOURCE_UNAVAILABLE, links to it UNAVAILABLE,
+ *   and replication from and to it stops.
+ * - `rate-limit`: the Jetty DoSFilter HTML 429 page, with `Retry-After` when `retryAfterSeconds` is set, for the
+ *   next `count` requests (default: until cleared).
+ * - `server-error`: HTTP `status` (default 503) with `{error_code: 50003, message}` for the next `count` requests.
+ * - `slow`: every answer is delayed by `delayMs`.
+ */
+export type Fault =
+  | { kind: 'unreachable'; mode?: 'refuse' | 'hang' }
+  | { kind: 'rate-limit'; retryAfterSeconds?: number; count?: number }
+  | { kind: 'server-error'; status?: number; count?: number }
+  | { kind: 'slow'; delayMs: number };
+
+/** One HTTP request the emulator received. */
+export interface RequestRecord {
+  /** Cluster name. */
+  cluster: string;
+  method: string;
+  /** URL path, without the query string. */
+  path: string;
+  /** Query string without `?` (empty when none). */
+  query: string;
+  /** The spec's path template, e.g. `/kafka/v3/clusters/{cluster_id}/links/{link_name}/mirrors:failover`; '' when no route matched. */
+  route: string;
+  /** HTTP status sent; 0 while unanswered (a `hang` fault never answers). */
+  status: number;
+}
+
+/** One partition's mirror lag, as the REST API reports it. */
+export interface MirrorLag {
+  partition: number;
+  lag: number;
+  last_source_fetch_offset: number;
+}
+
+/** A consumer that is a member of a group (set with `setGroupMembers`). */
+export interface GroupMember {
+  consumerId: string;
+  clientId: string;
+  instanceId?: string | null;
+  assignments: Array<{ topic: string; partition: number }>;
+}
+
+/** `link.mode` of a cluster link. */
+export type LinkMode = 'DESTINATION' | 'SOURCE' | 'BIDIRECTIONAL';
+/** What the API key may do (see `setPermissions`). */
+export type PermissionLevel = 'full' | 'read-only' | 'none';
+
+/** The running emulator: REST servers per cluster plus programmatic admin and data-plane access. */
+export interface ConfluentEmulator {
+  readonly clusters: ClusterInfo[];
+  /** A cluster by name, id or bootstrap (with or without `SASL_SSL://`); throws when unknown. */
+  info(nameOrIdOrBootstrap: string): ClusterInfo;
+
+  // Admin setup without HTTP (same rules and errors as the REST API; throws RestError).
+  createTopic(cluster: string, topic: string, options?: { partitions?: number }): void;
+  createLink(
+    cluster: string,
+    link: string,
+    options: { remote: string; mode?: LinkMode; prefix?: string; clusterLinkId?: string; configs?: Record<string, string> },
+  ): void;
+  createMirror(cluster: string, link: string, sourceTopic: string, mirrorTopic?: string): void;
+  /** Deletes a topic like `DELETE /topics/{topic}` (mirrors of it go FAILED). */
+  deleteTopic(cluster: string, topic: string): void;
+
+  // Data plane: the stand-in for the Kafka protocol used by simulated clients. Throws KafkaError when the cluster
+  // is unreachable, the topic or partition is unknown, or on produce to a read-only mirror (any status but STOPPED).
+  produce(cluster: string, topic: string, records: Array<{ key?: string; value: string }>, partition?: number): Array<{ partition: number; offset: number }>;
+  fetch(cluster: string, topic: string, partition: number, offset: number, max?: number): Array<{ offset: number; key?: string; value: string }>;
+  endOffsets(cluster: string, topic: string): number[];
+  topics(cluster: string): string[];
+  commitOffsets(cluster: string, group: string, offsets: Array<{ topic: string; partition: number; offset: number }>): void;
+  /** Committed offsets of a group (empty when the group does not exist). */
+  committedOffsets(cluster: string, group: string): Array<{ topic: string; partition: number; offset: number }>;
+  /** Replaces a group's members (state STABLE with members, EMPTY without). */
+  setGroupMembers(cluster: string, group: string, members: GroupMember[]): void;
+  /** Status and lags exactly as `GET .../mirrors/{topic}` reports them; works even while the cluster is unreachable. */
+  mirrorState(cluster: string, link: string, topic: string): { status: string; lags: MirrorLag[] } | undefined;
+
+  /** `read-only`: writes and alter verbs get 403 40301; `none`: every call gets 403. */
+  setPermissions(cluster: string, level: PermissionLevel): void;
+  setFault(cluster: string, fault: Fault | null): Promise<void>;
+  requests(cluster?: string): RequestRecord[];
+  resetRequests(): void;
+  close(): Promise<void>;
+}
