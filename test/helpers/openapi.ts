@@ -32,7 +32,7 @@ export class OpenApi {
     this.id = `spec:${file}`;
     this.ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
     addFormats(this.ajv);
-    for (const format of ['int32', 'int64', 'float', 'double', 'byte', 'binary', 'password']) this.ajv.addFormat(format, true);
+    for (const format of ['int32', 'int64', 'float', 'double', 'byte', 'binary', 'password', 'int-or-string']) this.ajv.addFormat(format, true);
     this.ajv.addSchema({ ...this.doc, $id: this.id });
   }
 

@@ -1,0 +1,513 @@
+import { createHash } from 'node:crypto';
+import { compileGoRegex, parseGoBool, parseGoDuration } from './go.js';
+
+/**
+ * Stakater Reloader's rules (v1.4, as read from its source; see ../shared/reference/k8s-reloader.md §1),
+ * as pure functions: the SHA-1 hash of a ConfigMap or Secret, the env var name, which workloads a
+ * change reloads (`ShouldReload` + the container lookup), and the exact patches Reloader sends.
+ * The Kubernetes emulator's Reloader controller and the swap-configmap / verify-rollout actions
+ * both use this one module, so they cannot disagree about what Reloader does.
+ */
+
+/** Reloader's annotation keys (each can be renamed by a Reloader flag, hence configurable). */
+export interface ReloaderKeys {
+  auto: string;
+  configmapAuto: string;
+  secretAuto: string;
+  configmapReload: string;
+  secretReload: string;
+  search: string;
+  match: string;
+  ignore: string;
+  configmapsExclude: string;
+  secretsExclude: string;
+  pausePeriod: string;
+  pausedAt: string;
+}
+
+/** The defaults from Reloader's `internal/pkg/options/flags.go`. */
+export const RELOADER_KEYS: ReloaderKeys = {
+  auto: 'reloader.stakater.com/auto',
+  configmapAuto: 'configmap.reloader.stakater.com/auto',
+  secretAuto: 'secret.reloader.stakater.com/auto',
+  configmapReload: 'configmap.reloader.stakater.com/reload',
+  secretReload: 'secret.reloader.stakater.com/reload',
+  search: 'reloader.stakater.com/search',
+  match: 'reloader.stakater.com/match',
+  ignore: 'reloader.stakater.com/ignore',
+  configmapsExclude: 'configmaps.exclude.reloader.stakater.com/reload',
+  secretsExclude: 'secrets.exclude.reloader.stakater.com/reload',
+  pausePeriod: 'deployment.reloader.stakater.com/pause-period',
+  pausedAt: 'deployment.reloader.stakater.com/paused-at',
+};
+
+/** Pod-template annotation written by the annotations strategy (not configurable in Reloader). */
+export const LAST_RELOADED_FROM = 'reloader.stakater.com/last-reloaded-from';
+/** Field manager of every Reloader patch. */
+export const RELOADER_FIELD_MANAGER = 'Reloader';
+/** SHA-1 of nothing: the hash of a ConfigMap or Secret without data. */
+export const EMPTY_HASH = 'da39a3ee5e6b4b0d3255bfef95601890afd80709';
+
+export type ReloadResourceType = 'CONFIGMAP' | 'SECRET';
+export type ReloadStrategy = 'env-vars' | 'annotations';
+/** Workload kinds in the order Reloader processes them (`doRollingUpgrade`). */
+export const RELOADER_KIND_ORDER = ['Deployment', 'CronJob', 'Job', 'DaemonSet', 'StatefulSet'] as const;
+
+/** Reloader's command-line options that change selection. */
+export interface ReloaderOptions {
+  keys?: Partial<ReloaderKeys>;
+  /** `--auto-reload-all` (default false). */
+  autoReloadAll?: boolean;
+  /** `--ignored-workload-types`: only `jobs` and `cronjobs` are valid; any other entry disables the list. */
+  ignoredWorkloadTypes?: string[];
+  /** `--reload-strategy` (default env-vars). */
+  strategy?: ReloadStrategy;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hash (internal/pkg/util/util.go GetSHAfromConfigmap / GetSHAfromSecret, crypto/sha.go)
+
+type Bytes = Buffer;
+
+function hashEntries(entries: Bytes[]): string {
+  // Go sort.Strings compares bytes; JS string order (UTF-16 units) can differ, so sort Buffers.
+  entries.sort(Buffer.compare);
+  const parts: Bytes[] = [];
+  entries.forEach((entry, i) => {
+    if (i > 0) parts.push(Buffer.from(';'));
+    parts.push(entry);
+  });
+  return createHash('sha1').update(Buffer.concat(parts)).digest('hex');
+}
+
+function entry(key: string, value: Bytes): Bytes {
+  return Buffer.concat([Buffer.from(`${key}=`, 'utf8'), value]);
+}
+
+/**
+ * Reloader's hash of a ConfigMap: `key=value` for each `data` entry and `key=<base64>` for each
+ * `binaryData` entry (base64 as the API returns it, standard and padded), sorted byte-wise, joined by `;`.
+ */
+export function configMapHash(configMap: { data?: Record<string, string> | null; binaryData?: Record<string, string> | null }): string {
+  const entries: Bytes[] = [];
+  for (const [k, v] of Object.entries(configMap.data ?? {})) entries.push(entry(k, Buffer.from(v, 'utf8')));
+  for (const [k, v] of Object.entries(configMap.binaryData ?? {})) {
+    entries.push(entry(k, Buffer.from(Buffer.from(v, 'base64').toString('base64'), 'utf8')));
+  }
+  return hashEntries(entries);
+}
+
+/**
+ * Reloader's hash of a Secret: only `data`, each value as its decoded raw bytes (never the base64
+ * text). `stringData`, type, labels and annotations do not count. `data` is base64 as in the API.
+ */
+export function secretHash(secret: { data?: Record<string, string> | null }): string {
+  const entries: Bytes[] = [];
+  for (const [k, v] of Object.entries(secret.data ?? {})) entries.push(entry(k, Buffer.from(v, 'base64')));
+  return hashEntries(entries);
+}
+
+/** The hash of a ConfigMap or Secret object (by its `kind`, or the given type). */
+export function resourceHash(type: ReloadResourceType, object: { data?: Record<string, string> | null; binaryData?: Record<string, string> | null }): string {
+  return type === 'SECRET' ? secretHash(object) : configMapHash(object);
+}
+
+/** `ConfigMap` → `CONFIGMAP`, `Secret` → `SECRET`. */
+export function resourceTypeOfKind(kind: string): ReloadResourceType {
+  if (kind === 'ConfigMap') return 'CONFIGMAP';
+  if (kind === 'Secret') return 'SECRET';
+  throw new Error(`Reloader watches ConfigMaps and Secrets, not ${kind}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Env var (util.go ConvertToEnvVarName, upgrade.go getEnvVarName)
+
+/**
+ * Reloader's `ConvertToEnvVarName`: upper-case, keep `[A-Z0-9]`, a run of anything else becomes one
+ * `_` (dropped at the start, kept at the end).
+ */
+export function convertToEnvVarName(text: string): string {
+  const upper = text.toUpperCase();
+  let out = '';
+  let lastValid = false;
+  for (const ch of Buffer.from(upper, 'utf8')) {
+    const valid = (ch >= 0x41 && ch <= 0x5a) || (ch >= 0x30 && ch <= 0x39);
+    if (valid) out += String.fromCharCode(ch);
+    else if (lastValid) out += '_';
+    lastValid = valid;
+  }
+  return out;
+}
+
+/** `STAKATER_<NAME>_CONFIGMAP` or `STAKATER_<NAME>_SECRET`. */
+export function envVarName(resourceName: string, type: ReloadResourceType): string {
+  return `STAKATER_${convertToEnvVarName(resourceName)}_${type}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shapes
+
+/** Structural subset of a pod spec that Reloader reads (client-node's V1PodSpec fits it). */
+export interface PodSpecLike {
+  containers?: ContainerLike[];
+  initContainers?: ContainerLike[];
+  volumes?: Array<{
+    name: string;
+    configMap?: { name?: string } | null;
+    secret?: { secretName?: string } | null;
+    projected?: { sources?: Array<{ configMap?: { name?: string } | null; secret?: { name?: string } | null }> | null } | null;
+  }>;
+}
+export interface ContainerLike {
+  name: string;
+  env?: Array<{ name: string; value?: string; valueFrom?: { configMapKeyRef?: { name?: string } | null; secretKeyRef?: { name?: string } | null } | null }>;
+  envFrom?: Array<{ configMapRef?: { name?: string } | null; secretRef?: { name?: string } | null }>;
+  volumeMounts?: Array<{ name: string }>;
+}
+/** Structural subset of a Deployment, DaemonSet or StatefulSet. */
+export interface WorkloadLike {
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> | null };
+  spec?: { template?: { metadata?: { annotations?: Record<string, string> | null }; spec?: PodSpecLike } };
+}
+/** The changed ConfigMap or Secret, as Reloader's `Config` holds it. */
+export interface ReloadResource {
+  type: ReloadResourceType;
+  name: string;
+  namespace: string;
+  annotations?: Record<string, string> | null;
+  /** Its hash after the change (configMapHash / secretHash). */
+  hash: string;
+}
+
+/** Reloader's `ReloadSource`, the JSON value of `last-reloaded-from`. */
+export interface ReloadSource {
+  type: string;
+  name: string;
+  namespace: string;
+  hash: string;
+  containerRefs: string[];
+  observedAt: number;
+}
+
+/** JSON of a ReloadSource with fields in Reloader's order (Go marshals struct fields in order). */
+export function formatReloadSource(source: ReloadSource): string {
+  const ordered: ReloadSource = {
+    type: source.type,
+    name: source.name,
+    namespace: source.namespace,
+    hash: source.hash,
+    containerRefs: source.containerRefs,
+    observedAt: source.observedAt,
+  };
+  return JSON.stringify(ordered);
+}
+
+/** Parses a `last-reloaded-from` value; undefined when it is not Reloader's JSON. */
+export function parseReloadSource(text: string | undefined): ReloadSource | undefined {
+  if (!text) return undefined;
+  try {
+    const value = JSON.parse(text) as Partial<ReloadSource>;
+    if (typeof value !== 'object' || value === null || typeof value.name !== 'string' || typeof value.hash !== 'string') return undefined;
+    return {
+      type: String(value.type ?? ''),
+      name: value.name,
+      namespace: String(value.namespace ?? ''),
+      hash: value.hash,
+      containerRefs: Array.isArray(value.containerRefs) ? value.containerRefs.map(String) : [],
+      observedAt: Number(value.observedAt ?? 0),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Selection (pkg/common/common.go ShouldReload)
+
+export type ReloadMatch = 'named' | 'search' | 'auto';
+
+/** Outcome of `ShouldReload` for one workload. */
+export interface ReloadCheck {
+  shouldReload: boolean;
+  /** True for auto and search: the resource must really be referenced by the pod spec. */
+  autoReload: boolean;
+  /** Which rule selected the workload. */
+  match?: ReloadMatch;
+  /** Why not, when shouldReload is false. */
+  reason?: 'ignored-workload-type' | 'resource-ignored' | 'excluded' | 'not-annotated';
+  /** Invalid items of a reload list (logged and skipped by Reloader). */
+  errors: string[];
+}
+
+function keysOf(options: ReloaderOptions): ReloaderKeys {
+  return { ...RELOADER_KEYS, ...options.keys };
+}
+
+function excluded(resourceName: string, list: string | undefined): boolean {
+  if (!list) return false;
+  return list.split(',').some((item) => item.trim() === resourceName);
+}
+
+/**
+ * Reloader's `ShouldReload`: reads the reload, search, auto and typed-auto keys from the workload's
+ * metadata, or, only when none of the four is there, from the pod template; excludes always from
+ * the workload metadata. Named lists are anchored regexes (`^item$`).
+ */
+export function shouldReload(
+  resource: Pick<ReloadResource, 'type' | 'name' | 'annotations'>,
+  workloadKind: string,
+  workloadAnnotations: Record<string, string> | null | undefined,
+  podAnnotations: Record<string, string> | null | undefined,
+  options: ReloaderOptions = {},
+): ReloadCheck {
+  const keys = keysOf(options);
+  const ignoredTypes: string[] = options.ignoredWorkloadTypes ?? [];
+  if (ignoredTypes.length > 0 && ignoredTypes.every((t) => t === 'jobs' || t === 'cronjobs')) {
+    const asFlag = workloadKind === 'Job' ? 'jobs' : workloadKind === 'CronJob' ? 'cronjobs' : workloadKind;
+    if ((ignoredTypes as string[]).includes(asFlag)) return { shouldReload: false, autoReload: false, reason: 'ignored-workload-type', errors: [] };
+  }
+  const resourceAnnotations = resource.annotations ?? {};
+  if (resourceAnnotations[keys.ignore] === 'true') return { shouldReload: false, autoReload: false, reason: 'resource-ignored', errors: [] };
+
+  const reloadKey = resource.type === 'SECRET' ? keys.secretReload : keys.configmapReload;
+  const typedAutoKey = resource.type === 'SECRET' ? keys.secretAuto : keys.configmapAuto;
+  const meta = workloadAnnotations ?? {};
+  const inMeta = [reloadKey, keys.search, keys.auto, typedAutoKey].some((k) => Object.hasOwn(meta, k));
+  const source = inMeta ? meta : (podAnnotations ?? {});
+
+  const excludeList = resource.type === 'SECRET' ? meta[keys.secretsExclude] : meta[keys.configmapsExclude];
+  if (excluded(resource.name, excludeList)) return { shouldReload: false, autoReload: false, reason: 'excluded', errors: [] };
+
+  const errors: string[] = [];
+  for (const raw of (source[reloadKey] ?? '').split(',')) {
+    const item = raw.trim();
+    let re: RegExp;
+    try {
+      re = compileGoRegex(`^${item}$`);
+    } catch (err) {
+      errors.push(`invalid regex ${JSON.stringify(item)} in reload annotation ${JSON.stringify(reloadKey)}: ${(err as Error).message}`);
+      continue;
+    }
+    if (re.test(resource.name)) return { shouldReload: true, autoReload: false, match: 'named', errors };
+  }
+
+  if (source[keys.search] === 'true' && resourceAnnotations[keys.match] === 'true') {
+    return { shouldReload: true, autoReload: true, match: 'search', errors };
+  }
+
+  const autoValue = source[keys.auto] ?? '';
+  const typedValue = source[typedAutoKey] ?? '';
+  if (parseGoBool(autoValue) === true || parseGoBool(typedValue) === true || (autoValue === '' && typedValue === '' && options.autoReloadAll === true)) {
+    return { shouldReload: true, autoReload: true, match: 'auto', errors };
+  }
+  return { shouldReload: false, autoReload: false, reason: 'not-annotated', errors };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Container lookup (upgrade.go getContainerUsingResource)
+
+function volumeUsing(spec: PodSpecLike, type: ReloadResourceType, name: string): string | undefined {
+  for (const volume of spec.volumes ?? []) {
+    if (type === 'CONFIGMAP') {
+      if (volume.configMap && volume.configMap.name === name) return volume.name;
+      if (volume.projected?.sources?.some((s) => s.configMap && s.configMap.name === name)) return volume.name;
+    } else {
+      if (volume.secret && volume.secret.secretName === name) return volume.name;
+      if (volume.projected?.sources?.some((s) => s.secret && s.secret.name === name)) return volume.name;
+    }
+  }
+  return undefined;
+}
+
+function withMount(containers: ContainerLike[], volume: string): ContainerLike | undefined {
+  return containers.find((c) => (c.volumeMounts ?? []).some((m) => m.name === volume));
+}
+
+function withEnvReference(containers: ContainerLike[], type: ReloadResourceType, name: string): ContainerLike | undefined {
+  for (const c of containers) {
+    for (const env of c.env ?? []) {
+      const from = env.valueFrom;
+      if (!from) continue;
+      if (type === 'SECRET' && from.secretKeyRef && from.secretKeyRef.name === name) return c;
+      if (type === 'CONFIGMAP' && from.configMapKeyRef && from.configMapKeyRef.name === name) return c;
+    }
+    for (const from of c.envFrom ?? []) {
+      if (type === 'SECRET' && from.secretRef && from.secretRef.name === name) return c;
+      if (type === 'CONFIGMAP' && from.configMapRef && from.configMapRef.name === name) return c;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The container Reloader writes into, or undefined (`NoContainerFound`). Volumes a container mounts
+ * come first, then env references; containers before init containers, and a resource used only by
+ * an init container lands in `containers[0]`. A named reload without any reference also falls back
+ * to `containers[0]`; auto and search do not.
+ */
+export function containerUsingResource(spec: PodSpecLike, resource: Pick<ReloadResource, 'type' | 'name'>, autoReload: boolean): ContainerLike | undefined {
+  const containers = spec.containers ?? [];
+  const inits = spec.initContainers ?? [];
+  const volume = volumeUsing(spec, resource.type, resource.name);
+  if (volume !== undefined) {
+    const container = withMount(containers, volume);
+    if (container === undefined && inits.length > 0) {
+      if (withMount(inits, volume)) return containers[0];
+    } else if (container !== undefined) {
+      return container;
+    }
+  }
+  const container = withEnvReference(containers, resource.type, resource.name);
+  if (container === undefined && inits.length > 0) {
+    if (withEnvReference(inits, resource.type, resource.name)) return containers[0];
+  }
+  if (container === undefined && !autoReload) return containers[0];
+  return container;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Patches (callbacks/rolling_upgrade.go GetPatchTemplates, pause_deployment.go)
+
+/** The env-vars strategy's strategic merge patch. */
+export function envVarPatch(container: string, envVar: string, hash: string): Record<string, unknown> {
+  return { spec: { template: { spec: { containers: [{ name: container, env: [{ name: envVar, value: hash }] }] } } } };
+}
+
+/** The annotations strategy's strategic merge patch. */
+export function annotationPatch(source: ReloadSource): Record<string, unknown> {
+  return { spec: { template: { metadata: { annotations: { [LAST_RELOADED_FROM]: formatReloadSource(source) } } } } };
+}
+
+/** Go `time.Now().Format(time.RFC3339)` in UTC (Reloader's pods run in UTC). */
+export function goRfc3339(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** The patch Reloader sends before reloading a Deployment with a pause period. */
+export function pausePatch(nowMs: number, keys: Partial<ReloaderKeys> = {}): Record<string, unknown> {
+  return { metadata: { annotations: { [keysOf({ keys }).pausedAt]: goRfc3339(nowMs) } }, spec: { paused: true } };
+}
+
+/** The patch Reloader sends when the pause period is over. */
+export function resumePatch(keys: Partial<ReloaderKeys> = {}): Record<string, unknown> {
+  return { metadata: { annotations: { [keysOf({ keys }).pausedAt]: null } }, spec: { paused: false } };
+}
+
+/** Message of the `Normal Reloaded` event Reloader records on the workload. */
+export function reloadedMessage(resource: Pick<ReloadResource, 'type' | 'name' | 'namespace'>, workloadKind: string, workloadName: string): string {
+  return (
+    `Changes detected in '${resource.name}' of type '${resource.type}' in namespace '${resource.namespace}'` +
+    `, Updated '${workloadName}' of type '${workloadKind}' in namespace '${resource.namespace}'`
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The whole decision for one workload
+
+/** Strategy outcome, named as in Reloader's constants (plus NotSelected when ShouldReload said no). */
+export type ReloadResult = 'Updated' | 'NotUpdated' | 'NoContainerFound' | 'NotSelected';
+
+/** What Reloader does to one workload for one change. */
+export interface ReloadPlan {
+  kind: string;
+  name: string;
+  namespace: string;
+  check: ReloadCheck;
+  result: ReloadResult;
+  /** The container written into (env-vars) or recorded (annotations). */
+  container?: string;
+  /** The strategic merge patch Reloader sends (fieldManager Reloader); only when result is Updated. */
+  patch?: Record<string, unknown>;
+  /** `pause-period` of a Deployment, in ms, when set and valid (Reloader pauses before patching). */
+  pausePeriodMs?: number;
+  /** The raw pause-period value when it is set but Go cannot parse it (Reloader then fails the reload). */
+  invalidPausePeriod?: string;
+  /** One line for humans. */
+  why: string;
+}
+
+/**
+ * Decides, exactly as Reloader does, what one changed ConfigMap/Secret does to one workload:
+ * same namespace only, ShouldReload, the container lookup, then the strategy (env-vars writes
+ * nothing when the variable already holds the hash; annotations always writes, `observedAt` moves).
+ */
+export function planReload(resource: ReloadResource, workload: WorkloadLike, options: ReloaderOptions = {}, nowMs: number = Date.now()): ReloadPlan {
+  const kind = workload.kind ?? '';
+  const name = workload.metadata?.name ?? '';
+  const namespace = workload.metadata?.namespace ?? '';
+  const base = { kind, name, namespace };
+  if (namespace !== resource.namespace) {
+    return { ...base, check: { shouldReload: false, autoReload: false, reason: 'not-annotated', errors: [] }, result: 'NotSelected', why: `in namespace ${namespace}, Reloader only reloads workloads in ${resource.namespace}` };
+  }
+  const meta = workload.metadata?.annotations ?? {};
+  const template = workload.spec?.template;
+  const check = shouldReload(resource, kind, meta, template?.metadata?.annotations, options);
+  if (!check.shouldReload) {
+    return { ...base, check, result: 'NotSelected', why: `not selected (${check.reason})` };
+  }
+  const spec = template?.spec ?? {};
+  const container = containerUsingResource(spec, resource, check.autoReload);
+  if (!container) {
+    return { ...base, check, result: 'NoContainerFound', why: `selected by ${check.match} but no container uses ${resource.type} ${resource.name}` };
+  }
+  const keys = keysOf(options);
+  const pause = kind === 'Deployment' && Object.hasOwn(meta, keys.pausePeriod) ? meta[keys.pausePeriod] : undefined;
+  const pauseFields: Pick<ReloadPlan, 'pausePeriodMs' | 'invalidPausePeriod'> = {};
+  if (pause !== undefined) {
+    const ms = parseGoDuration(pause);
+    if (ms === undefined) pauseFields.invalidPausePeriod = pause;
+    else pauseFields.pausePeriodMs = ms;
+  }
+  if ((options.strategy ?? 'env-vars') === 'annotations') {
+    const source: ReloadSource = { type: resource.type, name: resource.name, namespace: resource.namespace, hash: resource.hash, containerRefs: [container.name], observedAt: Math.floor(nowMs / 1000) };
+    return { ...base, check, result: 'Updated', container: container.name, patch: annotationPatch(source), ...pauseFields, why: `selected by ${check.match}; annotation ${LAST_RELOADED_FROM}` };
+  }
+  const envName = envVarName(resource.name, resource.type);
+  const existing = (container.env ?? []).find((e) => e.name === envName);
+  if (existing && existing.value === resource.hash) {
+    return { ...base, check, result: 'NotUpdated', container: container.name, why: `${envName} already holds the hash in container ${container.name}` };
+  }
+  return { ...base, check, result: 'Updated', container: container.name, patch: envVarPatch(container.name, envName, resource.hash), ...pauseFields, why: `selected by ${check.match}; ${envName} in container ${container.name}` };
+}
+
+/**
+ * Every workload Reloader will roll for this change (result Updated), in Reloader's kind order.
+ * Give it all the namespace's Deployments, DaemonSets and StatefulSets (each with its `kind` set).
+ */
+export function workloadsToReload(resource: ReloadResource, workloads: WorkloadLike[], options: ReloaderOptions = {}, nowMs: number = Date.now()): ReloadPlan[] {
+  const order = (k: string) => {
+    const i = (RELOADER_KIND_ORDER as readonly string[]).indexOf(k);
+    return i < 0 ? RELOADER_KIND_ORDER.length : i;
+  };
+  return workloads
+    .map((w) => planReload(resource, w, options, nowMs))
+    .filter((p) => p.result === 'Updated')
+    .sort((a, b) => order(a.kind) - order(b.kind));
+}
+
+/** Where a pod template shows that Reloader rolled it for this resource at this hash. */
+export interface ReloadMarker {
+  strategy: ReloadStrategy;
+  container: string;
+}
+
+/**
+ * Whether the pod template carries the given hash of the resource, by either strategy:
+ * `STAKATER_<NAME>_<TYPE>=<hash>` in some container, or a `last-reloaded-from` annotation whose
+ * type, name, namespace and hash match (it only records the last trigger).
+ */
+export function reloadMarker(
+  template: { metadata?: { annotations?: Record<string, string> | null }; spec?: PodSpecLike } | undefined,
+  resource: Omit<ReloadResource, 'annotations'>,
+): ReloadMarker | undefined {
+  const envName = envVarName(resource.name, resource.type);
+  for (const c of [...(template?.spec?.containers ?? []), ...(template?.spec?.initContainers ?? [])]) {
+    if ((c.env ?? []).some((e) => e.name === envName && e.value === resource.hash)) return { strategy: 'env-vars', container: c.name };
+  }
+  const source = parseReloadSource(template?.metadata?.annotations?.[LAST_RELOADED_FROM]);
+  if (source && source.type === resource.type && source.name === resource.name && source.namespace === resource.namespace && source.hash === resource.hash) {
+    return { strategy: 'annotations', container: source.containerRefs[0] ?? '' };
+  }
+  return undefined;
+}

@@ -1,0 +1,58 @@
+import { RESOURCES, type ResourceType } from './resources.js';
+
+/** Legacy discovery documents (/api, /apis, /api/v1, /apis/apps/v1, /version), enough for kubectl and client libraries. */
+
+const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+function resourceEntries(type: ResourceType): object[] {
+  const main = {
+    name: type.plural,
+    singularName: type.singular,
+    namespaced: type.namespaced,
+    kind: type.kind,
+    verbs: type.kind === 'Node' ? ['get', 'list', 'watch'] : VERBS,
+    ...(type.shortNames.length ? { shortNames: type.shortNames } : {}),
+    ...(type.group === 'apps' ? { categories: ['all'] } : type.kind === 'Pod' ? { categories: ['all'] } : {}),
+  };
+  const subs = type.subresources.map((sub) =>
+    sub === 'scale'
+      ? { name: `${type.plural}/scale`, singularName: '', namespaced: type.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] }
+      : { name: `${type.plural}/status`, singularName: '', namespaced: type.namespaced, kind: type.kind, verbs: ['get', 'patch', 'update'] },
+  );
+  return [main, ...subs];
+}
+
+export function apiVersions(serverAddress: string): object {
+  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+}
+
+export function apiGroupList(): object {
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: [appsGroup()] };
+}
+
+export function appsGroup(): object {
+  return { kind: 'APIGroup', apiVersion: 'v1', name: 'apps', versions: [{ groupVersion: 'apps/v1', version: 'v1' }], preferredVersion: { groupVersion: 'apps/v1', version: 'v1' } };
+}
+
+export function resourceList(group: '' | 'apps'): object {
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: group ? `${group}/v1` : 'v1',
+    resources: RESOURCES.filter((r) => r.group === group).flatMap(resourceEntries),
+  };
+}
+
+export function version(): object {
+  return {
+    major: '1',
+    minor: '35',
+    gitVersion: 'v1.35.0-ccloud-dr-emulator',
+    gitCommit: '0000000000000000000000000000000000000000',
+    gitTreeState: 'clean',
+    buildDate: '2026-01-01T00:00:00Z',
+    goVersion: 'go1.25.0',
+    compiler: 'gc',
+    platform: 'linux/amd64',
+  };
+}

@@ -1,0 +1,341 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import type { KubeApi, WriteOptions } from './api.js';
+import { apiGroupList, apiVersions, appsGroup, resourceList, version } from './discovery.js';
+import { openApiV3GroupVersion, openApiV3Root } from './openapi.js';
+import { ApiError, badRequest, methodNotAllowed, unauthorized, unsupportedMediaType } from './errors.js';
+import { applyPatch, parsePatchBody, patchTypeOf } from './patch.js';
+import { apiVersionOf, byPlural, type ResourceType } from './resources.js';
+import { parseFieldSelector, parseLabelSelector, type ObjectFilter } from './selectors.js';
+import type { Store } from './store.js';
+import { toTable, wantsTable } from './table.js';
+import { clone, type KubeObject } from './types.js';
+import { serveWatch } from './watch.js';
+
+/** One served request, as `requests()` reports it. */
+export interface RequestRecord {
+  method: string;
+  path: string;
+  query: string;
+  status: number;
+  watch: boolean;
+}
+
+export interface ServerOptions {
+  tokens?: string[];
+  bookmarkIntervalMs: number;
+  serverAddress: () => string;
+}
+
+interface Route {
+  type: ResourceType;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+}
+
+const MAX_BODY = 3 * 1024 * 1024;
+
+/**
+ * The HTTP face of the emulator: bearer-token auth, discovery, and the REST verbs on every served
+ * resource (collections, objects, `status` and `scale` subresources, watch), with errors as Status
+ * objects and `Content-Type: application/json` on every JSON response (client-node needs it).
+ */
+export class KubeServer {
+  readonly log: RequestRecord[] = [];
+  private readonly watches = new Set<() => void>();
+
+  constructor(
+    private readonly api: KubeApi,
+    private readonly store: Store,
+    private readonly options: ServerOptions,
+  ) {}
+
+  /** Ends every open watch stream. */
+  endWatches(): void {
+    for (const end of [...this.watches]) end();
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const watch = method === 'GET' && (url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1');
+    const record: RequestRecord = { method, path: url.pathname, query: url.search, status: 0, watch };
+    this.log.push(record);
+    res.on('finish', () => {
+      if (record.status === 0) record.status = res.statusCode;
+    });
+    this.dispatch(req, res, url, method, watch, record).catch((err: unknown) => this.fail(res, record, err));
+  }
+
+  private fail(res: ServerResponse, record: RequestRecord, err: unknown): void {
+    const apiError = err instanceof ApiError ? err : new ApiError(500, 'InternalError', `Internal error occurred: ${err instanceof Error ? err.message : String(err)}`);
+    if (!(err instanceof ApiError)) console.error('kube emulator: internal error', err);
+    record.status = apiError.code;
+    if (res.headersSent) return void res.end();
+    this.json(res, apiError.code, apiError.status());
+  }
+
+  private json(res: ServerResponse, status: number, body: unknown): void {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+    res.end(text);
+  }
+
+  private authorized(req: IncomingMessage): boolean {
+    const tokens = this.options.tokens;
+    if (!tokens || tokens.length === 0) return true;
+    const header = req.headers.authorization ?? '';
+    const m = /^Bearer\s+(.+)$/i.exec(header);
+    return m !== null && tokens.includes(m[1].trim());
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse, url: URL, method: string, watch: boolean, record: RequestRecord): Promise<void> {
+    if (!this.authorized(req)) throw unauthorized();
+    const parts = url.pathname.split('/').filter(Boolean);
+    const joined = parts.join('/');
+    if (['', 'healthz', 'livez', 'readyz'].includes(joined)) {
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+      return void res.end('ok');
+    }
+    const discovery: Record<string, () => object> = {
+      version: version,
+      api: () => apiVersions(this.options.serverAddress()),
+      apis: apiGroupList,
+      'apis/apps': appsGroup,
+      'api/v1': () => resourceList(''),
+      'apis/apps/v1': () => resourceList('apps'),
+    };
+    if (joined === 'openapi/v3') discovery[joined] = openApiV3Root;
+    const gvDoc = joined.startsWith('openapi/v3/') ? openApiV3GroupVersion(joined.slice('openapi/v3/'.length)) : undefined;
+    if (gvDoc) discovery[joined] = () => gvDoc;
+    if (discovery[joined]) {
+      if (method !== 'GET') throw methodNotAllowed(method, url.pathname);
+      return this.json(res, 200, discovery[joined]());
+    }
+    const route = this.route(parts);
+    if (!route) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    const q = url.searchParams;
+    const dryRun = this.dryRun(q.getAll('dryRun'));
+    const write: WriteOptions = { dryRun, fieldManager: q.get('fieldManager') ?? managerFromAgent(req.headers['user-agent']) };
+    const { type, namespace, name, subresource } = route;
+
+    if (name === undefined) {
+      const filter: ObjectFilter = { labels: parseLabelSelector(q.get('labelSelector')), fields: parseFieldSelector(q.get('fieldSelector'), type) };
+      if (method === 'GET' && watch) {
+        const end = serveWatch(
+          this.store,
+          {
+            type,
+            namespace,
+            filter,
+            resourceVersion: q.get('resourceVersion') ?? undefined,
+            timeoutSeconds: q.has('timeoutSeconds') ? Number(q.get('timeoutSeconds')) : undefined,
+            allowWatchBookmarks: q.get('allowWatchBookmarks') === 'true',
+            bookmarkIntervalMs: this.options.bookmarkIntervalMs,
+            render: wantsTable(req.headers.accept) ? (o) => toTable(type, [o], o.metadata.resourceVersion ?? '', q.get('includeObject')) : undefined,
+          },
+          res,
+        );
+        record.status = 200;
+        this.watches.add(end);
+        res.on('close', () => this.watches.delete(end));
+        return;
+      }
+      if (method === 'GET' && wantsTable(req.headers.accept)) {
+        return this.json(res, 200, toTable(type, this.api.select(type, namespace, filter), String(this.store.resourceVersion), q.get('includeObject')));
+      }
+      if (method === 'GET') return this.json(res, 200, this.list(type, namespace, filter, q));
+      if (method === 'POST') {
+        const body = await this.readObject(req);
+        return this.json(res, 201, this.api.create(type, namespace, body, write));
+      }
+      if (method === 'DELETE') {
+        const items = this.api.select(type, namespace, filter);
+        const deleted = items.map((o) => this.api.delete(type, o.metadata.namespace, o.metadata.name as string, { dryRun }));
+        return this.json(res, 200, this.listBody(type, deleted.map(stripType), undefined));
+      }
+      throw methodNotAllowed(method, url.pathname);
+    }
+
+    if (subresource === 'scale') return this.scale(req, res, method, route, write);
+    const status = subresource === 'status' ? { ...write, subresource: 'status' as const } : write;
+    if (method === 'GET' && !subresource && wantsTable(req.headers.accept)) {
+      const one = this.api.get(type, namespace, name);
+      return this.json(res, 200, toTable(type, [one], one.metadata.resourceVersion ?? '', q.get('includeObject')));
+    }
+    if (method === 'GET') return this.json(res, 200, this.api.get(type, namespace, name));
+    if (method === 'PUT') {
+      const body = await this.readObject(req);
+      return this.json(res, 200, this.api.update(type, namespace, name, body, status));
+    }
+    if (method === 'PATCH') {
+      const patchType = patchTypeOf(req.headers['content-type']);
+      const patch = parsePatchBody(patchType, await this.readText(req));
+      const existed = this.api.find(type, namespace, name) !== undefined;
+      const result = this.api.patch(type, namespace, name, patchType, patch, status);
+      return this.json(res, existed ? 200 : 201, result);
+    }
+    if (method === 'DELETE' && !subresource) {
+      const text = await this.readText(req);
+      const options = text.trim() ? (this.parseJson(text) as Record<string, unknown>) : {};
+      const optDry = Array.isArray(options.dryRun) && options.dryRun.includes('All');
+      const policy = (q.get('propagationPolicy') ?? options.propagationPolicy) as 'Background' | 'Foreground' | 'Orphan' | undefined;
+      const deleted = this.api.delete(type, namespace, name, { dryRun: dryRun || optDry, propagationPolicy: policy, preconditions: options.preconditions as { uid?: string; resourceVersion?: string } });
+      if (type.returnsDeleted) return this.json(res, 200, deleted);
+      const details = type.group ? { name, group: type.group, kind: type.plural, uid: deleted.metadata.uid } : { name, kind: type.plural, uid: deleted.metadata.uid };
+      return this.json(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details });
+    }
+    throw methodNotAllowed(method, url.pathname);
+  }
+
+  /** Maps a path onto a resource route, or undefined when it names nothing served. */
+  private route(parts: string[]): Route | undefined {
+    let group: '' | 'apps';
+    let rest: string[];
+    if (parts[0] === 'api' && parts[1] === 'v1') {
+      group = '';
+      rest = parts.slice(2);
+    } else if (parts[0] === 'apis' && parts[1] === 'apps' && parts[2] === 'v1') {
+      group = 'apps';
+      rest = parts.slice(3);
+    } else {
+      return undefined;
+    }
+    if (rest.length === 0) return undefined;
+    if (group === '' && rest[0] === 'namespaces' && rest.length >= 3 && byPlural('', rest[2])?.namespaced) {
+      const type = byPlural('', rest[2]) as ResourceType;
+      return this.sub(type, rest[1], rest[3], rest[4], rest.length <= 5);
+    }
+    if (group === 'apps' && rest[0] === 'namespaces' && rest.length >= 3) {
+      const type = byPlural('apps', rest[2]);
+      if (!type) return undefined;
+      return this.sub(type, rest[1], rest[3], rest[4], rest.length <= 5);
+    }
+    const type = byPlural(group, rest[0]);
+    if (!type || rest.length > 3) return undefined;
+    if (type.namespaced && rest.length > 1) return undefined;
+    return this.sub(type, undefined, rest[1], rest[2], true);
+  }
+
+  private sub(type: ResourceType, namespace: string | undefined, name: string | undefined, subresource: string | undefined, ok: boolean): Route | undefined {
+    if (!ok) return undefined;
+    if (subresource !== undefined && !type.subresources.includes(subresource as 'status')) return undefined;
+    return { type, namespace, name, subresource };
+  }
+
+  private dryRun(values: string[]): boolean {
+    for (const v of values) if (v !== 'All') throw badRequest(`Invalid dryRun value: ${JSON.stringify(v)}; the only supported value is "All"`);
+    return values.length > 0;
+  }
+
+  private list(type: ResourceType, namespace: string | undefined, filter: ObjectFilter, q: URLSearchParams): object {
+    let items = this.api.select(type, namespace, filter);
+    const limit = q.has('limit') ? Number(q.get('limit')) : 0;
+    const token = q.get('continue');
+    let rv = this.store.resourceVersion;
+    if (token) {
+      let cont: { rv: number; after: string };
+      try {
+        cont = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { rv: number; after: string };
+      } catch {
+        throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+      }
+      items = items.filter((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}` > cont.after);
+      rv = cont.rv;
+    }
+    let next: string | undefined;
+    let remaining: number | undefined;
+    if (limit > 0 && items.length > limit) {
+      remaining = items.length - limit;
+      items = items.slice(0, limit);
+      const last = items[items.length - 1];
+      next = Buffer.from(JSON.stringify({ rv, after: `${last.metadata.namespace ?? ''}/${last.metadata.name}` })).toString('base64url');
+    }
+    return this.listBody(type, items.map(stripType), rv, next, remaining);
+  }
+
+  private listBody(type: ResourceType, items: object[], rv: number | undefined, next?: string, remaining?: number): object {
+    const metadata: Record<string, unknown> = { resourceVersion: String(rv ?? this.store.resourceVersion) };
+    if (next) metadata.continue = next;
+    if (remaining !== undefined) metadata.remainingItemCount = remaining;
+    return { kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata, items };
+  }
+
+  /** The autoscaling/v1 Scale view of a Deployment, ReplicaSet or StatefulSet. */
+  private async scale(req: IncomingMessage, res: ServerResponse, method: string, route: Route, write: WriteOptions): Promise<void> {
+    const { type, namespace, name } = route as Required<Pick<Route, 'type' | 'name'>> & Route;
+    const toScale = (o: KubeObject) => {
+      const spec = o.spec as { replicas?: number; selector?: { matchLabels?: Record<string, string> } };
+      const status = (o.status ?? {}) as { replicas?: number };
+      return {
+        kind: 'Scale',
+        apiVersion: 'autoscaling/v1',
+        metadata: { name: o.metadata.name, namespace: o.metadata.namespace, uid: o.metadata.uid, resourceVersion: o.metadata.resourceVersion, creationTimestamp: o.metadata.creationTimestamp },
+        spec: { replicas: spec.replicas ?? 0 },
+        status: { replicas: status.replicas ?? 0, selector: Object.entries(spec.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',') },
+      };
+    };
+    const current = this.api.get(type, namespace, name);
+    if (method === 'GET') return this.json(res, 200, toScale(current));
+    let scale: Record<string, unknown>;
+    if (method === 'PUT') scale = (await this.readObject(req)) as Record<string, unknown>;
+    else if (method === 'PATCH') {
+      const patchType = patchTypeOf(req.headers['content-type']);
+      scale = applyPatch(patchType, toScale(current), parsePatchBody(patchType, await this.readText(req))) as Record<string, unknown>;
+    } else throw methodNotAllowed(method, `${type.plural}/scale`);
+    const replicas = (scale.spec as { replicas?: unknown } | undefined)?.replicas;
+    if (typeof replicas !== 'number') throw badRequest('Scale spec.replicas must be a number');
+    const rv = (scale.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
+    const next = clone(current);
+    (next.spec as { replicas?: number }).replicas = replicas;
+    if (rv) next.metadata.resourceVersion = rv;
+    return this.json(res, 200, toScale(this.api.update(type, namespace, name, next, write)));
+  }
+
+  private async readText(req: IncomingMessage): Promise<string> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_BODY) throw new ApiError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728');
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  private parseJson(text: string): unknown {
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
+    }
+  }
+
+  private async readObject(req: IncomingMessage): Promise<unknown> {
+    const contentType = (req.headers['content-type'] ?? 'application/json').split(';')[0].trim().toLowerCase();
+    const text = await this.readText(req);
+    if (contentType === 'application/json' || contentType === '') return this.parseJson(text);
+    if (contentType === 'application/yaml') {
+      try {
+        return parseYaml(text);
+      } catch (err) {
+        throw badRequest(`error decoding YAML: ${(err as Error).message}`);
+      }
+    }
+    throw unsupportedMediaType(contentType, ['application/json', 'application/yaml']);
+  }
+}
+
+/** List items carry no kind/apiVersion on the wire (typed lists omit TypeMeta). */
+function stripType(o: KubeObject): object {
+  const { apiVersion: _a, kind: _k, ...rest } = o;
+  return rest;
+}
+
+/** The apiserver's default field manager: the user agent up to its first '/'. */
+function managerFromAgent(agent: string | undefined): string {
+  const name = (agent ?? '').split('/')[0].trim();
+  return name || 'unknown';
+}
+
