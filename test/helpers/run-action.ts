@@ -17,8 +17,11 @@ export interface ActionRun {
   env: Record<string, string>;
   summary: string;
   runnerTemp: string;
-  /** stdout + stderr + summary + outputs: everything a user could see. */
+  /** stdout + stderr + summary + outputs: everything a user could see. The runner consumes
+   *  `::add-mask::` commands (they are never shown), so those lines are left out. */
   everything: string;
+  /** The values the action asked the runner to mask (`::add-mask::` commands). */
+  masked: string[];
 }
 
 export interface RunOptions {
@@ -83,8 +86,13 @@ export async function runAction(name: string, options: RunOptions = {}): Promise
     env: parseCommandFile(readFileSync(files.GITHUB_ENV, 'utf8')),
     summary,
     runnerTemp,
-    everything: [stdout, stderr, summary, ...Object.values(outputs)].join('\n'),
+    everything: [withoutMaskCommands(stdout), withoutMaskCommands(stderr), summary, ...Object.values(outputs)].join('\n'),
+    masked: [...stdout.matchAll(/^::add-mask::(.*)$/gm)].map((m) => m[1]),
   };
+}
+
+function withoutMaskCommands(text: string): string {
+  return text.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n');
 }
 
 /** Parses the runner's `name<<DELIMITER\nvalue\nDELIMITER` file format. */

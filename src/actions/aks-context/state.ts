@@ -1,0 +1,24 @@
+import * as core from '@actions/core';
+
+/** What main leaves for post: the one place that writes or reads aks-context's state. */
+export interface MainState {
+  /** The kubeconfig file main created. */
+  kubeconfigPath: string;
+  /** `keep-kubeconfig: true`: post leaves the file. */
+  keep: boolean;
+}
+
+const PATH = 'kubeconfig-path';
+const KEEP = 'keep-kubeconfig';
+
+export function saveMainState(state: MainState): void {
+  core.saveState(PATH, state.kubeconfigPath);
+  core.saveState(KEEP, String(state.keep));
+}
+
+/** Undefined when main wrote no file (it failed before, or never ran). */
+export function loadMainState(): MainState | undefined {
+  const kubeconfigPath = core.getState(PATH);
+  if (!kubeconfigPath) return undefined;
+  return { kubeconfigPath, keep: core.getState(KEEP) === 'true' };
+}
