@@ -1,0 +1,337 @@
+import type { ConfluentClient } from '../../core/confluent/client.js';
+import { alterFailed, linkMode, type AlterMirrorResult, type ClusterLink, type MirrorTopic } from '../../core/confluent/types.js';
+import { ActionError, describeError } from '../../core/errors.js';
+import { silentLogger, type Logger } from '../../core/log.js';
+import { systemClock, type Clock } from '../../core/time.js';
+import type { MirrorInputs } from './inputs.js';
+import { SPECS, type OperationSpec } from './operations.js';
+import { chunk, lagOf, lagViolations, listSome, planTopics, type PlannedTopic } from './plan.js';
+import type { MirrorResult, TopicResult } from './result.js';
+import { waitForStatus, type WaitOutcome } from './wait.js';
+
+/** The calls the logic makes: a ConfluentClient, or anything shaped like one. */
+export type MirrorApi = Pick<ConfluentClient, 'clusterId' | 'requestCount' | 'listLinks' | 'getLink' | 'linkConfigs' | 'listMirrors' | 'getMirror' | 'createMirror' | 'alterMirrors'>;
+
+/** The validated inputs the logic needs (no credentials: those live in the client). */
+export type MirrorConfig = Pick<MirrorInputs, 'linkName' | 'operation' | 'selection' | 'sourceTopics' | 'dryRun' | 'wait' | 'timeoutMs' | 'pollIntervalMs' | 'maxLag' | 'force' | 'chunkSize' | 'includePartitionDetail'>;
+
+/** Injected for tests: the clock the wait sleeps on, and where progress goes. */
+export interface MirrorDeps {
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** Failures after which sending more requests to the same cluster is pointless. */
+const FATAL = new Set(['unauthenticated', 'forbidden', 'unreachable']);
+/** Outcomes of topics cut by this run: only they count in a cut's total-lag (no double count on re-runs). */
+const CUT_NOW = new Set(['changed', 'accepted', 'would-change']);
+/** How many stuck topics get a GET with their state transition errors, at most. */
+const DIAGNOSE_LIMIT = 10;
+
+/** What happened to one sent topic before the wait. */
+interface Sent {
+  error?: string;
+  /** Never sent: an earlier request failed in a way that stopped the run (auth, unreachable). */
+  unsent?: boolean;
+  /** The per-topic answer of the alter verb (absent for create and dry-run-less paths). */
+  answer?: AlterMirrorResult;
+}
+
+/**
+ * Runs one mirror operation: preflight (link, mode, reachability, lag) → alter in chunks → wait
+ * with one list call per poll → a result per topic. Throws only when nothing could be tried (bad
+ * link, auth, lag refusal); per-topic failures come back in the result, after all were tried.
+ */
+export async function runMirror(api: MirrorApi, config: MirrorConfig, deps: MirrorDeps = {}): Promise<MirrorResult> {
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger ?? silentLogger;
+  const started = clock.now();
+  const spec = SPECS[config.operation];
+  const where = `cluster ${api.clusterId}, link ${config.linkName}`;
+
+  const link = await preflightLink(api, config, spec, where, logger);
+  const prefix = config.operation === 'create' ? await linkPrefix(api, config.linkName) : '';
+  const mirrors = await api.listMirrors(config.linkName);
+  const requestsBefore = api.requestCount;
+  let planned: PlannedTopic[];
+  let presend: Map<string, Sent> | undefined;
+  if (config.operation === 'truncate-and-restore' && config.selection.kind !== 'names') {
+    // The topics to restore are the local ex-sources, which the local mirror list does not show:
+    // only the server, which sees the peer's STOPPED mirrors, can match a pattern against them.
+    checkSourceReachable(config, spec, link, [], where);
+    ({ planned, sent: presend } = await truncateByPattern(api, config, mirrors));
+  } else {
+    planned = planTopics(config.operation, config.selection, mirrors, { sourceTopics: config.sourceTopics, prefix });
+  }
+  if (planned.length === 0 && config.operation !== 'status') {
+    const what = config.selection.kind === 'pattern' ? `match the pattern '${config.selection.text}'` : 'exist on it';
+    const restoring = config.operation === 'truncate-and-restore';
+    throw new ActionError(`no ${restoring ? 'topics' : 'mirror topics'} ${what}, so there is nothing to ${config.operation}`, {
+      where,
+      fix: restoring
+        ? 'truncate-and-restore applies to the former source topics on this cluster whose mirrors on the peer cluster are STOPPED (after a failover there): check that the failover ran, or name the topics in mirror-topics'
+        : mirrors.length
+          ? `The link mirrors: ${listSome(mirrors.map((m) => m.mirrorTopicName))}`
+          : 'The link has no mirror topics: check link-name and that this is the cluster holding the mirrors',
+    });
+  }
+  checkSourceReachable(config, spec, link, planned, where);
+  const forcedOver = checkLag(config, spec, planned, where, logger);
+
+  const toSend = planned.filter((p) => p.step === 'send');
+  const already = planned.filter((p) => p.step === 'already').length;
+  if (config.operation !== 'status') {
+    logger.info(`${config.dryRun ? 'Dry run: validating' : 'Sending'} ${config.operation} for ${toSend.length} topic(s) of link ${config.linkName}${already ? `; ${already} already ${config.operation === 'create' ? 'exist' : spec.target}, nothing to send for them` : ''}`);
+  }
+  const sent = presend ?? (config.operation === 'create' ? await sendCreates(api, config, toSend, logger) : await sendVerb(api, config, spec, toSend, logger));
+  const alterRequests = api.requestCount - requestsBefore;
+
+  let waited: WaitOutcome | undefined;
+  let listing: MirrorTopic[] | undefined;
+  const accepted = toSend.filter((p) => sent.get(p.topic)?.error === undefined);
+  const rejected = toSend.filter((p) => sent.get(p.topic)?.error !== undefined && !sent.get(p.topic)?.unsent);
+  if (config.wait && !config.dryRun && spec.target && accepted.length + rejected.length > 0) {
+    waited = await waitForStatus(
+      async () => (listing = await api.listMirrors(config.linkName)),
+      [...accepted.map((p) => ({ topic: p.topic, beforeStatus: p.before?.mirrorStatus })), ...rejected.map((p) => ({ topic: p.topic, beforeStatus: p.before?.mirrorStatus, rejected: true }))],
+      spec.target,
+      { timeoutMs: config.timeoutMs, pollIntervalMs: config.pollIntervalMs, clock, logger },
+    );
+  } else if (!config.dryRun && rejected.length > 0) {
+    // One listing to tell an "already stopped" answer (success) from a real failure.
+    listing = await api.listMirrors(config.linkName).catch(() => undefined);
+  }
+  const diagnoses = waited ? await diagnose(api, config.linkName, accepted, waited) : new Map<string, string>();
+
+  const latest = new Map((listing ?? []).map((m) => [m.mirrorTopicName, m]));
+  const topics = planned.map((p) => topicResult(p, spec, config, sent.get(p.topic), latest.get(p.topic), waited, diagnoses.get(p.topic)));
+  const counted = topics.filter((t) => t.outcome !== 'failed');
+  const lagged = spec.cut ? topics.filter((t) => CUT_NOW.has(t.outcome)) : counted;
+  const truncated = topics.filter((t) => t.messagesTruncated !== undefined);
+  return {
+    operation: config.operation,
+    clusterId: api.clusterId,
+    link: config.linkName,
+    dryRun: config.dryRun,
+    target: spec.target,
+    topics,
+    succeeded: counted.map((t) => t.topic),
+    failed: topics.filter((t) => t.outcome === 'failed').map((t) => t.topic),
+    lagBasis: spec.cut ? 'cut' : 'current',
+    maxLag: lagged.reduce((m, t) => Math.max(m, t.maxLag), 0),
+    totalLag: lagged.reduce((s, t) => s + t.totalLag, 0),
+    messagesTruncated: truncated.length ? truncated.reduce((s, t) => s + (t.messagesTruncated ?? 0), 0) : undefined,
+    forcedOver,
+    requests: api.requestCount,
+    alterRequests,
+    polls: waited?.polls ?? 0,
+    timedOut: waited?.timedOut ?? false,
+    durationMs: clock.now() - started,
+    sleptMs: waited?.sleptMs ?? 0,
+  };
+}
+
+async function preflightLink(api: MirrorApi, config: MirrorConfig, spec: OperationSpec, where: string, logger: Logger): Promise<ClusterLink> {
+  const link = await api.getLink(config.linkName, { includeTasks: true });
+  if (!link) {
+    const links = await api.listLinks();
+    const names = links.map((l) => `${l.linkName} (${linkMode(l)}${l.linkState ? `, ${l.linkState}` : ''})`);
+    throw new ActionError(`the cluster link '${config.linkName}' doesn't exist`, {
+      where: `cluster ${api.clusterId}`,
+      fix: names.length
+        ? `Links on cluster ${api.clusterId}: ${names.join(', ')}. Set 'link-name' to one of them`
+        : `Cluster ${api.clusterId} has no cluster links. A link lives on the cluster that holds its mirror topics (for failover, the DR cluster): check 'rest-endpoint' and 'cluster-id'`,
+    });
+  }
+  const mode = linkMode(link);
+  if (spec.needsBidirectional && mode !== 'BIDIRECTIONAL' && mode !== 'UNKNOWN') {
+    throw new ActionError(`'${config.operation}' needs a BIDIRECTIONAL link, but '${config.linkName}' is a ${mode} link`, {
+      where,
+      fix: "Reverse and truncate verbs work only on bidirectional links (link.mode=BIDIRECTIONAL on both clusters). On this link use 'failover' or 'promote', and create the reverse link separately",
+    });
+  }
+  if (link.linkError && link.linkError !== 'NO_ERROR') logger.warning(`Link ${config.linkName} reports ${link.linkError}${link.linkErrorMessage ? `: ${link.linkErrorMessage}` : ''}`);
+  for (const task of link.tasks) {
+    if (task.state === 'IN_ERROR') logger.warning(`Link task ${task.taskName} is IN_ERROR: ${task.errors.map((e) => `${e.errorCode} ${e.errorMessage}`).join('; ')}`);
+  }
+  return link;
+}
+
+async function linkPrefix(api: MirrorApi, link: string): Promise<string> {
+  const configs = await api.linkConfigs(link);
+  return configs.find((c) => c.name === 'cluster.link.prefix')?.value ?? '';
+}
+
+function checkSourceReachable(config: MirrorConfig, spec: OperationSpec, link: ClusterLink, planned: PlannedTopic[], where: string): void {
+  if (!spec.needsSource) return;
+  const unavailable = planned.filter((p) => p.step === 'send' && p.before?.mirrorStatus === 'SOURCE_UNAVAILABLE').map((p) => p.topic);
+  const linkDown = link.linkState === 'UNAVAILABLE' || link.linkState === 'FAILED';
+  if (!linkDown && unavailable.length === 0) return;
+  const why = [linkDown ? `the link is ${link.linkState}${link.linkError && link.linkError !== 'NO_ERROR' ? ` (${link.linkError})` : ''}` : '', unavailable.length ? `${unavailable.length} topic(s) are SOURCE_UNAVAILABLE: ${listSome(unavailable)}` : '']
+    .filter(Boolean)
+    .join(' and ');
+  const fixes: Record<string, string> = {
+    promote: "The source cluster cannot be reached, and promote needs it for a final sync. If the source is down, use 'operation: failover': it stops mirroring at once, and the records not yet mirrored (reported as total-lag) are lost",
+    'reverse-and-start-mirror': "Reverse verbs need both clusters reachable. If the old primary is down, use 'operation: failover' now, and 'truncate-and-restore' on the old primary once it is back",
+    'reverse-and-pause-mirror': "Reverse verbs need both clusters reachable. If the old primary is down, use 'operation: failover' now, and 'truncate-and-restore' on the old primary once it is back",
+  };
+  throw new ActionError(`cannot ${config.operation}: the remote cluster is not reachable from the link: ${why}`, {
+    where,
+    fix: fixes[config.operation] ?? 'Wait until the remote cluster is reachable again (the link ACTIVE), then re-run',
+  });
+}
+
+function checkLag(config: MirrorConfig, spec: OperationSpec, planned: PlannedTopic[], where: string, logger: Logger): MirrorResult['forcedOver'] {
+  if (!spec.cut || config.maxLag === undefined) return undefined;
+  const over = lagViolations(planned, config.maxLag).sort((a, b) => b.lag - a.lag);
+  if (over.length === 0) return undefined;
+  const lines = over.slice(0, 50).map((o) => `${o.topic} partition ${o.partition}: lag ${o.lag}`);
+  const more = over.length > 50 ? `; and ${over.length - 50} more partition(s)` : '';
+  const topics = new Set(over.map((o) => o.topic)).size;
+  if (config.force) {
+    logger.warning(`force: true: cutting ${topics} topic(s) with ${over.length} partition(s) above max-lag ${config.maxLag}: ${lines.join('; ')}${more}`);
+    return over;
+  }
+  throw new ActionError(`refusing to ${config.operation}: ${over.length} partition(s) of ${topics} topic(s) lag more than max-lag ${config.maxLag}: ${lines.join('; ')}${more}`, {
+    where,
+    fix: "Nothing was changed. Stop the producers on the source and wait for the lag to drop, raise 'max-lag', or set 'force: true' to cut now and lose those records",
+  });
+}
+
+async function sendVerb(api: MirrorApi, config: MirrorConfig, spec: OperationSpec, toSend: PlannedTopic[], logger: Logger): Promise<Map<string, Sent>> {
+  const sent = new Map<string, Sent>();
+  const chunks = chunk(toSend.map((p) => p.topic), config.chunkSize);
+  for (const [i, names] of chunks.entries()) {
+    let answers: AlterMirrorResult[];
+    try {
+      answers = await api.alterMirrors(config.linkName, spec.verb!, names, { validateOnly: config.dryRun, includePartitionLevelTruncationData: config.includePartitionDetail && spec.verb === 'truncate-and-restore' });
+    } catch (err) {
+      if (abortOrRecord(err, i, chunks.slice(i).flat(), names, sent)) break;
+      continue;
+    }
+    const byName = new Map(answers.map((a) => [a.mirrorTopicName, a]));
+    for (const name of names) {
+      const answer = byName.get(name);
+      if (!answer) sent.set(name, { error: 'the answer had no result for this topic' });
+      else if (alterFailed(answer)) sent.set(name, { answer, error: answerError(answer) });
+      else sent.set(name, { answer });
+    }
+    if (chunks.length > 1) logger.info(`Sent ${spec.verb} for chunk ${i + 1} of ${chunks.length} (${names.length} topics)`);
+  }
+  return sent;
+}
+
+/**
+ * truncate-and-restore by pattern (or of everything: `.*`), in one request. Topics that already
+ * are ACTIVE mirrors here were restored before: done, whatever the server says about them now.
+ */
+async function truncateByPattern(api: MirrorApi, config: MirrorConfig, mirrors: MirrorTopic[]): Promise<{ planned: PlannedTopic[]; sent: Map<string, Sent> }> {
+  const pattern = config.selection.kind === 'pattern' ? config.selection.text : '.*';
+  const answers = await api.alterMirrors(config.linkName, 'truncate-and-restore', { pattern }, { validateOnly: config.dryRun, includePartitionLevelTruncationData: config.includePartitionDetail });
+  const byName = new Map(mirrors.map((m) => [m.mirrorTopicName, m]));
+  const planned: PlannedTopic[] = [];
+  const sent = new Map<string, Sent>();
+  for (const answer of answers) {
+    const before = byName.get(answer.mirrorTopicName);
+    const done = before?.mirrorStatus === 'ACTIVE';
+    planned.push({ topic: answer.mirrorTopicName, source: before?.sourceTopicName ?? answer.mirrorTopicName, before, step: done ? 'already' : 'send' });
+    if (!done) sent.set(answer.mirrorTopicName, alterFailed(answer) ? { answer, error: answerError(answer) } : { answer });
+  }
+  return { planned, sent };
+}
+
+async function sendCreates(api: MirrorApi, config: MirrorConfig, toSend: PlannedTopic[], logger: Logger): Promise<Map<string, Sent>> {
+  const sent = new Map<string, Sent>();
+  if (config.dryRun) {
+    // The create endpoint has no validate_only: a dry run only plans.
+    for (const p of toSend) sent.set(p.topic, {});
+    return sent;
+  }
+  // One at a time: the API has no batch create, and parallel calls are what trip its rate limit.
+  for (const [i, p] of toSend.entries()) {
+    try {
+      await api.createMirror(config.linkName, p.source ?? p.topic, p.topic === p.source ? undefined : p.topic);
+      sent.set(p.topic, {});
+    } catch (err) {
+      if (abortOrRecord(err, i, toSend.slice(i).map((t) => t.topic), [p.topic], sent)) break;
+    }
+  }
+  logger.info(`Created ${[...sent.values()].filter((s) => !s.error).length} mirror topic(s)`);
+  return sent;
+}
+
+/**
+ * Handles a failed request. Fatal failures (auth, unreachable) throw when nothing was sent yet,
+ * and otherwise mark every unsent topic failed and return true (stop). Others fail only `names`.
+ */
+function abortOrRecord(err: unknown, index: number, unsent: string[], names: string[], sent: Map<string, Sent>): boolean {
+  if (!(err instanceof ActionError)) throw err;
+  const kind = (err as { kind?: string }).kind;
+  const fatal = kind !== undefined && FATAL.has(kind);
+  if (fatal && index === 0) throw err;
+  const reason = describeError(err);
+  if (fatal) {
+    for (const name of unsent) sent.set(name, { error: `not sent: ${reason}`, unsent: true });
+    return true;
+  }
+  for (const name of names) sent.set(name, { error: reason });
+  return false;
+}
+
+/** A per-topic alter failure as users read it: the code and the server's message. */
+function answerError(answer: AlterMirrorResult): string {
+  return `error_code ${answer.errorCode ?? '–'}: ${answer.errorMessage ?? '(no message)'}`;
+}
+
+async function diagnose(api: MirrorApi, link: string, accepted: PlannedTopic[], waited: WaitOutcome): Promise<Map<string, string>> {
+  const stuck = accepted.map((p) => p.topic).filter((t) => !waited.reached.has(t)).slice(0, waited.pollError ? 0 : DIAGNOSE_LIMIT);
+  const found = new Map<string, string>();
+  for (const topic of stuck) {
+    const mirror = await api.getMirror(link, topic, { includeStateTransitionErrors: true }).catch(() => undefined);
+    const errors = mirror?.stateTransitionErrors.map((e) => `${e.errorCode}: ${e.errorMessage}`) ?? [];
+    if (errors.length) found.set(topic, `state transition errors: ${errors.join('; ')}`);
+  }
+  return found;
+}
+
+function topicResult(p: PlannedTopic, spec: OperationSpec, config: MirrorConfig, sent: Sent | undefined, now: MirrorTopic | undefined, waited: WaitOutcome | undefined, diagnosis: string | undefined): TopicResult {
+  const before = p.before?.mirrorStatus ?? 'NOT_A_MIRROR';
+  const base = { topic: p.topic, source: p.source ?? now?.sourceTopicName, before };
+  const lagsNow = (now ?? p.before)?.mirrorLags ?? [];
+  // At a cut, the lag that matters is the one when mirroring stopped: the verb's answer, else the listing just before.
+  const cutLags = sent?.answer?.mirrorLags.length ? sent.answer.mirrorLags : (p.before?.mirrorLags ?? []);
+  const lags = spec.cut && p.step === 'send' ? cutLags : lagsNow;
+  const { max, total } = lagOf(lags);
+  const extra: Partial<TopicResult> = {};
+  if (config.includePartitionDetail) extra.partitions = lags.map((l) => ({ partition: l.partition, lag: l.lag, lastSourceFetchOffset: l.lastSourceFetchOffset }));
+  if (sent?.answer && spec.verb === 'truncate-and-restore' && sent.answer.messagesTruncated !== null) extra.messagesTruncated = sent.answer.messagesTruncated;
+  if (config.includePartitionDetail && sent?.answer?.partitionLevelTruncationData.length) {
+    extra.truncation = sent.answer.partitionLevelTruncationData.map((t) => ({ partition: t.partitionId, offsetTruncatedTo: t.offsetTruncatedTo, messagesTruncated: t.messagesTruncated }));
+  }
+  const result = (outcome: TopicResult['outcome'], after: string, more: Partial<TopicResult> = {}): TopicResult => ({ ...base, after, maxLag: max, totalLag: total, outcome, ...extra, ...more });
+  const after = now?.mirrorStatus ?? (p.before ? before : 'NOT_A_MIRROR');
+
+  switch (p.step) {
+    case 'report':
+      return result('reported', before, p.before?.mirrorTopicError ? { note: `mirror_topic_error ${p.before.mirrorTopicError}` } : {});
+    case 'already':
+      return result('already', after, { note: `already ${config.operation === 'create' ? 'a mirror topic' : before}: nothing sent` });
+    case 'missing':
+      return result('failed', after, { error: `not a mirror topic on link ${config.linkName}` });
+  }
+  if (sent?.error !== undefined) {
+    // Retried POSTs and re-runs meet "already stopped"-style answers: the listing decides.
+    if (!config.dryRun && now?.mirrorStatus === spec.target) return result('changed', after, { note: `the server answered "${sent.error}", but the topic is ${spec.target}` });
+    return result('failed', after, { error: sent.error });
+  }
+  if (config.dryRun) return result('would-change', before);
+  if (!waited) return result('accepted', after, { note: config.wait ? undefined : 'accepted; not awaited (wait: false)' });
+  if (waited.reached.has(p.topic)) return result('changed', after);
+  const seen = waited.latest.get(p.topic);
+  const status = seen?.mirrorStatus ?? 'not listed';
+  const topicError = seen?.mirrorTopicError ? ` (mirror_topic_error ${seen.mirrorTopicError})` : '';
+  const detail = diagnosis ? `; ${diagnosis}` : '';
+  if (waited.broken.has(p.topic)) return result('failed', status, { error: `went ${status}${topicError} instead of ${spec.target}${detail}` });
+  if (waited.pollError) return result('failed', status, { error: `accepted, but reaching ${spec.target} could not be confirmed: ${waited.pollError}` });
+  return result('failed', status, { error: `still ${status}${topicError} when the wait for ${spec.target} timed out${detail}` });
+}

@@ -1,0 +1,97 @@
+import type { MirrorTopic } from '../../core/confluent/types.js';
+import { describeError } from '../../core/errors.js';
+import type { Logger } from '../../core/log.js';
+import { formatDuration, type Clock } from '../../core/time.js';
+import { BROKEN_STATUSES } from './operations.js';
+
+/** The deadline and pace of a wait. */
+export interface WaitOptions {
+  timeoutMs: number;
+  /** Longest pause between polls; the first ones come sooner (see `pollDelays`). */
+  pollIntervalMs: number;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** What the wait saw: who got there, who broke, and whether time ran out. */
+export interface WaitOutcome {
+  /** The last listing seen of each awaited topic (absent: not in the list at the last poll). */
+  latest: Map<string, MirrorTopic>;
+  reached: Set<string>;
+  /** Topics that went FAILED or LINK_FAILED on the way: waiting longer would not help. */
+  broken: Set<string>;
+  /** Rejected topics not on their way to the target: nothing to wait for. */
+  settled: Set<string>;
+  timedOut: boolean;
+  polls: number;
+  /** Time spent sleeping between polls, i.e. waiting for the service, not working. */
+  sleptMs: number;
+  /** Set when a poll failed for good: what is not reached is then unconfirmed, not failed. */
+  pollError?: string;
+}
+
+/** The first waits are short (state changes are often quick), then every `pollIntervalMs`. */
+export function pollDelay(poll: number, pollIntervalMs: number): number {
+  return Math.min(pollIntervalMs, 250 * 2 ** poll);
+}
+
+/**
+ * Polls with ONE list call per poll (never one call per topic) until every awaited topic shows
+ * `target`, breaks, or the deadline passes. The first poll is immediate.
+ */
+export async function waitForStatus(
+  list: () => Promise<MirrorTopic[]>,
+  awaited: Array<{ topic: string; beforeStatus?: string; rejected?: boolean }>,
+  target: string,
+  options: WaitOptions,
+): Promise<WaitOutcome> {
+  const { clock, logger } = options;
+  const started = clock.now();
+  const deadline = started + options.timeoutMs;
+  const outcome: WaitOutcome = { latest: new Map(), reached: new Set(), broken: new Set(), settled: new Set(), timedOut: false, polls: 0, sleptMs: 0 };
+  const before = new Map(awaited.map((a) => [a.topic, a.beforeStatus]));
+  // A topic whose verb was rejected is worth waiting for only while it is on its way (PENDING_*):
+  // that is a re-run meeting its own earlier request, which counts once the target is reached.
+  const rejected = new Set(awaited.filter((a) => a.rejected).map((a) => a.topic));
+  let open = awaited.map((a) => a.topic);
+  while (open.length > 0) {
+    let mirrors: MirrorTopic[];
+    try {
+      mirrors = await list();
+    } catch (err) {
+      outcome.pollError = describeError(err);
+      logger.warning(`Stopped waiting for ${target}: ${outcome.pollError}`);
+      return outcome;
+    }
+    outcome.polls++;
+    const byName = new Map(mirrors.map((m) => [m.mirrorTopicName, m]));
+    const stillOpen: string[] = [];
+    const counts = new Map<string, number>();
+    for (const topic of open) {
+      const seen = byName.get(topic);
+      if (seen) outcome.latest.set(topic, seen);
+      const status = seen?.mirrorStatus ?? 'NOT_LISTED';
+      if (status === target) outcome.reached.add(topic);
+      else if (rejected.has(topic) && !status.startsWith('PENDING_')) outcome.settled.add(topic);
+      else if (BROKEN_STATUSES.has(status) && status !== before.get(topic)) outcome.broken.add(topic);
+      else {
+        stillOpen.push(topic);
+        counts.set(status, (counts.get(status) ?? 0) + 1);
+      }
+    }
+    open = stillOpen;
+    const elapsed = clock.now() - started;
+    const pending = [...counts].map(([s, n]) => `${s}: ${n}`).join(', ');
+    logger.info(`Waiting for ${target}: ${outcome.reached.size} of ${awaited.length} there${outcome.broken.size ? `, ${outcome.broken.size} broken` : ''}${outcome.settled.size ? `, ${outcome.settled.size} refused` : ''}${pending ? ` (${pending})` : ''} after ${formatDuration(elapsed)}`);
+    if (open.length === 0) break;
+    const remaining = deadline - clock.now();
+    if (remaining <= 0) {
+      outcome.timedOut = true;
+      break;
+    }
+    const delay = Math.min(remaining, pollDelay(outcome.polls - 1, options.pollIntervalMs));
+    await clock.sleep(delay);
+    outcome.sleptMs += delay;
+  }
+  return outcome;
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from '@jest/globals';
+import { decodeMirror, type MirrorTopic } from '../../src/core/confluent/types.js';
+import { silentLogger } from '../../src/core/log.js';
+import type { Clock } from '../../src/core/time.js';
+import { waitForStatus } from '../../src/actions/ccloud-mirror/wait.js';
+
+/** A clock that jumps forward when slept on: no real waiting. */
+function fakeClock(): Clock & { slept: number[] } {
+  let now = 1_000_000;
+  const slept: number[] = [];
+  return { slept, now: () => now, sleep: async (ms) => { slept.push(ms); now += ms; } };
+}
+
+function listing(states: Record<string, string>, errors: Record<string, string> = {}): MirrorTopic[] {
+  return Object.entries(states).map(([name, status]) => decodeMirror({ mirror_topic_name: name, mirror_status: status, mirror_topic_error: errors[name] }));
+}
+
+/** Serves one scripted listing per call (the last one repeats) and counts the calls. */
+function scripted(...pages: MirrorTopic[][]) {
+  let calls = 0;
+  return { list: async () => pages[Math.min(calls++, pages.length - 1)], calls: () => calls };
+}
+
+describe('waitForStatus', () => {
+  it('polls once per round for all topics until every one reaches the target', async () => {
+    const clock = fakeClock();
+    const api = scripted(listing({ a: 'ACTIVE', b: 'ACTIVE' }), listing({ a: 'PENDING_STOPPED', b: 'STOPPED' }), listing({ a: 'STOPPED', b: 'STOPPED' }));
+    const out = await waitForStatus(api.list, [{ topic: 'a', beforeStatus: 'ACTIVE' }, { topic: 'b', beforeStatus: 'ACTIVE' }], 'STOPPED', { timeoutMs: 60_000, pollIntervalMs: 5000, clock, logger: silentLogger });
+    expect(api.calls()).toBe(3);
+    expect(out.polls).toBe(3);
+    expect([...out.reached].sort()).toEqual(['a', 'b']);
+    expect(out.timedOut).toBe(false);
+    expect(clock.slept).toEqual([250, 500]);
+    expect(out.sleptMs).toBe(750);
+  });
+
+  it('stops at the deadline, reporting what is still pending', async () => {
+    const clock = fakeClock();
+    const api = scripted(listing({ a: 'PENDING_STOPPED', b: 'STOPPED' }));
+    const out = await waitForStatus(api.list, [{ topic: 'a' }, { topic: 'b' }], 'STOPPED', { timeoutMs: 10_000, pollIntervalMs: 2000, clock, logger: silentLogger });
+    expect(out.timedOut).toBe(true);
+    expect([...out.reached]).toEqual(['b']);
+    expect(out.latest.get('a')?.mirrorStatus).toBe('PENDING_STOPPED');
+    expect(out.sleptMs).toBe(10_000);
+    // 250, 500, 1000, 2000 ... capped at the interval, the last one cut to the deadline.
+    expect(clock.slept).toEqual([250, 500, 1000, 2000, 2000, 2000, 2000, 250]);
+    expect(api.calls()).toBe(9);
+  });
+
+  it('gives up on a topic that breaks on the way, but not on one that was already FAILED', async () => {
+    const clock = fakeClock();
+    const api = scripted(listing({ a: 'FAILED', b: 'FAILED' }, { a: 'SOURCE_TOPIC_ID_CHANGED' }), listing({ a: 'FAILED', b: 'STOPPED' }));
+    const out = await waitForStatus(api.list, [{ topic: 'a', beforeStatus: 'PAUSED' }, { topic: 'b', beforeStatus: 'FAILED' }], 'STOPPED', { timeoutMs: 60_000, pollIntervalMs: 1000, clock, logger: silentLogger });
+    expect([...out.broken]).toEqual(['a']);
+    expect([...out.reached]).toEqual(['b']);
+    expect(out.latest.get('a')?.mirrorTopicError).toBe('SOURCE_TOPIC_ID_CHANGED');
+    expect(api.calls()).toBe(2);
+  });
+
+  it('waits for a topic that is not listed yet (a mirror being created)', async () => {
+    const clock = fakeClock();
+    const api = scripted(listing({}), listing({ m: 'PENDING_MIRROR' }), listing({ m: 'ACTIVE' }));
+    const out = await waitForStatus(api.list, [{ topic: 'm' }], 'ACTIVE', { timeoutMs: 60_000, pollIntervalMs: 1000, clock, logger: silentLogger });
+    expect([...out.reached]).toEqual(['m']);
+    expect(out.polls).toBe(3);
+  });
+
+  it('stops waiting when a poll fails for good, and says why', async () => {
+    const clock = fakeClock();
+    let calls = 0;
+    const list = async () => {
+      if (calls++ > 0) throw new Error('cluster went away');
+      return listing({ a: 'PENDING_STOPPED' });
+    };
+    const out = await waitForStatus(list, [{ topic: 'a' }], 'STOPPED', { timeoutMs: 60_000, pollIntervalMs: 1000, clock, logger: silentLogger });
+    expect(out.pollError).toBe('cluster went away');
+    expect(out.reached.size).toBe(0);
+    expect(out.timedOut).toBe(false);
+  });
+});
