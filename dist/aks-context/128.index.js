@@ -13,10 +13,10 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: githubAssertion, routeOf
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
-var core = __webpack_require__(8179);
+// EXTERNAL MODULE: ./src/core/runner.ts
+var runner = __webpack_require__(4473);
 // EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __webpack_require__(1915);
+var errors = __webpack_require__(4296);
 // EXTERNAL MODULE: ./src/core/version.ts
 var version = __webpack_require__(3323);
 // EXTERNAL MODULE: ./src/core/log.ts
@@ -415,7 +415,7 @@ function resolveCloud(overrides = {}) {
 function githubAssertion(audience) {
     return async () => {
         try {
-            return await core/* getIDToken */.V9(audience);
+            return await runner/* getIDToken */.V9(audience);
         }
         catch (err) {
             throw new errors/* ActionError */.lZ(`Getting the GitHub ID token (audience ${audience}) failed: ${err.message.replace(/\s+/g, ' ').trim()}`, {
@@ -447,7 +447,7 @@ async function fromAzure(inputs, logger) {
         clusterName: inputs.clusterName,
         admin: inputs.admin,
         publicFqdn: inputs.publicFqdn,
-    }, { mask: (s) => core/* setSecret */.Pq(s), logger });
+    }, { mask: (s) => runner/* setSecret */.Pq(s), logger });
     return {
         kubeconfig: result.kubeconfig,
         source: `AKS cluster ${inputs.resourceGroup}/${inputs.clusterName} (${inputs.admin ? 'admin' : 'user'} credentials, subscription ${result.subscriptionId})`,
@@ -475,7 +475,7 @@ async function fromAzure(inputs, logger) {
 /* harmony export */ });
 /* unused harmony export AKS_SERVER_APP_ID */
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8815);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1915);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4296);
 
 
 /**

@@ -34,7 +34,7 @@ function fromKubeconfigInput(text, origin, mask) {
 /* harmony export */ });
 /* unused harmony export AKS_SERVER_APP_ID */
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8815);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1915);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4296);
 
 
 /**

@@ -13,10 +13,10 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: ConfluentApiError
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __webpack_require__(3218);
+// EXTERNAL MODULE: ./src/core/runner.ts + 2 modules
+var runner = __webpack_require__(8127);
 // EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __webpack_require__(1915);
+var errors = __webpack_require__(4296);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __webpack_require__(6752);
 ;// CONCATENATED MODULE: ./src/core/retry.ts
@@ -293,7 +293,7 @@ class ConfluentClient {
     http;
     operation;
     constructor(options) {
-        const mask = options.mask ?? ((value) => core/* setSecret */.Pq(value));
+        const mask = options.mask ?? ((value) => runner/* setSecret */.Pq(value));
         const token = Buffer.from(`${options.apiKey}:${options.apiSecret}`, 'utf8').toString('base64');
         // The base64 form reveals the secret to anyone who decodes it, so it is masked like the secret.
         mask(token);

@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from './runner.js';
 
 /**
  * GitHub I/O at the edge. Only an action's `run` calls these; the logic underneath returns data.
@@ -13,6 +13,5 @@ export function setOutputs(outputs: Record<string, unknown>): void {
 
 /** Appends Markdown to the job summary (no-op outside the runner, where the file is unset). */
 export async function writeSummary(markdown: string): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
-  await core.summary.addRaw(markdown, true).write();
+  core.appendSummary(markdown);
 }

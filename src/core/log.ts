@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from './runner.js';
 
 /** Where progress goes. Actions log to the runner; tests and the playground pass their own. */
 export interface Logger {

@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from '../../core/runner.js';
 import { ActionError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import { USER_AGENT } from '../../core/version.js';

@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from '../../core/runner.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { InputError } from '../../core/errors.js';
 import { InputReader, rejectBoth, type Masker } from '../../core/inputs.js';

@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from '../../core/runner.js';
 import { removeKubeconfig } from './cleanup.js';
 import { loadMainState } from './state.js';
 

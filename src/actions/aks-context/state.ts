@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from '../../core/runner.js';
 
 /** What main leaves for post: the one place that writes or reads aks-context's state. */
 export interface MainState {

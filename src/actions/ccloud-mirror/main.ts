@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from '../../core/runner.js';
 import { describeError } from '../../core/errors.js';
 import { setOutputs, writeSummary } from '../../core/github.js';
 import { actionsLogger } from '../../core/log.js';

@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from '../runner.js';
 import { ActionError } from '../errors.js';
 import { HttpClient, HttpError, type HttpClientOptions, type HttpRequest } from '../http.js';
 import { describeAcls } from './acls.js';

@@ -1,0 +1,75 @@
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as runner from '../../src/core/runner.js';
+import { parseCommandFile } from '../helpers/run-action.js';
+
+// runner.ts replaces @actions/core on the start-up path; it must encode exactly what the runner reads.
+describe('runner protocol', () => {
+  let dir: string;
+  let written: string[];
+  const saved = { ...process.env };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'runner-'));
+    for (const name of ['GITHUB_OUTPUT', 'GITHUB_ENV', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY']) {
+      process.env[name] = join(dir, name);
+      writeFileSync(process.env[name]!, '');
+    }
+    written = [];
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+    process.env = { ...saved };
+    process.exitCode = 0;
+  });
+
+  it('reads INPUT_ variables with dashes kept, spaces as underscores, trimmed', () => {
+    process.env['INPUT_REST-ENDPOINT'] = '  https://x  ';
+    process.env.INPUT_MY_INPUT = 'v';
+    expect(runner.getInput('rest-endpoint')).toBe('https://x');
+    expect(runner.getInput('my input')).toBe('v');
+    expect(runner.getInput('missing')).toBe('');
+  });
+
+  it('escapes workflow command data like @actions/core (so a multi-line secret is masked whole)', () => {
+    runner.setSecret('a%b\r\nc');
+    runner.setFailed('bad\nthing');
+    expect(written).toEqual(['::add-mask::a%25b%0D%0Ac\n', '::error::bad%0Athing\n']);
+    expect(process.exitCode).toBe(1);
+  });
+
+  it('writes outputs, env and state as heredocs with a random delimiter the runner parses back', () => {
+    runner.setOutput('result', { topics: ['a', 'b'] });
+    runner.setOutput('multi', 'line1\nline2');
+    runner.exportVariable('KUBECONFIG', '/tmp/k');
+    runner.saveState('path', '/tmp/k');
+    const output = readFileSync(process.env.GITHUB_OUTPUT!, 'utf8');
+    expect(output).toMatch(/^result<<ghadelimiter_[0-9a-f-]{36}\n/);
+    expect(parseCommandFile(output)).toEqual({ result: '{"topics":["a","b"]}', multi: 'line1\nline2' });
+    expect(parseCommandFile(readFileSync(process.env.GITHUB_ENV!, 'utf8'))).toEqual({ KUBECONFIG: '/tmp/k' });
+    expect(process.env.KUBECONFIG).toBe('/tmp/k');
+    expect(parseCommandFile(readFileSync(process.env.GITHUB_STATE!, 'utf8'))).toEqual({ path: '/tmp/k' });
+  });
+
+  it('reads state for the post step and appends the summary', () => {
+    process.env.STATE_path = '/tmp/k';
+    expect(runner.getState('path')).toBe('/tmp/k');
+    runner.appendSummary('| a |');
+    runner.appendSummary('| b |\n');
+    expect(readFileSync(process.env.GITHUB_STEP_SUMMARY!, 'utf8')).toBe('| a |\n| b |\n');
+  });
+
+  it('refuses a value containing its own delimiter rather than writing a broken file', () => {
+    expect(() => runner.setOutput('x', 'ghadelimiter_')).not.toThrow();
+    const file = process.env.GITHUB_OUTPUT!;
+    process.env.GITHUB_OUTPUT = join(dir, 'missing');
+    expect(() => runner.setOutput('x', 'y')).toThrow('Missing file at path');
+    process.env.GITHUB_OUTPUT = file;
+  });
+});
