@@ -1,0 +1,256 @@
+import { parse, parseAllDocuments } from 'yaml';
+import { ActionError } from '../../core/errors.js';
+import { describeUnresolved, fill, type Unresolved } from './placeholders.js';
+
+/**
+ * Turns manifests (or the `name`/`data` inputs) into the desired state of each ConfigMap or Secret,
+ * with every placeholder filled and every value checked, before any call to the cluster. Pure: file
+ * contents and the environment come in as arguments.
+ */
+
+export type ConfigKind = 'ConfigMap' | 'Secret';
+
+/** What one object should look like after the swap. */
+export interface DesiredObject {
+  kind: ConfigKind;
+  namespace: string;
+  name: string;
+  /** Where it came from, for messages: `k8s/proxy.yaml (document 1)` or `inputs name/data`. */
+  source: string;
+  /**
+   * `replace`: `data` (and `binaryData`) become the whole data, as in the manifest.
+   * `merge`: only the given keys change; a `null` value removes the key.
+   */
+  mode: 'replace' | 'merge';
+  /** ConfigMap: text values. Secret: base64 values, as in the API's `data`. */
+  data: Record<string, string | null>;
+  /** ConfigMap `binaryData` (base64), replace mode only. */
+  binaryData?: Record<string, string>;
+  /** Labels and annotations to add (existing ones are kept). */
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** A Secret's `type` when the manifest states it (it cannot change on an existing Secret). */
+  secretType?: string;
+  /** Values to mask and to redact from the summary (plain text and, for Secrets, base64). */
+  secretValues: string[];
+}
+
+/** `ConfigMap/namespace/name`: the key of an object in outputs. */
+export function objectKey(o: { kind: string; namespace: string; name: string }): string {
+  return `${o.kind}/${o.namespace}/${o.name}`;
+}
+
+const KEY = /^[-._a-zA-Z0-9]+$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Collects every problem so one error lists them all. */
+class Problems {
+  readonly list: string[] = [];
+  readonly unresolved: Unresolved[] = [];
+  add(message: string): void {
+    this.list.push(message);
+  }
+}
+
+/** Input to `desiredFromManifests`: each path with its text. */
+export interface ManifestFile {
+  path: string;
+  text: string;
+}
+
+/**
+ * Parses every manifest document (multi-document files allowed), fills placeholders, and checks
+ * each is a ConfigMap or Secret with a name, a namespace and valid keys. Throws one ActionError
+ * listing every problem (unresolved placeholders included) when anything is wrong.
+ */
+export function desiredFromManifests(files: ManifestFile[], env: Record<string, string | undefined>, namespaceOverride?: string): DesiredObject[] {
+  const problems = new Problems();
+  const objects: DesiredObject[] = [];
+  for (const file of files) {
+    const docs = parseAllDocuments(file.text);
+    if (!Array.isArray(docs)) continue; // an empty stream
+    docs.forEach((doc, i) => {
+      const where = docs.length > 1 ? `${file.path} (document ${i + 1})` : file.path;
+      if (doc.errors.length) {
+        problems.add(`${where} is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+        return;
+      }
+      const value: unknown = doc.toJS();
+      if (value === null || value === undefined) return; // `---` with nothing after it
+      const object = fromManifest(value, where, env, namespaceOverride, problems);
+      if (object) objects.push(object);
+    });
+  }
+  if (!objects.length && !problems.list.length && !problems.unresolved.length) problems.add(`${files.map((f) => f.path).join(', ')} hold no ConfigMap or Secret`);
+  checkDuplicates(objects, problems);
+  throwProblems(problems, 'input \'manifests\'');
+  return objects;
+}
+
+/** The `name`/`namespace`/`kind`/`data` form: a merge of the given keys into an existing object. */
+export function desiredFromInputs(input: { kind: ConfigKind; name: string; namespace: string; data: string }, env: Record<string, string | undefined>): DesiredObject {
+  const problems = new Problems();
+  checkName(input.name, 'input \'name\'', problems);
+  checkNamespace(input.namespace, 'input \'namespace\'', problems);
+  let parsed: unknown;
+  try {
+    parsed = parse(input.data);
+  } catch (err) {
+    throw new ActionError(`input 'data' is not valid YAML: ${(err as Error).message.split('\n')[0]}`, { fix: 'give a YAML mapping of keys to values, e.g. `bootstrap.servers: ${CCLOUD_URL}`' });
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || !Object.keys(parsed).length) {
+    throw new ActionError("input 'data' is not a YAML mapping of keys to values", { fix: 'give one `key: value` per line, e.g. `bootstrap.servers: ${CCLOUD_URL}`' });
+  }
+  const secretValues: string[] = [];
+  const data: Record<string, string | null> = {};
+  for (const [key, raw] of Object.entries(parsed as Record<string, unknown>)) {
+    const where = `input 'data', key '${key}'`;
+    checkKey(key, where, problems);
+    if (raw === null) {
+      data[key] = null;
+      continue;
+    }
+    // The input is not a manifest: scalars are taken as their text (`retries: 3` sets "3").
+    if (typeof raw === 'object') {
+      problems.add(`${where} is a ${Array.isArray(raw) ? 'list' : 'mapping'}; values must be text`);
+      continue;
+    }
+    const text = filled(String(raw), env, where, problems, secretValues);
+    if (input.kind === 'Secret') {
+      secretValues.push(text, base64(text));
+      data[key] = base64(text);
+    } else {
+      data[key] = text;
+    }
+  }
+  throwProblems(problems, "inputs 'name'/'data'");
+  return { kind: input.kind, namespace: input.namespace, name: input.name, source: "inputs 'name'/'data'", mode: 'merge', data, labels: {}, annotations: {}, secretValues: unique(secretValues) };
+}
+
+function fromManifest(value: unknown, where: string, env: Record<string, string | undefined>, namespaceOverride: string | undefined, problems: Problems): DesiredObject | undefined {
+  if (typeof value !== 'object' || Array.isArray(value) || value === null) {
+    problems.add(`${where} is not a Kubernetes object (expected a mapping with apiVersion: v1 and kind: ConfigMap or Secret)`);
+    return undefined;
+  }
+  const doc = value as Record<string, unknown>;
+  const kind = doc.kind;
+  if (kind !== 'ConfigMap' && kind !== 'Secret') {
+    problems.add(`${where} is ${typeof kind === 'string' ? `a ${kind}` : 'not a Kubernetes object (no kind)'}, not a ConfigMap or Secret`);
+    return undefined;
+  }
+  if (doc.apiVersion !== 'v1') problems.add(`${where}: apiVersion is '${String(doc.apiVersion)}'; a ${kind} has apiVersion: v1`);
+  const meta = (doc.metadata ?? {}) as Record<string, unknown>;
+  const secretValues: string[] = [];
+  const name = typeof meta.name === 'string' ? filled(meta.name, env, `${where} metadata.name`, problems, secretValues) : '';
+  checkName(name, `${where} metadata.name`, problems);
+  const declared = typeof meta.namespace === 'string' ? filled(meta.namespace, env, `${where} metadata.namespace`, problems, secretValues) : undefined;
+  const namespace = namespaceOverride || declared || '';
+  if (!namespace) problems.add(`${where} has no metadata.namespace; set it, or give the input 'namespace'`);
+  else checkNamespace(namespace, namespaceOverride ? "input 'namespace'" : `${where} metadata.namespace`, problems);
+  const labels = stringMap(meta.labels, `${where} metadata.labels`, env, problems, secretValues);
+  const annotations = stringMap(meta.annotations, `${where} metadata.annotations`, env, problems, secretValues);
+
+  const data: Record<string, string | null> = {};
+  let binaryData: Record<string, string> | undefined;
+  let secretType: string | undefined;
+  if (kind === 'ConfigMap') {
+    Object.assign(data, stringMap(doc.data, `${where} data`, env, problems, secretValues, true));
+    const binary = stringMap(doc.binaryData, `${where} binaryData`, {}, problems, [], true, false);
+    for (const [key, b64] of Object.entries(binary)) if (!isBase64(b64)) problems.add(`${where} binaryData key '${key}' is not base64`);
+    for (const key of Object.keys(binary)) if (key in data) problems.add(`${where}: key '${key}' is in both data and binaryData`);
+    if (Object.keys(binary).length) binaryData = binary;
+  } else {
+    secretType = typeof doc.type === 'string' ? doc.type : undefined;
+    const encoded = stringMap(doc.data, `${where} data`, {}, problems, [], true, false);
+    for (const [key, b64] of Object.entries(encoded)) {
+      if (!isBase64(b64)) {
+        problems.add(`${where} data key '${key}' is not base64 (put plain text under stringData instead)`);
+        continue;
+      }
+      const bytes = Buffer.from(b64, 'base64');
+      data[key] = bytes.toString('base64');
+      secretValues.push(bytes.toString('utf8'), data[key]!, b64);
+    }
+    // Every value of a Secret is secret, whatever its variable is called.
+    const plain = stringMap(doc.stringData, `${where} stringData`, env, problems, secretValues, true);
+    for (const [key, text] of Object.entries(plain)) {
+      data[key] = base64(text);
+      secretValues.push(text, base64(text));
+    }
+  }
+  return { kind, namespace, name, source: where, mode: 'replace', data, binaryData, labels, annotations, secretType, secretValues: unique(secretValues) };
+}
+
+/** A mapping of text values; placeholders filled unless `substitute` is false. */
+function stringMap(value: unknown, where: string, env: Record<string, string | undefined>, problems: Problems, secrets: string[], keysAreData = false, substitute = true): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    problems.add(`${where} is not a mapping`);
+    return {};
+  }
+  const out: Record<string, string> = {};
+  for (const [key, raw] of Object.entries(value as Record<string, unknown>)) {
+    if (keysAreData) checkKey(key, `${where} key '${key}'`, problems);
+    // As kubectl: a number or boolean here is refused (quote it), never silently converted.
+    if (typeof raw !== 'string') {
+      problems.add(`${where} key '${key}' is ${raw === null ? 'null' : `a ${Array.isArray(raw) ? 'list' : typeof raw}`}; values must be text (quote it: '${key}: "…"')`);
+      continue;
+    }
+    out[key] = substitute ? filled(raw, env, `${where} key '${key}'`, problems, secrets) : raw;
+  }
+  return out;
+}
+
+function filled(text: string, env: Record<string, string | undefined>, where: string, problems: Problems, secrets: string[]): string {
+  const result = fill(text, env, where);
+  problems.unresolved.push(...result.unresolved);
+  secrets.push(...result.secrets);
+  return result.value;
+}
+
+function checkKey(key: string, where: string, problems: Problems): void {
+  if (!KEY.test(key) || key.length > 253 || key === '.' || key === '..') problems.add(`${where}: '${key}' is not a valid key (letters, digits, '-', '_' or '.', at most 253)`);
+}
+
+function checkName(name: string, where: string, problems: Problems): void {
+  if (!name) problems.add(`${where} is missing`);
+  else if (!DNS_SUBDOMAIN.test(name) || name.length > 253) problems.add(`${where} '${name}' is not a valid name (lower-case letters, digits, '-' and '.')`);
+}
+
+function checkNamespace(namespace: string, where: string, problems: Problems): void {
+  if (!DNS_LABEL.test(namespace) || namespace.length > 63) problems.add(`${where} '${namespace}' is not a valid namespace name (lower-case letters, digits and '-', at most 63)`);
+}
+
+function checkDuplicates(objects: DesiredObject[], problems: Problems): void {
+  const seen = new Map<string, string>();
+  for (const o of objects) {
+    const key = objectKey(o);
+    const first = seen.get(key);
+    if (first) problems.add(`${key} is given twice (${first} and ${o.source})`);
+    else seen.set(key, o.source);
+  }
+}
+
+function throwProblems(problems: Problems, where: string): void {
+  const parts = [...problems.list];
+  if (problems.unresolved.length) parts.unshift(`unresolved placeholders: ${describeUnresolved(problems.unresolved)}`);
+  if (!parts.length) return;
+  const fix = problems.unresolved.length
+    ? 'set each variable in the step\'s `env:` (e.g. `CCLOUD_PASSWD: ${{ secrets.CCLOUD_WEST_PASSWD }}`); nothing was written'
+    : 'fix the manifests; nothing was written';
+  throw new ActionError(parts.join('; '), { where, fix });
+}
+
+function isBase64(text: string): boolean {
+  const compact = text.replace(/\s+/g, '');
+  return /^[A-Za-z0-9+/]*={0,2}$/.test(compact) && compact.length % 4 === 0;
+}
+
+function base64(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64');
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values.filter((v) => v !== ''))];
+}

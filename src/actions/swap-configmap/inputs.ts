@@ -1,0 +1,58 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { InputError } from '../../core/errors.js';
+import { InputReader, rejectBoth } from '../../core/inputs.js';
+import { resolveKubeconfig, type KubeTarget } from '../../core/kube/client.js';
+import type { ConfigKind, ManifestFile } from './desired.js';
+
+/** Everything swap-configmap needs, validated; reading it makes no network call. */
+export interface SwapInputs {
+  /** Manifest files with their text (the `manifests` input), or empty with `single`. */
+  manifests: ManifestFile[];
+  /** The `name`/`namespace`/`kind`/`data` form. */
+  single?: { kind: ConfigKind; name: string; namespace: string; data: string };
+  /** `namespace` input: overrides each manifest's namespace. */
+  namespace?: string;
+  /** Value for the `ccloud-dr-actions/target` label. */
+  target?: string;
+  dryRun: boolean;
+  kube: KubeTarget;
+}
+
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+
+/** Reads and checks every input (files included) before anything touches the cluster. */
+export function getInputs(inputs = new InputReader(), env: NodeJS.ProcessEnv = process.env): SwapInputs {
+  rejectBoth(inputs, 'manifests', 'name');
+  rejectBoth(inputs, 'manifests', 'data');
+  const namespace = inputs.string('namespace');
+  const target = inputs.string('target');
+  if (target !== undefined && (!LABEL_VALUE.test(target) || target.length > 63)) {
+    throw new InputError('target', `has the value '${target}', which is not a valid label value`, 'up to 63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit, e.g. `west`');
+  }
+  const dryRun = inputs.boolean('dry-run', false);
+  const kind = inputs.choice('kind', ['ConfigMap', 'Secret'] as const, { default: 'ConfigMap' });
+
+  let manifests: ManifestFile[] = [];
+  let single: SwapInputs['single'];
+  if (inputs.has('manifests')) {
+    const base = env.GITHUB_WORKSPACE || process.cwd();
+    manifests = inputs.list('manifests').map((path) => {
+      const full = isAbsolute(path) ? path : resolve(base, path);
+      if (!existsSync(full) || !statSync(full).isFile()) {
+        throw new InputError('manifests', `names '${path}', which is not a file${env.GITHUB_WORKSPACE ? ' in the workspace' : ''}`, 'paths of ConfigMap or Secret YAML files relative to the repository root (did the job run actions/checkout?)');
+      }
+      return { path, text: readFileSync(full, 'utf8') };
+    });
+  } else if (inputs.has('name')) {
+    const name = inputs.string('name', { required: true });
+    if (!namespace) throw new InputError('namespace', 'is required with input \'name\' but was not set', 'the namespace of the object, e.g. `clients`');
+    const data = inputs.string('data');
+    if (data === undefined) throw new InputError('data', 'is required with input \'name\' but was not set', 'a YAML mapping of keys to set, e.g. `bootstrap.servers: ${CCLOUD_URL}`');
+    single = { kind, name, namespace, data };
+  } else {
+    throw new InputError('manifests', 'and input \'name\' were both left empty', "either 'manifests' (paths of ConfigMap/Secret YAML files) or 'name' + 'namespace' + 'data'");
+  }
+  const kube = resolveKubeconfig(inputs.string('kubeconfig'), env);
+  return { manifests, single, namespace, target, dryRun, kube };
+}

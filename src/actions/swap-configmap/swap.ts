@@ -1,0 +1,274 @@
+import type { V1ConfigMap, V1Secret } from '@kubernetes/client-node';
+import { ActionError } from '../../core/errors.js';
+import { errorStatus, kubeError, type KubeClients } from '../../core/kube/client.js';
+import { resourceHash, resourceTypeOfKind, RELOADER_KEYS } from '../../core/kube/reloader.js';
+import { allWorkloads, listWorkloads, reloadTargets, type ReloadTarget } from '../../core/kube/selection.js';
+import type { Logger } from '../../core/log.js';
+import { dataChanges, type KeyChange } from './diff.js';
+import { objectKey, type DesiredObject } from './desired.js';
+
+/** Label recording which cluster the object points at now (`target` input). */
+export const TARGET_LABEL = 'ccloud-dr-actions/target';
+/** Field manager of our writes, so `managedFields` show who changed the object. */
+export const FIELD_MANAGER = 'ccloud-dr-actions';
+
+export interface SwapSettings {
+  objects: DesiredObject[];
+  /** Value for the target label; unchanged when undefined. */
+  target?: string;
+  dryRun: boolean;
+  /** Attempts per object when the server answers 409 Conflict (each on a freshly read object). */
+  maxAttempts?: number;
+  logger: Logger;
+  /** Masks values read from existing Secrets (they are never printed, but may surface in errors). */
+  mask: (value: string) => void;
+}
+
+/** What happened to one object. */
+export interface ObjectOutcome {
+  kind: DesiredObject['kind'];
+  namespace: string;
+  name: string;
+  /** The data changed (or, in a dry run, would change): Reloader rolls the workloads. */
+  changed: boolean;
+  /** A real (not dry-run) write was accepted by the server. */
+  written: boolean;
+  /** Reloader's hash of the data after / before. */
+  hash: string;
+  previousHash: string;
+  target?: string;
+  previousTarget?: string;
+  /** Keys added, removed or modified. */
+  changedKeys: string[];
+  /** Redacted change list for the summary. */
+  changes: KeyChange[];
+  /** Writes answered 409 and retried on a fresh read. */
+  conflicts: number;
+  /** Workloads Reloader will roll; null when they could not be listed (e.g. RBAC). */
+  workloads: ReloadTarget[] | null;
+}
+
+export interface SwapResult {
+  objects: ObjectOutcome[];
+  changed: boolean;
+  dryRun: boolean;
+}
+
+type ConfigObject = V1ConfigMap | V1Secret;
+
+/**
+ * Applies the desired objects in place, all or nothing as far as the API allows: every object is
+ * read and checked first (exists, namespace exists, not immutable when its data changes), and only
+ * then written, each with the `resourceVersion` it was read at. A 409 re-reads and recomputes the
+ * change on the fresh object (never a blind overwrite). Identical data is not written.
+ */
+export async function swap(clients: KubeClients, settings: SwapSettings): Promise<SwapResult> {
+  const { logger } = settings;
+  const maxAttempts = settings.maxAttempts ?? 5;
+
+  // Phase 1: read and check everything. Nothing is written if any object fails.
+  const reads = await Promise.allSettled(settings.objects.map((d) => readChecked(clients, d, settings)));
+  const problems = reads.flatMap((r) => (r.status === 'rejected' ? [describe(r.reason)] : []));
+  if (problems.length) {
+    throw new ActionError(`nothing was written: ${problems.join('; ')}`, { fix: 'fix the objects named above (or the manifests) and re-run' });
+  }
+  const current = reads.map((r) => (r as PromiseFulfilledResult<ConfigObject>).value);
+  const plans = settings.objects.map((d, i) => plan(d, current[i], settings.target));
+
+  // Phase 2: who will roll (read-only; a listing refused by RBAC only costs the output).
+  const listings = new Map<string, Promise<ReturnType<typeof allWorkloads> | null>>();
+  const workloadsOf = (namespace: string) => {
+    if (!listings.has(namespace)) {
+      listings.set(
+        namespace,
+        listWorkloads(clients, namespace).then(allWorkloads, (err: unknown) => {
+          logger.warning(`could not list the workloads of namespace ${namespace} to tell which ones Reloader will roll: ${describe(err)}`);
+          return null;
+        }),
+      );
+    }
+    return listings.get(namespace)!;
+  };
+
+  // Phase 3: write, in order; on failure say exactly what is done and what is not.
+  const outcomes: ObjectOutcome[] = [];
+  for (const [i, desired] of settings.objects.entries()) {
+    let p = plans[i];
+    let conflicts = 0;
+    for (let attempt = 1; ; attempt++) {
+      if (!p.dataChanged && !p.metaChanged) break;
+      try {
+        await replace(clients, desired, p.next, settings.dryRun);
+        break;
+      } catch (err) {
+        if (errorStatus(err) === 409 && attempt < maxAttempts) {
+          conflicts++;
+          logger.info(`${objectKey(desired)} was changed by someone else since it was read (409 Conflict): re-reading it and recomputing the change (attempt ${attempt + 1} of ${maxAttempts})`);
+          try {
+            const fresh = await readChecked(clients, desired, settings);
+            p = plan(desired, fresh, settings.target);
+          } catch (readErr) {
+            throw halfDone(outcomes, settings.objects, i, readErr, settings.dryRun);
+          }
+          continue;
+        }
+        const cause = errorStatus(err) === 409 ? new ActionError(`${objectKey(desired)} kept changing under us: ${maxAttempts} writes in a row answered 409 Conflict`, { fix: 'find the other writer (another job, a controller) and re-run when it is done' }) : kubeError(err, `${settings.dryRun ? 'dry-run ' : ''}update ${desired.kind} ${desired.namespace}/${desired.name}`, clients.server);
+        throw halfDone(outcomes, settings.objects, i, cause, settings.dryRun);
+      }
+    }
+    const type = resourceTypeOfKind(desired.kind);
+    const workloads = p.dataChanged
+      ? await workloadsOf(desired.namespace).then((list) => (list ? reloadTargets({ type, name: desired.name, namespace: desired.namespace, annotations: p.next.metadata?.annotations, hash: p.hash }, list) : null))
+      : [];
+    const outcome: ObjectOutcome = {
+      kind: desired.kind,
+      namespace: desired.namespace,
+      name: desired.name,
+      changed: p.dataChanged,
+      written: !settings.dryRun && (p.dataChanged || p.metaChanged),
+      hash: p.hash,
+      previousHash: p.previousHash,
+      target: p.next.metadata?.labels?.[TARGET_LABEL],
+      previousTarget: p.previousTarget,
+      changedKeys: p.changes.map((c) => c.key),
+      changes: p.changes,
+      conflicts,
+      workloads,
+    };
+    outcomes.push(outcome);
+    logger.info(summaryLine(outcome, settings.dryRun));
+    if (p.dataChanged && p.next.metadata?.annotations?.[RELOADER_KEYS.ignore] === 'true') {
+      logger.warning(`${objectKey(desired)} has the annotation ${RELOADER_KEYS.ignore}: "true", so Reloader ignores its changes and rolls nothing; restart its clients yourself (verify-rollout with restart-if-not-reloaded: true)`);
+    } else if (p.dataChanged && workloads && workloads.length === 0) {
+      logger.warning(`no workload in namespace ${desired.namespace} will be rolled by Reloader for ${objectKey(desired)}: none has a matching Reloader annotation (${RELOADER_KEYS.auto}, ${desired.kind === 'Secret' ? RELOADER_KEYS.secretReload : RELOADER_KEYS.configmapReload}, or ${RELOADER_KEYS.search} with ${RELOADER_KEYS.match} on the object) together with a container using it`);
+    }
+  }
+  return { objects: outcomes, changed: outcomes.some((o) => o.changed), dryRun: settings.dryRun };
+}
+
+interface Plan {
+  next: ConfigObject;
+  dataChanged: boolean;
+  metaChanged: boolean;
+  hash: string;
+  previousHash: string;
+  previousTarget?: string;
+  changes: KeyChange[];
+}
+
+/** The object as it should be written, computed from what was just read. Pure. */
+export function plan(desired: DesiredObject, existing: ConfigObject, target: string | undefined): Plan {
+  const secret = desired.kind === 'Secret';
+  const type = resourceTypeOfKind(desired.kind);
+  const oldData: Record<string, string> = { ...(existing.data ?? {}) };
+  let newData: Record<string, string>;
+  if (desired.mode === 'replace') {
+    newData = Object.fromEntries(Object.entries(desired.data).filter((e): e is [string, string] => e[1] !== null));
+  } else {
+    newData = { ...oldData };
+    for (const [k, v] of Object.entries(desired.data)) {
+      if (v === null) delete newData[k];
+      else newData[k] = v;
+    }
+  }
+  const oldBinary = secret ? undefined : ((existing as V1ConfigMap).binaryData ?? undefined);
+  const newBinary = secret ? undefined : desired.mode === 'replace' ? desired.binaryData : oldBinary;
+  const previousHash = resourceHash(type, { data: oldData, binaryData: oldBinary });
+  const hash = resourceHash(type, { data: newData, binaryData: newBinary });
+
+  const labels = { ...(existing.metadata?.labels ?? {}), ...desired.labels };
+  if (target !== undefined) labels[TARGET_LABEL] = target;
+  const annotations = { ...(existing.metadata?.annotations ?? {}), ...desired.annotations };
+  const metaChanged = !sameMap(labels, existing.metadata?.labels ?? {}) || !sameMap(annotations, existing.metadata?.annotations ?? {});
+
+  const next = { ...existing, metadata: { ...existing.metadata, labels, annotations } } as ConfigObject;
+  next.data = newData;
+  if (!secret) {
+    if (newBinary && Object.keys(newBinary).length) (next as V1ConfigMap).binaryData = newBinary;
+    else delete (next as V1ConfigMap).binaryData;
+  }
+  const plain = (data: Record<string, string>) => (secret ? Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')])) : data);
+  const changes = dataChanges(plain(oldData), plain(newData), { secretKind: secret, secrets: desired.secretValues });
+  for (const key of new Set([...Object.keys(oldBinary ?? {}), ...Object.keys(newBinary ?? {})])) {
+    if (oldBinary?.[key] !== newBinary?.[key]) changes.push({ key, change: oldBinary?.[key] === undefined ? 'added' : newBinary?.[key] === undefined ? 'removed' : 'modified', lines: ['(binary data)'] });
+  }
+  return { next, dataChanged: hash !== previousHash, metaChanged, hash, previousHash, previousTarget: existing.metadata?.labels?.[TARGET_LABEL], changes };
+}
+
+async function readChecked(clients: KubeClients, desired: DesiredObject, settings: SwapSettings): Promise<ConfigObject> {
+  const { namespace, name } = desired;
+  let object: ConfigObject;
+  try {
+    object = desired.kind === 'Secret' ? await clients.core.readNamespacedSecret({ name, namespace }) : await clients.core.readNamespacedConfigMap({ name, namespace });
+  } catch (err) {
+    if (errorStatus(err) === 404) throw await notFound(clients, desired);
+    throw kubeError(err, `read ${desired.kind} ${namespace}/${name}`, clients.server);
+  }
+  if (desired.kind === 'Secret') {
+    for (const v of Object.values(object.data ?? {})) {
+      settings.mask(v);
+      settings.mask(Buffer.from(v, 'base64').toString('utf8'));
+    }
+    const type = (object as V1Secret).type;
+    if (desired.secretType && type && desired.secretType !== type) {
+      throw new ActionError(`${objectKey(desired)} has type ${type} but ${desired.source} says ${desired.secretType}; a Secret's type cannot change`, { fix: `set type: ${type} in the manifest (or remove the line)` });
+    }
+  }
+  const p = plan(desired, object, settings.target);
+  if (object.immutable && p.dataChanged) {
+    throw new ActionError(`${objectKey(desired)} is immutable (immutable: true), so its data cannot change in place`, {
+      fix: 'Reloader only reacts to in-place changes: make the object mutable (recreate it without immutable: true), or give the clients a new object name and roll them yourself',
+    });
+  }
+  return object;
+}
+
+async function notFound(clients: KubeClients, desired: DesiredObject): Promise<ActionError> {
+  try {
+    await clients.core.readNamespace({ name: desired.namespace });
+  } catch (err) {
+    if (errorStatus(err) === 404) return new ActionError(`namespace ${desired.namespace} does not exist`, { where: `${objectKey(desired)} from ${desired.source}`, fix: 'check the namespace (manifest metadata.namespace or the namespace input)' });
+    // Reading namespaces may be forbidden to a namespaced identity: then only the object is known missing.
+  }
+  return new ActionError(`${desired.kind} ${desired.name} does not exist in namespace ${desired.namespace}`, {
+    where: desired.source,
+    fix: `swap-configmap changes existing objects in place (Reloader ignores create and delete): create it first with kubectl apply, then use this action to switch clusters`,
+  });
+}
+
+async function replace(clients: KubeClients, desired: DesiredObject, body: ConfigObject, dryRun: boolean): Promise<void> {
+  const params = { name: desired.name, namespace: desired.namespace, fieldManager: FIELD_MANAGER, ...(dryRun ? { dryRun: 'All' } : {}) };
+  if (desired.kind === 'Secret') await clients.core.replaceNamespacedSecret({ ...params, body: body as V1Secret });
+  else await clients.core.replaceNamespacedConfigMap({ ...params, body: body as V1ConfigMap });
+}
+
+function halfDone(done: ObjectOutcome[], objects: DesiredObject[], failedAt: number, cause: unknown, dryRun: boolean): ActionError {
+  const failed = objects[failedAt];
+  const written = done.filter((o) => o.written).map(objectKey);
+  const untouched = done.filter((o) => !o.written).map(objectKey);
+  const notAttempted = objects.slice(failedAt + 1).map(objectKey);
+  const parts = [`${dryRun ? 'dry run of ' : ''}${objectKey(failed)} failed: ${describe(cause)}`];
+  if (written.length) parts.push(`already written: ${written.join(', ')}`);
+  if (untouched.length) parts.push(`already in place (unchanged): ${untouched.join(', ')}`);
+  if (notAttempted.length) parts.push(`not attempted: ${notAttempted.join(', ')}`);
+  return new ActionError(parts.join('; '), {
+    fix: written.length ? 're-run the step: objects already written are found in place and left alone, the rest are applied' : 'fix the cause and re-run the step',
+    cause,
+  });
+}
+
+function summaryLine(o: ObjectOutcome, dryRun: boolean): string {
+  const key = objectKey(o);
+  if (!o.changed) return `${key}: data already in place (hash ${o.hash})${o.written ? '; metadata updated' : ''}`;
+  const roll = o.workloads === null ? 'workloads unknown' : o.workloads.length ? `Reloader will roll ${o.workloads.map((w) => `${w.kind}/${w.name}`).join(', ')}` : 'no workload will be rolled';
+  return `${key}: ${dryRun ? 'would change' : 'changed'} ${o.changedKeys.length} key(s) [${o.changedKeys.join(', ')}], hash ${o.previousHash} -> ${o.hash}${o.conflicts ? ` after ${o.conflicts} conflict(s)` : ''}; ${roll}`;
+}
+
+function describe(err: unknown): string {
+  return err instanceof ActionError ? err.describe() : err instanceof Error ? err.message : String(err);
+}
+
+function sameMap(a: Record<string, string>, b: Record<string, string>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+}

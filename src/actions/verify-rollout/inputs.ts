@@ -1,0 +1,80 @@
+import { InputError } from '../../core/errors.js';
+import { InputReader, rejectBoth } from '../../core/inputs.js';
+import { resolveKubeconfig, type KubeTarget } from '../../core/kube/client.js';
+import { parseKind, type WorkloadKind } from '../../core/kube/workload.js';
+
+/** Everything verify-rollout needs, validated; reading it makes no network call. */
+export interface VerifyInputs {
+  namespaces: string[];
+  resource?: { kind: 'ConfigMap' | 'Secret'; name: string };
+  workloads?: Array<{ namespace: string; kind: WorkloadKind; name: string }>;
+  timeoutMs: number;
+  graceMs: number;
+  restartIfNotReloaded: boolean;
+  kube: KubeTarget;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Reads and checks every input before anything touches the cluster. */
+export function getInputs(inputs = new InputReader(), env: NodeJS.ProcessEnv = process.env): VerifyInputs {
+  const namespaces = inputs.list('namespace');
+  if (!namespaces.length) throw new InputError('namespace', 'is required but was not set', 'the namespace of the workloads, e.g. `clients` (several: `clients,nproxy-clients`)');
+  for (const ns of namespaces) {
+    if (!DNS_LABEL.test(ns) || ns.length > 63) throw new InputError('namespace', `has the value '${ns}', which is not a namespace name`, 'lower-case letters, digits and `-`, at most 63 characters');
+  }
+  rejectBoth(inputs, 'configmap', 'secret');
+  let resource: VerifyInputs['resource'];
+  for (const [input, kind] of [['configmap', 'ConfigMap'], ['secret', 'Secret']] as const) {
+    const name = inputs.string(input);
+    if (name === undefined) continue;
+    if (!DNS_SUBDOMAIN.test(name) || name.length > 253) throw new InputError(input, `has the value '${name}', which is not a ${kind} name`, 'lower-case letters, digits, `-` and `.`');
+    resource = { kind, name };
+  }
+  const workloads = inputs.has('workloads') ? parseWorkloads(inputs.list('workloads'), namespaces) : undefined;
+  if (!resource && !workloads) {
+    throw new InputError('configmap', "and inputs 'secret' and 'workloads' were all left empty", "the ConfigMap ('configmap') or Secret ('secret') whose workloads to verify, or an explicit 'workloads' list");
+  }
+  const timeoutMs = inputs.duration('timeout', '10m', { minMs: 1000 });
+  const graceMs = inputs.duration('reload-grace', '30s');
+  const restartIfNotReloaded = inputs.boolean('restart-if-not-reloaded', false);
+  if (restartIfNotReloaded && !resource) {
+    throw new InputError('restart-if-not-reloaded', "is true but neither 'configmap' nor 'secret' was given", "a 'configmap' or 'secret' input: its hash tells whether Reloader rolled a workload");
+  }
+  if (restartIfNotReloaded && graceMs >= timeoutMs) {
+    throw new InputError('reload-grace', `(${inputs.string('reload-grace') ?? '30s'}) is not shorter than 'timeout' (${inputs.string('timeout') ?? '10m'})`, "a grace period shorter than the timeout, so a restarted workload has time to roll");
+  }
+  const kube = resolveKubeconfig(inputs.string('kubeconfig'), env);
+  return { namespaces, resource, workloads, timeoutMs, graceMs, restartIfNotReloaded, kube };
+}
+
+/** `Kind/name`, or `namespace/Kind/name` (required when several namespaces are given). */
+export function parseWorkloads(items: string[], namespaces: string[]): Array<{ namespace: string; kind: WorkloadKind; name: string }> {
+  const accepted = '`Kind/name` such as `Deployment/producer` (kinds: Deployment, StatefulSet, DaemonSet), or `namespace/Kind/name`';
+  const seen = new Set<string>();
+  const out: Array<{ namespace: string; kind: WorkloadKind; name: string }> = [];
+  for (const item of items) {
+    const parts = item.split('/').map((p) => p.trim());
+    let namespace: string;
+    let kindText: string;
+    let name: string;
+    if (parts.length === 2) {
+      if (namespaces.length > 1) throw new InputError('workloads', `has the item '${item}' without a namespace, but several namespaces were given`, '`namespace/Kind/name` for each item when `namespace` lists several');
+      [kindText, name] = parts;
+      namespace = namespaces[0];
+    } else if (parts.length === 3) {
+      [namespace, kindText, name] = parts;
+      if (!namespaces.includes(namespace)) throw new InputError('workloads', `has the item '${item}' in namespace '${namespace}', which is not in input 'namespace'`, `a namespace among: ${namespaces.join(', ')}`);
+    } else {
+      throw new InputError('workloads', `has the item '${item}'`, accepted);
+    }
+    const kind = parseKind(kindText);
+    if (!kind) throw new InputError('workloads', `has the item '${item}' with kind '${kindText}', which cannot be verified`, accepted);
+    if (!DNS_SUBDOMAIN.test(name)) throw new InputError('workloads', `has the item '${item}' with name '${name}', which is not a valid name`, accepted);
+    const key = `${namespace}/${kind}/${name}`;
+    if (!seen.has(key)) out.push({ namespace, kind, name });
+    seen.add(key);
+  }
+  return out;
+}

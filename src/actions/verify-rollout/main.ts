@@ -1,0 +1,35 @@
+import * as core from '../../core/runner.js';
+import { ActionError } from '../../core/errors.js';
+import { setOutputs, writeSummary } from '../../core/github.js';
+import { connectKube } from '../../core/kube/client.js';
+import { systemWaitClock } from '../../core/kube/wait.js';
+import { actionsLogger } from '../../core/log.js';
+import { getInputs } from './inputs.js';
+import { failureMessage, verifySummary } from './summary.js';
+import { verifyRollout } from './verify.js';
+
+/**
+ * verify-rollout: proves each workload runs with the current ConfigMap/Secret data (hash in the pod
+ * template, rollout complete by kubectl's rules), or fails once listing every workload that did not.
+ */
+export async function run(): Promise<void> {
+  const inputs = getInputs();
+  const clients = await connectKube(inputs.kube);
+  const report = await verifyRollout(clients, {
+    namespaces: inputs.namespaces,
+    resource: inputs.resource,
+    workloads: inputs.workloads,
+    timeoutMs: inputs.timeoutMs,
+    graceMs: inputs.graceMs,
+    restartIfNotReloaded: inputs.restartIfNotReloaded,
+    clock: systemWaitClock,
+    logger: actionsLogger,
+    mask: (value) => core.setSecret(value),
+  });
+  setOutputs({
+    workloads: report.workloads.map(({ namespace, kind, name, strategy, seconds, result, reason, noticedAt }) => ({ namespace, kind, name, strategy, seconds, result, reason, noticedAt })),
+    duration: (report.durationMs / 1000).toFixed(3),
+  });
+  await writeSummary(verifySummary(report));
+  if (!report.ok) throw new ActionError(failureMessage(report), { fix: 'fix the workloads listed (see the job summary), then re-run: workloads already rolled are verified at once' });
+}
