@@ -1,0 +1,155 @@
+// npm run bench -- drill: the orchestration overhead of a full failover drill. Seed 001's outage (active-passive,
+// proxy clients): north becomes unreachable, proxy-failover.yml runs through the local runner (aks-context,
+// ccloud-mirror failover, swap-configmap, verify-rollout as child processes), and the simulated clients move to
+// west. RTO is measured from the outage until a record produced on west is consumed there; the floor is what the
+// emulators' injected latencies and the clients' own pacing impose on that path; the overhead is the rest.
+import { DEFAULT_TIMING, DrillSession, switchOutputs, type PhaseResult } from '../../src/playground/drill/index.js';
+import { allSteps, type RunEvent } from '../../src/playground/workflow/index.js';
+import { figure, fmt, median, repoRoot } from './lib.js';
+
+const RUNS = Number(process.env.DRILL_BENCH_RUNS ?? 5);
+const TARGET_MS = 300;
+const RTT_SAMPLES = 20;
+
+interface Run {
+  rtoMs: number;
+  movedMs: number;
+  rttConfluentMs: number;
+  rttKubeMs: number;
+  confluentRequests: number;
+  kubeSwapRequests: number;
+  /** First producer pod ready on west -> first west record consumed on west: the clients' own pacing. */
+  pacingMs: number;
+  /** Outage -> the runner's first step starting. */
+  toWorkflowMs: number;
+  steps: Map<string, number>;
+  /** Swap step's start -> the first client pod started on west (ConfigMap written, Reloader, controllers). */
+  swapToPodMs: number;
+  /** ccloud-mirror's own figures: its run and the time it slept between polls. */
+  mirrorMs: number;
+  mirrorSleptMs: number;
+}
+
+async function roundTrip(url: string, headers: Record<string, string>): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < RTT_SAMPLES; i++) {
+    const started = performance.now();
+    const response = await fetch(url, { headers });
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`bench: GET ${url} answered ${response.status}`);
+    samples.push(performance.now() - started);
+  }
+  return median(samples);
+}
+
+async function once(): Promise<Run> {
+  const session = await DrillSession.start({ workspace: repoRoot, scenario: { pattern: 'active-passive', style: 'proxy', mode: 'unplanned' }, timing: DEFAULT_TIMING });
+  try {
+    const { confluent, kube, kubeToken, namespace, topic } = session.topology;
+    await session.deployClients('north');
+    await session.startTraffic();
+    const west = confluent.info('west');
+    const rttConfluentMs = await roundTrip(`${west.restEndpoint}/kafka/v3/clusters/${west.id}/links/dr-link/mirrors/${topic}`, { authorization: `Basic ${Buffer.from(`${west.apiKey}:${west.apiSecret}`).toString('base64')}` });
+    const rttKubeMs = await roundTrip(`${kube.url}/api/v1/namespaces/${namespace}/configmaps/kafka-proxy-config`, { authorization: `Bearer ${kubeToken}` });
+    confluent.resetRequests();
+    kube.resetRequests();
+    const outage = await session.outage('north');
+    let swapStart = 0;
+    let swapEnd = 0;
+    const onEvent = (e: RunEvent) => {
+      if (e.type === 'step-start' && e.id === 'swap') swapStart = kube.requests().filter((r) => !r.watch).length;
+      if (e.type === 'step-end' && e.id === 'swap') swapEnd = kube.requests().filter((r) => !r.watch).length;
+    };
+    const phase: PhaseResult = await session.runSwitch({
+      name: 'failover',
+      from: 'north',
+      to: 'west',
+      workflow: '.github/workflows/proxy-failover.yml',
+      inputs: { target: 'west', pattern: 'active-passive', 'source-reachable': false, 'mirror-topics': topic },
+      sourceReachable: false,
+      t0: { at: outage.at, label: 'outage' },
+      onEvent,
+    });
+    const m = phase.measures;
+    if (phase.conclusion !== 'success' || m.rtoMs === undefined || m.firstProducerReadyMs === undefined || m.clientsMovedMs === undefined) {
+      throw new Error(`bench: the failover did not complete: ${phase.failure ?? JSON.stringify(m)}`);
+    }
+    const steps = new Map<string, number>();
+    const ran = allSteps(phase.workflow).filter((s) => s.outcome !== 'skipped');
+    for (const s of ran) steps.set(s.id ?? s.name, s.durationMs);
+    const swap = ran.find((s) => s.id === 'swap')!;
+    const firstOnWest = Math.min(...session.fleet.pods.filter((p) => p.cluster === 'west').map((p) => p.startedAt));
+    const mirror = JSON.parse(switchOutputs(phase.workflow)['mirror-result'] ?? '{}') as { durationMs?: number; sleptMs?: number };
+    return {
+      rtoMs: m.rtoMs,
+      movedMs: m.clientsMovedMs,
+      rttConfluentMs,
+      rttKubeMs,
+      confluentRequests: confluent.requests().length,
+      kubeSwapRequests: swapEnd - swapStart,
+      pacingMs: m.rtoMs - m.firstProducerReadyMs,
+      toWorkflowMs: Math.min(...ran.map((s) => s.startedAt)) - outage.at,
+      steps,
+      swapToPodMs: firstOnWest - swap.startedAt,
+      mirrorMs: mirror.durationMs ?? NaN,
+      mirrorSleptMs: mirror.sleptMs ?? NaN,
+    };
+  } finally {
+    await session.close();
+  }
+}
+
+export default async function bench(): Promise<void> {
+  const t = DEFAULT_TIMING;
+  console.log(`  failover drill, active-passive proxy clients, north unreachable (${RUNS} runs, medians)`);
+  console.log(`  playground: transition ${t.transitionMs} ms, pod readiness ${t.podReadyDelayMs} ms, controller tick ${t.kubeTickMs} ms, replication ${t.replicationDelayMs} ms, ${t.users} users every ${t.userIntervalMs} ms, consumer poll ${t.pollMs} ms`);
+  const runs: Run[] = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await once());
+  const med = (f: (r: Run) => number) => median(runs.map(f));
+
+  const rto = med((r) => r.rtoMs);
+  const confluentRequests = med((r) => r.confluentRequests);
+  const kubeRequests = med((r) => r.kubeSwapRequests);
+  const rttC = med((r) => r.rttConfluentMs);
+  const rttK = med((r) => r.rttKubeMs);
+  const pacing = med((r) => r.pacingMs);
+  // The critical path from the outage to records flowing on west, with only the injected latencies on it:
+  // the failover's PENDING_STOPPED -> STOPPED, every REST call before the swap, the swap's Kubernetes calls,
+  // Reloader's reaction (one controller tick), one rollout wave of pod readiness (the first new producer and
+  // consumer start together), and the clients' own pacing once the pod is ready (measured).
+  const floor = {
+    transition: t.transitionMs,
+    confluent: confluentRequests * rttC,
+    kube: kubeRequests * rttK,
+    reloader: t.kubeTickMs,
+    readiness: t.podReadyDelayMs * 1,
+    pacing,
+  };
+  const floorMs = Object.values(floor).reduce((a, b) => a + b, 0);
+  const overhead = rto - floorMs;
+  figure('RTO: outage -> records flow again on west', fmt.ms(rto));
+  figure('  floor: failover transition (transitionMs)', fmt.ms(floor.transition));
+  figure(`  floor: Confluent REST round trips ${confluentRequests} x ${rttC.toFixed(2)} ms`, fmt.ms(floor.confluent));
+  figure(`  floor: Kubernetes round trips of the swap ${kubeRequests} x ${rttK.toFixed(2)} ms`, fmt.ms(floor.kube));
+  figure('  floor: Reloader reaction (one controller tick)', fmt.ms(floor.reloader));
+  figure(`  floor: pod readiness ${t.podReadyDelayMs} ms x 1 rollout wave`, fmt.ms(floor.readiness));
+  figure('  floor: client pacing (pod ready -> consumed)', fmt.ms(floor.pacing));
+  figure('  floor total', fmt.ms(floorMs));
+  figure('orchestration overhead = RTO - floor', fmt.ms(overhead), `≤ ${TARGET_MS} ms`, overhead <= TARGET_MS);
+
+  // All clients moved: the same floor with both rollout waves (2 replicas, maxSurge 1, maxUnavailable 0).
+  const moved = med((r) => r.movedMs);
+  const movedFloor = floorMs - pacing + t.podReadyDelayMs;
+  figure('every client on west: outage -> last old pod gone', fmt.ms(moved));
+  figure(`  floor (2 rollout waves of ${t.podReadyDelayMs} ms, no pacing)`, fmt.ms(movedFloor));
+  figure('  overhead', fmt.ms(moved - movedFloor));
+
+  console.log('  where the overhead goes (median per run):');
+  figure('  outage -> first workflow step', fmt.ms(med((r) => r.toWorkflowMs)));
+  const names = [...runs[0].steps.keys()];
+  for (const name of names) figure(`  step ${name}`, fmt.ms(med((r) => r.steps.get(name) ?? 0)));
+  figure('  ccloud-mirror: its own run (from its result)', fmt.ms(med((r) => r.mirrorMs)));
+  figure(`  ccloud-mirror: slept between polls (transition ${t.transitionMs} ms)`, fmt.ms(med((r) => r.mirrorSleptMs)));
+  figure('  swap step start -> first client pod started on west', fmt.ms(med((r) => r.swapToPodMs)));
+  console.log('  (step durations include starting node with the bundle; the floor counts only the injected latencies)');
+}

@@ -1,0 +1,15 @@
+/**
+ * The local DR drill playground (`npm run drill`): the seeds' topology on the emulators, simulated clients, the
+ * repository's failover/failback workflows run by the local runner, and RTO/RPO counted from numbered records.
+ */
+export { runScenario, type ScenarioOptions } from './scenario.js';
+export { DrillSession, firstFailure, switchOutputs, type DrillResult, type PhaseResult, type SessionOptions, type SwitchSpec } from './session.js';
+export { DEFAULT_SCENARIO, DEFAULT_TIMING, MODES, PATTERNS, STYLES, parseDrillArgs, scenarioSlug, scenarioTitle, type Mode, type Pattern, type Scenario, type Style, type Timing } from './options.js';
+export { drillMarkdown, drillText, reportMarkdown } from './report.js';
+export { timelineSvg } from './svg.js';
+export { mermaidGantt } from './mermaid.js';
+export { measureFinal, measurePhase, type FinalMeasures, type PhaseMeasures, type PhaseWindow } from './measures.js';
+export { finalChecks, phaseChecks, type Check, type PhaseFacts } from './checks.js';
+export { ClientFleet, type ClientPod } from './clients.js';
+export { Ledger } from './ledger.js';
+export { AP_LINK, PRIMARY, SECONDARY, activeActiveLink, startTopology, type Topology } from './topology.js';

@@ -1,0 +1,181 @@
+/**
+ * What a drill runs (scenarios) and how fast the playground world moves (timing), with the command-line
+ * parser of `npm run drill`. Pure: no emulator, no I/O.
+ */
+import { parseArgs } from 'node:util';
+
+export const PATTERNS = ['active-passive', 'active-active'] as const;
+export const STYLES = ['proxy', 'noproxy'] as const;
+export const MODES = ['planned', 'unplanned'] as const;
+
+/** active-passive (seed 001): mirrors reversed or failed over; active-active (seed 000): only clients move. */
+export type Pattern = (typeof PATTERNS)[number];
+/** proxy: one kafka-proxy-config moves both sidecars; noproxy: each client's own ConfigMap. */
+export type Style = (typeof STYLES)[number];
+/** planned: the source stays up (reverse); unplanned: the source becomes unreachable first (failover). */
+export type Mode = (typeof MODES)[number];
+
+/** One drill: fail over from the primary to the secondary, hold, fail back. */
+export interface Scenario {
+  pattern: Pattern;
+  style: Style;
+  mode: Mode;
+}
+
+/** The scenario `npm run drill` runs without options: seed 001's outage with proxy clients. */
+export const DEFAULT_SCENARIO: Scenario = { pattern: 'active-passive', style: 'proxy', mode: 'unplanned' };
+
+/** A short, file-name-safe name, e.g. `active-passive-proxy-unplanned`. */
+export function scenarioSlug(s: Scenario): string {
+  return `${s.pattern}-${s.style}-${s.mode}`;
+}
+
+/** A readable title, e.g. `active-passive, proxy clients, unplanned outage`. */
+export function scenarioTitle(s: Scenario): string {
+  return `${s.pattern}, ${s.style} clients, ${s.mode === 'planned' ? 'planned switchover' : 'unplanned outage'}`;
+}
+
+/** How fast the playground world moves. Every delay here is injected by the emulators or the simulated clients. */
+export interface Timing {
+  /** Confluent: a produced record reaches its mirrors this much later. */
+  replicationDelayMs: number;
+  /** Confluent: how long PENDING_* mirror states last. */
+  transitionMs: number;
+  /** Kubernetes: a started pod becomes ready this much later. */
+  podReadyDelayMs: number;
+  /** Kubernetes: the controllers' (and Reloader's) queue tick. */
+  kubeTickMs: number;
+  /** Cluster links: `consumer.offset.sync.ms` (30 s on Confluent Cloud; shorter here, see the README). */
+  offsetSyncMs: number;
+  /** Partitions of each drill topic. */
+  partitions: number;
+  /** Concurrent users calling the producer service (seed 000's load test: 10). */
+  users: number;
+  /** Each user sends one record, waits for its acknowledgement, then waits this long. */
+  userIntervalMs: number;
+  /** A consumer polls every this many ms. */
+  pollMs: number;
+  /** A failed send is retried after this long (the producer's retry.backoff.ms). */
+  retryBackoffMs: number;
+  /** Traffic before the first switch. */
+  warmupMs: number;
+  /** Time on the secondary between failover and failback (the outage ends at its start). */
+  holdMs: number;
+  /** Wait after each switch before measuring, so records in flight are replicated and consumed. */
+  settleMs: number;
+  /** Longest wait for consumers to catch up at the end. */
+  drainMs: number;
+  /** Longest wait for the first pods to come up. */
+  startupTimeoutMs: number;
+  /**
+   * The runner's minute, so `timeout-minutes` is a watchdog scaled to the playground (dr-switch's 30-minute job
+   * timeout becomes 30 x minuteMs). It only matters when something hangs.
+   */
+  minuteMs: number;
+}
+
+/** `npm run drill`: readable rates, every scenario well under 2 minutes. */
+export const DEFAULT_TIMING: Timing = {
+  replicationDelayMs: 100,
+  transitionMs: 100,
+  podReadyDelayMs: 200,
+  kubeTickMs: 10,
+  offsetSyncMs: 100,
+  partitions: 3,
+  users: 10,
+  userIntervalMs: 50,
+  pollMs: 25,
+  retryBackoffMs: 25,
+  warmupMs: 1000,
+  holdMs: 1500,
+  settleMs: 500,
+  drainMs: 5000,
+  startupTimeoutMs: 15_000,
+  minuteMs: 3000,
+};
+
+/** Parsed command line of `npm run drill`. */
+export interface DrillCommand {
+  scenarios: Scenario[];
+  timing: Timing;
+  /** Directory for report.md and the SVG timelines (default `.drill`). */
+  out: string;
+  help: boolean;
+}
+
+/** A command-line mistake: the message names the option, the value and what is accepted. */
+export class DrillUsageError extends Error {
+  override name = 'DrillUsageError';
+}
+
+export const USAGE = `Usage: npm run drill [-- options]
+
+Runs DR drills on the local playground: the Confluent and Kubernetes emulators, simulated producers and
+consumers, and this repository's failover/failback workflows run by the local runner.
+
+  (no options)            ${scenarioTitle(DEFAULT_SCENARIO)}
+  --all                   every pattern x style x mode (8 drills)
+  --pattern <p>[,<p>]     active-passive, active-active or all
+  --style <s>[,<s>]       proxy, noproxy or all
+  --mode <m>[,<m>]        planned, unplanned or all
+  --users <n>             concurrent producer users (default ${DEFAULT_TIMING.users})
+  --interval <ms>         pause of each user between records (default ${DEFAULT_TIMING.userIntervalMs})
+  --hold <ms>             time on the secondary before failing back (default ${DEFAULT_TIMING.holdMs})
+  --out <dir>             where report.md and the timeline SVGs go (default .drill)
+  --help                  this text
+
+Exit code 0 when every drill passed its checks, 1 when one failed, 2 for a usage error.`;
+
+function pick<T extends string>(option: string, values: readonly T[], given: string | undefined, fallback: T): T[] {
+  if (given === undefined) return [fallback];
+  const parts = given.split(',').map((p) => p.trim()).filter(Boolean);
+  if (parts.includes('all')) return [...values];
+  const unknown = parts.filter((p) => !values.includes(p as T));
+  if (unknown.length || parts.length === 0) throw new DrillUsageError(`--${option} '${given}' is not one of ${values.join(', ')} or all.`);
+  return [...new Set(parts as T[])];
+}
+
+function count(option: string, given: string | undefined, fallback: number, min: number, max: number): number {
+  if (given === undefined) return fallback;
+  const value = Number(given);
+  if (!/^\d+$/.test(given) || value < min || value > max) throw new DrillUsageError(`--${option} '${given}' is not a whole number from ${min} to ${max}.`);
+  return value;
+}
+
+/** Parses `npm run drill` arguments; throws DrillUsageError naming the bad option. */
+export function parseDrillArgs(argv: string[]): DrillCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        all: { type: 'boolean' },
+        pattern: { type: 'string' },
+        style: { type: 'string' },
+        mode: { type: 'string' },
+        users: { type: 'string' },
+        interval: { type: 'string' },
+        hold: { type: 'string' },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new DrillUsageError(`${(err as Error).message}. See --help.`);
+  }
+  const v = parsed.values;
+  const all = v.all === true;
+  const patterns = pick('pattern', PATTERNS, v.pattern ?? (all ? 'all' : undefined), DEFAULT_SCENARIO.pattern);
+  const styles = pick('style', STYLES, v.style ?? (all ? 'all' : undefined), DEFAULT_SCENARIO.style);
+  const modes = pick('mode', MODES, v.mode ?? (all ? 'all' : undefined), DEFAULT_SCENARIO.mode);
+  const scenarios = patterns.flatMap((pattern) => styles.flatMap((style) => modes.map((mode) => ({ pattern, style, mode }))));
+  const timing: Timing = {
+    ...DEFAULT_TIMING,
+    users: count('users', v.users, DEFAULT_TIMING.users, 1, 100),
+    userIntervalMs: count('interval', v.interval, DEFAULT_TIMING.userIntervalMs, 5, 10_000),
+    holdMs: count('hold', v.hold, DEFAULT_TIMING.holdMs, 0, 600_000),
+  };
+  return { scenarios, timing, out: v.out ?? '.drill', help: v.help === true };
+}

@@ -1,0 +1,90 @@
+/**
+ * The standard drill of one scenario: clients on north, traffic, (an outage of north for an unplanned drill),
+ * the failover workflow of the client style to west, a hold on west (the outage ends), the failback workflow to
+ * north (truncate-and-restore first after an unplanned active-passive failover), then the consumers drain and
+ * the end state is counted.
+ */
+import { scenarioTitle, type Scenario, type Timing } from './options.js';
+import { DrillSession, type DrillResult } from './session.js';
+import { PRIMARY, SECONDARY } from './topology.js';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Options of {@link runScenario}. */
+export interface ScenarioOptions {
+  /** The repository root (workflows, actions, dist bundles, manifests). */
+  workspace: string;
+  timing: Timing;
+  log?: (line: string) => void;
+  /** Called once the playground is up (tests read its secrets for leak checks, or inject faults). */
+  onSession?: (session: DrillSession) => void;
+}
+
+/** Runs one scenario end to end and returns its result; a failure is reported in the result, never thrown. */
+export async function runScenario(scenario: Scenario, options: ScenarioOptions): Promise<DrillResult> {
+  let session: DrillSession;
+  try {
+    session = await DrillSession.start({ workspace: options.workspace, scenario, timing: options.timing, log: options.log });
+  } catch (err) {
+    const at = Date.now();
+    return {
+      scenario,
+      title: scenarioTitle(scenario),
+      startedAt: at,
+      finishedAt: at,
+      phases: [],
+      checks: [{ name: 'drill ran to the end', ok: false, detail: `the playground did not start: ${(err as Error).message}` }],
+      passed: false,
+      timeline: { start: at, end: at, bars: [], marks: [] },
+      error: (err as Error).message,
+      timing: options.timing,
+    };
+  }
+  options.onSession?.(session);
+  const { timing } = options;
+  const activePassive = scenario.pattern === 'active-passive';
+  const unplanned = scenario.mode === 'unplanned';
+  try {
+    await session.deployClients(PRIMARY);
+    await session.startTraffic();
+    const topic = session.topology.topic;
+    let t0: { at: number; label: string } | undefined;
+    let expectedRpo: { value: number; source: string } | undefined;
+    if (unplanned) {
+      const outage = await session.outage(PRIMARY);
+      t0 = { at: outage.at, label: 'outage' };
+      // Active-active keeps the mirrors: what north had not yet sent is stranded there until it comes back.
+      if (!activePassive) expectedRpo = { value: outage.stranded, source: `records stranded on ${PRIMARY} (its mirror's lag on ${SECONDARY} at the outage)` };
+    }
+    const failover = await session.runSwitch({
+      name: 'failover',
+      from: PRIMARY,
+      to: SECONDARY,
+      workflow: `.github/workflows/${scenario.style}-failover.yml`,
+      inputs: { target: SECONDARY, pattern: scenario.pattern, 'source-reachable': !unplanned, 'mirror-topics': activePassive ? topic : '' },
+      sourceReachable: !unplanned,
+      t0,
+      expectedRpo,
+    });
+    if (unplanned) await session.recover(PRIMARY);
+    if (failover.conclusion === 'success') {
+      await sleep(timing.holdMs);
+      await session.runSwitch({
+        name: 'failback',
+        from: SECONDARY,
+        to: PRIMARY,
+        workflow: `.github/workflows/${scenario.style}-failback.yml`,
+        inputs: { target: PRIMARY, pattern: scenario.pattern, 'truncate-first': activePassive && unplanned, 'mirror-topics': activePassive ? topic : '' },
+        sourceReachable: true,
+      });
+    } else {
+      session.mark('failback skipped: the failover did not succeed');
+    }
+    const final = await session.drain(session.phases.at(-1)?.conclusion === 'success' ? session.phases.at(-1)!.to : PRIMARY);
+    return session.result(final);
+  } catch (err) {
+    return session.result(undefined, (err as Error).message);
+  } finally {
+    await session.close();
+  }
+}

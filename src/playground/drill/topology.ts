@@ -1,0 +1,160 @@
+/**
+ * The seeds' topology on the emulators, in this process: two Confluent clusters (north, the primary, and west)
+ * linked both ways, a Kubernetes cluster with Reloader, and the example client manifests of one client style
+ * applied with north's connection filled in. Also the repository secrets and variables that point the
+ * workflows at it.
+ */
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { startConfluent, type ConfluentEmulator } from '../confluent/index.js';
+import { startKube, type KubeEmulator } from '../kube/index.js';
+import { parseProperties } from './client-config.js';
+import type { Scenario, Style, Timing } from './options.js';
+
+export const PRIMARY = 'north';
+export const SECONDARY = 'west';
+/** The bidirectional link of the active-passive pattern (seed 001), the same name on both sides. */
+export const AP_LINK = 'dr-link';
+
+/** The link on `cluster` that mirrors the other cluster's topics, and the prefix of those mirrors. */
+export function activeActiveLink(cluster: string): { link: string; prefix: string; source: string } {
+  const source = cluster === PRIMARY ? SECONDARY : PRIMARY;
+  return { link: `${source}-to-${cluster}`, prefix: `${source}-`, source };
+}
+
+/** Where the example manifests of a client style are, relative to the repository root. */
+export function manifestDir(style: Style): string {
+  return `src/playground/manifests/${style}`;
+}
+
+/** The example manifests of a style, placeholders filled from `values`, as plain objects (all documents of all files). */
+export function loadManifests(workspace: string, style: Style, values: Record<string, string>): Array<Record<string, unknown>> {
+  const dir = join(workspace, manifestDir(style));
+  return readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .flatMap((file) => {
+      const text = readFileSync(join(dir, file), 'utf8').replace(/\$\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+      return parseAllDocuments(text).map((doc) => doc.toJS() as Record<string, unknown>);
+    })
+    .filter((obj) => obj && typeof obj === 'object')
+    .sort((a, b) => applyOrder(a) - applyOrder(b));
+}
+
+/** kubectl's order: namespaces first, then configuration, then the workloads that mount it. */
+function applyOrder(obj: Record<string, unknown>): number {
+  const order = ['Namespace', 'ConfigMap', 'Secret'];
+  const at = order.indexOf(String(obj.kind));
+  return at < 0 ? order.length : at;
+}
+
+/** The topic the style's producer writes (`topic=` in its config.properties), read from the manifests. */
+export function producerTopic(manifests: Array<Record<string, unknown>>): string {
+  for (const obj of manifests) {
+    if (obj.kind !== 'ConfigMap') continue;
+    for (const text of Object.values((obj.data ?? {}) as Record<string, string>)) {
+      const props = parseProperties(String(text));
+      if (props.topic && !props['group.id']) return props.topic;
+    }
+  }
+  throw new Error('drill: no producer ConfigMap with a topic= line in the example manifests');
+}
+
+/** The clients' namespace (the manifests' Namespace object). */
+export function clientNamespace(manifests: Array<Record<string, unknown>>): string {
+  const ns = manifests.find((o) => o.kind === 'Namespace') as { metadata?: { name?: string } } | undefined;
+  if (!ns?.metadata?.name) throw new Error('drill: the example manifests define no Namespace');
+  return ns.metadata.name;
+}
+
+/** A running playground for one scenario. */
+export interface Topology {
+  scenario: Scenario;
+  confluent: ConfluentEmulator;
+  kube: KubeEmulator;
+  /** The topic the producers write (the same name on both clusters). */
+  topic: string;
+  namespace: string;
+  /** Repository secrets and variables for the workflows, as the README recommends (facts as variables, credentials as secrets). */
+  secrets: Record<string, string>;
+  vars: Record<string, string>;
+  /** Every secret value of the playground, for leak checks. */
+  secretValues: string[];
+  /** The bearer token the Kubernetes emulator accepts (the KUBECONFIG secret carries it). */
+  kubeToken: string;
+  /** Client pods the Deployments ask for (the sum of their replicas). */
+  clientReplicas: number;
+  /** Applies the client manifests (Deployments start their pods). */
+  deployClients(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the emulators and lays out the topics and links of the scenario's pattern:
+ * - active-passive: the topic on north, mirrored on west under the same name over the bidirectional link `dr-link`;
+ * - active-active: the topic on both clusters, each mirrored to the other with the source's prefix (`north-orders`
+ *   on west over `north-to-west`, `west-orders` on north over `west-to-north`).
+ * Consumer offset sync is on for every link (all groups), so consumers that move resume near where they were.
+ */
+export async function startTopology(workspace: string, scenario: Scenario, timing: Timing): Promise<Topology> {
+  const confluent = await startConfluent({ clusters: [{ name: PRIMARY }, { name: SECONDARY }], replicationDelayMs: timing.replicationDelayMs, transitionMs: timing.transitionMs });
+  let kube: KubeEmulator | undefined;
+  try {
+    const kubeToken = `drill-${randomBytes(18).toString('base64url')}`;
+    kube = await startKube({ podReadyDelayMs: timing.podReadyDelayMs, tickMs: timing.kubeTickMs, tokens: [kubeToken] });
+    const north = confluent.info(PRIMARY);
+    const manifests = loadManifests(workspace, scenario.style, { CCLOUD_URL: north.bootstrap, CCLOUD_APIKEY: north.apiKey, CCLOUD_PASSWD: north.apiSecret });
+    const topic = producerTopic(manifests);
+    const namespace = clientNamespace(manifests);
+    const offsetSync = {
+      'consumer.offset.sync.enable': 'true',
+      'consumer.offset.sync.ms': String(timing.offsetSyncMs),
+      'consumer.offset.group.filters': JSON.stringify({ groupFilters: [{ name: '*', patternType: 'LITERAL', filterType: 'INCLUDE' }] }),
+    };
+    if (scenario.pattern === 'active-passive') {
+      confluent.createTopic(PRIMARY, topic, { partitions: timing.partitions });
+      confluent.createLink(PRIMARY, AP_LINK, { remote: SECONDARY, mode: 'BIDIRECTIONAL', configs: offsetSync });
+      confluent.createLink(SECONDARY, AP_LINK, { remote: PRIMARY, mode: 'BIDIRECTIONAL', configs: offsetSync });
+      confluent.createMirror(SECONDARY, AP_LINK, topic);
+    } else {
+      for (const cluster of [PRIMARY, SECONDARY]) confluent.createTopic(cluster, topic, { partitions: timing.partitions });
+      for (const cluster of [PRIMARY, SECONDARY]) {
+        const { link, prefix, source } = activeActiveLink(cluster);
+        confluent.createLink(cluster, link, { remote: source, mode: 'DESTINATION', prefix, configs: offsetSync });
+        confluent.createMirror(cluster, link, topic, prefix + topic);
+      }
+    }
+    const vars: Record<string, string> = {};
+    const secrets: Record<string, string> = { KUBECONFIG: kube.kubeconfig({ token: kubeToken }) };
+    for (const info of confluent.clusters) {
+      const p = `CCLOUD_${info.name.toUpperCase()}_`;
+      Object.assign(vars, { [`${p}REST_ENDPOINT`]: info.restEndpoint, [`${p}CLUSTERID`]: info.id, [`${p}URL`]: info.bootstrap });
+      Object.assign(secrets, { [`${p}APIKEY`]: info.apiKey, [`${p}PASSWD`]: info.apiSecret });
+    }
+    if (scenario.pattern === 'active-passive') vars.CCLOUD_LINK_NAME = AP_LINK;
+    const started = kube;
+    return {
+      scenario,
+      confluent,
+      kube: started,
+      topic,
+      namespace,
+      secrets,
+      vars,
+      secretValues: [kubeToken, ...confluent.clusters.flatMap((c) => [c.apiKey, c.apiSecret])],
+      kubeToken,
+      clientReplicas: manifests.filter((o) => o.kind === 'Deployment').reduce((sum, o) => sum + Number((o.spec as { replicas?: number } | undefined)?.replicas ?? 1), 0),
+      deployClients: () => void started.apply(manifests),
+      async close() {
+        await started.close();
+        await confluent.close();
+      },
+    };
+  } catch (err) {
+    await kube?.close();
+    await confluent.close();
+    throw err;
+  }
+}
