@@ -10,7 +10,7 @@ import { EOL } from 'node:os';
  * Why not `@actions/core` itself: importing it loads `@actions/http-client` and undici 6 for its OIDC
  * helper, which alone cost about 3× a bare `node -e 0` at start-up (measured: the ccloud-mirror bundle
  * missed its ≤ 3× cold-start target with nothing else on the path). The protocol below is small, stable
- * and documented; `@actions/core` is still used, loaded on demand, for `getIDToken`.
+ * and documented. aks-context loads `@actions/core` on demand for `getIDToken`, its only OIDC user.
  */
 
 /** `escapeData` of @actions/core: workflow command data. */
@@ -108,10 +108,4 @@ export function appendSummary(markdown: string): void {
   const file = process.env.GITHUB_STEP_SUMMARY;
   if (!file) return;
   appendFileSync(file, markdown.endsWith(EOL) ? markdown : markdown + EOL, { encoding: 'utf8' });
-}
-
-/** The job's OIDC token for an audience (needs `permissions: id-token: write`); loads @actions/core on demand. */
-export async function getIDToken(audience?: string): Promise<string> {
-  const core = await import('@actions/core');
-  return core.getIDToken(audience);
 }

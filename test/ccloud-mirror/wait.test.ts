@@ -30,8 +30,8 @@ describe('waitForStatus', () => {
     expect(out.polls).toBe(3);
     expect([...out.reached].sort()).toEqual(['a', 'b']);
     expect(out.timedOut).toBe(false);
-    expect(clock.slept).toEqual([250, 500]);
-    expect(out.sleptMs).toBe(750);
+    expect(clock.slept).toEqual([50, 100]);
+    expect(out.sleptMs).toBe(150);
   });
 
   it('stops at the deadline, reporting what is still pending', async () => {
@@ -42,9 +42,9 @@ describe('waitForStatus', () => {
     expect([...out.reached]).toEqual(['b']);
     expect(out.latest.get('a')?.mirrorStatus).toBe('PENDING_STOPPED');
     expect(out.sleptMs).toBe(10_000);
-    // 250, 500, 1000, 2000 ... capped at the interval, the last one cut to the deadline.
-    expect(clock.slept).toEqual([250, 500, 1000, 2000, 2000, 2000, 2000, 250]);
-    expect(api.calls()).toBe(9);
+    // 50, 100, 200 ... doubling, capped at the interval, the last one cut to the deadline.
+    expect(clock.slept).toEqual([50, 100, 200, 400, 800, 1600, 2000, 2000, 2000, 850]);
+    expect(api.calls()).toBe(11);
   });
 
   it('gives up on a topic that breaks on the way, but not on one that was already FAILED', async () => {

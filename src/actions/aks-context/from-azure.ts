@@ -14,7 +14,9 @@ type AzureInputs = Extract<AksContextInputs, { mode: 'azure' }>;
 export function githubAssertion(audience: string): () => Promise<string> {
   return async () => {
     try {
-      return await core.getIDToken(audience);
+      // @actions/core is loaded here only: it brings http-client and undici 6, which no other route needs.
+      const actionsCore = await import('@actions/core');
+      return await actionsCore.getIDToken(audience);
     } catch (err) {
       throw new ActionError(`Getting the GitHub ID token (audience ${audience}) failed: ${(err as Error).message.replace(/\s+/g, ' ').trim()}`, {
         fix: 'The job needs `permissions: id-token: write`',

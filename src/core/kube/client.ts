@@ -62,7 +62,7 @@ export function resolveKubeconfig(value: string | undefined, env: NodeJS.Process
 
 /** Loads client-node, reads the kubeconfig and builds the API clients. */
 export async function connectKube(target: KubeTarget): Promise<KubeClients> {
-  const lib = await import(/* webpackMode: "eager" */ '@kubernetes/client-node');
+  const lib = await import('@kubernetes/client-node');
   const config = new lib.KubeConfig();
   try {
     for (const [i, path] of target.kubeconfigPaths.entries()) {
