@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/playground/drill/cli.js';
-import { missingBundles, workspace } from './helpers.js';
+import { workspace } from './helpers.js';
 
 /** `npm run drill` as users run it: a child process, its exit code, what it prints and the files it writes. */
 function npmRunDrill(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -18,7 +18,7 @@ function npmRunDrill(args: string[]): Promise<{ code: number | null; stdout: str
   });
 }
 
-const withBundles = missingBundles.length ? it.skip : it;
+const withBundles = it;
 
 describe('npm run drill', () => {
   withBundles('runs a drill, prints the measures, writes report.md and the SVG timeline, exits 0 when the checks pass', async () => {

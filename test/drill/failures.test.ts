@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { DrillSession, drillMarkdown, type PhaseResult } from '../../src/playground/drill/index.js';
 import { findLeaks } from '../helpers/run-action.js';
-import { missingBundles, TEST_TIMING, workspace } from './helpers.js';
+import { TEST_TIMING, workspace } from './helpers.js';
 
 /**
  * Drills where a step fails midway: the report must say where and why, and re-running the workflow once the
  * cause is fixed must complete the switch (the actions are idempotent: what was done is recognised, the rest
  * is done).
  */
-const suite = missingBundles.length ? describe.skip : describe;
+const suite = describe;
 
 let session: DrillSession | undefined;
 afterEach(async () => {

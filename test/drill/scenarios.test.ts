@@ -1,14 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import { drillMarkdown, runScenario, scenarioTitle, type DrillResult, type PhaseResult, type Scenario } from '../../src/playground/drill/index.js';
 import { findLeaks } from '../helpers/run-action.js';
-import { missingBundles, TEST_TIMING, workspace } from './helpers.js';
+import { TEST_TIMING, workspace } from './helpers.js';
 
 /**
  * The drill matrix on the playground: the repository's failover and failback workflows run by the local runner
  * against the emulators, with simulated clients, asserting the measured RTO and RPO, not only the exit status.
  * One scenario per pattern x mode (the styles alternate); `npm run drill -- --all` runs all eight.
  */
-const suite = missingBundles.length ? describe.skip : describe;
+const suite = describe;
 const t = TEST_TIMING;
 
 function phase(result: DrillResult, name: string): PhaseResult {
