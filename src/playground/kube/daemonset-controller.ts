@@ -3,7 +3,7 @@ import type { EventRecorder } from './events.js';
 import type { Controller, Scheduler } from './scheduler.js';
 import type { StoreEvent } from './store.js';
 import { clone, type DaemonSet, type Pod } from './types.js';
-import { DAEMON_SET, POD, controllerOf, controllerRef, isActivePod, isPodReady, key, omitZero, ownedBy, podAvailability, scaledValue, splitKey, templateHash } from './workloads.js';
+import { DAEMON_SET, POD, controllerRef, isActivePod, isPodReady, omitZero, ownedBy, podAvailability, scaledValue, splitKey, templateHash, enqueueOwnAndOwned } from './workloads.js';
 
 const REVISION_LABEL = 'controller-revision-hash';
 
@@ -24,11 +24,7 @@ export class DaemonSetController implements Controller {
   ) {}
 
   observe(event: StoreEvent): void {
-    if (event.resource.kind === 'DaemonSet' && event.type !== 'DELETED') this.scheduler.enqueue(this.name, key(event.object));
-    if (event.resource.kind === 'Pod') {
-      const ref = controllerOf(event.object);
-      if (ref?.kind === 'DaemonSet') this.scheduler.enqueue(this.name, `${event.object.metadata.namespace}/${ref.name}`);
-    }
+    enqueueOwnAndOwned(this.scheduler, this.name, event, 'DaemonSet', 'Pod');
   }
 
   sync(k: string): void {

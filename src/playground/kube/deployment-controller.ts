@@ -28,7 +28,7 @@ import {
   type Status,
 } from './deployment-status.js';
 import { clone, deepEqual, type Condition, type Deployment, type ReplicaSet } from './types.js';
-import { DEPLOYMENT, REPLICA_SET, controllerOf, controllerRef, key, ownedBy, splitKey, templateHash, templateWithoutLabel } from './workloads.js';
+import { DEPLOYMENT, REPLICA_SET, controllerOf, controllerRef, key, ownedBy, splitKey, templateHash, templateWithoutLabel, enqueueOwnAndOwned } from './workloads.js';
 
 /**
  * The deployment controller of kube-controller-manager (pkg/controller/deployment), ported in its
@@ -50,11 +50,7 @@ export class DeploymentController implements Controller {
   ) {}
 
   observe(event: StoreEvent): void {
-    if (event.resource.kind === 'Deployment' && event.type !== 'DELETED') this.scheduler.enqueue(this.name, key(event.object));
-    if (event.resource.kind === 'ReplicaSet') {
-      const ref = controllerOf(event.object);
-      if (ref?.kind === 'Deployment') this.scheduler.enqueue(this.name, `${event.object.metadata.namespace}/${ref.name}`);
-    }
+    enqueueOwnAndOwned(this.scheduler, this.name, event, 'Deployment', 'ReplicaSet');
   }
 
   private condition(type: string, status: Condition['status'], reason: string, message: string): Condition {

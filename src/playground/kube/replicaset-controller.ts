@@ -4,7 +4,7 @@ import type { Controller, Scheduler } from './scheduler.js';
 import { matchesSelector } from './selectors.js';
 import type { StoreEvent } from './store.js';
 import { clone, type Pod, type ReplicaSet } from './types.js';
-import { POD, REPLICA_SET, controllerOf, controllerRef, isActivePod, isPodReady, key, omitZero, ownedBy, podAvailability, splitKey } from './workloads.js';
+import { POD, REPLICA_SET, controllerRef, isActivePod, isPodReady, omitZero, ownedBy, podAvailability, splitKey, enqueueOwnAndOwned } from './workloads.js';
 
 /** Rank for scale-down: unscheduled, pending, not ready, then the newest go first (controller.ActivePods). */
 function deletionRank(pod: Pod): number[] {
@@ -37,11 +37,7 @@ export class ReplicaSetController implements Controller {
   ) {}
 
   observe(event: StoreEvent): void {
-    if (event.resource.kind === 'ReplicaSet' && event.type !== 'DELETED') this.scheduler.enqueue(this.name, key(event.object));
-    if (event.resource.kind === 'Pod') {
-      const ref = controllerOf(event.object);
-      if (ref?.kind === 'ReplicaSet') this.scheduler.enqueue(this.name, `${event.object.metadata.namespace}/${ref.name}`);
-    }
+    enqueueOwnAndOwned(this.scheduler, this.name, event, 'ReplicaSet', 'Pod');
   }
 
   sync(k: string): void {

@@ -3,7 +3,7 @@ import type { EventRecorder } from './events.js';
 import type { Controller, Scheduler } from './scheduler.js';
 import type { StoreEvent } from './store.js';
 import { clone, type Pod, type PodTemplate, type StatefulSet } from './types.js';
-import { POD, STATEFUL_SET, controllerOf, controllerRef, isActivePod, isPodReady, key, omitZero, ownedBy, podAvailability, splitKey, templateHash } from './workloads.js';
+import { POD, STATEFUL_SET, controllerRef, isActivePod, isPodReady, omitZero, ownedBy, podAvailability, splitKey, templateHash, enqueueOwnAndOwned } from './workloads.js';
 
 const REVISION_LABEL = 'controller-revision-hash';
 
@@ -27,11 +27,7 @@ export class StatefulSetController implements Controller {
   ) {}
 
   observe(event: StoreEvent): void {
-    if (event.resource.kind === 'StatefulSet' && event.type !== 'DELETED') this.scheduler.enqueue(this.name, key(event.object));
-    if (event.resource.kind === 'Pod') {
-      const ref = controllerOf(event.object);
-      if (ref?.kind === 'StatefulSet') this.scheduler.enqueue(this.name, `${event.object.metadata.namespace}/${ref.name}`);
-    }
+    enqueueOwnAndOwned(this.scheduler, this.name, event, 'StatefulSet', 'Pod');
   }
 
   sync(k: string): void {

@@ -1,4 +1,6 @@
 import type { KubeApi } from './api.js';
+import type { Scheduler } from './scheduler.js';
+import type { StoreEvent } from './store.js';
 import { apiVersionOf, resourceType } from './resources.js';
 import { isObject, safeEncode, type KubeObject, type OwnerReference, type Pod, type PodTemplate } from './types.js';
 
@@ -117,4 +119,16 @@ export function key(obj: KubeObject): string {
 export function splitKey(k: string): [string, string] {
   const i = k.indexOf('/');
   return [k.slice(0, i), k.slice(i + 1)];
+}
+
+/**
+ * What a workload controller's informers do in kube-controller-manager: queue the object itself on
+ * its own changes, and its controlling owner on changes of the objects it owns (Pods, ReplicaSets).
+ */
+export function enqueueOwnAndOwned(scheduler: Scheduler, controller: string, event: StoreEvent, ownKind: string, childKind: string): void {
+  if (event.resource.kind === ownKind && event.type !== 'DELETED') scheduler.enqueue(controller, key(event.object));
+  if (event.resource.kind === childKind) {
+    const ref = controllerOf(event.object);
+    if (ref?.kind === ownKind) scheduler.enqueue(controller, `${event.object.metadata.namespace}/${ref.name}`);
+  }
 }
