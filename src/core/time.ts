@@ -1,12 +1,18 @@
+import { setTimeout as delay } from 'node:timers/promises';
+
 /** Injectable clock and sleep, so polling and retries are testable without real waiting. */
 export interface Clock {
   now(): number;
-  sleep(ms: number): Promise<void>;
+  /**
+   * Resolves after `ms`, or as soon as `signal` aborts (never rejects). Waits that race "something
+   * changed" against a deadline abort the losing timer, so no pending timer keeps the process alive.
+   */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: (ms, signal) => delay(Math.max(0, ms), undefined, { signal }).catch(() => undefined),
 };
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };

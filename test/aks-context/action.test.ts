@@ -1,33 +1,22 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { runAction, findLeaks, errorLines, type ActionRun } from '../helpers/run-action.js';
-import { startGithubOidc, AKS_SERVER_APP_ID, type AzureEmulator, type GithubOidc } from '../../src/playground/azure/index.js';
+import { AKS_SERVER_APP_ID } from '../../src/playground/azure/index.js';
 import { fakeAz, maskedValues, visible } from './helpers.js';
-import { startWorld, world } from './scenario.js';
+import { liveWorld, world } from './scenario.js';
 
 const w = world();
-let az: AzureEmulator;
-let oidc: GithubOidc;
-
-beforeAll(async () => {
-  oidc = await startGithubOidc({ subject: w.federated.subject });
-  az = await startWorld(w, { federatedIssuers: [{ issuer: oidc.issuer, publicKeyPem: oidc.publicKeyPem }] });
-});
-afterAll(async () => {
-  await az?.close();
-  await oidc?.close();
-});
-beforeEach(() => az.resetRequests());
+const live = liveWorld(w);
 
 /** The child trusts the TEST-ONLY CA the standard way; nothing disables TLS verification. */
-const tlsEnv = () => ({ NODE_EXTRA_CA_CERTS: az.caPath });
-const credsFor = (clientId: string, extra: Record<string, unknown> = {}) => JSON.stringify({ ...JSON.parse(az.sdkAuthJson(clientId)), ...extra });
+const tlsEnv = () => ({ NODE_EXTRA_CA_CERTS: live.az.caPath });
+const credsFor = (clientId: string, extra: Record<string, unknown> = {}) => JSON.stringify({ ...JSON.parse(live.az.sdkAuthJson(clientId)), ...extra });
 
 /** Every secret the world holds or the emulators issued so far: none may be visible. */
 function secrets(): string[] {
-  const kubeconfigs = az.grants().map((g) => g.token);
+  const kubeconfigs = live.az.grants().map((g) => g.token);
   return [
     w.deployer.secret,
     w.noRole.secret,
@@ -35,9 +24,9 @@ function secrets(): string[] {
     w.operator.secret,
     w.expired.secret,
     ...kubeconfigs,
-    ...oidc.issued().map((t) => t.token),
-    ...Object.values(w.clusters).map((c) => az.localAccountToken(c)),
-    oidc.requestToken,
+    ...live.oidc.issued().map((t) => t.token),
+    ...Object.values(w.clusters).map((c) => live.az.localAccountToken(c)),
+    live.oidc.requestToken,
   ];
 }
 
@@ -69,10 +58,10 @@ describe('aks-context (bundled, against the Azure emulator over HTTPS)', () => {
     expect(run.state['kubeconfig-path']).toBe(path);
     const config = kubeconfigOf(run);
     expect(config.users[0].name).toBe(`clusterUser_${w.resourceGroup}_${w.clusters.local}`);
-    expect(config.users[0].user.token).toBe(az.localAccountToken(w.clusters.local));
+    expect(config.users[0].user.token).toBe(live.az.localAccountToken(w.clusters.local));
     // Sovereign-cloud fields of creds were honoured: ARM scope = its resourceManagerEndpointUrl.
-    const arm = az.requests('arm');
-    expect(arm.map((r) => [r.route, r.status, r.query['api-version'], r.query.format, r.scope])).toEqual([['listClusterUserCredential', 200, '2026-04-01', 'exec', `${az.armEndpoint}/.default`]]);
+    const arm = live.az.requests('arm');
+    expect(arm.map((r) => [r.route, r.status, r.query['api-version'], r.query.format, r.scope])).toEqual([['listClusterUserCredential', 200, '2026-04-01', 'exec', `${live.az.armEndpoint}/.default`]]);
     expect(arm[0].userAgent).toMatch(/^ccloud-dr-actions\/\S+ .*azsdk-js-arm-containerservice/);
     // The secret was masked before anything else was printed.
     const firstMask = run.stdout.indexOf(`::add-mask::${w.deployer.secret}`);
@@ -88,7 +77,7 @@ describe('aks-context (bundled, against the Azure emulator over HTTPS)', () => {
     expect(user.name).toBe(`clusterAdmin_${w.resourceGroup}_${w.clusters.local}`);
     expect(String(user.user['client-key-data'])).toMatch(/^[A-Za-z0-9+/=]{200,}$/);
     expect(maskedValues(run)).toEqual(expect.arrayContaining([user.user['client-key-data'], user.user['client-certificate-data'], user.user.token]));
-    expect(az.requests('arm').map((r) => r.route)).toEqual(['listClusterAdminCredential']);
+    expect(live.az.requests('arm').map((r) => r.route)).toEqual(['listClusterAdminCredential']);
     expect(run.summary).toContain('admin credentials');
     expectNoLeaks(run);
   });
@@ -96,7 +85,7 @@ describe('aks-context (bundled, against the Azure emulator over HTTPS)', () => {
   it('creds: an Entra ID cluster gets a token kubeconfig for the AKS server app, from the same credential', async () => {
     const run = await runAction('aks-context', { inputs: { creds: credsFor(w.deployer.clientId), 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.entra }, env: tlsEnv() });
     expect(errorLines(run)).toEqual([]);
-    const grants = az.grants().filter((g) => g.clientId === w.deployer.clientId);
+    const grants = live.az.grants().filter((g) => g.clientId === w.deployer.clientId);
     const aks = grants[grants.length - 1];
     expect([aks.scope, aks.credential, aks.tenantId]).toEqual([`${AKS_SERVER_APP_ID}/.default`, 'client_secret', w.tenantId]);
     const config = kubeconfigOf(run);
@@ -112,33 +101,33 @@ describe('aks-context (bundled, against the Azure emulator over HTTPS)', () => {
   });
 
   it('public-fqdn asks for server-fqdn=public and gets the public API server', async () => {
-    az.updateCluster(w.clusters.local, { publicServer: 'https://aks-local-public.westeurope.azmk8s.io:443' });
+    live.az.updateCluster(w.clusters.local, { publicServer: 'https://aks-local-public.westeurope.azmk8s.io:443' });
     try {
       const run = await runAction('aks-context', { inputs: { creds: credsFor(w.deployer.clientId), 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.local, 'public-fqdn': 'true' }, env: tlsEnv() });
       expect(run.code).toBe(0);
-      expect(az.requests('arm')[0].query['server-fqdn']).toBe('public');
+      expect(live.az.requests('arm')[0].query['server-fqdn']).toBe('public');
       expect(kubeconfigOf(run).clusters[0].cluster.server).toBe('https://aks-local-public.westeurope.azmk8s.io:443');
     } finally {
-      az.updateCluster(w.clusters.local, { publicServer: undefined });
+      live.az.updateCluster(w.clusters.local, { publicServer: undefined });
     }
   });
 
   it('OIDC: the GitHub ID token is fetched by callback for each Entra ID token (ARM, then the AKS server app)', async () => {
-    const before = oidc.issued().length;
+    const before = live.oidc.issued().length;
     const run = await runAction('aks-context', {
-      inputs: { 'client-id': w.federated.clientId, 'tenant-id': w.tenantId, 'subscription-id': w.subscriptionId, 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.entra, 'arm-endpoint': az.armEndpoint, 'authority-host': az.authorityHost },
-      env: { ...tlsEnv(), ...oidc.env() },
+      inputs: { 'client-id': w.federated.clientId, 'tenant-id': w.tenantId, 'subscription-id': w.subscriptionId, 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.entra, 'arm-endpoint': live.az.armEndpoint, 'authority-host': live.az.authorityHost },
+      env: { ...tlsEnv(), ...live.oidc.env() },
     });
     expect(errorLines(run)).toEqual([]);
-    const ids = oidc.issued().slice(before);
+    const ids = live.oidc.issued().slice(before);
     // MSAL (msal-node 5) evaluates the assertion callback twice per token request (once when it builds
     // the client configuration, once for the request itself), so two Entra ID token requests make
     // four ID-token calls.
     expect(ids.map((t) => t.audience)).toEqual(Array(4).fill('api://AzureADTokenExchange'));
     expect(new Set(ids.map((t) => t.jti)).size).toBe(4);
-    const grants = az.grants().filter((g) => g.clientId === w.federated.clientId).slice(-2);
+    const grants = live.az.grants().filter((g) => g.clientId === w.federated.clientId).slice(-2);
     expect(grants.map((g) => [g.scope, g.credential, g.assertion?.subject])).toEqual([
-      [`${az.armEndpoint}/.default`, 'client_assertion', w.federated.subject],
+      [`${live.az.armEndpoint}/.default`, 'client_assertion', w.federated.subject],
       [`${AKS_SERVER_APP_ID}/.default`, 'client_assertion', w.federated.subject],
     ]);
     // The later (AKS) token used a fresh assertion, fetched after the one the ARM token used.
@@ -152,60 +141,60 @@ describe('aks-context (bundled, against the Azure emulator over HTTPS)', () => {
 
   it('OIDC without `permissions: id-token: write` fails before any network call and says so', async () => {
     const run = await runAction('aks-context', {
-      inputs: { 'client-id': w.federated.clientId, 'tenant-id': w.tenantId, 'subscription-id': w.subscriptionId, 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.entra, 'arm-endpoint': az.armEndpoint, 'authority-host': az.authorityHost },
+      inputs: { 'client-id': w.federated.clientId, 'tenant-id': w.tenantId, 'subscription-id': w.subscriptionId, 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.entra, 'arm-endpoint': live.az.armEndpoint, 'authority-host': live.az.authorityHost },
       env: tlsEnv(),
     });
     expect(run.code).toBe(1);
     expect(errorLines(run).join('\n')).toContain('`permissions: id-token: write`');
-    expect(az.requests()).toEqual([]);
+    expect(live.az.requests()).toEqual([]);
     expect(run.state).toEqual({});
   });
 
   it("OIDC with a subject the app does not trust: Entra's refusal and the federated credential to add", async () => {
-    oidc.setSubject('repo:acme/drill:ref:refs/heads/feature');
+    live.oidc.setSubject('repo:acme/drill:ref:refs/heads/feature');
     try {
       const run = await runAction('aks-context', {
-        inputs: { 'client-id': w.federated.clientId, 'tenant-id': w.tenantId, 'subscription-id': w.subscriptionId, 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.entra, 'arm-endpoint': az.armEndpoint, 'authority-host': az.authorityHost },
-        env: { ...tlsEnv(), ...oidc.env() },
+        inputs: { 'client-id': w.federated.clientId, 'tenant-id': w.tenantId, 'subscription-id': w.subscriptionId, 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.entra, 'arm-endpoint': live.az.armEndpoint, 'authority-host': live.az.authorityHost },
+        env: { ...tlsEnv(), ...live.oidc.env() },
       });
       expect(run.code).toBe(1);
       const error = errorLines(run).join('\n');
       expect(error).toContain("AADSTS700213: No matching federated identity record found for presented assertion subject 'repo:acme/drill:ref:refs/heads/feature'");
       expect(error).toContain('add one to the app registration');
-      expect(az.requests('arm')).toEqual([]);
+      expect(live.az.requests('arm')).toEqual([]);
       expectNoLeaks(run);
     } finally {
-      oidc.setSubject(w.federated.subject);
+      live.oidc.setSubject(w.federated.subject);
     }
   });
 
   it('az CLI route (after azure/login): tokens from `az account get-access-token`, subscription from `az account show`', async () => {
     const cli = fakeAz();
-    const arm = az.issueToken({ tenantId: w.tenantId, clientId: w.deployer.clientId, scope: `${az.armEndpoint}/.default` });
-    const aks = az.issueToken({ tenantId: w.tenantId, clientId: w.deployer.clientId, scope: `${AKS_SERVER_APP_ID}/.default` });
-    cli.token(az.armEndpoint, arm.token, arm.expiresAt);
+    const arm = live.az.issueToken({ tenantId: w.tenantId, clientId: w.deployer.clientId, scope: `${live.az.armEndpoint}/.default` });
+    const aks = live.az.issueToken({ tenantId: w.tenantId, clientId: w.deployer.clientId, scope: `${AKS_SERVER_APP_ID}/.default` });
+    cli.token(live.az.armEndpoint, arm.token, arm.expiresAt);
     cli.token(AKS_SERVER_APP_ID, aks.token, aks.expiresAt);
     cli.account(w.subscriptionId, w.tenantId);
-    const run = await runAction('aks-context', { inputs: { 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.entra, 'arm-endpoint': az.armEndpoint }, env: { ...tlsEnv(), PATH: cli.path } });
+    const run = await runAction('aks-context', { inputs: { 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.entra, 'arm-endpoint': live.az.armEndpoint }, env: { ...tlsEnv(), PATH: cli.path } });
     expect(errorLines(run)).toEqual([]);
     expect(cli.calls()).toEqual([
       'account show --output json',
-      `account get-access-token --output json --resource ${az.armEndpoint}`,
+      `account get-access-token --output json --resource ${live.az.armEndpoint}`,
       `account get-access-token --output json --resource ${AKS_SERVER_APP_ID}`,
     ]);
     expect(kubeconfigOf(run).users[0].user).toEqual({ token: aks.token });
-    expect(az.requests('entra')).toEqual([]);
+    expect(live.az.requests('entra')).toEqual([]);
     expect(maskedValues(run)).toEqual(expect.arrayContaining([arm.token, aks.token]));
     expectNoLeaks(run);
   });
 
   it('az CLI route without a login: says which credentials to give', async () => {
     const cli = fakeAz();
-    const run = await runAction('aks-context', { inputs: { 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.entra, 'subscription-id': w.subscriptionId, 'arm-endpoint': az.armEndpoint }, env: { ...tlsEnv(), PATH: cli.path } });
+    const run = await runAction('aks-context', { inputs: { 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.entra, 'subscription-id': w.subscriptionId, 'arm-endpoint': live.az.armEndpoint }, env: { ...tlsEnv(), PATH: cli.path } });
     expect(run.code).toBe(1);
     expect(errorLines(run).join('\n')).toContain('No Azure credential was given and the az CLI is not signed in');
     expect(errorLines(run).join('\n')).toContain('run azure/login before this step');
-    expect(az.requests()).toEqual([]);
+    expect(live.az.requests()).toEqual([]);
   });
 
   it.each([
@@ -296,7 +285,7 @@ users:
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(maskedValues(run)).toContain(token);
     expect(findLeaks(visible(run), [token])).toEqual([]);
-    expect(az.requests()).toEqual([]);
+    expect(live.az.requests()).toEqual([]);
     const neighbour = join(run.runnerTemp, 'other-file');
     writeFileSync(neighbour, 'keep me');
     const post = await runAction('aks-context', { entry: 'post', state: run.state, runnerTemp: run.runnerTemp });

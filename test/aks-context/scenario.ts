@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { startAzure, type AzureEmulator, type AzureOptions } from '../../src/playground/azure/index.js';
+import { afterAll, beforeAll, beforeEach } from '@jest/globals';
+import { startAzure, startGithubOidc, type AzureEmulator, type AzureOptions, type GithubOidc } from '../../src/playground/azure/index.js';
 
 /** Ids and secrets of the test world, random per run so leak checks mean something. */
 export function world() {
@@ -59,4 +60,38 @@ export async function startWorld(w: World, extra: Partial<AzureOptions> = {}, se
     ],
     ...extra,
   });
+}
+
+/** The emulators a suite talks to; valid inside tests (started in beforeAll). */
+export interface LiveWorld {
+  readonly az: AzureEmulator;
+  readonly oidc: GithubOidc;
+}
+
+/**
+ * Starts, for the calling suite, the GitHub OIDC stand-in and the Azure emulator trusting it for `w`'s
+ * federated principal; closes both after the suite and clears the request log before each test.
+ */
+export function liveWorld(w: World): LiveWorld {
+  let az: AzureEmulator | undefined;
+  let oidc: GithubOidc | undefined;
+  beforeAll(async () => {
+    oidc = await startGithubOidc({ subject: w.federated.subject });
+    az = await startWorld(w, { federatedIssuers: [{ issuer: oidc.issuer, publicKeyPem: oidc.publicKeyPem }] });
+  });
+  afterAll(async () => {
+    await az?.close();
+    await oidc?.close();
+  });
+  beforeEach(() => az?.resetRequests());
+  return {
+    get az() {
+      if (!az) throw new Error('the Azure emulator starts in beforeAll');
+      return az;
+    },
+    get oidc() {
+      if (!oidc) throw new Error('the GitHub OIDC stand-in starts in beforeAll');
+      return oidc;
+    },
+  };
 }

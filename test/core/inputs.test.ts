@@ -73,3 +73,14 @@ describe('parseDuration', () => {
     ['250ms', 250], ['1h30m', 5_400_000], ['1.5s', 1500], ['30', 30_000], ['5 m', undefined], ['-1s', undefined],
   ])('%p -> %p', (text, ms) => expect(parseDuration(text)).toBe(ms));
 });
+
+describe('systemClock.sleep', () => {
+  it('ends as soon as its signal aborts, without rejecting (no timer left to keep the process alive)', async () => {
+    const { systemClock } = await import('../../src/core/time.js');
+    const controller = new AbortController();
+    const sleeping = systemClock.sleep(600_000, controller.signal);
+    controller.abort();
+    await expect(sleeping).resolves.toBeUndefined();
+    await expect(systemClock.sleep(0)).resolves.toBeUndefined();
+  });
+});

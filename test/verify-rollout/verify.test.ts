@@ -4,14 +4,14 @@ import { ActionError } from '../../src/core/errors.js';
 import { connectKube, resolveKubeconfig, type KubeClients } from '../../src/core/kube/client.js';
 import { configMapHash } from '../../src/core/kube/reloader.js';
 import { RESTARTED_AT } from '../../src/core/kube/restart.js';
-import { systemWaitClock } from '../../src/core/kube/wait.js';
+import { systemClock } from '../../src/core/time.js';
 import { CollectionWatch } from '../../src/core/kube/watch.js';
 import type { Workload } from '../../src/core/kube/workload.js';
 import { startKube, type KubeEmulator } from '../../src/playground/kube/index.js';
 import { deployment, kafkaProxyConfig, noProxyClients, noProxyConfig, proxyClients, secretClients, settled, WEST } from './clients.js';
 
 const quiet = { info: () => {}, warning: () => {}, debug: () => {} };
-const base = (more: Partial<VerifySettings>): VerifySettings => ({ namespaces: ['clients'], timeoutMs: 20_000, graceMs: 5_000, restartIfNotReloaded: false, clock: systemWaitClock, logger: quiet, ...more });
+const base = (more: Partial<VerifySettings>): VerifySettings => ({ namespaces: ['clients'], timeoutMs: 20_000, graceMs: 5_000, restartIfNotReloaded: false, clock: systemClock, logger: quiet, ...more });
 const proxyConfig = { kind: 'ConfigMap' as const, name: 'kafka-proxy-config' };
 
 /** Requests by kind: plain GETs, watches, writes. */
@@ -231,7 +231,7 @@ describe('watches', () => {
       namespace: 'clients',
       kind: 'Deployment',
       resourceVersion: '1',
-      clock: systemWaitClock,
+      clock: systemClock,
       logger: quiet,
       onObject: (o, type) => seen.push(`${type} ${o.metadata.name}`),
       onFatal: (e) => seen.push(`fatal ${e.message}`),

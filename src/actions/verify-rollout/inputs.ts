@@ -1,18 +1,13 @@
 import { InputError } from '../../core/errors.js';
 import { InputReader, rejectBoth } from '../../core/inputs.js';
 import { resolveKubeconfig, type KubeTarget } from '../../core/kube/client.js';
+import type { VerifySettings } from './verify.js';
 import { parseKind, type WorkloadKind } from '../../core/kube/workload.js';
 
 /** Everything verify-rollout needs, validated; reading it makes no network call. */
-export interface VerifyInputs {
-  namespaces: string[];
-  resource?: { kind: 'ConfigMap' | 'Secret'; name: string };
-  workloads?: Array<{ namespace: string; kind: WorkloadKind; name: string }>;
-  timeoutMs: number;
-  graceMs: number;
-  restartIfNotReloaded: boolean;
+export type VerifyInputs = Pick<VerifySettings, 'namespaces' | 'resource' | 'workloads' | 'timeoutMs' | 'graceMs' | 'restartIfNotReloaded'> & {
   kube: KubeTarget;
-}
+};
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

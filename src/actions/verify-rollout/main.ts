@@ -2,8 +2,8 @@ import * as core from '../../core/runner.js';
 import { ActionError } from '../../core/errors.js';
 import { setOutputs, writeSummary } from '../../core/github.js';
 import { connectKube } from '../../core/kube/client.js';
-import { systemWaitClock } from '../../core/kube/wait.js';
 import { actionsLogger } from '../../core/log.js';
+import { systemClock } from '../../core/time.js';
 import { getInputs } from './inputs.js';
 import { failureMessage, verifySummary } from './summary.js';
 import { verifyRollout } from './verify.js';
@@ -13,16 +13,11 @@ import { verifyRollout } from './verify.js';
  * template, rollout complete by kubectl's rules), or fails once listing every workload that did not.
  */
 export async function run(): Promise<void> {
-  const inputs = getInputs();
-  const clients = await connectKube(inputs.kube);
+  const { kube, ...settings } = getInputs();
+  const clients = await connectKube(kube);
   const report = await verifyRollout(clients, {
-    namespaces: inputs.namespaces,
-    resource: inputs.resource,
-    workloads: inputs.workloads,
-    timeoutMs: inputs.timeoutMs,
-    graceMs: inputs.graceMs,
-    restartIfNotReloaded: inputs.restartIfNotReloaded,
-    clock: systemWaitClock,
+    ...settings,
+    clock: systemClock,
     logger: actionsLogger,
     mask: (value) => core.setSecret(value),
   });

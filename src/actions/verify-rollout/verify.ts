@@ -5,7 +5,8 @@ import { resourceHash, resourceTypeOfKind } from '../../core/kube/reloader.js';
 import { restartPatch, restartRefusal } from '../../core/kube/restart.js';
 import { RolloutTracker, trackedKey, type Expected, type Result, type Strategy, type Tracked } from '../../core/kube/rollout-tracker.js';
 import { listWorkloads, reloadTargets } from '../../core/kube/selection.js';
-import { Wakeup, type WaitClock } from '../../core/kube/wait.js';
+import { Wakeup } from '../../core/kube/wait.js';
+import type { Clock } from '../../core/time.js';
 import { CollectionWatch, watchFailure, type WatchStats } from '../../core/kube/watch.js';
 import { WORKLOAD_KINDS, type Workload, type WorkloadKind } from '../../core/kube/workload.js';
 import type { Logger } from '../../core/log.js';
@@ -23,7 +24,7 @@ export interface VerifySettings {
   timeoutMs: number;
   graceMs: number;
   restartIfNotReloaded: boolean;
-  clock: WaitClock;
+  clock: Clock;
   logger: Logger;
   /** Watch tuning (tests): server-side `timeoutSeconds` and client-node's inactivity timeout. */
   watch?: { timeoutSeconds?: number; inactivityMs?: number };

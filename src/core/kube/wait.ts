@@ -1,21 +1,4 @@
-import { setTimeout as delay } from 'node:timers/promises';
-
-/**
- * A clock whose sleeps can be cut short. Waiting on watches races "something changed" against a
- * deadline; the losing timer must be cancelled, or a pending 10-minute timer would keep the action's
- * process alive after the work is done.
- */
-export interface WaitClock {
-  now(): number;
-  /** Resolves after `ms`, or as soon as `signal` aborts (never rejects). */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-/** The real clock. */
-export const systemWaitClock: WaitClock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) => delay(Math.max(0, ms), undefined, { signal }).catch(() => undefined),
-};
+import type { Clock } from '../time.js';
 
 /** A level-triggered wake-up: `notify` releases the current `wait` (and any later one until reset). */
 export class Wakeup {
@@ -28,7 +11,7 @@ export class Wakeup {
   }
 
   /** Waits until notified or until `ms` passed on `clock`, whichever comes first. */
-  async wait(clock: WaitClock, ms: number): Promise<void> {
+  async wait(clock: Clock, ms: number): Promise<void> {
     if (this.pending) {
       this.pending = false;
       return;

@@ -1,7 +1,8 @@
 import type { Watch } from '@kubernetes/client-node';
 import { kubeError, type KubeClients } from './client.js';
 import { listKind } from './selection.js';
-import type { WaitClock } from './wait.js';
+import { backoffDelay } from '../retry.js';
+import type { Clock } from '../time.js';
 import { KIND_PLURAL, type Workload, type WorkloadKind } from './workload.js';
 import type { Logger } from '../log.js';
 
@@ -21,14 +22,16 @@ export interface CollectionWatchOptions {
   onObject: (object: Workload, type: 'ADDED' | 'MODIFIED' | 'DELETED') => void;
   /** Called once when the watch cannot be kept alive (after retries). */
   onFatal: (error: Error) => void;
-  clock: WaitClock;
+  clock: Clock;
   logger: Logger;
   /** Server-side watch timeout (`timeoutSeconds`); default 300. */
   timeoutSeconds?: number;
   /** Client-side inactivity timeout of client-node's Watch (default 30 s); a test hook. */
   inactivityMs?: number;
-  /** Consecutive failed attempts before giving up; default 6 (about 30 s of backoff). */
+  /** Consecutive failed attempts before giving up; default 6 (up to ~16 s of jittered backoff). */
   maxFailures?: number;
+  /** Jitter source of the reconnect backoff (tests). */
+  random?: () => number;
 }
 
 /** Counters, for tests and the benchmark. */
@@ -122,7 +125,7 @@ export class CollectionWatch {
       this.options.onFatal(new Error(`${error.describe()} (gave up after ${failures} attempts)`));
       return true;
     }
-    const wait = Math.min(8000, 250 * 2 ** (failures - 1));
+    const wait = backoffDelay({ retries: max - 1, baseDelayMs: 250, maxDelayMs: 8000, maxRetryAfterMs: 0 }, failures, this.options.random ?? Math.random);
     this.options.logger.info(`${error.message}; retrying in ${wait}ms (attempt ${failures + 1} of ${max})`);
     await this.options.clock.sleep(wait, this.sleeper.signal);
     return this.stopped;
