@@ -2,7 +2,10 @@
 import { readdirSync } from 'node:fs';
 
 const dir = new URL('./bench/', import.meta.url);
-const areas = readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).map((f) => f.replace('.bench.ts', '')).sort();
+const areas = readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .map((f) => f.replace('.bench.ts', ''))
+  .sort();
 const wanted = process.argv.slice(2);
 const chosen = wanted.length ? areas.filter((a) => wanted.includes(a)) : areas;
 console.log(`node ${process.version}, ${(await import('node:os')).cpus().length} cores`);

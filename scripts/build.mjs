@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { transform } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
-const all = readdirSync(join(root, 'src/actions')).filter((n) => existsSync(join(root, 'src/actions', n, 'index.ts'))).sort();
+const all = readdirSync(join(root, 'src/actions'))
+  .filter((n) => existsSync(join(root, 'src/actions', n, 'index.ts')))
+  .sort();
 const wanted = process.argv.slice(2);
 for (const name of wanted) if (!all.includes(name)) throw new Error(`unknown action '${name}'; actions: ${all.join(', ')}`);
 const names = wanted.length ? wanted : all;
@@ -21,7 +23,10 @@ for (const name of names) {
 
 function ncc({ src, out }) {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(root, 'node_modules/.bin/ncc'), ['build', src, '-o', out, '-m', '--target', 'es2022', '--license', 'licenses.txt', '-q'], { cwd: root, stdio: 'inherit' });
+    const child = spawn(join(root, 'node_modules/.bin/ncc'), ['build', src, '-o', out, '-m', '--target', 'es2022', '--license', 'licenses.txt', '-q'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ncc failed for ${src} (exit ${code})`))));
   });
 }
@@ -39,13 +44,15 @@ async function minifyChunks(out) {
 
 // Two at a time: the build machines have two cores.
 const queue = [...jobs];
-await Promise.all([0, 1].map(async () => {
-  while (queue.length) {
-    const job = queue.shift();
-    const started = Date.now();
-    await ncc(job);
-    await minifyChunks(job.out);
-    console.log(`built ${job.out}/index.js in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-  }
-}));
+await Promise.all(
+  [0, 1].map(async () => {
+    while (queue.length) {
+      const job = queue.shift();
+      const started = Date.now();
+      await ncc(job);
+      await minifyChunks(job.out);
+      console.log(`built ${job.out}/index.js in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    }
+  }),
+);
 execFileSync('node', [join(root, 'scripts/docs.mjs')], { stdio: 'inherit' });

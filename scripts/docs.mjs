@@ -11,8 +11,14 @@ for (const name of readdirSync(join(root, 'actions')).sort()) {
   if (!existsSync(join(root, source))) continue;
   const doc = join(root, 'action-docs', `${name}.md`);
   if (!existsSync(doc)) {
-    writeFileSync(doc, `# ${name}\n\n<!-- action-docs-all source="${source}" project="${project}/actions/${name}" version="v1" -->\n<!-- action-docs-all source="${source}" project="${project}/actions/${name}" version="v1" -->\n`);
+    writeFileSync(
+      doc,
+      `# ${name}\n\n<!-- action-docs-all source="${source}" project="${project}/actions/${name}" version="v1" -->\n<!-- action-docs-all source="${source}" project="${project}/actions/${name}" version="v1" -->\n`,
+    );
   }
-  execFileSync(join(root, 'node_modules/.bin/action-docs'), ['-s', source, '--no-banner', '-u', `action-docs/${name}.md`], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(join(root, 'node_modules/.bin/action-docs'), ['-s', source, '--no-banner', '-u', `action-docs/${name}.md`], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   console.log(`documented ${source} -> action-docs/${name}.md`);
 }

@@ -19,7 +19,12 @@ interface Measured {
 
 async function written(drill: AzureDrill, cluster: string, admin: boolean): Promise<Measured> {
   const work = mkdtempSync(join(tmpdir(), 'bench-aks-context-'));
-  const files = { GITHUB_OUTPUT: join(work, 'output'), GITHUB_STEP_SUMMARY: join(work, 'summary'), GITHUB_STATE: join(work, 'state'), GITHUB_ENV: join(work, 'env') };
+  const files = {
+    GITHUB_OUTPUT: join(work, 'output'),
+    GITHUB_STEP_SUMMARY: join(work, 'summary'),
+    GITHUB_STATE: join(work, 'state'),
+    GITHUB_ENV: join(work, 'env'),
+  };
   for (const file of Object.values(files)) writeFileSync(file, '');
   drill.emulator.resetRequests();
   const run = await runNode([join(repoRoot, BUNDLE)], {
@@ -32,7 +37,8 @@ async function written(drill: AzureDrill, cluster: string, admin: boolean): Prom
     INPUT_ADMIN: String(admin),
   });
   const path = /kubeconfig-path<<(\S+)\n(.*)\n/.exec(readFileSync(files.GITHUB_OUTPUT, 'utf8'))?.[2];
-  if (run.code !== 0 || !path || !existsSync(path)) throw new Error(`aks-context exited ${run.code} without a kubeconfig:\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
+  if (run.code !== 0 || !path || !existsSync(path))
+    throw new Error(`aks-context exited ${run.code} without a kubeconfig:\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
   return { wallMs: run.ms, rssKb: run.maxRssKb, armRequests: drill.emulator.requests('arm').length, entraRequests: drill.emulator.requests('entra').length };
 }
 
@@ -57,7 +63,12 @@ export default async function bench(): Promise<void> {
       console.log(`  start to kubeconfig written, ${label}, median of ${RUNS}:`);
       figure('wall time (process start to exit)', fmt.ms(median(runs.map((r) => r.wallMs))));
       figure('peak RSS', fmt.mb(median(runs.map((r) => r.rssKb))));
-      figure('requests per run (ARM / Entra ID)', `${runs[0].armRequests} / ${runs[0].entraRequests}`, 'ARM 1', runs.every((r) => r.armRequests === 1));
+      figure(
+        'requests per run (ARM / Entra ID)',
+        `${runs[0].armRequests} / ${runs[0].entraRequests}`,
+        'ARM 1',
+        runs.every((r) => r.armRequests === 1),
+      );
     }
   } finally {
     await drill.close();

@@ -40,7 +40,12 @@ async function world(): Promise<ConfluentEmulator> {
 async function runAction(emulator: ConfluentEmulator, operation: string): Promise<Measured> {
   const south = emulator.info('south');
   const work = mkdtempSync(join(tmpdir(), 'bench-ccloud-mirror-'));
-  const files = { GITHUB_OUTPUT: join(work, 'output'), GITHUB_STEP_SUMMARY: join(work, 'summary'), GITHUB_STATE: join(work, 'state'), GITHUB_ENV: join(work, 'env') };
+  const files = {
+    GITHUB_OUTPUT: join(work, 'output'),
+    GITHUB_STEP_SUMMARY: join(work, 'summary'),
+    GITHUB_STATE: join(work, 'state'),
+    GITHUB_ENV: join(work, 'env'),
+  };
   for (const file of Object.values(files)) writeFileSync(file, '');
   emulator.resetRequests();
   const run = await runNode([join(repoRoot, BUNDLE)], {
@@ -88,7 +93,9 @@ export default async function bench(): Promise<void> {
   }
   const med = (runs: Measured[], key: keyof Measured) => median(runs.map((r) => r[key]));
   const maxAlter = Math.ceil(TOPICS / CHUNK);
-  console.log(`  ${TOPICS} mirror topics x ${PARTITIONS} partitions, chunk-size ${CHUNK}, poll-interval 100ms, emulator transitionMs ${TRANSITION_MS}; medians of ${RUNS} runs`);
+  console.log(
+    `  ${TOPICS} mirror topics x ${PARTITIONS} partitions, chunk-size ${CHUNK}, poll-interval 100ms, emulator transitionMs ${TRANSITION_MS}; medians of ${RUNS} runs`,
+  );
   console.log('  status (bundled action, child process):');
   figure('wall time (process start to exit)', fmt.ms(med(status, 'wallMs')));
   figure('HTTP requests', String(med(status, 'requests')));
@@ -100,9 +107,19 @@ export default async function bench(): Promise<void> {
   figure("action's own time (wall - sleeping)", fmt.ms(ownMs), '≤ 1500 ms', ownMs <= 1500);
   figure('  logic only (first request to result)', fmt.ms(med(failover, 'logicMs')));
   figure('HTTP requests', String(med(failover, 'requests')));
-  figure('alter requests', String(med(failover, 'alterRequests')), `≤ ceil(${TOPICS}/${CHUNK}) = ${maxAlter}`, failover.every((r) => r.alterRequests <= maxAlter));
+  figure(
+    'alter requests',
+    String(med(failover, 'alterRequests')),
+    `≤ ceil(${TOPICS}/${CHUNK}) = ${maxAlter}`,
+    failover.every((r) => r.alterRequests <= maxAlter),
+  );
   figure('peak RSS', fmt.mb(med(failover, 'rssKb')), '≤ 120 MB', med(failover, 'rssKb') <= 120 * 1024);
   figure('bundle size (dist/ccloud-mirror)', fmt.bytes(bundleBytes('dist/ccloud-mirror')));
   const cold = await coldStart(BUNDLE, { 'INPUT_REST-ENDPOINT': 'not a url', 'INPUT_API-SECRET': 'x' }, 11);
-  figure('cold start, input error (median of 11)', `${fmt.ms(cold.bundleMs)} vs bare node ${fmt.ms(cold.bareMs)} = ${fmt.ratio(cold.ratio)}`, '≤ 3×', cold.ratio <= 3);
+  figure(
+    'cold start, input error (median of 11)',
+    `${fmt.ms(cold.bundleMs)} vs bare node ${fmt.ms(cold.bareMs)} = ${fmt.ratio(cold.ratio)}`,
+    '≤ 3×',
+    cold.ratio <= 3,
+  );
 }

@@ -47,13 +47,19 @@ async function roundTrip(url: string, headers: Record<string, string>): Promise<
 }
 
 async function once(): Promise<Run> {
-  const session = await DrillSession.start({ workspace: repoRoot, scenario: { pattern: 'active-passive', style: 'proxy', mode: 'unplanned' }, timing: DEFAULT_TIMING });
+  const session = await DrillSession.start({
+    workspace: repoRoot,
+    scenario: { pattern: 'active-passive', style: 'proxy', mode: 'unplanned' },
+    timing: DEFAULT_TIMING,
+  });
   try {
     const { confluent, kube, kubeToken, namespace, topic } = session.topology;
     await session.deployClients('north');
     await session.startTraffic();
     const west = confluent.info('west');
-    const rttConfluentMs = await roundTrip(`${west.restEndpoint}/kafka/v3/clusters/${west.id}/links/dr-link/mirrors/${topic}`, { authorization: `Basic ${Buffer.from(`${west.apiKey}:${west.apiSecret}`).toString('base64')}` });
+    const rttConfluentMs = await roundTrip(`${west.restEndpoint}/kafka/v3/clusters/${west.id}/links/dr-link/mirrors/${topic}`, {
+      authorization: `Basic ${Buffer.from(`${west.apiKey}:${west.apiSecret}`).toString('base64')}`,
+    });
     const rttKubeMs = await roundTrip(`${kube.url}/api/v1/namespaces/${namespace}/configmaps/kafka-proxy-config`, { authorization: `Bearer ${kubeToken}` });
     confluent.resetRequests();
     kube.resetRequests();
@@ -106,7 +112,9 @@ async function once(): Promise<Run> {
 export default async function bench(): Promise<void> {
   const t = DEFAULT_TIMING;
   console.log(`  failover drill, active-passive proxy clients, north unreachable (${RUNS} warm runs after ${COLD_RUNS} cold ones, medians)`);
-  console.log(`  playground: transition ${t.transitionMs} ms, pod readiness ${t.podReadyDelayMs} ms, controller tick ${t.kubeTickMs} ms, replication ${t.replicationDelayMs} ms, ${t.users} users every ${t.userIntervalMs} ms, consumer poll ${t.pollMs} ms`);
+  console.log(
+    `  playground: transition ${t.transitionMs} ms, pod readiness ${t.podReadyDelayMs} ms, controller tick ${t.kubeTickMs} ms, replication ${t.replicationDelayMs} ms, ${t.users} users every ${t.userIntervalMs} ms, consumer poll ${t.pollMs} ms`,
+  );
   // The actions keep V8's compiled code in the OS temp dir (module.enableCompileCache): a bundle's first use
   // in a job compiles (cold), later uses do not (warm). Both are measured; the breakdown below is warm.
   const cacheDir = join(tmpdir(), 'node-compile-cache');

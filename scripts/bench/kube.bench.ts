@@ -59,7 +59,9 @@ function configMap(namespace: string, version: number): object {
 async function completionObserver(kube: KubeEmulator, version: number): Promise<{ completeAt: Map<string, number>; stop: () => void }> {
   const list = (await (await fetch(`${kube.url}/apis/apps/v1/deployments`)).json()) as { metadata: { resourceVersion: string } };
   const controller = new AbortController();
-  const response = await fetch(`${kube.url}/apis/apps/v1/deployments?watch=true&resourceVersion=${list.metadata.resourceVersion}`, { signal: controller.signal });
+  const response = await fetch(`${kube.url}/apis/apps/v1/deployments?watch=true&resourceVersion=${list.metadata.resourceVersion}`, {
+    signal: controller.signal,
+  });
   const completeAt = new Map<string, number>();
   const hashes = new Map<string, string>();
   const hashOf = (ns: string) => hashes.get(ns) ?? hashes.set(ns, configMapHash({ data: configData(ns, version) })).get(ns)!;
@@ -104,7 +106,10 @@ async function world(namespaces: number, perNamespace: number): Promise<KubeEmul
         spec: {
           replicas: 1,
           selector: { matchLabels: { app: name } },
-          template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'registry.local/client:1.0', envFrom: [{ configMapRef: { name: 'client-config' } }] }] } },
+          template: {
+            metadata: { labels: { app: name } },
+            spec: { containers: [{ name: 'app', image: 'registry.local/client:1.0', envFrom: [{ configMapRef: { name: 'client-config' } }] }] },
+          },
         },
       });
     }
@@ -115,8 +120,21 @@ async function world(namespaces: number, perNamespace: number): Promise<KubeEmul
 }
 
 async function rolledOut(kube: KubeEmulator, namespaces: string[]): Promise<void> {
-  type D = { metadata: { generation: number }; spec: { replicas: number }; status?: { observedGeneration?: number; updatedReplicas?: number; availableReplicas?: number; replicas?: number } };
-  const done = () => namespaces.every((ns) => (kube.list('Deployment', ns) as D[]).every((d) => (d.status?.observedGeneration ?? 0) >= d.metadata.generation && d.status?.updatedReplicas === d.spec.replicas && d.status?.availableReplicas === d.spec.replicas && d.status?.replicas === d.spec.replicas));
+  type D = {
+    metadata: { generation: number };
+    spec: { replicas: number };
+    status?: { observedGeneration?: number; updatedReplicas?: number; availableReplicas?: number; replicas?: number };
+  };
+  const done = () =>
+    namespaces.every((ns) =>
+      (kube.list('Deployment', ns) as D[]).every(
+        (d) =>
+          (d.status?.observedGeneration ?? 0) >= d.metadata.generation &&
+          d.status?.updatedReplicas === d.spec.replicas &&
+          d.status?.availableReplicas === d.spec.replicas &&
+          d.status?.replicas === d.spec.replicas,
+      ),
+    );
   const end = Date.now() + 120_000;
   while (!done()) {
     if (Date.now() > end) throw new Error('the initial rollout did not finish within 2 minutes');
@@ -138,7 +156,12 @@ async function measure(kube: KubeEmulator, namespaces: number, version: number):
     if (mounted.configMaps['client-config']?.['bootstrap.servers'] === `cluster-${version}.kafka.local:9092`) podsOnNewConfig++;
   });
   const work = mkdtempSync(join(tmpdir(), 'bench-kube-'));
-  const files = { GITHUB_OUTPUT: join(work, 'output'), GITHUB_STEP_SUMMARY: join(work, 'summary'), GITHUB_STATE: join(work, 'state'), GITHUB_ENV: join(work, 'env') };
+  const files = {
+    GITHUB_OUTPUT: join(work, 'output'),
+    GITHUB_STEP_SUMMARY: join(work, 'summary'),
+    GITHUB_STATE: join(work, 'state'),
+    GITHUB_ENV: join(work, 'env'),
+  };
   for (const file of Object.values(files)) writeFileSync(file, '');
   const observer = await completionObserver(kube, version);
   kube.apply(nsList.map((ns) => configMap(ns, version)));
@@ -155,7 +178,13 @@ async function measure(kube: KubeEmulator, namespaces: number, version: number):
   observer.stop();
   if (run.code !== 0) throw new Error(`verify-rollout exited ${run.code}:\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-2000)}`);
   const requests = kube.requests();
-  const rows = JSON.parse(parseCommandFile(readFileSync(files.GITHUB_OUTPUT, 'utf8')).workloads) as Array<{ namespace: string; kind: string; name: string; result: string; noticedAt?: string }>;
+  const rows = JSON.parse(parseCommandFile(readFileSync(files.GITHUB_OUTPUT, 'utf8')).workloads) as Array<{
+    namespace: string;
+    kind: string;
+    name: string;
+    result: string;
+    noticedAt?: string;
+  }>;
   const delays: number[] = [];
   const actionDelays: number[] = [];
   for (const r of rows) {
@@ -190,7 +219,13 @@ async function rerun(kube: KubeEmulator, namespaces: number): Promise<{ ms: numb
   const output = join(work, 'output');
   writeFileSync(output, '');
   kube.resetRequests();
-  const run = await runNode([join(repoRoot, BUNDLES['verify-rollout'])], { GITHUB_OUTPUT: output, RUNNER_TEMP: work, INPUT_NAMESPACE: names(namespaces).join(','), INPUT_CONFIGMAP: 'client-config', INPUT_KUBECONFIG: kube.kubeconfigPath });
+  const run = await runNode([join(repoRoot, BUNDLES['verify-rollout'])], {
+    GITHUB_OUTPUT: output,
+    RUNNER_TEMP: work,
+    INPUT_NAMESPACE: names(namespaces).join(','),
+    INPUT_CONFIGMAP: 'client-config',
+    INPUT_KUBECONFIG: kube.kubeconfigPath,
+  });
   if (run.code !== 0) throw new Error(`verify-rollout re-run exited ${run.code}:\n${run.stdout.slice(-2000)}`);
   const rows = JSON.parse(parseCommandFile(readFileSync(output, 'utf8')).workloads) as Array<{ result: string }>;
   return { ms: run.ms, rssKb: run.maxRssKb, requests: kube.requests().length, current: rows.filter((r) => r.result === 'already-current').length };
@@ -201,7 +236,9 @@ export default async function bench(): Promise<void> {
     if (!existsSync(join(repoRoot, bundle))) throw new Error(`${bundle} is missing: run \`npm run build -- swap-configmap verify-rollout\` first`);
   }
   const total = NAMESPACES * PER_NAMESPACE;
-  console.log(`  ${NAMESPACES} namespaces x ${PER_NAMESPACE} Deployments (1 replica), pods ready ${POD_READY_DELAY_MS} ms after start; one verify-rollout run over all namespaces; ${RUNS} runs, medians`);
+  console.log(
+    `  ${NAMESPACES} namespaces x ${PER_NAMESPACE} Deployments (1 replica), pods ready ${POD_READY_DELAY_MS} ms after start; one verify-rollout run over all namespaces; ${RUNS} runs, medians`,
+  );
   const kube = await world(NAMESPACES, PER_NAMESPACE);
   const runs: Measured[] = [];
   let again: Awaited<ReturnType<typeof rerun>>;
@@ -214,7 +251,12 @@ export default async function bench(): Promise<void> {
   const m = (pick: (r: Measured) => number) => median(runs.map(pick));
   const actionDelays = runs.flatMap((r) => r.actionDelays);
   const endToEnd = runs.flatMap((r) => r.delays);
-  figure('workloads verified (rolled), every run', `${Math.min(...runs.map((r) => r.rolled))} of ${total}`, `${total}`, runs.every((r) => r.rolled === total));
+  figure(
+    'workloads verified (rolled), every run',
+    `${Math.min(...runs.map((r) => r.rolled))} of ${total}`,
+    `${total}`,
+    runs.every((r) => r.rolled === total),
+  );
   figure('new pods that started on the new config', `${m((r) => r.podsOnNewConfig)} of ${m((r) => r.podsReady)} ready`);
   figure(`verify-rollout wall time (pods need ${POD_READY_DELAY_MS} ms)`, fmt.ms(m((r) => r.wallMs)));
   figure('API requests (GETs + watches)', `${m((r) => r.requests)} (${m((r) => r.gets)} + ${m((r) => r.watches)})`);
@@ -224,7 +266,10 @@ export default async function bench(): Promise<void> {
   figure('  per workload, median / max (all runs)', `${fmt.ms(median(actionDelays))} / ${fmt.ms(Math.max(...actionDelays))}`);
   figure('end to end: last pod ready -> noticed (+ controllers)', fmt.ms(m((r) => r.lastDelayMs)));
   figure('  per workload, median / max (all runs)', `${fmt.ms(median(endToEnd))} / ${fmt.ms(Math.max(...endToEnd))}`);
-  figure('re-run, unchanged data: wall / requests / RSS', `${fmt.ms(again.ms)} / ${again.requests} / ${fmt.mb(again.rssKb)} (${again.current} already current)`);
+  figure(
+    're-run, unchanged data: wall / requests / RSS',
+    `${fmt.ms(again.ms)} / ${again.requests} / ${fmt.mb(again.rssKb)} (${again.current} already current)`,
+  );
 
   // Scaling: halve the namespaces, or halve the workloads per namespace, and compare request counts.
   const scaled: Array<[string, Measured]> = [];
@@ -240,13 +285,24 @@ export default async function bench(): Promise<void> {
     }
   }
   const full = m((r) => r.requests);
-  for (const [label, r] of scaled) figure(`${label}: requests / peak RSS / rolled`, `${r.requests} (${r.gets} + ${r.watches}) / ${fmt.mb(r.rssKb)} / ${r.rolled} of ${r.workloads}`);
+  for (const [label, r] of scaled)
+    figure(`${label}: requests / peak RSS / rolled`, `${r.requests} (${r.gets} + ${r.watches}) / ${fmt.mb(r.rssKb)} / ${r.rolled} of ${r.workloads}`);
   const [halfNs, halfWl] = scaled.map(([, r]) => r.requests);
-  figure('requests vs 20 x 10: half the namespaces / half the workloads', `${(halfNs / full).toFixed(2)}x / ${(halfWl / full).toFixed(2)}x`, '0.5x / 1.0x', halfNs / full <= 0.55 && Math.abs(halfWl / full - 1) < 0.05);
+  figure(
+    'requests vs 20 x 10: half the namespaces / half the workloads',
+    `${(halfNs / full).toFixed(2)}x / ${(halfWl / full).toFixed(2)}x`,
+    '0.5x / 1.0x',
+    halfNs / full <= 0.55 && Math.abs(halfWl / full - 1) < 0.05,
+  );
 
   for (const [name, bundle] of Object.entries(BUNDLES)) {
     const cold = await coldStart(bundle, {}, 7);
-    figure(`${name} cold start (input error) vs node -e 0`, `${fmt.ms(cold.bundleMs)} vs ${fmt.ms(cold.bareMs)} = ${fmt.ratio(cold.ratio)}`, '≤ 6×', cold.ratio <= 6);
+    figure(
+      `${name} cold start (input error) vs node -e 0`,
+      `${fmt.ms(cold.bundleMs)} vs ${fmt.ms(cold.bareMs)} = ${fmt.ratio(cold.ratio)}`,
+      '≤ 6×',
+      cold.ratio <= 6,
+    );
     const bytes = bundleBytes(`dist/${name}`);
     figure(`${name} bundle size (all chunks)`, fmt.bytes(bytes), '≤ 6 MB', bytes <= 6 * 1024 * 1024);
   }

@@ -27,7 +27,10 @@ export async function runNode(args: string[], env: Record<string, string> = {}):
   const rssFile = join(mkdtempSync(join(tmpdir(), 'bench-rss-')), 'rss');
   writeFileSync(rssFile, '0');
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', rssPreload, ...args], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env, BENCH_RSS_FILE: rssFile }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', rssPreload, ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env, BENCH_RSS_FILE: rssFile },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -42,8 +45,8 @@ export async function coldStart(bundle: string, env: Record<string, string>, run
   const bare: number[] = [];
   const cold: number[] = [];
   for (let i = 0; i < runs; i++) {
-    bare.push((await timeOnly(['-e', '0'])));
-    cold.push((await timeOnly([join(repoRoot, bundle)], env)));
+    bare.push(await timeOnly(['-e', '0']));
+    cold.push(await timeOnly([join(repoRoot, bundle)], env));
   }
   const bareMs = median(bare);
   const bundleMs = median(cold);

@@ -56,7 +56,22 @@ export class HttpError extends ActionError {
   }
 }
 
-const RETRYABLE_NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED', 'UND_ERR_ABORTED', 'TimeoutError', 'AbortError']);
+const RETRYABLE_NETWORK = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
+  'UND_ERR_ABORTED',
+  'TimeoutError',
+  'AbortError',
+]);
 
 let sharedAgent: Agent | undefined;
 function agent(): Agent {
@@ -97,7 +112,8 @@ export class HttpClient {
         res = await this.once<T>(url, req);
       } catch (err) {
         networkError = err as Error;
-        if (!isRetryableNetworkError(networkError)) throw new HttpError(req.method, display, undefined, networkMessage(networkError), undefined, this.options.target, attempt);
+        if (!isRetryableNetworkError(networkError))
+          throw new HttpError(req.method, display, undefined, networkMessage(networkError), undefined, this.options.target, attempt);
       }
       const ok = res !== undefined && ((res.status >= 200 && res.status < 300) || req.accept?.includes(res.status));
       if (ok) return res!;
@@ -109,7 +125,9 @@ export class HttpClient {
       const retryAfter = res ? parseRetryAfter(res.headers['retry-after'], this.clock) : undefined;
       const delay = backoffDelay(this.policy, attempt, this.random, retryAfter);
       const why = networkError ? networkMessage(networkError) : `HTTP ${res!.status}`;
-      this.logger.info(`${req.method} ${display}: ${why}; attempt ${attempt} of ${maxAttempts}, retrying in ${delay}ms${retryAfter !== undefined ? ' (Retry-After)' : ''}`);
+      this.logger.info(
+        `${req.method} ${display}: ${why}; attempt ${attempt} of ${maxAttempts}, retrying in ${delay}ms${retryAfter !== undefined ? ' (Retry-After)' : ''}`,
+      );
       await this.clock.sleep(delay);
     }
   }
@@ -180,7 +198,10 @@ export function errorDetail(res: HttpResponse): string {
   if (body && typeof body.error?.message === 'string') return body.error.message;
   const title = /<title>([^<]*)<\/title>/i.exec(res.text)?.[1]?.trim();
   if (title) return title;
-  const plain = res.text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const plain = res.text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (plain) return plain.length > 200 ? `${plain.slice(0, 200)}…` : plain;
   return `(empty ${res.status} response)`;
 }

@@ -1,12 +1,12 @@
 import * as core from './runner.js';
+import type { Masker } from './runner.js';
 import { InputError } from './errors.js';
 import { parseDuration } from './time.js';
 
 /** Reads one raw input; '' when unset. Defaults to the runner's `INPUT_*` variables. */
 export type InputSource = (name: string) => string;
 
-/** Marks a value as secret so the runner redacts it from every log line. */
-export type Masker = (value: string) => void;
+export type { Masker } from './runner.js';
 
 const TRUE = ['true', 'True', 'TRUE'];
 const FALSE = ['false', 'False', 'FALSE'];
@@ -19,7 +19,7 @@ const FALSE = ['false', 'False', 'FALSE'];
 export class InputReader {
   constructor(
     private readonly source: InputSource = (name) => core.getInput(name),
-    private readonly mask: Masker = (value) => core.setSecret(value),
+    private readonly mask: Masker = core.maskSecret,
   ) {}
 
   /** True when the input was given a non-empty value. */
@@ -113,7 +113,11 @@ export class InputReader {
     try {
       parsed = new URL(value);
     } catch {
-      throw new InputError(name, `has the value '${value}', which is not a URL`, 'an absolute URL such as `https://pkc-xxxxx.region.provider.confluent.cloud:443`');
+      throw new InputError(
+        name,
+        `has the value '${value}', which is not a URL`,
+        'an absolute URL such as `https://pkc-xxxxx.region.provider.confluent.cloud:443`',
+      );
     }
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
       throw new InputError(name, `has the value '${value}', which is not an http(s) URL`, 'an https:// URL');
@@ -128,7 +132,11 @@ export class InputReader {
     try {
       return new RegExp(value);
     } catch (err) {
-      throw new InputError(name, `has the value '${value}', which is not a valid regular expression (${(err as Error).message})`, 'a regular expression such as `orders-.*`');
+      throw new InputError(
+        name,
+        `has the value '${value}', which is not a valid regular expression (${(err as Error).message})`,
+        'a regular expression such as `orders-.*`',
+      );
     }
   }
 

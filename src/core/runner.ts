@@ -27,13 +27,35 @@ export function getInput(name: string): string {
   return (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
 }
 
-/** Registers a secret so the runner redacts it from every later log line. */
-export function setSecret(secret: string): void {
-  command('add-mask', secret);
+/** Marks a value as secret so the runner redacts it from every log line. */
+export type Masker = (value: string) => void;
+
+/**
+ * The one way to register a secret: the whole value, and each line of a multi-line value on its own,
+ * because the runner matches masks line by line (a PEM key or a multi-line password would otherwise
+ * show line by line). Empty and blank values are skipped: masking them would redact every line.
+ */
+export const maskSecret: Masker = (value) => {
+  if (!value || value.trim() === '') return;
+  command('add-mask', value);
+  if (/[\r\n]/.test(value)) for (const line of value.split(/\r?\n|\r/)) if (line.trim() !== '') command('add-mask', line);
+};
+
+/**
+ * Makes text inert for the runner: a line that starts (after blanks) with `::` would be read as a workflow
+ * command, and `##[` anywhere as a legacy one. Both are escaped by their first character, visibly
+ * (`%3A:error`, `#%23[`), so text from servers, files and users can never set outputs, masks or errors.
+ */
+export function inert(text: string): string {
+  return text
+    .split(/(\r?\n|\r)/)
+    .map((part) => part.replace(/^(\s*):/, '$1%3A').replace(/##\[/g, '#%23['))
+    .join('');
 }
 
+/** Writes a log line. Every line of it is made inert: text from outside can never become a command. */
 export function info(message: string): void {
-  process.stdout.write(message + EOL);
+  process.stdout.write(inert(message) + EOL);
 }
 
 export function debug(message: string): void {
@@ -70,10 +92,14 @@ function writeKeyValue(envName: 'GITHUB_OUTPUT' | 'GITHUB_ENV' | 'GITHUB_STATE',
   const file = process.env[envName];
   if (!file) return false;
   if (!existsSync(file)) throw new Error(`Missing file at path: ${file} (${envName})`);
-  const delimiter = `ghadelimiter_${randomUUID()}`;
-  if (key.includes(delimiter) || value.includes(delimiter)) throw new Error(`Unexpected input: name or value contains the delimiter ${delimiter}`);
-  appendFileSync(file, `${key}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, { encoding: 'utf8' });
+  appendFileSync(file, keyValueMessage(key, value, `ghadelimiter_${randomUUID()}`), { encoding: 'utf8' });
   return true;
+}
+
+/** The heredoc the runner parses; refuses a name or value holding the delimiter, which would end it early. */
+export function keyValueMessage(key: string, value: string, delimiter: string): string {
+  if (key.includes(delimiter) || value.includes(delimiter)) throw new Error(`Unexpected input: name or value contains the delimiter ${delimiter}`);
+  return `${key}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`;
 }
 
 function text(value: unknown): string {
@@ -101,6 +127,11 @@ export function saveState(name: string, value: unknown): void {
 
 export function getState(name: string): string {
   return process.env[`STATE_${name}`] ?? '';
+}
+
+/** Sets outputs; objects and arrays become JSON so later steps can `fromJSON` them. */
+export function setOutputs(outputs: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(outputs)) setOutput(name, value);
 }
 
 /** Appends Markdown to the job summary; a no-op where there is none (outside the runner). */

@@ -56,7 +56,13 @@ export async function startConfluentSection(options: PlaygroundOptions = {}): Pr
   seedConfluent(emulator);
   const lines: string[] = [];
   for (const c of emulator.clusters) {
-    lines.push(`${c.name}: cluster id ${c.id}`, `  rest endpoint  ${c.restEndpoint}`, `  bootstrap      ${c.bootstrap}`, `  api key        ${c.apiKey}`, `  api secret     ${c.apiSecret}`);
+    lines.push(
+      `${c.name}: cluster id ${c.id}`,
+      `  rest endpoint  ${c.restEndpoint}`,
+      `  bootstrap      ${c.bootstrap}`,
+      `  api key        ${c.apiKey}`,
+      `  api secret     ${c.apiSecret}`,
+    );
   }
   const west = emulator.info('west');
   lines.push(
@@ -68,7 +74,9 @@ export async function startConfluentSection(options: PlaygroundOptions = {}): Pr
   );
   for (const c of emulator.clusters) {
     const n = c.name.toUpperCase();
-    lines.push(`  export CCLOUD_${n}_CLUSTERID=${c.id} CCLOUD_${n}_URL=${c.bootstrap} CCLOUD_${n}_REST=${c.restEndpoint} CCLOUD_${n}_APIKEY=${c.apiKey} CCLOUD_${n}_PASSWD='${c.apiSecret}'`);
+    lines.push(
+      `  export CCLOUD_${n}_CLUSTERID=${c.id} CCLOUD_${n}_URL=${c.bootstrap} CCLOUD_${n}_REST=${c.restEndpoint} CCLOUD_${n}_APIKEY=${c.apiKey} CCLOUD_${n}_PASSWD='${c.apiSecret}'`,
+    );
   }
   return { title: 'Confluent Cloud emulator (Kafka REST v3)', lines, close: () => emulator.close(), emulator };
 }

@@ -42,13 +42,20 @@ function expectNoLeaks(run: ActionRun): void {
   }
 }
 
-function kubeconfigOf(run: ActionRun): { users: Array<{ name: string; user: Record<string, unknown> }>; clusters: Array<{ cluster: { server: string } }>; 'current-context': string } {
+function kubeconfigOf(run: ActionRun): {
+  users: Array<{ name: string; user: Record<string, unknown> }>;
+  clusters: Array<{ cluster: { server: string } }>;
+  'current-context': string;
+} {
   return parse(readFileSync(run.outputs['kubeconfig-path'], 'utf8'));
 }
 
 describe('aks-context (bundled, against the Azure emulator over HTTPS)', () => {
   it('creds (sdk-auth JSON): user credentials of a local-account cluster, written 0600 under RUNNER_TEMP, KUBECONFIG exported', async () => {
-    const run = await runAction('aks-context', { inputs: { creds: credsFor(w.deployer.clientId), 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.local }, env: tlsEnv() });
+    const run = await runAction('aks-context', {
+      inputs: { creds: credsFor(w.deployer.clientId), 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.local },
+      env: tlsEnv(),
+    });
     expect(errorLines(run)).toEqual([]);
     expect(run.code).toBe(0);
     const path = run.outputs['kubeconfig-path'];
@@ -61,7 +68,9 @@ describe('aks-context (bundled, against the Azure emulator over HTTPS)', () => {
     expect(config.users[0].user.token).toBe(live.az.localAccountToken(w.clusters.local));
     // Sovereign-cloud fields of creds were honoured: ARM scope = its resourceManagerEndpointUrl.
     const arm = live.az.requests('arm');
-    expect(arm.map((r) => [r.route, r.status, r.query['api-version'], r.query.format, r.scope])).toEqual([['listClusterUserCredential', 200, '2026-04-01', 'exec', `${live.az.armEndpoint}/.default`]]);
+    expect(arm.map((r) => [r.route, r.status, r.query['api-version'], r.query.format, r.scope])).toEqual([
+      ['listClusterUserCredential', 200, '2026-04-01', 'exec', `${live.az.armEndpoint}/.default`],
+    ]);
     expect(arm[0].userAgent).toMatch(/^ccloud-dr-actions\/\S+ .*azsdk-js-arm-containerservice/);
     // The secret was masked before anything else was printed.
     const firstMask = run.stdout.indexOf(`::add-mask::${w.deployer.secret}`);
@@ -71,7 +80,10 @@ describe('aks-context (bundled, against the Azure emulator over HTTPS)', () => {
   });
 
   it('creds: admin credentials carry the client certificate, masked, and use listClusterAdminCredential', async () => {
-    const run = await runAction('aks-context', { inputs: { creds: credsFor(w.deployer.clientId), 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.local, admin: 'true' }, env: tlsEnv() });
+    const run = await runAction('aks-context', {
+      inputs: { creds: credsFor(w.deployer.clientId), 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.local, admin: 'true' },
+      env: tlsEnv(),
+    });
     expect(run.code).toBe(0);
     const user = kubeconfigOf(run).users[0];
     expect(user.name).toBe(`clusterAdmin_${w.resourceGroup}_${w.clusters.local}`);
@@ -83,7 +95,10 @@ describe('aks-context (bundled, against the Azure emulator over HTTPS)', () => {
   });
 
   it('creds: an Entra ID cluster gets a token kubeconfig for the AKS server app, from the same credential', async () => {
-    const run = await runAction('aks-context', { inputs: { creds: credsFor(w.deployer.clientId), 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.entra }, env: tlsEnv() });
+    const run = await runAction('aks-context', {
+      inputs: { creds: credsFor(w.deployer.clientId), 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.entra },
+      env: tlsEnv(),
+    });
     expect(errorLines(run)).toEqual([]);
     const grants = live.az.grants().filter((g) => g.clientId === w.deployer.clientId);
     const aks = grants[grants.length - 1];
@@ -103,7 +118,10 @@ describe('aks-context (bundled, against the Azure emulator over HTTPS)', () => {
   it('public-fqdn asks for server-fqdn=public and gets the public API server', async () => {
     live.az.updateCluster(w.clusters.local, { publicServer: 'https://aks-local-public.westeurope.azmk8s.io:443' });
     try {
-      const run = await runAction('aks-context', { inputs: { creds: credsFor(w.deployer.clientId), 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.local, 'public-fqdn': 'true' }, env: tlsEnv() });
+      const run = await runAction('aks-context', {
+        inputs: { creds: credsFor(w.deployer.clientId), 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.local, 'public-fqdn': 'true' },
+        env: tlsEnv(),
+      });
       expect(run.code).toBe(0);
       expect(live.az.requests('arm')[0].query['server-fqdn']).toBe('public');
       expect(kubeconfigOf(run).clusters[0].cluster.server).toBe('https://aks-local-public.westeurope.azmk8s.io:443');
@@ -115,7 +133,15 @@ describe('aks-context (bundled, against the Azure emulator over HTTPS)', () => {
   it('OIDC: the GitHub ID token is fetched by callback for each Entra ID token (ARM, then the AKS server app)', async () => {
     const before = live.oidc.issued().length;
     const run = await runAction('aks-context', {
-      inputs: { 'client-id': w.federated.clientId, 'tenant-id': w.tenantId, 'subscription-id': w.subscriptionId, 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.entra, 'arm-endpoint': live.az.armEndpoint, 'authority-host': live.az.authorityHost },
+      inputs: {
+        'client-id': w.federated.clientId,
+        'tenant-id': w.tenantId,
+        'subscription-id': w.subscriptionId,
+        'resource-group': w.resourceGroup,
+        'cluster-name': w.clusters.entra,
+        'arm-endpoint': live.az.armEndpoint,
+        'authority-host': live.az.authorityHost,
+      },
       env: { ...tlsEnv(), ...live.oidc.env() },
     });
     expect(errorLines(run)).toEqual([]);
@@ -125,7 +151,10 @@ describe('aks-context (bundled, against the Azure emulator over HTTPS)', () => {
     // four ID-token calls.
     expect(ids.map((t) => t.audience)).toEqual(Array(4).fill('api://AzureADTokenExchange'));
     expect(new Set(ids.map((t) => t.jti)).size).toBe(4);
-    const grants = live.az.grants().filter((g) => g.clientId === w.federated.clientId).slice(-2);
+    const grants = live.az
+      .grants()
+      .filter((g) => g.clientId === w.federated.clientId)
+      .slice(-2);
     expect(grants.map((g) => [g.scope, g.credential, g.assertion?.subject])).toEqual([
       [`${live.az.armEndpoint}/.default`, 'client_assertion', w.federated.subject],
       [`${AKS_SERVER_APP_ID}/.default`, 'client_assertion', w.federated.subject],
@@ -141,7 +170,15 @@ describe('aks-context (bundled, against the Azure emulator over HTTPS)', () => {
 
   it('OIDC without `permissions: id-token: write` fails before any network call and says so', async () => {
     const run = await runAction('aks-context', {
-      inputs: { 'client-id': w.federated.clientId, 'tenant-id': w.tenantId, 'subscription-id': w.subscriptionId, 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.entra, 'arm-endpoint': live.az.armEndpoint, 'authority-host': live.az.authorityHost },
+      inputs: {
+        'client-id': w.federated.clientId,
+        'tenant-id': w.tenantId,
+        'subscription-id': w.subscriptionId,
+        'resource-group': w.resourceGroup,
+        'cluster-name': w.clusters.entra,
+        'arm-endpoint': live.az.armEndpoint,
+        'authority-host': live.az.authorityHost,
+      },
       env: tlsEnv(),
     });
     expect(run.code).toBe(1);
@@ -154,12 +191,22 @@ describe('aks-context (bundled, against the Azure emulator over HTTPS)', () => {
     live.oidc.setSubject('repo:acme/drill:ref:refs/heads/feature');
     try {
       const run = await runAction('aks-context', {
-        inputs: { 'client-id': w.federated.clientId, 'tenant-id': w.tenantId, 'subscription-id': w.subscriptionId, 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.entra, 'arm-endpoint': live.az.armEndpoint, 'authority-host': live.az.authorityHost },
+        inputs: {
+          'client-id': w.federated.clientId,
+          'tenant-id': w.tenantId,
+          'subscription-id': w.subscriptionId,
+          'resource-group': w.resourceGroup,
+          'cluster-name': w.clusters.entra,
+          'arm-endpoint': live.az.armEndpoint,
+          'authority-host': live.az.authorityHost,
+        },
         env: { ...tlsEnv(), ...live.oidc.env() },
       });
       expect(run.code).toBe(1);
       const error = errorLines(run).join('\n');
-      expect(error).toContain("AADSTS700213: No matching federated identity record found for presented assertion subject 'repo:acme/drill:ref:refs/heads/feature'");
+      expect(error).toContain(
+        "AADSTS700213: No matching federated identity record found for presented assertion subject 'repo:acme/drill:ref:refs/heads/feature'",
+      );
       expect(error).toContain('add one to the app registration');
       expect(live.az.requests('arm')).toEqual([]);
       expectNoLeaks(run);
@@ -175,7 +222,10 @@ describe('aks-context (bundled, against the Azure emulator over HTTPS)', () => {
     cli.token(live.az.armEndpoint, arm.token, arm.expiresAt);
     cli.token(AKS_SERVER_APP_ID, aks.token, aks.expiresAt);
     cli.account(w.subscriptionId, w.tenantId);
-    const run = await runAction('aks-context', { inputs: { 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.entra, 'arm-endpoint': live.az.armEndpoint }, env: { ...tlsEnv(), PATH: cli.path } });
+    const run = await runAction('aks-context', {
+      inputs: { 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.entra, 'arm-endpoint': live.az.armEndpoint },
+      env: { ...tlsEnv(), PATH: cli.path },
+    });
     expect(errorLines(run)).toEqual([]);
     expect(cli.calls()).toEqual([
       'account show --output json',
@@ -190,7 +240,10 @@ describe('aks-context (bundled, against the Azure emulator over HTTPS)', () => {
 
   it('az CLI route without a login: says which credentials to give', async () => {
     const cli = fakeAz();
-    const run = await runAction('aks-context', { inputs: { 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.entra, 'subscription-id': w.subscriptionId, 'arm-endpoint': live.az.armEndpoint }, env: { ...tlsEnv(), PATH: cli.path } });
+    const run = await runAction('aks-context', {
+      inputs: { 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.entra, 'subscription-id': w.subscriptionId, 'arm-endpoint': live.az.armEndpoint },
+      env: { ...tlsEnv(), PATH: cli.path },
+    });
     expect(run.code).toBe(1);
     expect(errorLines(run).join('\n')).toContain('No Azure credential was given and the az CLI is not signed in');
     expect(errorLines(run).join('\n')).toContain('run azure/login before this step');
@@ -198,12 +251,43 @@ describe('aks-context (bundled, against the Azure emulator over HTTPS)', () => {
   });
 
   it.each([
-    ['admin on a cluster with local accounts disabled', w.deployer, w.clusters.noLocal, 'true', 'listClusterAdminCredential returned 400 BadRequest: Getting static credential is not allowed because this cluster is set to disable local accounts.', 'set `admin: false` to use user credentials'],
-    ['a principal without the user role (403)', w.noRole, w.clusters.entra, 'false', 'listClusterUserCredential returned 403 AuthorizationFailed', `az role assignment create --assignee ${w.noRole.clientId} --role "Azure Kubernetes Service Cluster User Role" --scope /subscriptions/${w.subscriptionId}/resourceGroups/${w.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${w.clusters.entra}`],
-    ['admin without the admin role (403)', w.deployer, w.clusters.entra, 'true', 'listClusterAdminCredential returned 403 AuthorizationFailed', 'Assign the principal the "Azure Kubernetes Service Cluster Admin Role"'],
-    ['a cluster that does not exist', w.deployer, 'aks-nope', 'false', "listClusterUserCredential returned 404 ResourceNotFound: The Resource 'Microsoft.ContainerService/managedClusters/aks-nope' under resource group 'rg-dr' was not found", "Check `cluster-name`: no AKS cluster 'aks-nope' in resource group 'rg-dr'"],
+    [
+      'admin on a cluster with local accounts disabled',
+      w.deployer,
+      w.clusters.noLocal,
+      'true',
+      'listClusterAdminCredential returned 400 BadRequest: Getting static credential is not allowed because this cluster is set to disable local accounts.',
+      'set `admin: false` to use user credentials',
+    ],
+    [
+      'a principal without the user role (403)',
+      w.noRole,
+      w.clusters.entra,
+      'false',
+      'listClusterUserCredential returned 403 AuthorizationFailed',
+      `az role assignment create --assignee ${w.noRole.clientId} --role "Azure Kubernetes Service Cluster User Role" --scope /subscriptions/${w.subscriptionId}/resourceGroups/${w.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${w.clusters.entra}`,
+    ],
+    [
+      'admin without the admin role (403)',
+      w.deployer,
+      w.clusters.entra,
+      'true',
+      'listClusterAdminCredential returned 403 AuthorizationFailed',
+      'Assign the principal the "Azure Kubernetes Service Cluster Admin Role"',
+    ],
+    [
+      'a cluster that does not exist',
+      w.deployer,
+      'aks-nope',
+      'false',
+      "listClusterUserCredential returned 404 ResourceNotFound: The Resource 'Microsoft.ContainerService/managedClusters/aks-nope' under resource group 'rg-dr' was not found",
+      "Check `cluster-name`: no AKS cluster 'aks-nope' in resource group 'rg-dr'",
+    ],
   ])('fails clearly on %s, writing nothing', async (_label, principal, cluster, admin, what, fix) => {
-    const run = await runAction('aks-context', { inputs: { creds: credsFor(principal.clientId, { clientSecret: principal.secret }), 'resource-group': w.resourceGroup, 'cluster-name': cluster, admin }, env: tlsEnv() });
+    const run = await runAction('aks-context', {
+      inputs: { creds: credsFor(principal.clientId, { clientSecret: principal.secret }), 'resource-group': w.resourceGroup, 'cluster-name': cluster, admin },
+      env: tlsEnv(),
+    });
     expect(run.code).toBe(1);
     const error = errorLines(run).join('\n');
     expect(error).toContain(what);
@@ -215,20 +299,41 @@ describe('aks-context (bundled, against the Azure emulator over HTTPS)', () => {
   });
 
   it('fails clearly when the resource group does not exist (for a principal with rights on the subscription)', async () => {
-    const run = await runAction('aks-context', { inputs: { creds: credsFor(w.operator.clientId, { clientSecret: w.operator.secret }), 'resource-group': 'rg-typo', 'cluster-name': w.clusters.local }, env: tlsEnv() });
+    const run = await runAction('aks-context', {
+      inputs: { creds: credsFor(w.operator.clientId, { clientSecret: w.operator.secret }), 'resource-group': 'rg-typo', 'cluster-name': w.clusters.local },
+      env: tlsEnv(),
+    });
     expect(run.code).toBe(1);
     expect(errorLines(run).join('\n')).toContain("listClusterUserCredential returned 404 ResourceGroupNotFound: Resource group 'rg-typo' could not be found.");
     expect(errorLines(run).join('\n')).toContain('Check `resource-group` and `subscription-id`');
   });
 
   it.each([
-    ['a subscription of another tenant', () => credsFor(w.stranger.clientId, { subscriptionId: w.subscriptionId }), 'InvalidAuthenticationTokenTenant', 'Wrong tenant: subscription'],
+    [
+      'a subscription of another tenant',
+      () => credsFor(w.stranger.clientId, { subscriptionId: w.subscriptionId }),
+      'InvalidAuthenticationTokenTenant',
+      'Wrong tenant: subscription',
+    ],
     ['an app that is not in the tenant', () => credsFor(w.deployer.clientId, { tenantId: w.otherTenantId }), 'AADSTS700016', 'Wrong tenant or client id'],
-    ['a tenant that does not exist', () => credsFor(w.deployer.clientId, { tenantId: '00000000-1111-2222-3333-444444444444' }), "/00000000-1111-2222-3333-444444444444 has no OpenID configuration (endpoints_resolution_error: HTTP 400 AADSTS90002: Tenant '00000000-1111-2222-3333-444444444444' not found", 'Wrong tenant: check `tenant-id`'],
-    ['a wrong client secret', () => credsFor(w.deployer.clientId, { clientSecret: 'not-the-secret-value-0123456789' }), 'AADSTS7000215: Invalid client secret provided', 'use the secret VALUE (not its ID)'],
+    [
+      'a tenant that does not exist',
+      () => credsFor(w.deployer.clientId, { tenantId: '00000000-1111-2222-3333-444444444444' }),
+      "/00000000-1111-2222-3333-444444444444 has no OpenID configuration (endpoints_resolution_error: HTTP 400 AADSTS90002: Tenant '00000000-1111-2222-3333-444444444444' not found",
+      'Wrong tenant: check `tenant-id`',
+    ],
+    [
+      'a wrong client secret',
+      () => credsFor(w.deployer.clientId, { clientSecret: 'not-the-secret-value-0123456789' }),
+      'AADSTS7000215: Invalid client secret provided',
+      'use the secret VALUE (not its ID)',
+    ],
     ['an expired client secret', () => credsFor(w.expired.clientId, { clientSecret: w.expired.secret }), 'AADSTS7000222', 'The client secret has expired'],
   ])('sign-in problems are explained: %s', async (_label, creds, what, fix) => {
-    const run = await runAction('aks-context', { inputs: { creds: creds(), 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.local }, env: tlsEnv() });
+    const run = await runAction('aks-context', {
+      inputs: { creds: creds(), 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.local },
+      env: tlsEnv(),
+    });
     expect(run.code).toBe(1);
     const error = errorLines(run).join('\n');
     expect(error).toContain(what);
@@ -240,15 +345,27 @@ describe('aks-context (bundled, against the Azure emulator over HTTPS)', () => {
 
 describe('aks-context input errors: clear, and before any network call', () => {
   it.each([
-    [{ creds: '{}', 'client-id': '5e8b1a4c-2f3d-4e6a-9b7c-0d1e2f3a4b5c', 'resource-group': 'rg', 'cluster-name': 'c' }, "input 'creds' and input 'client-id' were both set"],
+    [
+      { creds: '{}', 'client-id': '5e8b1a4c-2f3d-4e6a-9b7c-0d1e2f3a4b5c', 'resource-group': 'rg', 'cluster-name': 'c' },
+      "input 'creds' and input 'client-id' were both set",
+    ],
     [{ 'client-id': '5e8b1a4c-2f3d-4e6a-9b7c-0d1e2f3a4b5c', 'resource-group': 'rg', 'cluster-name': 'c' }, "input 'tenant-id' is required with 'client-id'"],
     [{ 'resource-group': 'rg', 'cluster-name': '-bad-' }, "input 'cluster-name' has the value '-bad-', which is not an AKS cluster name"],
     [{ 'cluster-name': 'c' }, "input 'resource-group' is required (unless 'kubeconfig' is given)"],
     [{ kubeconfig: 'apiVersion: v1', 'resource-group': 'rg' }, "input 'kubeconfig' and input 'resource-group' were both set"],
-    [{ creds: '{"clientId": "x", "clientSecret": "s3cr3t-value-never-shown", ', 'resource-group': 'rg', 'cluster-name': 'c' }, "input 'creds' is not valid JSON"],
-    [{ creds: '{"clientId": "x", "clientSecret": "s3cr3t-value-never-shown"}', 'resource-group': 'rg', 'cluster-name': 'c' }, "input 'creds' has no 'tenantId'"],
+    [
+      { creds: '{"clientId": "x", "clientSecret": "s3cr3t-value-never-shown", ', 'resource-group': 'rg', 'cluster-name': 'c' },
+      "input 'creds' is not valid JSON",
+    ],
+    [
+      { creds: '{"clientId": "x", "clientSecret": "s3cr3t-value-never-shown"}', 'resource-group': 'rg', 'cluster-name': 'c' },
+      "input 'creds' has no 'tenantId'",
+    ],
     [{ 'resource-group': 'rg', 'cluster-name': 'c', admin: 'yes' }, "input 'admin' has the value 'yes', which is not a boolean"],
-    [{ 'resource-group': 'rg', 'cluster-name': 'c', 'arm-endpoint': 'http://127.0.0.1:1' }, "input 'arm-endpoint' has the value 'http://127.0.0.1:1', which is not https"],
+    [
+      { 'resource-group': 'rg', 'cluster-name': 'c', 'arm-endpoint': 'http://127.0.0.1:1' },
+      "input 'arm-endpoint' has the value 'http://127.0.0.1:1', which is not https",
+    ],
   ])('%p', async (inputs, message) => {
     const run = await runAction('aks-context', { inputs, env: { PATH: '/nonexistent' } });
     expect(run.code).toBe(1);

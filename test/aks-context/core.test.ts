@@ -20,19 +20,52 @@ const SECRET = 'Zx8~q7Q.secret-value-7f3a9c1e2b4d6f80';
 describe('resolveCloud', () => {
   it.each([
     [{}, 'https://management.azure.com', 'https://management.azure.com/.default', 'https://login.microsoftonline.com', false],
-    [{ armEndpoint: 'https://management.chinacloudapi.cn/', authorityHost: 'https://login.chinacloudapi.cn/' }, 'https://management.chinacloudapi.cn', 'https://management.chinacloudapi.cn/.default', 'https://login.chinacloudapi.cn', false],
-    [{ armEndpoint: 'https://management.usgovcloudapi.net', authorityHost: 'https://login.microsoftonline.us' }, 'https://management.usgovcloudapi.net', 'https://management.usgovcloudapi.net/.default', 'https://login.microsoftonline.us', false],
-    [{ armEndpoint: 'https://127.0.0.1:4431', authorityHost: 'https://127.0.0.1:4432' }, 'https://127.0.0.1:4431', 'https://127.0.0.1:4431/.default', 'https://127.0.0.1:4432', true],
+    [
+      { armEndpoint: 'https://management.chinacloudapi.cn/', authorityHost: 'https://login.chinacloudapi.cn/' },
+      'https://management.chinacloudapi.cn',
+      'https://management.chinacloudapi.cn/.default',
+      'https://login.chinacloudapi.cn',
+      false,
+    ],
+    [
+      { armEndpoint: 'https://management.usgovcloudapi.net', authorityHost: 'https://login.microsoftonline.us' },
+      'https://management.usgovcloudapi.net',
+      'https://management.usgovcloudapi.net/.default',
+      'https://login.microsoftonline.us',
+      false,
+    ],
+    [
+      { armEndpoint: 'https://127.0.0.1:4431', authorityHost: 'https://127.0.0.1:4432' },
+      'https://127.0.0.1:4431',
+      'https://127.0.0.1:4431/.default',
+      'https://127.0.0.1:4432',
+      true,
+    ],
   ])('%p: the ARM scope follows the endpoint; unknown authorities skip instance discovery', (overrides, arm, scope, authority, skip) => {
     expect(resolveCloud(overrides)).toEqual({ armEndpoint: arm, armScope: scope, authorityHost: authority, disableInstanceDiscovery: skip });
   });
 });
 
 describe('parseSdkAuth (the AZURE_CREDENTIALS JSON)', () => {
-  const full = { clientId: 'c', clientSecret: SECRET, subscriptionId: 's', tenantId: 't', activeDirectoryEndpointUrl: 'https://login.chinacloudapi.cn', resourceManagerEndpointUrl: 'https://management.chinacloudapi.cn/', managementEndpointUrl: 'https://management.core.chinacloudapi.cn/' };
+  const full = {
+    clientId: 'c',
+    clientSecret: SECRET,
+    subscriptionId: 's',
+    tenantId: 't',
+    activeDirectoryEndpointUrl: 'https://login.chinacloudapi.cn',
+    resourceManagerEndpointUrl: 'https://management.chinacloudapi.cn/',
+    managementEndpointUrl: 'https://management.core.chinacloudapi.cn/',
+  };
 
   it('keeps the fields it uses (never managementEndpointUrl, the classic ASM endpoint)', () => {
-    expect(parseSdkAuth(JSON.stringify(full), () => {})).toEqual({ clientId: 'c', clientSecret: SECRET, subscriptionId: 's', tenantId: 't', activeDirectoryEndpointUrl: 'https://login.chinacloudapi.cn', resourceManagerEndpointUrl: 'https://management.chinacloudapi.cn' });
+    expect(parseSdkAuth(JSON.stringify(full), () => {})).toEqual({
+      clientId: 'c',
+      clientSecret: SECRET,
+      subscriptionId: 's',
+      tenantId: 't',
+      activeDirectoryEndpointUrl: 'https://login.chinacloudapi.cn',
+      resourceManagerEndpointUrl: 'https://management.chinacloudapi.cn',
+    });
   });
 
   it('masks the secret before any other check can fail, and never quotes it', () => {
@@ -44,14 +77,19 @@ describe('parseSdkAuth (the AZURE_CREDENTIALS JSON)', () => {
       message = (err as ActionError).describe();
     }
     expect(masked).toEqual([SECRET]);
-    expect(message).toBe("input 'creds' has no 'tenantId'; expected the JSON printed by `az ad sp create-for-rbac --sdk-auth` (clientId, clientSecret, tenantId, subscriptionId)");
+    expect(message).toBe(
+      "input 'creds' has no 'tenantId'; expected the JSON printed by `az ad sp create-for-rbac --sdk-auth` (clientId, clientSecret, tenantId, subscriptionId)",
+    );
   });
 
   it.each([
     [`{"clientSecret": "${SECRET}",`, /is not valid JSON \(error at character \d+\)/],
     ['[1]', /is not a JSON object/],
     [JSON.stringify({ ...full, clientId: 7 }), /has a 'clientId' that is not a string/],
-    [JSON.stringify({ ...full, resourceManagerEndpointUrl: 'http://management.azure.com' }), /has 'resourceManagerEndpointUrl' = 'http:\/\/management.azure.com', which is not https/],
+    [
+      JSON.stringify({ ...full, resourceManagerEndpointUrl: 'http://management.azure.com' }),
+      /has 'resourceManagerEndpointUrl' = 'http:\/\/management.azure.com', which is not https/,
+    ],
   ])('rejects %p without the secret', (text, pattern) => {
     expect(() => parseSdkAuth(text, () => {})).toThrow(pattern);
     try {
@@ -99,7 +137,11 @@ users:
   });
 
   it('replaces only the current user with a token, keeping cluster, CA and context', () => {
-    const out = parse(withTokenUser(parseKubeconfig(text, 'test'), 'the-token')) as { clusters: unknown; contexts: unknown; users: Array<{ name: string; user: unknown }> };
+    const out = parse(withTokenUser(parseKubeconfig(text, 'test'), 'the-token')) as {
+      clusters: unknown;
+      contexts: unknown;
+      users: Array<{ name: string; user: unknown }>;
+    };
     expect(out.users[0]).toEqual({ name: 'u', user: { token: 'the-token' } });
     expect(out.users[1].name).toBe('other');
     expect(out.clusters).toEqual([{ name: 'aks', cluster: { server: 'https://aks.hcp.westeurope.azmk8s.io:443', 'certificate-authority-data': 'Q0EK' } }]);
@@ -124,39 +166,93 @@ users:
 
   it('fetchClusterKubeconfig decodes the bytes once, and refuses an empty answer', async () => {
     const yaml = 'apiVersion: v1\nkind: Config\n';
-    const client = (value?: Uint8Array) => ({ managedClusters: { listClusterUserCredentials: async () => ({ kubeconfigs: value ? [{ name: 'clusterUser', value }] : undefined }) } }) as never;
-    await expect(fetchClusterKubeconfig(client(Buffer.from(yaml)), { resourceGroup: 'rg', clusterName: 'c', admin: false, publicFqdn: false })).resolves.toBe(yaml);
-    await expect(fetchClusterKubeconfig(client(), { resourceGroup: 'rg', clusterName: 'c', admin: false, publicFqdn: false })).rejects.toThrow('listClusterUserCredential returned no kubeconfig');
+    const client = (value?: Uint8Array) =>
+      ({ managedClusters: { listClusterUserCredentials: async () => ({ kubeconfigs: value ? [{ name: 'clusterUser', value }] : undefined }) } }) as never;
+    await expect(fetchClusterKubeconfig(client(Buffer.from(yaml)), { resourceGroup: 'rg', clusterName: 'c', admin: false, publicFqdn: false })).resolves.toBe(
+      yaml,
+    );
+    await expect(fetchClusterKubeconfig(client(), { resourceGroup: 'rg', clusterName: 'c', admin: false, publicFqdn: false })).rejects.toThrow(
+      'listClusterUserCredential returned no kubeconfig',
+    );
   });
 });
 
 describe('explainAzureError', () => {
-  const ctx: AzureCallContext = { stage: 'arm', operation: 'listClusterUserCredential', subscriptionId: 'sub', resourceGroup: 'rg', clusterName: 'aks', admin: false, scope: 'https://management.azure.com/.default', authorityHost: 'https://login.microsoftonline.com', armEndpoint: 'https://management.azure.com', clientId: 'cid', tenantId: 'tid', route: 'client-secret' };
+  const ctx: AzureCallContext = {
+    stage: 'arm',
+    operation: 'listClusterUserCredential',
+    subscriptionId: 'sub',
+    resourceGroup: 'rg',
+    clusterName: 'aks',
+    admin: false,
+    scope: 'https://management.azure.com/.default',
+    authorityHost: 'https://login.microsoftonline.com',
+    armEndpoint: 'https://management.azure.com',
+    clientId: 'cid',
+    tenantId: 'tid',
+    route: 'client-secret',
+  };
   const rest = (statusCode: number, code: string, message: string) => Object.assign(new Error(message), { name: 'RestError', statusCode, code });
-  const auth = (code: number, text: string) => Object.assign(new Error(`invalid_client Status code: 401\nMore details:\nAADSTS${code}: ${text} Trace ID: 1 Correlation ID: 2 Timestamp: 3,`), { name: 'AuthenticationError' });
+  const auth = (code: number, text: string) =>
+    Object.assign(new Error(`invalid_client Status code: 401\nMore details:\nAADSTS${code}: ${text} Trace ID: 1 Correlation ID: 2 Timestamp: 3,`), {
+      name: 'AuthenticationError',
+    });
 
   it.each([
-    [rest(403, 'AuthorizationFailed', 'no'), false, 'listClusterUserCredential returned 403 AuthorizationFailed: no (cluster rg/aks, subscription sub). Assign the principal the "Azure Kubernetes Service Cluster User Role"'],
-    [rest(403, 'AuthorizationFailed', 'no'), true, 'Assign the principal the "Azure Kubernetes Service Cluster Admin Role" (or Contributor) on the cluster: az role assignment create --assignee cid --role "Azure Kubernetes Service Cluster Admin Role" --scope /subscriptions/sub/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks'],
+    [
+      rest(403, 'AuthorizationFailed', 'no'),
+      false,
+      'listClusterUserCredential returned 403 AuthorizationFailed: no (cluster rg/aks, subscription sub). Assign the principal the "Azure Kubernetes Service Cluster User Role"',
+    ],
+    [
+      rest(403, 'AuthorizationFailed', 'no'),
+      true,
+      'Assign the principal the "Azure Kubernetes Service Cluster Admin Role" (or Contributor) on the cluster: az role assignment create --assignee cid --role "Azure Kubernetes Service Cluster Admin Role" --scope /subscriptions/sub/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks',
+    ],
     [rest(404, 'ResourceGroupNotFound', 'x'), false, 'Check `resource-group` and `subscription-id`'],
     [rest(404, 'ResourceNotFound', 'x'), false, "Check `cluster-name`: no AKS cluster 'aks' in resource group 'rg'"],
     [rest(404, 'SubscriptionNotFound', 'x'), false, 'Check `subscription-id`'],
     [rest(401, 'InvalidAuthenticationTokenTenant', 'x'), false, 'Wrong tenant: subscription sub belongs to another directory'],
     [rest(401, 'InvalidAuthenticationTokenAudience', 'x'), false, 'The ARM token was issued for another audience'],
-    [rest(400, 'BadRequest', 'Getting static credential is not allowed because this cluster is set to disable local accounts.'), true, 'set `admin: false` to use user credentials'],
+    [
+      rest(400, 'BadRequest', 'Getting static credential is not allowed because this cluster is set to disable local accounts.'),
+      true,
+      'set `admin: false` to use user credentials',
+    ],
     [rest(503, 'ServiceUnavailable', 'x'), false, 'Azure had a transient problem: re-run the step'],
-    [auth(7000215, 'Invalid client secret provided.'), false, 'Signing in to Microsoft Entra ID for scope https://management.azure.com/.default failed: AADSTS7000215: Invalid client secret provided. (cluster rg/aks, subscription sub, https://login.microsoftonline.com). The client secret is wrong'],
+    [
+      auth(7000215, 'Invalid client secret provided.'),
+      false,
+      'Signing in to Microsoft Entra ID for scope https://management.azure.com/.default failed: AADSTS7000215: Invalid client secret provided. (cluster rg/aks, subscription sub, https://login.microsoftonline.com). The client secret is wrong',
+    ],
     [auth(700016, 'Application not found.'), false, 'Wrong tenant or client id'],
-    [auth(700213, "No matching federated identity record found for presented assertion subject 'repo:a/b:ref:refs/heads/x'."), false, "add one to the app registration whose subject is exactly the one quoted above"],
-    [Object.assign(new Error('endpoints_resolution_error: See https://aka.ms/msal.js.errors#endpoints_resolution_error'), { name: 'CredentialUnavailableError' }), false, 'https://login.microsoftonline.com/tid has no OpenID configuration (endpoints_resolution_error) (cluster rg/aks, subscription sub). Wrong tenant: check `tenant-id`'],
-    [Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }), false, 'listClusterUserCredential could not reach https://management.azure.com: ECONNREFUSED'],
+    [
+      auth(700213, "No matching federated identity record found for presented assertion subject 'repo:a/b:ref:refs/heads/x'."),
+      false,
+      'add one to the app registration whose subject is exactly the one quoted above',
+    ],
+    [
+      Object.assign(new Error('endpoints_resolution_error: See https://aka.ms/msal.js.errors#endpoints_resolution_error'), {
+        name: 'CredentialUnavailableError',
+      }),
+      false,
+      'https://login.microsoftonline.com/tid has no OpenID configuration (endpoints_resolution_error) (cluster rg/aks, subscription sub). Wrong tenant: check `tenant-id`',
+    ],
+    [
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }),
+      false,
+      'listClusterUserCredential could not reach https://management.azure.com: ECONNREFUSED',
+    ],
     [Object.assign(new Error('self-signed certificate in certificate chain'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }), false, 'set NODE_EXTRA_CA_CERTS'],
   ])('%#: names the call and the fix', (err, admin, expected) => {
     expect(explainAzureError(err, { ...ctx, admin }).describe()).toContain(expected);
   });
 
   it.each([
-    ["Azure CLI could not be found. Please visit https://aka.ms/azure-cli for installation instructions and then, once installed, authenticate to your Azure account using 'az login'.", 'the az CLI is not installed'],
+    [
+      "Azure CLI could not be found. Please visit https://aka.ms/azure-cli for installation instructions and then, once installed, authenticate to your Azure account using 'az login'.",
+      'the az CLI is not installed',
+    ],
     ["Please run 'az login' from a command prompt to authenticate before using this credential.", 'the az CLI is not signed in'],
   ])('az CLI route: %s', (message, expected) => {
     const err = Object.assign(new Error(message), { name: 'CredentialUnavailableError' });
@@ -201,11 +297,47 @@ describe('the kubeconfig file and its cleanup', () => {
   });
 
   it.each([
-    ['removed', (dir: string) => { const p = join(dir, 'k'); writeFileSync(p, 'x'); return { kubeconfigPath: p, keep: false }; }, false, false],
-    ['kept', (dir: string) => { const p = join(dir, 'k'); writeFileSync(p, 'x'); return { kubeconfigPath: p, keep: true }; }, false, true],
+    [
+      'removed',
+      (dir: string) => {
+        const p = join(dir, 'k');
+        writeFileSync(p, 'x');
+        return { kubeconfigPath: p, keep: false };
+      },
+      false,
+      false,
+    ],
+    [
+      'kept',
+      (dir: string) => {
+        const p = join(dir, 'k');
+        writeFileSync(p, 'x');
+        return { kubeconfigPath: p, keep: true };
+      },
+      false,
+      true,
+    ],
     ['missing', (dir: string) => ({ kubeconfigPath: join(dir, 'gone'), keep: false }), true, false],
-    ['refused', (dir: string) => { const p = join(dir, 'd'); mkdirSync(p); return { kubeconfigPath: p, keep: false }; }, true, true],
-    ['refused', () => { const p = join(temp(), 'k'); writeFileSync(p, 'x'); return { kubeconfigPath: p, keep: false }; }, true, true],
+    [
+      'refused',
+      (dir: string) => {
+        const p = join(dir, 'd');
+        mkdirSync(p);
+        return { kubeconfigPath: p, keep: false };
+      },
+      true,
+      true,
+    ],
+    [
+      'refused',
+      () => {
+        const p = join(temp(), 'k');
+        writeFileSync(p, 'x');
+        return { kubeconfigPath: p, keep: false };
+      },
+      true,
+      true,
+    ],
   ] as const)('removeKubeconfig -> %s', (outcome, make, warning, stillThere) => {
     const runnerTemp = temp();
     const state = make(runnerTemp);
@@ -215,7 +347,11 @@ describe('the kubeconfig file and its cleanup', () => {
   });
 
   it('removeKubeconfig without state does nothing', () => {
-    expect(removeKubeconfig(undefined, '/tmp')).toEqual({ outcome: 'nothing', message: 'aks-context wrote no kubeconfig in this job: nothing to remove', warning: false });
+    expect(removeKubeconfig(undefined, '/tmp')).toEqual({
+      outcome: 'nothing',
+      message: 'aks-context wrote no kubeconfig in this job: nothing to remove',
+      warning: false,
+    });
   });
 });
 
@@ -225,21 +361,53 @@ describe('getInputs', () => {
   const cid = '5e8b1a4c-2f3d-4e6a-9b7c-0d1e2f3a4b5c';
   const read = (values: Record<string, string>, env: NodeJS.ProcessEnv = {}) => {
     const masked: string[] = [];
-    const inputs = getInputs(new InputReader((n) => values[n] ?? '', (v) => masked.push(v)), env, (v) => masked.push(v));
+    const inputs = getInputs(
+      new InputReader(
+        (n) => values[n] ?? '',
+        (v) => masked.push(v),
+      ),
+      env,
+      (v) => masked.push(v),
+    );
     return { inputs, masked };
   };
   const aks = { 'resource-group': 'rg', 'cluster-name': 'aks' };
-  const creds = JSON.stringify({ clientId: cid, clientSecret: SECRET, tenantId: 'tid', subscriptionId: sub, resourceManagerEndpointUrl: 'https://management.chinacloudapi.cn/', activeDirectoryEndpointUrl: 'https://login.chinacloudapi.cn' });
+  const creds = JSON.stringify({
+    clientId: cid,
+    clientSecret: SECRET,
+    tenantId: 'tid',
+    subscriptionId: sub,
+    resourceManagerEndpointUrl: 'https://management.chinacloudapi.cn/',
+    activeDirectoryEndpointUrl: 'https://login.chinacloudapi.cn',
+  });
 
   it('OIDC when client-id and tenant-id are set', () => {
-    expect(read({ ...aks, 'client-id': cid, 'tenant-id': 'drill.onmicrosoft.com', 'subscription-id': sub }, oidcEnv).inputs).toEqual({ mode: 'azure', keepKubeconfig: false, resourceGroup: 'rg', clusterName: 'aks', subscriptionId: sub, credential: { kind: 'oidc', tenantId: 'drill.onmicrosoft.com', clientId: cid, audience: 'api://AzureADTokenExchange' }, admin: false, publicFqdn: false, armEndpoint: undefined, authorityHost: undefined });
+    expect(read({ ...aks, 'client-id': cid, 'tenant-id': 'drill.onmicrosoft.com', 'subscription-id': sub }, oidcEnv).inputs).toEqual({
+      mode: 'azure',
+      keepKubeconfig: false,
+      resourceGroup: 'rg',
+      clusterName: 'aks',
+      subscriptionId: sub,
+      credential: { kind: 'oidc', tenantId: 'drill.onmicrosoft.com', clientId: cid, audience: 'api://AzureADTokenExchange' },
+      admin: false,
+      publicFqdn: false,
+      armEndpoint: undefined,
+      authorityHost: undefined,
+    });
   });
 
   it('creds: masks it whole and its secret first, even when another input is wrong', () => {
     expect(() => read({ 'resource-group': 'rg', 'cluster-name': '-bad-', creds })).toThrow("input 'cluster-name'");
     const masked: string[] = [];
     try {
-      getInputs(new InputReader((n) => ({ 'resource-group': 'rg', 'cluster-name': '-bad-', creds })[n] ?? '', (v) => masked.push(v)), {}, (v) => masked.push(v));
+      getInputs(
+        new InputReader(
+          (n) => ({ 'resource-group': 'rg', 'cluster-name': '-bad-', creds })[n] ?? '',
+          (v) => masked.push(v),
+        ),
+        {},
+        (v) => masked.push(v),
+      );
     } catch {
       // expected
     }
@@ -249,7 +417,12 @@ describe('getInputs', () => {
   it('creds: masks it whole and its secret; its subscription and endpoints apply unless inputs override them', () => {
     const { inputs, masked } = read({ ...aks, creds, 'arm-endpoint': 'https://management.example.cn/' });
     expect(masked).toEqual([creds, SECRET]);
-    expect(inputs).toMatchObject({ subscriptionId: sub, armEndpoint: 'https://management.example.cn', authorityHost: 'https://login.chinacloudapi.cn', credential: { kind: 'client-secret' } });
+    expect(inputs).toMatchObject({
+      subscriptionId: sub,
+      armEndpoint: 'https://management.example.cn',
+      authorityHost: 'https://login.chinacloudapi.cn',
+      credential: { kind: 'client-secret' },
+    });
   });
 
   it('the az CLI when no credential input is set (subscription optional)', () => {
@@ -257,14 +430,22 @@ describe('getInputs', () => {
   });
 
   it.each([
-    [{ ...aks, 'client-id': cid, 'tenant-id': 'drill.onmicrosoft.com', 'subscription-id': sub }, {}, "input 'client-id' selects OIDC federation, but this job cannot request a GitHub ID token (ACTIONS_ID_TOKEN_REQUEST_URL is not set); expected the job (or workflow) to grant `permissions: id-token: write`"],
+    [
+      { ...aks, 'client-id': cid, 'tenant-id': 'drill.onmicrosoft.com', 'subscription-id': sub },
+      {},
+      "input 'client-id' selects OIDC federation, but this job cannot request a GitHub ID token (ACTIONS_ID_TOKEN_REQUEST_URL is not set); expected the job (or workflow) to grant `permissions: id-token: write`",
+    ],
     [{ ...aks, 'client-id': cid, 'tenant-id': 'drill.onmicrosoft.com' }, oidcEnv, "input 'subscription-id' is required with OIDC federation"],
     [{ ...aks, 'client-id': cid, 'tenant-id': 'tid', 'subscription-id': sub }, oidcEnv, "input 'tenant-id' has the value 'tid', which is not a tenant id"],
     [{ ...aks, 'client-id': 'not-a-guid', 'tenant-id': 'tid' }, oidcEnv, "input 'client-id' has the value 'not-a-guid', which is not a GUID"],
     [{ ...aks, 'tenant-id': 'tid' }, oidcEnv, "input 'client-id' is required with 'tenant-id'"],
     [{ ...aks, creds, 'tenant-id': 'tid' }, oidcEnv, "input 'creds' and input 'tenant-id' were both set"],
     [{ ...aks, creds, audience: 'api://other' }, {}, "input 'audience' only applies to OIDC federation"],
-    [{ ...aks, creds: JSON.stringify({ clientId: cid, clientSecret: SECRET, tenantId: 't' }) }, {}, "input 'subscription-id' is required: 'creds' has no subscriptionId"],
+    [
+      { ...aks, creds: JSON.stringify({ clientId: cid, clientSecret: SECRET, tenantId: 't' }) },
+      {},
+      "input 'subscription-id' is required: 'creds' has no subscriptionId",
+    ],
     [{ 'resource-group': 'rg.', 'cluster-name': 'aks' }, {}, "input 'resource-group' has the value 'rg.', which is not a resource group name"],
     [{ kubeconfig: 'x', admin: 'true' }, {}, "input 'admin' is for AKS clusters and cannot be used with 'kubeconfig'"],
     [{ kubeconfig: 'x', creds }, {}, "input 'kubeconfig' and input 'creds' were both set"],
@@ -292,9 +473,13 @@ describe('describeKubeconfig', () => {
       info: expect.arrayContaining(['The token for a/.default is valid until 2026-01-01T00:59:59.000Z (59m59s from now)']),
       warnings: [],
     });
-    expect(describeKubeconfig({ ...base, auth: 'entra-token', token: { scope: 'a/.default', expiresOnTimestamp: now + 300_000 } }, '/p', now).warnings[0]).toContain('expires in 5m00s');
+    expect(
+      describeKubeconfig({ ...base, auth: 'entra-token', token: { scope: 'a/.default', expiresOnTimestamp: now + 300_000 } }, '/p', now).warnings[0],
+    ).toContain('expires in 5m00s');
   });
   it('warns that an exec plugin must exist on the runner', () => {
-    expect(describeKubeconfig({ ...base, auth: 'exec', execCommand: 'gke-gcloud-auth-plugin' }, '/p', 0).warnings).toEqual(["The kubeconfig's user runs the exec plugin 'gke-gcloud-auth-plugin': it must be installed on the runner for later steps to connect."]);
+    expect(describeKubeconfig({ ...base, auth: 'exec', execCommand: 'gke-gcloud-auth-plugin' }, '/p', 0).warnings).toEqual([
+      "The kubeconfig's user runs the exec plugin 'gke-gcloud-auth-plugin': it must be installed on the runner for later steps to connect.",
+    ]);
   });
 });

@@ -27,7 +27,13 @@ addFormats(ajv); // `format: byte` = base64, checked for real
 ajv.addSchema({ ...armSpec, $id: 'arm' });
 const credentialResults = ajv.compile({ $ref: 'arm#/definitions/CredentialResults' });
 /** ARM's ErrorResponse (common-types v6, not in the excerpt): `{error: {code, message, ...}}`. */
-const errorResponse = ajv.compile({ type: 'object', required: ['error'], properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string', minLength: 1 }, message: { type: 'string', minLength: 1 } } } } });
+const errorResponse = ajv.compile({
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string', minLength: 1 }, message: { type: 'string', minLength: 1 } } },
+  },
+});
 
 beforeAll(async () => {
   oidc = await startGithubOidc({ subject: w.federated.subject, now: () => now });
@@ -50,9 +56,14 @@ async function secretToken(clientId: string, secret: string, scope: string, tena
   return token(tenant, { client_id: clientId, client_secret: secret, scope });
 }
 const armScope = () => `${az.armEndpoint}/.default`;
-const clusterPath = (cluster: string, op: string, rg = w.resourceGroup, sub = w.subscriptionId) => `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.ContainerService/managedClusters/${cluster}/${op}`;
+const clusterPath = (cluster: string, op: string, rg = w.resourceGroup, sub = w.subscriptionId) =>
+  `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.ContainerService/managedClusters/${cluster}/${op}`;
 async function arm(path: string, accessToken: string | undefined, query = 'api-version=2026-04-01') {
-  return httpsJson(`${az.armEndpoint}${path}?${query}`, { method: 'POST', headers: accessToken ? { authorization: `Bearer ${accessToken}` } : {}, ca: az.caPem });
+  return httpsJson(`${az.armEndpoint}${path}?${query}`, {
+    method: 'POST',
+    headers: accessToken ? { authorization: `Bearer ${accessToken}` } : {},
+    ca: az.caPem,
+  });
 }
 async function deployerToken(scope = armScope()): Promise<string> {
   const res = await secretToken(w.deployer.clientId, w.deployer.secret, scope);
@@ -68,7 +79,8 @@ describe('Entra ID token endpoints', () => {
       const res = await httpsJson(`${az.authorityHost}/${tenant}/v2.0/.well-known/openid-configuration`, { ca: az.caPem });
       expect(res.status).toBe(200);
       const config = res.json as Record<string, string>;
-      for (const field of ['token_endpoint', 'authorization_endpoint', 'issuer', 'end_session_endpoint', 'jwks_uri']) expect(config[field]).toMatch(/^https:\/\/127\.0\.0\.1:\d+\//);
+      for (const field of ['token_endpoint', 'authorization_endpoint', 'issuer', 'end_session_endpoint', 'jwks_uri'])
+        expect(config[field]).toMatch(/^https:\/\/127\.0\.0\.1:\d+\//);
       expect(config.token_endpoint).toBe(tokenUrl(w.tenantId));
       expect(config.issuer).toBe(`${az.authorityHost}/${w.tenantId}/v2.0`);
     }
@@ -84,7 +96,9 @@ describe('Entra ID token endpoints', () => {
     const b = await secretToken(w.deployer.clientId, w.deployer.secret, `${AKS_SERVER_APP_ID}/.default`);
     const c = await secretToken(w.deployer.clientId, w.deployer.secret, `openid profile offline_access ${armScope()}`);
     const tokens = [a, b, c].map((r) => (r.json as { access_token: string }).access_token);
-    expect([a, b, c].map((r) => [r.status, (r.json as { token_type: string; expires_in: number }).token_type, (r.json as { expires_in: number }).expires_in])).toEqual(Array(3).fill([200, 'Bearer', 3599]));
+    expect(
+      [a, b, c].map((r) => [r.status, (r.json as { token_type: string; expires_in: number }).token_type, (r.json as { expires_in: number }).expires_in]),
+    ).toEqual(Array(3).fill([200, 'Bearer', 3599]));
     expect(new Set(tokens).size).toBe(3);
     for (const t of tokens) expect(t).toMatch(/^[A-Za-z0-9_-]{64}$/);
     const grants = az.grants().slice(-3);
@@ -99,18 +113,37 @@ describe('Entra ID token endpoints', () => {
     ['a wrong secret', () => secretToken(w.deployer.clientId, 'wrong', armScope()), 401, 'invalid_client', 7000215],
     ['an expired secret', () => secretToken(w.expired.clientId, w.expired.secret, armScope()), 401, 'invalid_client', 7000222],
     ['an app from another tenant', () => secretToken(w.stranger.clientId, w.stranger.secret, armScope()), 400, 'unauthorized_client', 700016],
-    ['a scope without /.default', () => secretToken(w.deployer.clientId, w.deployer.secret, `${az.armEndpoint}/user_impersonation`), 400, 'invalid_scope', 1002012],
+    [
+      'a scope without /.default',
+      () => secretToken(w.deployer.clientId, w.deployer.secret, `${az.armEndpoint}/user_impersonation`),
+      400,
+      'invalid_scope',
+      1002012,
+    ],
     ['an unknown resource', () => secretToken(w.deployer.clientId, w.deployer.secret, 'https://management.example/.default'), 400, 'invalid_resource', 500011],
     ['no credential', () => token(w.tenantId, { client_id: w.deployer.clientId, scope: armScope() }), 401, 'invalid_client', 7000218],
-    ['another grant type', () => token(w.tenantId, { grant_type: 'password', client_id: w.deployer.clientId, scope: armScope() }), 400, 'unsupported_grant_type', 70003],
+    [
+      'another grant type',
+      () => token(w.tenantId, { grant_type: 'password', client_id: w.deployer.clientId, scope: armScope() }),
+      400,
+      'unsupported_grant_type',
+      70003,
+    ],
   ])('refuses %s with Entra error and AADSTS code', async (_label, call, status, error, code) => {
     const res = await call();
     expect([res.status, (res.json as { error: string }).error, aadCode(res.json)]).toEqual([status, error, code]);
-    expect((res.json as { error_description: string }).error_description).toMatch(new RegExp(`^AADSTS${code}: .+ Trace ID: [0-9a-f-]{36} Correlation ID: [0-9a-f-]{36} Timestamp: `));
+    expect((res.json as { error_description: string }).error_description).toMatch(
+      new RegExp(`^AADSTS${code}: .+ Trace ID: [0-9a-f-]{36} Correlation ID: [0-9a-f-]{36} Timestamp: `),
+    );
   });
 
   describe('federated client assertions (GitHub OIDC)', () => {
-    const assertionFields = (assertion: string) => ({ client_id: w.federated.clientId, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion, scope: armScope() });
+    const assertionFields = (assertion: string) => ({
+      client_id: w.federated.clientId,
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: assertion,
+      scope: armScope(),
+    });
     async function githubToken(audience = 'api://AzureADTokenExchange'): Promise<string> {
       const res = await fetch(`${oidc.url}&audience=${encodeURIComponent(audience)}`, { headers: { authorization: `Bearer ${oidc.requestToken}` } });
       return ((await res.json()) as { value: string }).value;
@@ -126,7 +159,12 @@ describe('Entra ID token endpoints', () => {
       expect(res.status).toBe(200);
       const grant = az.grants().at(-1)!;
       const issued = oidc.issued().at(-1)!;
-      expect(grant.assertion).toEqual({ issuer: 'https://token.actions.githubusercontent.com', subject: w.federated.subject, audience: 'api://AzureADTokenExchange', jti: issued.jti });
+      expect(grant.assertion).toEqual({
+        issuer: 'https://token.actions.githubusercontent.com',
+        subject: w.federated.subject,
+        audience: 'api://AzureADTokenExchange',
+        jti: issued.jti,
+      });
       expect(grant.credential).toBe('client_assertion');
     });
 
@@ -138,7 +176,11 @@ describe('Entra ID token endpoints', () => {
       const expired = await githubToken();
       const forgedKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
       const iat = Math.floor(now / 1000);
-      const forged = signJwt({ iss: oidc.issuer, sub: w.federated.subject, aud: 'api://AzureADTokenExchange', jti: randomUUID(), iat, nbf: iat, exp: iat + 300 }, forgedKey, 'k');
+      const forged = signJwt(
+        { iss: oidc.issuer, sub: w.federated.subject, aud: 'api://AzureADTokenExchange', jti: randomUUID(), iat, nbf: iat, exp: iat + 300 },
+        forgedKey,
+        'k',
+      );
       const codes: number[] = [];
       for (const assertion of [otherSubject, otherAudience]) codes.push(aadCode((await token(w.tenantId, assertionFields(assertion))).json));
       now += 301_000; // GitHub ID tokens live 5 minutes
@@ -172,7 +214,12 @@ describe('ARM credential calls (spec managedClusters.json 2026-04-01)', () => {
     expect(credentialResults(reply.json)).toBe(true);
     const { kubeconfigs } = reply.json as { kubeconfigs: Array<{ name: string; value: string }> };
     expect(kubeconfigs.map((k) => k.name)).toEqual([name]);
-    const config = parse(Buffer.from(kubeconfigs[0].value, 'base64').toString('utf8')) as { kind: string; 'current-context': string; users: Array<{ name: string; user: Record<string, unknown> }>; clusters: Array<{ cluster: Record<string, string> }> };
+    const config = parse(Buffer.from(kubeconfigs[0].value, 'base64').toString('utf8')) as {
+      kind: string;
+      'current-context': string;
+      users: Array<{ name: string; user: Record<string, unknown> }>;
+      clusters: Array<{ cluster: Record<string, string> }>;
+    };
     expect(config.kind).toBe('Config');
     expect(config.users[0].name).toBe(`${name}_${w.resourceGroup}_${cluster}`);
     expect(Object.keys(config.users[0].user)).toContain(userKey);
@@ -182,13 +229,30 @@ describe('ARM credential calls (spec managedClusters.json 2026-04-01)', () => {
 
   it('Entra ID user kubeconfig: kubelogin exec by default and with format=exec, legacy auth-provider with format=azure', async () => {
     const t = await deployerToken();
-    const decode = (json: unknown) => parse(Buffer.from((json as { kubeconfigs: Array<{ value: string }> }).kubeconfigs[0].value, 'base64').toString()) as { users: Array<{ user: { exec?: { command: string; args: string[] }; 'auth-provider'?: { name: string; config: Record<string, string> } } }> };
+    const decode = (json: unknown) =>
+      parse(Buffer.from((json as { kubeconfigs: Array<{ value: string }> }).kubeconfigs[0].value, 'base64').toString()) as {
+        users: Array<{ user: { exec?: { command: string; args: string[] }; 'auth-provider'?: { name: string; config: Record<string, string> } } }>;
+      };
     for (const query of ['api-version=2026-04-01', 'api-version=2026-04-01&format=exec']) {
       const exec = decode((await arm(clusterPath('aks-entra', 'listClusterUserCredential'), t, query)).json).users[0].user.exec!;
       expect(exec.command).toBe('kubelogin');
-      expect(exec.args).toEqual(['get-token', '--environment', 'AzurePublicCloud', '--server-id', AKS_SERVER_APP_ID, '--client-id', AKS_CLIENT_APP_ID, '--tenant-id', w.tenantId, '--login', 'devicecode']);
+      expect(exec.args).toEqual([
+        'get-token',
+        '--environment',
+        'AzurePublicCloud',
+        '--server-id',
+        AKS_SERVER_APP_ID,
+        '--client-id',
+        AKS_CLIENT_APP_ID,
+        '--tenant-id',
+        w.tenantId,
+        '--login',
+        'devicecode',
+      ]);
     }
-    const legacy = decode((await arm(clusterPath('aks-entra', 'listClusterUserCredential'), t, 'api-version=2026-04-01&format=azure')).json).users[0].user['auth-provider']!;
+    const legacy = decode((await arm(clusterPath('aks-entra', 'listClusterUserCredential'), t, 'api-version=2026-04-01&format=azure')).json).users[0].user[
+      'auth-provider'
+    ]!;
     expect(legacy.name).toBe('azure');
     expect(legacy.config['apiserver-id']).toBe(AKS_SERVER_APP_ID);
   });
@@ -196,16 +260,68 @@ describe('ARM credential calls (spec managedClusters.json 2026-04-01)', () => {
   it.each([
     ['no Authorization header', async () => arm(clusterPath('aks-local', 'listClusterUserCredential'), undefined), 401, 'AuthenticationFailed'],
     ['an unknown token', async () => arm(clusterPath('aks-local', 'listClusterUserCredential'), 'made-up-token'), 401, 'InvalidAuthenticationToken'],
-    ['a token for the AKS server app, not ARM', async () => arm(clusterPath('aks-local', 'listClusterUserCredential'), await deployerToken(`${AKS_SERVER_APP_ID}/.default`)), 401, 'InvalidAuthenticationTokenAudience'],
-    ['a token from another tenant', async () => arm(clusterPath('aks-local', 'listClusterUserCredential'), ((await secretToken(w.stranger.clientId, w.stranger.secret, armScope(), w.otherTenantId)).json as { access_token: string }).access_token), 401, 'InvalidAuthenticationTokenTenant'],
-    ['a principal without a role', async () => arm(clusterPath('aks-local', 'listClusterUserCredential'), ((await secretToken(w.noRole.clientId, w.noRole.secret, armScope())).json as { access_token: string }).access_token), 403, 'AuthorizationFailed'],
-    ['the user role asking for admin credentials', async () => arm(clusterPath('aks-entra', 'listClusterAdminCredential'), await deployerToken()), 403, 'AuthorizationFailed'],
-    ['an unknown subscription', async () => arm(clusterPath('aks-local', 'listClusterUserCredential', w.resourceGroup, randomUUID()), await deployerToken()), 404, 'SubscriptionNotFound'],
-    ['a missing resource group', async () => arm(clusterPath('aks-local', 'listClusterUserCredential', 'rg-none'), ((await secretToken(w.operator.clientId, w.operator.secret, armScope())).json as { access_token: string }).access_token), 404, 'ResourceGroupNotFound'],
+    [
+      'a token for the AKS server app, not ARM',
+      async () => arm(clusterPath('aks-local', 'listClusterUserCredential'), await deployerToken(`${AKS_SERVER_APP_ID}/.default`)),
+      401,
+      'InvalidAuthenticationTokenAudience',
+    ],
+    [
+      'a token from another tenant',
+      async () =>
+        arm(
+          clusterPath('aks-local', 'listClusterUserCredential'),
+          ((await secretToken(w.stranger.clientId, w.stranger.secret, armScope(), w.otherTenantId)).json as { access_token: string }).access_token,
+        ),
+      401,
+      'InvalidAuthenticationTokenTenant',
+    ],
+    [
+      'a principal without a role',
+      async () =>
+        arm(
+          clusterPath('aks-local', 'listClusterUserCredential'),
+          ((await secretToken(w.noRole.clientId, w.noRole.secret, armScope())).json as { access_token: string }).access_token,
+        ),
+      403,
+      'AuthorizationFailed',
+    ],
+    [
+      'the user role asking for admin credentials',
+      async () => arm(clusterPath('aks-entra', 'listClusterAdminCredential'), await deployerToken()),
+      403,
+      'AuthorizationFailed',
+    ],
+    [
+      'an unknown subscription',
+      async () => arm(clusterPath('aks-local', 'listClusterUserCredential', w.resourceGroup, randomUUID()), await deployerToken()),
+      404,
+      'SubscriptionNotFound',
+    ],
+    [
+      'a missing resource group',
+      async () =>
+        arm(
+          clusterPath('aks-local', 'listClusterUserCredential', 'rg-none'),
+          ((await secretToken(w.operator.clientId, w.operator.secret, armScope())).json as { access_token: string }).access_token,
+        ),
+      404,
+      'ResourceGroupNotFound',
+    ],
     ['a missing cluster', async () => arm(clusterPath('aks-none', 'listClusterUserCredential'), await deployerToken()), 404, 'ResourceNotFound'],
     ['no api-version', async () => arm(clusterPath('aks-local', 'listClusterUserCredential'), await deployerToken(), ''), 400, 'MissingApiVersionParameter'],
-    ['an unknown api-version', async () => arm(clusterPath('aks-local', 'listClusterUserCredential'), await deployerToken(), 'api-version=2019-01-01'), 400, 'NoRegisteredProviderFound'],
-    ['admin credentials with local accounts disabled', async () => arm(clusterPath('aks-entra-nolocal', 'listClusterAdminCredential'), await deployerToken()), 400, 'BadRequest'],
+    [
+      'an unknown api-version',
+      async () => arm(clusterPath('aks-local', 'listClusterUserCredential'), await deployerToken(), 'api-version=2019-01-01'),
+      400,
+      'NoRegisteredProviderFound',
+    ],
+    [
+      'admin credentials with local accounts disabled',
+      async () => arm(clusterPath('aks-entra-nolocal', 'listClusterAdminCredential'), await deployerToken()),
+      400,
+      'BadRequest',
+    ],
   ])('answers %s with an ARM ErrorResponse', async (_label, call, status, code) => {
     const reply = await call();
     expect(reply.status).toBe(status);
@@ -229,7 +345,11 @@ describe('ARM credential calls (spec managedClusters.json 2026-04-01)', () => {
   it('server-error faults last for `count` requests and carry Retry-After when asked', async () => {
     const t = await deployerToken();
     az.setFault('arm', { kind: 'server-error', count: 2, retryAfterSeconds: 3 });
-    const replies = [await arm(clusterPath('aks-local', 'listClusterUserCredential'), t), await arm(clusterPath('aks-local', 'listClusterUserCredential'), t), await arm(clusterPath('aks-local', 'listClusterUserCredential'), t)];
+    const replies = [
+      await arm(clusterPath('aks-local', 'listClusterUserCredential'), t),
+      await arm(clusterPath('aks-local', 'listClusterUserCredential'), t),
+      await arm(clusterPath('aks-local', 'listClusterUserCredential'), t),
+    ];
     expect(replies.map((r) => r.status)).toEqual([503, 503, 200]);
     expect(replies[0].headers['retry-after']).toBe('3');
     expect(errorResponse(replies[0].json)).toBe(true);

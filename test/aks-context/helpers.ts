@@ -68,18 +68,38 @@ echo "az: fake does not know: $*" >&2; exit 2
     dir,
     path: `${dir}:${process.env.PATH ?? ''}`,
     token(resource, accessToken, expiresOnMs) {
-      const expiresOn = new Date(expiresOnMs).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '.000000');
-      writeFileSync(join(dir, `token-${safe(resource)}.json`), JSON.stringify({ accessToken, expiresOn, expires_on: Math.floor(expiresOnMs / 1000), subscription: '', tenant: '', tokenType: 'Bearer' }, null, 2));
+      const expiresOn = new Date(expiresOnMs)
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, '.000000');
+      writeFileSync(
+        join(dir, `token-${safe(resource)}.json`),
+        JSON.stringify({ accessToken, expiresOn, expires_on: Math.floor(expiresOnMs / 1000), subscription: '', tenant: '', tokenType: 'Bearer' }, null, 2),
+      );
     },
     account(subscriptionId, tenantId) {
-      writeFileSync(join(dir, 'account.json'), JSON.stringify({ environmentName: 'AzureCloud', id: subscriptionId, isDefault: true, name: 'drill', state: 'Enabled', tenantId, user: { name: 'sp', type: 'servicePrincipal' } }));
+      writeFileSync(
+        join(dir, 'account.json'),
+        JSON.stringify({
+          environmentName: 'AzureCloud',
+          id: subscriptionId,
+          isDefault: true,
+          name: 'drill',
+          state: 'Enabled',
+          tenantId,
+          user: { name: 'sp', type: 'servicePrincipal' },
+        }),
+      );
     },
     calls: () => (existsSync(join(dir, 'calls.log')) ? readFileSync(join(dir, 'calls.log'), 'utf8').trim().split('\n') : []),
   };
 }
 
 /** One HTTPS request trusting `ca`: for talking to the emulator without the SDK. */
-export function httpsJson(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; ca: string }): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; json: unknown }> {
+export function httpsJson(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string; ca: string },
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; json: unknown }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: options.method ?? 'GET', headers: options.headers, ca: options.ca }, (res) => {
       let text = '';

@@ -20,7 +20,11 @@ let kube: KubeEmulator;
 beforeAll(async () => {
   const localToken = randomBytes(32).toString('hex');
   kube = await startKube({ tokens: [aksToken, localToken], reloader: false });
-  az = await startWorld(w, { mintToken: (grant) => (grant.scope === `${AKS_SERVER_APP_ID}/.default` ? aksToken : randomBytes(48).toString('base64url')) }, kube.url);
+  az = await startWorld(
+    w,
+    { mintToken: (grant) => (grant.scope === `${AKS_SERVER_APP_ID}/.default` ? aksToken : randomBytes(48).toString('base64url')) },
+    kube.url,
+  );
   for (const name of Object.values(w.clusters)) az.updateCluster(name, { localAccountToken: localToken });
 });
 afterAll(async () => {
@@ -38,7 +42,10 @@ async function namespacesWith(kubeconfigPath: string): Promise<string[]> {
 
 describe('aks-context kubeconfig reaches the Kubernetes emulator through @kubernetes/client-node', () => {
   it('Entra ID cluster: the token kubeconfig (no kubelogin) is accepted by the API server', async () => {
-    const run = await runAction('aks-context', { inputs: { creds: az.sdkAuthJson(w.deployer.clientId), 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.entra }, env: { NODE_EXTRA_CA_CERTS: az.caPath } });
+    const run = await runAction('aks-context', {
+      inputs: { creds: az.sdkAuthJson(w.deployer.clientId), 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.entra },
+      env: { NODE_EXTRA_CA_CERTS: az.caPath },
+    });
     expect(errorLines(run)).toEqual([]);
     kube.resetRequests();
     expect(await namespacesWith(run.outputs['kubeconfig-path'])).toEqual(expect.arrayContaining(['default', 'kube-system']));
@@ -46,7 +53,10 @@ describe('aks-context kubeconfig reaches the Kubernetes emulator through @kubern
   });
 
   it('admin credentials: the local-account kubeconfig works too', async () => {
-    const run = await runAction('aks-context', { inputs: { creds: az.sdkAuthJson(w.deployer.clientId), 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.local, admin: 'true' }, env: { NODE_EXTRA_CA_CERTS: az.caPath } });
+    const run = await runAction('aks-context', {
+      inputs: { creds: az.sdkAuthJson(w.deployer.clientId), 'resource-group': w.resourceGroup, 'cluster-name': w.clusters.local, admin: 'true' },
+      env: { NODE_EXTRA_CA_CERTS: az.caPath },
+    });
     expect(run.code).toBe(0);
     expect(await namespacesWith(run.outputs['kubeconfig-path'])).toContain('default');
   });
@@ -64,8 +74,14 @@ describe('aks-context kubeconfig reaches the Kubernetes emulator through @kubern
     const drillKube = await startKube({ tokens: [kubeToken], reloader: false });
     const drill = await startAzureDrill({ kubeServer: drillKube.url, kubeToken });
     try {
-      for (const [cluster, admin] of [[drill.clusters.entra, 'false'], [drill.clusters.local, 'true']]) {
-        const run = await runAction('aks-context', { inputs: { creds: drill.creds, 'resource-group': drill.resourceGroup, 'cluster-name': cluster, admin }, env: drill.env });
+      for (const [cluster, admin] of [
+        [drill.clusters.entra, 'false'],
+        [drill.clusters.local, 'true'],
+      ]) {
+        const run = await runAction('aks-context', {
+          inputs: { creds: drill.creds, 'resource-group': drill.resourceGroup, 'cluster-name': cluster, admin },
+          env: drill.env,
+        });
         expect(errorLines(run)).toEqual([]);
         expect(await namespacesWith(run.outputs['kubeconfig-path'])).toContain('default');
       }

@@ -13,13 +13,22 @@ const dist = join(repoRoot, 'dist/aks-context');
 const hook = `data:text/javascript,${encodeURIComponent('import{registerHooks}from"node:module";import{appendFileSync}from"node:fs";registerHooks({load(url,ctx,next){if(url.startsWith("file:"))appendFileSync(process.env.LOAD_LOG,url+"\\n");return next(url,ctx)}})')}`;
 
 function azureChunks(): string[] {
-  return readdirSync(dist).filter((f) => /^\d+\.index\.js$/.test(f) && /ConfidentialClientApplication|managedClusters\/\{resourceName\}\/listClusterUserCredential/.test(readFileSync(join(dist, f), 'utf8')));
+  return readdirSync(dist).filter(
+    (f) =>
+      /^\d+\.index\.js$/.test(f) &&
+      /ConfidentialClientApplication|managedClusters\/\{resourceName\}\/listClusterUserCredential/.test(readFileSync(join(dist, f), 'utf8')),
+  );
 }
 
 async function loaded(inputs: Record<string, string>): Promise<{ files: string[]; code: number | null }> {
   const log = join(mkdtempSync(join(tmpdir(), 'aks-load-')), 'log');
   const run = await runAction('aks-context', { inputs, env: { NODE_OPTIONS: `--import=${hook}`, LOAD_LOG: log, PATH: '/nonexistent' } });
-  const files = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((u) => u.replace(`file://${dist}/`, '')) : [];
+  const files = existsSync(log)
+    ? readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .map((u) => u.replace(`file://${dist}/`, ''))
+    : [];
   return { files, code: run.code };
 }
 
@@ -36,7 +45,10 @@ describe('aks-context loads the Azure SDK only on the routes that use it', () =>
   });
 
   it('the kubeconfig route loads no Azure SDK chunk', async () => {
-    const { files, code } = await loaded({ kubeconfig: 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://k:6443"}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\nusers: [{name: u, user: {token: abcdefgh}}]\n' });
+    const { files, code } = await loaded({
+      kubeconfig:
+        'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://k:6443"}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\nusers: [{name: u, user: {token: abcdefgh}}]\n',
+    });
     expect(code).toBe(0);
     expect(files.length).toBeGreaterThan(1);
     expect(files.filter((f) => azureChunks().includes(f))).toEqual([]);

@@ -39,7 +39,12 @@ export async function startWorld(w: World, extra: Partial<AzureOptions> = {}, se
     tenants: [{ id: w.tenantId, domains: ['drill.onmicrosoft.com'] }, { id: w.otherTenantId }],
     servicePrincipals: [
       { tenantId: w.tenantId, clientId: w.deployer.clientId, displayName: 'dr-deployer', secrets: [w.deployer.secret] },
-      { tenantId: w.tenantId, clientId: w.federated.clientId, displayName: 'dr-oidc', federated: [{ issuer: 'https://token.actions.githubusercontent.com', subject: w.federated.subject }] },
+      {
+        tenantId: w.tenantId,
+        clientId: w.federated.clientId,
+        displayName: 'dr-oidc',
+        federated: [{ issuer: 'https://token.actions.githubusercontent.com', subject: w.federated.subject }],
+      },
       { tenantId: w.tenantId, clientId: w.noRole.clientId, secrets: [w.noRole.secret] },
       { tenantId: w.tenantId, clientId: w.operator.clientId, secrets: [w.operator.secret] },
       { tenantId: w.otherTenantId, clientId: w.stranger.clientId, secrets: [w.stranger.secret] },
@@ -52,8 +57,16 @@ export async function startWorld(w: World, extra: Partial<AzureOptions> = {}, se
     ],
     roleAssignments: [
       { principal: w.deployer.clientId, role: 'Azure Kubernetes Service Cluster User Role', scope: rgScope },
-      { principal: w.deployer.clientId, role: 'Azure Kubernetes Service Cluster Admin Role', scope: `${rgScope}/providers/Microsoft.ContainerService/managedClusters/${w.clusters.local}` },
-      { principal: w.deployer.clientId, role: 'Azure Kubernetes Service Cluster Admin Role', scope: `${rgScope}/providers/Microsoft.ContainerService/managedClusters/${w.clusters.noLocal}` },
+      {
+        principal: w.deployer.clientId,
+        role: 'Azure Kubernetes Service Cluster Admin Role',
+        scope: `${rgScope}/providers/Microsoft.ContainerService/managedClusters/${w.clusters.local}`,
+      },
+      {
+        principal: w.deployer.clientId,
+        role: 'Azure Kubernetes Service Cluster Admin Role',
+        scope: `${rgScope}/providers/Microsoft.ContainerService/managedClusters/${w.clusters.noLocal}`,
+      },
       { principal: w.federated.clientId, role: 'Azure Kubernetes Service Cluster User Role', scope: rgScope },
       { principal: w.operator.clientId, role: 'Contributor', scope: `/subscriptions/${w.subscriptionId}` },
       { principal: w.stranger.clientId, role: 'Contributor', scope: `/subscriptions/${w.subscriptionId}` },

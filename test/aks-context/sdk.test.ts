@@ -36,10 +36,22 @@ describe('getAksKubeconfig with the real Azure SDK', () => {
     const [armGrant, aksGrant] = live.az.grants().slice(-2);
     expect([armGrant.scope, aksGrant.scope]).toEqual([`${live.az.armEndpoint}/.default`, `${AKS_SERVER_APP_ID}/.default`]);
     expect(masked).toEqual([armGrant.token, aksGrant.token]);
-    expect(result).toMatchObject({ operation: 'listClusterUserCredential', auth: 'entra-token', token: { scope: `${AKS_SERVER_APP_ID}/.default`, expiresOnTimestamp: expect.any(Number) } });
-    expect((parse(result.kubeconfig) as { users: unknown[] }).users).toEqual([{ name: `clusterUser_${w.resourceGroup}_${w.clusters.entra}`, user: { token: aksGrant.token } }]);
+    expect(result).toMatchObject({
+      operation: 'listClusterUserCredential',
+      auth: 'entra-token',
+      token: { scope: `${AKS_SERVER_APP_ID}/.default`, expiresOnTimestamp: expect.any(Number) },
+    });
+    expect((parse(result.kubeconfig) as { users: unknown[] }).users).toEqual([
+      { name: `clusterUser_${w.resourceGroup}_${w.clusters.entra}`, user: { token: aksGrant.token } },
+    ]);
     // One ARM call, one token per scope (MSAL reads the tenant's OpenID configuration per app instance).
-    expect(live.az.requests().map((r) => `${r.service} ${r.route} ${r.status}`)).toEqual(['entra openid-configuration 200', 'entra token 200', 'arm listClusterUserCredential 200', 'entra openid-configuration 200', 'entra token 200']);
+    expect(live.az.requests().map((r) => `${r.service} ${r.route} ${r.status}`)).toEqual([
+      'entra openid-configuration 200',
+      'entra token 200',
+      'arm listClusterUserCredential 200',
+      'entra openid-configuration 200',
+      'entra token 200',
+    ]);
   });
 
   it('local-account cluster: the kubeconfig is returned as ARM sent it, with its credentials masked', async () => {
@@ -59,20 +71,35 @@ describe('getAksKubeconfig with the real Azure SDK', () => {
       fetched.push(value);
       return value;
     };
-    const result = await getAksKubeconfig(config({ route: { kind: 'oidc', tenantId: w.tenantId, clientId: w.federated.clientId, getAssertion } }), { mask: () => {} });
+    const result = await getAksKubeconfig(config({ route: { kind: 'oidc', tenantId: w.tenantId, clientId: w.federated.clientId, getAssertion } }), {
+      mask: () => {},
+    });
     expect(result.auth).toBe('entra-token');
     const grants = live.az.grants().slice(-2);
     expect(grants.map((g) => g.credential)).toEqual(['client_assertion', 'client_assertion']);
-    const jtis = live.oidc.issued().slice(-fetched.length).map((t) => t.jti);
+    const jtis = live.oidc
+      .issued()
+      .slice(-fetched.length)
+      .map((t) => t.jti);
     expect(jtis.indexOf(grants[1].assertion!.jti)).toBeGreaterThan(jtis.indexOf(grants[0].assertion!.jti));
   });
 
   it('the SDK trap: without credentials.scopes the ARM client asks for https://management.azure.com/.default whatever the endpoint', async () => {
     const { ContainerServiceClient } = await import('@azure/arm-containerservice');
     const cloud = resolveCloud({ armEndpoint: live.az.armEndpoint, authorityHost: live.az.authorityHost });
-    const credential = await createCredential({ kind: 'client-secret', tenantId: w.tenantId, clientId: w.deployer.clientId, clientSecret: w.deployer.secret }, cloud, { ca: live.az.caPem });
-    const naive = new ContainerServiceClient(credential, w.subscriptionId, { endpoint: live.az.armEndpoint, tlsOptions: { ca: live.az.caPem }, apiVersion: '2026-04-01' });
-    await expect(naive.managedClusters.listClusterUserCredentials(w.resourceGroup, w.clusters.local)).rejects.toThrow(/AADSTS500011: The resource principal named https:\/\/management\.azure\.com was not found/);
+    const credential = await createCredential(
+      { kind: 'client-secret', tenantId: w.tenantId, clientId: w.deployer.clientId, clientSecret: w.deployer.secret },
+      cloud,
+      { ca: live.az.caPem },
+    );
+    const naive = new ContainerServiceClient(credential, w.subscriptionId, {
+      endpoint: live.az.armEndpoint,
+      tlsOptions: { ca: live.az.caPem },
+      apiVersion: '2026-04-01',
+    });
+    await expect(naive.managedClusters.listClusterUserCredentials(w.resourceGroup, w.clusters.local)).rejects.toThrow(
+      /AADSTS500011: The resource principal named https:\/\/management\.azure\.com was not found/,
+    );
     expect(live.az.requests('arm')).toEqual([]);
   });
 
@@ -83,7 +110,9 @@ describe('getAksKubeconfig with the real Azure SDK', () => {
     live.az.resetRequests();
     live.az.setFault('arm', { kind: 'server-error' });
     try {
-      const failure = getAksKubeconfig(config({ clusterName: w.clusters.local, transport: { ca: live.az.caPem, maxRetries: 2, retryDelayMs: 5 } }), { mask: () => {} });
+      const failure = getAksKubeconfig(config({ clusterName: w.clusters.local, transport: { ca: live.az.caPem, maxRetries: 2, retryDelayMs: 5 } }), {
+        mask: () => {},
+      });
       await expect(failure).rejects.toThrow(ActionError);
       await expect(failure).rejects.toThrow('listClusterUserCredential returned 503 ServiceUnavailable');
       expect(live.az.requests('arm')).toHaveLength(3);
@@ -99,13 +128,24 @@ describe('getAksKubeconfig with the real Azure SDK', () => {
     } catch (err) {
       message = (err as ActionError).describe();
     }
-    expect(message).toMatch(new RegExp(`^Signing in to Microsoft Entra ID failed: could not reach ${live.az.authorityHost}/${w.tenantId} \\((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\\)`));
+    expect(message).toMatch(
+      new RegExp(
+        `^Signing in to Microsoft Entra ID failed: could not reach ${live.az.authorityHost}/${w.tenantId} \\((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\\)`,
+      ),
+    );
     expect(message).toContain('set NODE_EXTRA_CA_CERTS');
     expect(live.az.requests('arm')).toEqual([]);
   });
 
   it('an unknown tenant is told apart from an unreachable authority', async () => {
-    const failure = getAksKubeconfig(config({ route: { kind: 'client-secret', tenantId: '00000000-1111-2222-3333-444444444444', clientId: w.deployer.clientId, clientSecret: w.deployer.secret } }), { mask: () => {} });
-    await expect(failure).rejects.toThrow(/has no OpenID configuration \(endpoints_resolution_error: HTTP 400 AADSTS90002: Tenant '00000000-1111-2222-3333-444444444444' not found/);
+    const failure = getAksKubeconfig(
+      config({
+        route: { kind: 'client-secret', tenantId: '00000000-1111-2222-3333-444444444444', clientId: w.deployer.clientId, clientSecret: w.deployer.secret },
+      }),
+      { mask: () => {} },
+    );
+    await expect(failure).rejects.toThrow(
+      /has no OpenID configuration \(endpoints_resolution_error: HTTP 400 AADSTS90002: Tenant '00000000-1111-2222-3333-444444444444' not found/,
+    );
   });
 });

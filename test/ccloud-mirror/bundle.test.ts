@@ -12,7 +12,16 @@ afterEach(async () => {
 
 function inputsFor(w: DrWorld, cluster: string, more: Record<string, string> = {}): Record<string, string> {
   const info = w.emulator.info(cluster);
-  return { 'rest-endpoint': info.restEndpoint, 'cluster-id': info.id, 'api-key': info.apiKey, 'api-secret': info.apiSecret, 'link-name': w.link, 'poll-interval': '20ms', timeout: '30s', ...more };
+  return {
+    'rest-endpoint': info.restEndpoint,
+    'cluster-id': info.id,
+    'api-key': info.apiKey,
+    'api-secret': info.apiSecret,
+    'link-name': w.link,
+    'poll-interval': '20ms',
+    timeout: '30s',
+    ...more,
+  };
 }
 
 /** Every secret a run for these clusters could leak: the API secrets and the derived Basic credentials. */
@@ -46,11 +55,19 @@ describe('dist/ccloud-mirror as the runner runs it', () => {
     expect(run.outputs['total-lag']).toBe('4');
     const lost = sum(['orders', 'payments'].map((t) => sum(emulator.endOffsets('north', t)) - sum(emulator.endOffsets('south', t))));
     expect(Number(run.outputs['total-lag'])).toBe(lost);
-    const result = JSON.parse(run.outputs.result) as { topics: Array<{ topic: string; before: string; after: string; totalLag: number; outcome: string }>; alterRequests: number };
-    expect(result.topics.map((t) => [t.topic, t.before, t.after, t.totalLag, t.outcome])).toEqual([['orders', 'ACTIVE', 'STOPPED', 3, 'changed'], ['payments', 'ACTIVE', 'STOPPED', 1, 'changed']]);
+    const result = JSON.parse(run.outputs.result) as {
+      topics: Array<{ topic: string; before: string; after: string; totalLag: number; outcome: string }>;
+      alterRequests: number;
+    };
+    expect(result.topics.map((t) => [t.topic, t.before, t.after, t.totalLag, t.outcome])).toEqual([
+      ['orders', 'ACTIVE', 'STOPPED', 3, 'changed'],
+      ['payments', 'ACTIVE', 'STOPPED', 1, 'changed'],
+    ]);
     expect(result.alterRequests).toBe(1);
     expect(run.summary).toContain('### ccloud-mirror: `failover` on link `dr-link` (cluster lkc-south)');
-    expect(run.summary).toContain('✅ 2 of 2 topic(s) STOPPED (2 changed, 0 already STOPPED). Max lag **3**, total lag **4** record(s) not yet mirrored at the cut (the RPO estimate).');
+    expect(run.summary).toContain(
+      '✅ 2 of 2 topic(s) STOPPED (2 changed, 0 already STOPPED). Max lag **3**, total lag **4** record(s) not yet mirrored at the cut (the RPO estimate).',
+    );
     expect(run.summary).toContain('| `orders` | ACTIVE | STOPPED | 3 | 3 | done | – |');
     expect(run.summary).toContain('| **Total** (2) | – | – | **3** | **4** | 2 ok, 0 failed | – |');
     // Masked the moment they exist (the runner then redacts them), and never printed anyway.
@@ -63,10 +80,16 @@ describe('dist/ccloud-mirror as the runner runs it', () => {
     [{ operation: 'fail-over' }, "input 'operation' has the value 'fail-over', which is not allowed"],
     [{ operation: 'failover', timeout: 'forever' }, "input 'timeout' has the value 'forever', which is not a duration"],
     [{ operation: 'failover', 'mirror-topics': 'orders,bad topic' }, "input 'mirror-topics' has the value 'bad topic', which is not a topic name"],
-    [{ operation: 'failover', 'mirror-topics': 'orders', 'mirror-topic-pattern': 'o.*' }, "input 'mirror-topics' and input 'mirror-topic-pattern' were both set"],
+    [
+      { operation: 'failover', 'mirror-topics': 'orders', 'mirror-topic-pattern': 'o.*' },
+      "input 'mirror-topics' and input 'mirror-topic-pattern' were both set",
+    ],
     [{ operation: 'failover', 'max-lag': 'lots' }, "input 'max-lag' has the value 'lots', which is not a whole number"],
     [{ operation: 'failover', 'api-secret': '' }, "input 'api-secret' is required but was not set"],
-    [{ operation: 'failover', 'rest-endpoint': 'pkc-123.confluent.cloud' }, "input 'rest-endpoint' has the value 'pkc-123.confluent.cloud', which is not a URL"],
+    [
+      { operation: 'failover', 'rest-endpoint': 'pkc-123.confluent.cloud' },
+      "input 'rest-endpoint' has the value 'pkc-123.confluent.cloud', which is not a URL",
+    ],
   ])('fails on bad input %p before any request', async (bad, message) => {
     world = await drWorld({ topics: ['orders'] });
     const run = await runAction('ccloud-mirror', { inputs: { ...inputsFor(world, 'south'), ...bad } });
@@ -83,7 +106,9 @@ describe('dist/ccloud-mirror as the runner runs it', () => {
     const run = await runAction('ccloud-mirror', { inputs: inputsFor(world, 'south', { operation: 'failover', 'api-secret': wrong }) });
     expect(run.code).toBe(1);
     const [line] = errorLines(run);
-    expect(line).toContain(`API key ${world.emulator.info('south').apiKey} was rejected by cluster lkc-south (HTTP 401, error_code 40101: Authentication failed)`);
+    expect(line).toContain(
+      `API key ${world.emulator.info('south').apiKey} was rejected by cluster lkc-south (HTTP 401, error_code 40101: Authentication failed)`,
+    );
     expect(line).toContain('CLUSTER ALTER and DESCRIBE, TOPIC READ and DESCRIBE_CONFIGS');
     expect(run.summary).toContain('❌ could not read link');
     expectNoLeaks(run, [wrong, Buffer.from(`${world.emulator.info('south').apiKey}:${wrong}`).toString('base64'), ...secretsOf(world, 'south', 'north')]);
@@ -95,7 +120,12 @@ describe('dist/ccloud-mirror as the runner runs it', () => {
     expect(run.code).toBe(0);
     expect(run.summary).toContain('**Dry run** (`validate_only=true`): nothing was changed. 2 topic(s) would become STOPPED, 0 already are, 0 would fail.');
     expect(run.summary).toContain('| `orders` | ACTIVE | ACTIVE → STOPPED (dry run) |');
-    expect(world.emulator.requests('south').filter((r) => r.method === 'POST').map((r) => r.query)).toEqual(['validate_only=true']);
+    expect(
+      world.emulator
+        .requests('south')
+        .filter((r) => r.method === 'POST')
+        .map((r) => r.query),
+    ).toEqual(['validate_only=true']);
     await new Promise((r) => setTimeout(r, 60));
     expect(world.emulator.mirrorState('south', world.link, 'orders')?.status).toBe('ACTIVE');
   });
@@ -140,7 +170,9 @@ describe('dist/ccloud-mirror as the runner runs it', () => {
     await world.emulator.setFault('north', { kind: 'unreachable' });
     const run = await runAction('ccloud-mirror', { inputs: inputsFor(world, 'south', { operation: 'promote' }) });
     expect(run.code).toBe(1);
-    expect(errorLines(run)[0]).toContain("cannot promote: the remote cluster is not reachable from the link: the link is UNAVAILABLE (BOOTSTRAP_TCP_CONNECTION_FAILED_ERROR) and 1 topic(s) are SOURCE_UNAVAILABLE: orders (cluster lkc-south, link dr-link). The source cluster cannot be reached, and promote needs it for a final sync. If the source is down, use 'operation: failover'");
+    expect(errorLines(run)[0]).toContain(
+      "cannot promote: the remote cluster is not reachable from the link: the link is UNAVAILABLE (BOOTSTRAP_TCP_CONNECTION_FAILED_ERROR) and 1 topic(s) are SOURCE_UNAVAILABLE: orders (cluster lkc-south, link dr-link). The source cluster cannot be reached, and promote needs it for a final sync. If the source is down, use 'operation: failover'",
+    );
     expect(world.emulator.mirrorState('south', world.link, 'orders')?.status).toBe('SOURCE_UNAVAILABLE');
   });
 
@@ -157,15 +189,24 @@ describe('dist/ccloud-mirror as the runner runs it', () => {
     expect(forced.summary).toContain('`force: true` cut 1 partition(s) lagging above `max-lag`');
   });
 
-  it('runs the seed 001 reverse flow with each cluster\'s own secret, chaining outputs', async () => {
+  it("runs the seed 001 reverse flow with each cluster's own secret, chaining outputs", async () => {
     world = await drWorld({ topics: ['active-passive-a'], bidirectional: true });
-    const reverse = await runAction('ccloud-mirror', { inputs: inputsFor(world, 'south', { operation: 'reverse-and-start-mirror', 'mirror-topics': 'active-passive-a' }) });
+    const reverse = await runAction('ccloud-mirror', {
+      inputs: inputsFor(world, 'south', { operation: 'reverse-and-start-mirror', 'mirror-topics': 'active-passive-a' }),
+    });
     expect(reverse.code).toBe(0);
     expect(reverse.outputs['succeeded-topics']).toBe('active-passive-a');
-    const status = await runAction('ccloud-mirror', { inputs: inputsFor(world, 'north', { operation: 'status', 'mirror-topics': reverse.outputs['succeeded-topics'] }) });
+    const status = await runAction('ccloud-mirror', {
+      inputs: inputsFor(world, 'north', { operation: 'status', 'mirror-topics': reverse.outputs['succeeded-topics'] }),
+    });
     expect(status.code).toBe(0);
-    expect(JSON.parse(status.outputs.result).topics[0]).toMatchObject({ topic: 'active-passive-a', before: expect.stringMatching(/^(PENDING_MIRROR|ACTIVE)$/) });
-    const failback = await runAction('ccloud-mirror', { inputs: inputsFor(world, 'north', { operation: 'reverse-and-start-mirror', 'mirror-topics': 'active-passive-a' }) });
+    expect(JSON.parse(status.outputs.result).topics[0]).toMatchObject({
+      topic: 'active-passive-a',
+      before: expect.stringMatching(/^(PENDING_MIRROR|ACTIVE)$/),
+    });
+    const failback = await runAction('ccloud-mirror', {
+      inputs: inputsFor(world, 'north', { operation: 'reverse-and-start-mirror', 'mirror-topics': 'active-passive-a' }),
+    });
     expect(failback.code).toBe(0);
     expect(world.emulator.mirrorState('north', 'bidi', 'active-passive-a')?.status).toBe('STOPPED');
     for (const run of [reverse, status, failback]) expectNoLeaks(run, secretsOf(world, 'south', 'north'));
@@ -185,7 +226,9 @@ describe('dist/ccloud-mirror as the runner runs it', () => {
     world.emulator.produce('north', 'orders', [{ value: '1' }, { value: '2' }, { value: '3' }]);
     const failover = await runAction('ccloud-mirror', { inputs: inputsFor(world, 'south', { operation: 'failover' }) });
     expect(failover.outputs['total-lag']).toBe('3');
-    const restore = await runAction('ccloud-mirror', { inputs: inputsFor(world, 'north', { operation: 'truncate-and-restore', 'include-partition-detail': 'true' }) });
+    const restore = await runAction('ccloud-mirror', {
+      inputs: inputsFor(world, 'north', { operation: 'truncate-and-restore', 'include-partition-detail': 'true' }),
+    });
     expect(restore.code).toBe(0);
     expect(restore.outputs['messages-truncated']).toBe('3');
     expect(restore.summary).toContain('| `orders` | NOT_A_MIRROR | ACTIVE | 0 | 0 | done | 3 record(s) truncated |');
@@ -207,6 +250,8 @@ describe('dist/ccloud-mirror as the runner runs it', () => {
     world = await drWorld({ topics: ['a'] });
     const run = await runAction('ccloud-mirror', { inputs: inputsFor(world, 'south', { operation: 'failover', 'link-name': 'dr' }) });
     expect(run.code).toBe(1);
-    expect(errorLines(run)[0]).toContain("the cluster link 'dr' doesn't exist (cluster lkc-south). Links on cluster lkc-south: dr-link (DESTINATION, ACTIVE). Set 'link-name' to one of them");
+    expect(errorLines(run)[0]).toContain(
+      "the cluster link 'dr' doesn't exist (cluster lkc-south). Links on cluster lkc-south: dr-link (DESTINATION, ACTIVE). Set 'link-name' to one of them",
+    );
   });
 });

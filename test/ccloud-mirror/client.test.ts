@@ -16,7 +16,11 @@ beforeAll(async () => {
     req.on('data', (d) => (body += d));
     req.on('end', () => {
       seen.push({ method: req.method, url: req.url, auth: req.headers.authorization, type: req.headers['content-type'], body });
-      const next = script.shift() ?? { status: 200, headers: { 'content-type': 'application/json' }, body: '{"kind":"KafkaMirrorDataList","metadata":{"self":"x","next":null},"data":[]}' };
+      const next = script.shift() ?? {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: '{"kind":"KafkaMirrorDataList","metadata":{"self":"x","next":null},"data":[]}',
+      };
       res.writeHead(next.status, next.headers);
       res.end(next.body);
     });
@@ -30,7 +34,15 @@ const clock: Clock = { now: () => 0, sleep: async () => {} };
 const json = (status: number, body: unknown) => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 function client(masked: string[] = [], operation = 'failover') {
-  return new ConfluentClient({ restEndpoint: `${base}/`, clusterId: 'lkc-dr', apiKey: 'DRKEY', apiSecret: 'dr-secret', operation, mask: (v) => masked.push(v), http: { clock, retry: { retries: 2 } } });
+  return new ConfluentClient({
+    restEndpoint: `${base}/`,
+    clusterId: 'lkc-dr',
+    apiKey: 'DRKEY',
+    apiSecret: 'dr-secret',
+    operation,
+    mask: (v) => masked.push(v),
+    http: { clock, retry: { retries: 2 } },
+  });
 }
 
 describe('ConfluentClient', () => {
@@ -46,14 +58,37 @@ describe('ConfluentClient', () => {
 
   it('sends an alter verb with names in the body, validate_only in the query, JSON content type', async () => {
     seen.length = 0;
-    script.push(json(200, { kind: 'KafkaPromoteMirror', metadata: { self: 'x' }, data: [
-      { mirror_topic_name: 'a', error_code: null, error_message: null, mirror_lags: [{ partition: 0, lag: 2, last_source_fetch_offset: 10 }], messages_truncated: null, partition_level_truncation_data: [] },
-      { mirror_topic_name: 'b', error_code: 400, error_message: "Topic 'b' has already stopped its mirror from 'l'", mirror_lags: [], messages_truncated: null, partition_level_truncation_data: [] },
-    ] }));
+    script.push(
+      json(200, {
+        kind: 'KafkaPromoteMirror',
+        metadata: { self: 'x' },
+        data: [
+          {
+            mirror_topic_name: 'a',
+            error_code: null,
+            error_message: null,
+            mirror_lags: [{ partition: 0, lag: 2, last_source_fetch_offset: 10 }],
+            messages_truncated: null,
+            partition_level_truncation_data: [],
+          },
+          {
+            mirror_topic_name: 'b',
+            error_code: 400,
+            error_message: "Topic 'b' has already stopped its mirror from 'l'",
+            mirror_lags: [],
+            messages_truncated: null,
+            partition_level_truncation_data: [],
+          },
+        ],
+      }),
+    );
     const results = await client().alterMirrors('l', 'failover', ['a', 'b'], { validateOnly: true });
     expect(seen[0]).toMatchObject({ method: 'POST', url: '/kafka/v3/clusters/lkc-dr/links/l/mirrors:failover?validate_only=true', type: 'application/json' });
     expect(JSON.parse(seen[0].body)).toEqual({ mirror_topic_names: ['a', 'b'] });
-    expect(results.map((r) => [r.mirrorTopicName, r.errorCode, r.mirrorLags.length])).toEqual([['a', null, 1], ['b', 400, 0]]);
+    expect(results.map((r) => [r.mirrorTopicName, r.errorCode, r.mirrorLags.length])).toEqual([
+      ['a', null, 1],
+      ['b', 400, 0],
+    ]);
   });
 
   it('returns undefined for a missing link or mirror instead of throwing', async () => {
@@ -64,7 +99,9 @@ describe('ConfluentClient', () => {
 
   it('names the cluster and the key id, never the secret, and the ACLs on 401', async () => {
     script.push(json(401, { error_code: 40101, message: 'Authentication failed' }));
-    const err = (await client().listLinks().catch((e: unknown) => e)) as ConfluentApiError;
+    const err = (await client()
+      .listLinks()
+      .catch((e: unknown) => e)) as ConfluentApiError;
     expect(err).toBeInstanceOf(ConfluentApiError);
     expect(err.kind).toBe('unauthenticated');
     const text = err.describe();
@@ -75,33 +112,56 @@ describe('ConfluentClient', () => {
 
   it('lists the ACLs on 403, on both clusters for reverse verbs', async () => {
     script.push(json(403, { error_code: 40301, message: 'Forbidden' }));
-    const err = (await client([], 'reverse-and-start-mirror').alterMirrors('l', 'reverse-and-start-mirror', ['t']).catch((e: unknown) => e)) as ConfluentApiError;
+    const err = (await client([], 'reverse-and-start-mirror')
+      .alterMirrors('l', 'reverse-and-start-mirror', ['t'])
+      .catch((e: unknown) => e)) as ConfluentApiError;
     expect(err.kind).toBe('forbidden');
-    expect(err.describe()).toContain('API key DRKEY is not allowed to reverse-and-start-mirror 1 mirror topic(s) on cluster lkc-dr (HTTP 403, error_code 40301: Forbidden) (cluster lkc-dr, link l)');
+    expect(err.describe()).toContain(
+      'API key DRKEY is not allowed to reverse-and-start-mirror 1 mirror topic(s) on cluster lkc-dr (HTTP 403, error_code 40301: Forbidden) (cluster lkc-dr, link l)',
+    );
     expect(err.describe()).toContain('on both clusters');
     expect(err.describe()).toContain('--operations alter,describe --cluster-scope');
   });
 
   it('turns an exhausted HTML 429 into a readable rate-limit error', async () => {
-    const page = { status: 429, headers: { 'content-type': 'text/html' }, body: '<html><head><title>Error 429 Too Many Requests</title></head><body><h2>HTTP ERROR 429</h2></body></html>' };
+    const page = {
+      status: 429,
+      headers: { 'content-type': 'text/html' },
+      body: '<html><head><title>Error 429 Too Many Requests</title></head><body><h2>HTTP ERROR 429</h2></body></html>',
+    };
     script.push(page, page, page);
-    const err = (await client().listMirrors('l').catch((e: unknown) => e)) as ConfluentApiError;
+    const err = (await client()
+      .listMirrors('l')
+      .catch((e: unknown) => e)) as ConfluentApiError;
     expect(err.kind).toBe('rate-limited');
     expect(err.describe()).toContain('Confluent rate-limited the requests (HTTP 429: Error 429 Too Many Requests) after 3 attempts');
     expect(err.describe()).not.toContain('<html>');
   });
 
   it('says plainly when the endpoint does not answer', async () => {
-    const c = new ConfluentClient({ restEndpoint: 'http://127.0.0.1:1', clusterId: 'lkc-dr', apiKey: 'K', apiSecret: 'S', mask: () => {}, http: { clock, retry: { retries: 1 } } });
+    const c = new ConfluentClient({
+      restEndpoint: 'http://127.0.0.1:1',
+      clusterId: 'lkc-dr',
+      apiKey: 'K',
+      apiSecret: 'S',
+      mask: () => {},
+      http: { clock, retry: { retries: 1 } },
+    });
     const err = (await c.listLinks().catch((e: unknown) => e)) as ConfluentApiError;
     expect(err.kind).toBe('unreachable');
-    expect(err.describe()).toMatch(/could not list the cluster links: http:\/\/127\.0\.0\.1:1 did not answer \(connection refused.*\) after 2 attempts \(cluster lkc-dr\)\. Check input 'rest-endpoint'/);
+    expect(err.describe()).toMatch(
+      /could not list the cluster links: http:\/\/127\.0\.0\.1:1 did not answer \(connection refused.*\) after 2 attempts \(cluster lkc-dr\)\. Check input 'rest-endpoint'/,
+    );
   });
 
   it('rejects a body that is not a list envelope', async () => {
     script.push({ status: 200, headers: { 'content-type': 'text/html' }, body: '<html>proxy login</html>' });
-    const err = (await client().listLinks().catch((e: unknown) => e)) as ConfluentApiError;
+    const err = (await client()
+      .listLinks()
+      .catch((e: unknown) => e)) as ConfluentApiError;
     expect(err.kind).toBe('unexpected');
-    expect(err.describe()).toBe("the answer to GET /links is not a list (no 'data' array) (cluster lkc-dr). Check that 'rest-endpoint' is the cluster's Kafka REST endpoint (https://pkc-….confluent.cloud:443), not a proxy or the Cloud API");
+    expect(err.describe()).toBe(
+      "the answer to GET /links is not a list (no 'data' array) (cluster lkc-dr). Check that 'rest-endpoint' is the cluster's Kafka REST endpoint (https://pkc-….confluent.cloud:443), not a proxy or the Cloud API",
+    );
   });
 });

@@ -73,9 +73,15 @@ describe('ccloud-mirror against the emulator', () => {
     world = await drWorld({ topics: ['a', 'b'] });
     const { emulator } = world;
     const paused = await runMirror(clientFor(emulator, 'south', { operation: 'pause' }), config(world.link, { operation: 'pause' }));
-    expect(paused.topics.map((t) => [t.before, t.after, t.outcome])).toEqual([['ACTIVE', 'PAUSED', 'changed'], ['ACTIVE', 'PAUSED', 'changed']]);
+    expect(paused.topics.map((t) => [t.before, t.after, t.outcome])).toEqual([
+      ['ACTIVE', 'PAUSED', 'changed'],
+      ['ACTIVE', 'PAUSED', 'changed'],
+    ]);
     expect(emulator.mirrorState('south', world.link, 'a')?.status).toBe('PAUSED');
-    const resumed = await runMirror(clientFor(emulator, 'south', { operation: 'resume' }), config(world.link, { operation: 'resume', selection: { kind: 'names', names: ['b'] } }));
+    const resumed = await runMirror(
+      clientFor(emulator, 'south', { operation: 'resume' }),
+      config(world.link, { operation: 'resume', selection: { kind: 'names', names: ['b'] } }),
+    );
     expect(resumed.topics.map((t) => [t.topic, t.before, t.after, t.outcome])).toEqual([['b', 'PAUSED', 'ACTIVE', 'changed']]);
     expect(emulator.mirrorState('south', world.link, 'a')?.status).toBe('PAUSED');
     expect(emulator.mirrorState('south', world.link, 'b')?.status).toBe('ACTIVE');
@@ -86,7 +92,10 @@ describe('ccloud-mirror against the emulator', () => {
     const { emulator } = world;
     const topic = 'active-passive-a';
     emulator.produce('north', topic, [{ value: 'before' }]);
-    const reversed = await runMirror(clientFor(emulator, 'south', { operation: 'reverse-and-start-mirror' }), config('bidi', { operation: 'reverse-and-start-mirror', selection: { kind: 'names', names: [topic] } }));
+    const reversed = await runMirror(
+      clientFor(emulator, 'south', { operation: 'reverse-and-start-mirror' }),
+      config('bidi', { operation: 'reverse-and-start-mirror', selection: { kind: 'names', names: [topic] } }),
+    );
     expect(reversed.topics[0]).toMatchObject({ before: 'ACTIVE', after: 'STOPPED', outcome: 'changed' });
     // DR is now writable, and the primary's topic became a mirror of it.
     expect(emulator.produce('south', topic, [{ value: 'on-dr' }])).toHaveLength(1);
@@ -94,7 +103,10 @@ describe('ccloud-mirror against the emulator', () => {
     await waitUntil(() => sum(emulator.endOffsets('north', topic)) === 2);
 
     // Step 12: failback, run against the primary with the primary's key.
-    const back = await runMirror(clientFor(emulator, 'north', { operation: 'reverse-and-start-mirror' }), config('bidi', { operation: 'reverse-and-start-mirror', selection: { kind: 'names', names: [topic] } }));
+    const back = await runMirror(
+      clientFor(emulator, 'north', { operation: 'reverse-and-start-mirror' }),
+      config('bidi', { operation: 'reverse-and-start-mirror', selection: { kind: 'names', names: [topic] } }),
+    );
     expect(back.topics[0]).toMatchObject({ before: 'ACTIVE', after: 'STOPPED', outcome: 'changed' });
     await waitUntil(() => emulator.mirrorState('south', 'bidi', topic)?.status === 'ACTIVE');
     expect(emulator.produce('north', topic, [{ value: 'back-home' }])).toHaveLength(1);
@@ -118,13 +130,19 @@ describe('ccloud-mirror against the emulator', () => {
     emulator.produce('north', 'orders', [{ value: '5' }, { value: '6' }]);
     emulator.produce('south', 'orders', [{ value: 'dr-1' }]);
 
-    const restore = await runMirror(clientFor(emulator, 'north', { operation: 'truncate-and-restore' }), config('bidi', { operation: 'truncate-and-restore', selection: { kind: 'names', names: ['orders'] }, includePartitionDetail: true }));
+    const restore = await runMirror(
+      clientFor(emulator, 'north', { operation: 'truncate-and-restore' }),
+      config('bidi', { operation: 'truncate-and-restore', selection: { kind: 'names', names: ['orders'] }, includePartitionDetail: true }),
+    );
     expect(restore.topics[0]).toMatchObject({ topic: 'orders', before: 'NOT_A_MIRROR', after: 'ACTIVE', outcome: 'changed', messagesTruncated: 6 });
     expect(restore.messagesTruncated).toBe(6);
     expect(sum(restore.topics[0].truncation!.map((t) => t.messagesTruncated))).toBe(6);
     expect(emulator.mirrorState('north', 'bidi', 'orders')?.status).toBe('ACTIVE');
     // A re-run finds it ACTIVE: done, nothing truncated twice.
-    const again = await runMirror(clientFor(emulator, 'north', { operation: 'truncate-and-restore' }), config('bidi', { operation: 'truncate-and-restore', selection: { kind: 'names', names: ['orders'] } }));
+    const again = await runMirror(
+      clientFor(emulator, 'north', { operation: 'truncate-and-restore' }),
+      config('bidi', { operation: 'truncate-and-restore', selection: { kind: 'names', names: ['orders'] } }),
+    );
     expect(again.topics[0].outcome).toBe('already');
     expect(again.messagesTruncated).toBeUndefined();
   });
@@ -135,16 +153,32 @@ describe('ccloud-mirror against the emulator', () => {
     for (const t of ['orders-eu', 'orders-us', 'payments']) emulator.produce('north', t, [{ value: '1' }, { value: '2' }]);
     await runMirror(clientFor(emulator, 'south'), config('bidi', { operation: 'failover' }));
     const north = clientFor(emulator, 'north', { operation: 'truncate-and-restore' });
-    const dry = await runMirror(north, config('bidi', { operation: 'truncate-and-restore', dryRun: true, selection: { kind: 'pattern', pattern: /^(?:orders-.*)$/, text: 'orders-.*' } }));
-    expect(dry.topics.map((t) => [t.topic, t.outcome, t.messagesTruncated])).toEqual([['orders-eu', 'would-change', 2], ['orders-us', 'would-change', 2]]);
+    const dry = await runMirror(
+      north,
+      config('bidi', { operation: 'truncate-and-restore', dryRun: true, selection: { kind: 'pattern', pattern: /^(?:orders-.*)$/, text: 'orders-.*' } }),
+    );
+    expect(dry.topics.map((t) => [t.topic, t.outcome, t.messagesTruncated])).toEqual([
+      ['orders-eu', 'would-change', 2],
+      ['orders-us', 'would-change', 2],
+    ]);
     expect(emulator.endOffsets('north', 'orders-eu')).toEqual([1, 1]);
 
-    const some = await runMirror(north, config('bidi', { operation: 'truncate-and-restore', selection: { kind: 'pattern', pattern: /^(?:orders-.*)$/, text: 'orders-.*' } }));
-    expect(some.topics.map((t) => [t.topic, t.before, t.after, t.outcome])).toEqual([['orders-eu', 'NOT_A_MIRROR', 'ACTIVE', 'changed'], ['orders-us', 'NOT_A_MIRROR', 'ACTIVE', 'changed']]);
+    const some = await runMirror(
+      north,
+      config('bidi', { operation: 'truncate-and-restore', selection: { kind: 'pattern', pattern: /^(?:orders-.*)$/, text: 'orders-.*' } }),
+    );
+    expect(some.topics.map((t) => [t.topic, t.before, t.after, t.outcome])).toEqual([
+      ['orders-eu', 'NOT_A_MIRROR', 'ACTIVE', 'changed'],
+      ['orders-us', 'NOT_A_MIRROR', 'ACTIVE', 'changed'],
+    ]);
     expect(some.messagesTruncated).toBe(4);
     expect(some.alterRequests).toBe(1);
     const rest = await runMirror(north, config('bidi', { operation: 'truncate-and-restore' }));
-    expect(rest.topics.map((t) => [t.topic, t.outcome])).toEqual([['orders-eu', 'already'], ['orders-us', 'already'], ['payments', 'changed']]);
+    expect(rest.topics.map((t) => [t.topic, t.outcome])).toEqual([
+      ['orders-eu', 'already'],
+      ['orders-us', 'already'],
+      ['payments', 'changed'],
+    ]);
     expect(rest.messagesTruncated).toBe(2);
     expect(emulator.endOffsets('north', 'payments')).toEqual(emulator.endOffsets('south', 'payments'));
   });
@@ -164,7 +198,10 @@ describe('ccloud-mirror against the emulator', () => {
     world = await drWorld({ topics: ['a', 'b'], replicationDelayMs: 60_000 });
     world.emulator.produce('north', 'a', [{ value: '1' }]);
     const result = await runMirror(clientFor(world.emulator, 'south', { operation: 'failover' }), config(world.link, { operation: 'failover', dryRun: true }));
-    expect(result.topics.map((t) => [t.topic, t.before, t.after, t.outcome])).toEqual([['a', 'ACTIVE', 'ACTIVE', 'would-change'], ['b', 'ACTIVE', 'ACTIVE', 'would-change']]);
+    expect(result.topics.map((t) => [t.topic, t.before, t.after, t.outcome])).toEqual([
+      ['a', 'ACTIVE', 'ACTIVE', 'would-change'],
+      ['b', 'ACTIVE', 'ACTIVE', 'would-change'],
+    ]);
     expect(result.totalLag).toBe(1);
     const sent = alters(world, 'south', 'failover');
     expect(sent.map((r) => r.query)).toEqual(['validate_only=true']);
@@ -188,7 +225,11 @@ describe('ccloud-mirror against the emulator', () => {
     emulator.createMirror('south', world.link, 'late');
     emulator.resetRequests();
     const second = await runMirror(client, cfg);
-    expect(second.topics.map((t) => [t.topic, t.outcome])).toEqual([['a', 'already'], ['late', 'changed'], ['b', 'already']]);
+    expect(second.topics.map((t) => [t.topic, t.outcome])).toEqual([
+      ['a', 'already'],
+      ['late', 'changed'],
+      ['b', 'already'],
+    ]);
     expect(second.failed).toEqual([]);
     expect(alters(world, 'south', 'failover')).toHaveLength(1);
   });
@@ -197,7 +238,11 @@ describe('ccloud-mirror against the emulator', () => {
     world = await drWorld({ topics: ['a', 'b', 'c'] });
     await runMirror(clientFor(world.emulator, 'south'), config(world.link, { operation: 'failover', selection: { kind: 'names', names: ['b'] } }));
     const result = await runMirror(clientFor(world.emulator, 'south'), config(world.link, { operation: 'pause' }));
-    expect(result.topics.map((t) => [t.topic, t.after, t.outcome])).toEqual([['a', 'PAUSED', 'changed'], ['b', 'STOPPED', 'failed'], ['c', 'PAUSED', 'changed']]);
+    expect(result.topics.map((t) => [t.topic, t.after, t.outcome])).toEqual([
+      ['a', 'PAUSED', 'changed'],
+      ['b', 'STOPPED', 'failed'],
+      ['c', 'PAUSED', 'changed'],
+    ]);
     expect(result.topics[1].error).toBe("error_code 400: Topic 'b' has already stopped its mirror from 'dr-link'");
     expect(result.timedOut).toBe(false);
   });
@@ -226,7 +271,9 @@ describe('ccloud-mirror against the emulator', () => {
   it('names the links that exist when the link is missing, with one extra GET /links', async () => {
     world = await drWorld({ topics: ['a'] });
     const err = await runMirror(clientFor(world.emulator, 'south'), config('dr-lnk', { operation: 'failover' })).catch((e: unknown) => e);
-    expect((err as ActionError).describe()).toBe("the cluster link 'dr-lnk' doesn't exist (cluster lkc-south). Links on cluster lkc-south: dr-link (DESTINATION, ACTIVE). Set 'link-name' to one of them");
+    expect((err as ActionError).describe()).toBe(
+      "the cluster link 'dr-lnk' doesn't exist (cluster lkc-south). Links on cluster lkc-south: dr-link (DESTINATION, ACTIVE). Set 'link-name' to one of them",
+    );
     expect(world.emulator.requests('south').map((r) => `${r.method} ${r.route} ${r.status}`)).toEqual([
       'GET /kafka/v3/clusters/{cluster_id}/links/{link_name} 404',
       'GET /kafka/v3/clusters/{cluster_id}/links 200',
@@ -236,7 +283,10 @@ describe('ccloud-mirror against the emulator', () => {
   it('explains a wrong key: cluster and key id, never the secret, and the ACLs', async () => {
     world = await drWorld({ topics: ['a'] });
     const wrong = 'not-the-secret-0123456789';
-    const err = (await runMirror(clientFor(world.emulator, 'south', { operation: 'failover', apiSecret: wrong }), config(world.link, { operation: 'failover' })).catch((e: unknown) => e)) as ConfluentApiError;
+    const err = (await runMirror(
+      clientFor(world.emulator, 'south', { operation: 'failover', apiSecret: wrong }),
+      config(world.link, { operation: 'failover' }),
+    ).catch((e: unknown) => e)) as ConfluentApiError;
     expect(err).toBeInstanceOf(ConfluentApiError);
     expect(err.status).toBe(401);
     const text = err.describe();
@@ -250,9 +300,14 @@ describe('ccloud-mirror against the emulator', () => {
   it('lists the ACLs when the key may read but not alter (403)', async () => {
     world = await drWorld({ topics: ['a'], bidirectional: true });
     world.emulator.setPermissions('south', 'read-only');
-    const err = (await runMirror(clientFor(world.emulator, 'south', { operation: 'reverse-and-start-mirror' }), config('bidi', { operation: 'reverse-and-start-mirror' })).catch((e: unknown) => e)) as ConfluentApiError;
+    const err = (await runMirror(
+      clientFor(world.emulator, 'south', { operation: 'reverse-and-start-mirror' }),
+      config('bidi', { operation: 'reverse-and-start-mirror' }),
+    ).catch((e: unknown) => e)) as ConfluentApiError;
     expect(err.kind).toBe('forbidden');
-    expect(err.describe()).toContain(`API key ${world.emulator.info('south').apiKey} is not allowed to reverse-and-start-mirror 1 mirror topic(s) on cluster lkc-south (HTTP 403, error_code 40301`);
+    expect(err.describe()).toContain(
+      `API key ${world.emulator.info('south').apiKey} is not allowed to reverse-and-start-mirror 1 mirror topic(s) on cluster lkc-south (HTTP 403, error_code 40301`,
+    );
     expect(err.describe()).toContain('on both clusters (this one, lkc-south, and the link');
     expect(world.emulator.mirrorState('south', 'bidi', 'a')?.status).toBe('ACTIVE');
   });
@@ -270,9 +325,13 @@ describe('ccloud-mirror against the emulator', () => {
   it('gives a readable error when the 429s outlast the retries', async () => {
     world = await drWorld({ topics: ['a'] });
     await world.emulator.setFault('south', { kind: 'rate-limit' });
-    const err = (await runMirror(clientFor(world.emulator, 'south', { clock: fakeSleep(), retries: 2 }), config(world.link, { operation: 'failover' })).catch((e: unknown) => e)) as ConfluentApiError;
+    const err = (await runMirror(clientFor(world.emulator, 'south', { clock: fakeSleep(), retries: 2 }), config(world.link, { operation: 'failover' })).catch(
+      (e: unknown) => e,
+    )) as ConfluentApiError;
     expect(err.kind).toBe('rate-limited');
-    expect(err.describe()).toContain('Confluent rate-limited the requests (HTTP 429: Error 429 Too Many Requests) after 3 attempts (cluster lkc-south, link dr-link). Wait a minute and re-run');
+    expect(err.describe()).toContain(
+      'Confluent rate-limited the requests (HTTP 429: Error 429 Too Many Requests) after 3 attempts (cluster lkc-south, link dr-link). Wait a minute and re-run',
+    );
   });
 
   it('refuses promote while the source is unreachable and suggests failover, which then works', async () => {
@@ -282,12 +341,17 @@ describe('ccloud-mirror against the emulator', () => {
     await emulator.setFault('north', { kind: 'unreachable' });
     const err = await runMirror(clientFor(emulator, 'south', { operation: 'promote' }), config(world.link, { operation: 'promote' })).catch((e: unknown) => e);
     const text = (err as ActionError).describe();
-    expect(text).toContain('cannot promote: the remote cluster is not reachable from the link: the link is UNAVAILABLE (BOOTSTRAP_TCP_CONNECTION_FAILED_ERROR) and 2 topic(s) are SOURCE_UNAVAILABLE: a, b');
+    expect(text).toContain(
+      'cannot promote: the remote cluster is not reachable from the link: the link is UNAVAILABLE (BOOTSTRAP_TCP_CONNECTION_FAILED_ERROR) and 2 topic(s) are SOURCE_UNAVAILABLE: a, b',
+    );
     expect(text).toContain("use 'operation: failover'");
     expect(alters(world, 'south', 'promote')).toHaveLength(0);
 
     const failover = await runMirror(clientFor(emulator, 'south', { operation: 'failover' }), config(world.link, { operation: 'failover' }));
-    expect(failover.topics.map((t) => [t.before, t.after])).toEqual([['SOURCE_UNAVAILABLE', 'STOPPED'], ['SOURCE_UNAVAILABLE', 'STOPPED']]);
+    expect(failover.topics.map((t) => [t.before, t.after])).toEqual([
+      ['SOURCE_UNAVAILABLE', 'STOPPED'],
+      ['SOURCE_UNAVAILABLE', 'STOPPED'],
+    ]);
     expect(failover.totalLag).toBe(2);
   });
 
@@ -310,18 +374,27 @@ describe('ccloud-mirror against the emulator', () => {
 
   it('selects topics by a pattern matched against whole names', async () => {
     world = await drWorld({ topics: ['orders-eu', 'orders-us', 'payments', 'old-orders-eu'] });
-    const result = await runMirror(clientFor(world.emulator, 'south'), config(world.link, { operation: 'failover', selection: { kind: 'pattern', pattern: /^(?:orders-.*)$/, text: 'orders-.*' } }));
+    const result = await runMirror(
+      clientFor(world.emulator, 'south'),
+      config(world.link, { operation: 'failover', selection: { kind: 'pattern', pattern: /^(?:orders-.*)$/, text: 'orders-.*' } }),
+    );
     expect(result.succeeded).toEqual(['orders-eu', 'orders-us']);
     expect(world.emulator.mirrorState('south', world.link, 'payments')?.status).toBe('ACTIVE');
     expect(world.emulator.mirrorState('south', world.link, 'old-orders-eu')?.status).toBe('ACTIVE');
-    const none = await runMirror(clientFor(world.emulator, 'south'), config(world.link, { operation: 'failover', selection: { kind: 'pattern', pattern: /^(?:refunds-.*)$/, text: 'refunds-.*' } })).catch((e: unknown) => e);
+    const none = await runMirror(
+      clientFor(world.emulator, 'south'),
+      config(world.link, { operation: 'failover', selection: { kind: 'pattern', pattern: /^(?:refunds-.*)$/, text: 'refunds-.*' } }),
+    ).catch((e: unknown) => e);
     expect((none as ActionError).describe()).toContain("no mirror topics match the pattern 'refunds-.*', so there is nothing to failover");
   });
 
   it('fails over 1,001 topics in ceil(1001 / 100) = 11 alter requests', async () => {
     const topics = topicNames('t', 1001);
     world = await drWorld({ topics, partitions: 1 });
-    const result = await runMirror(clientFor(world.emulator, 'south', { operation: 'failover' }), config(world.link, { operation: 'failover', chunkSize: 100 }));
+    const result = await runMirror(
+      clientFor(world.emulator, 'south', { operation: 'failover' }),
+      config(world.link, { operation: 'failover', chunkSize: 100 }),
+    );
     expect(result.succeeded).toHaveLength(1001);
     expect(result.alterRequests).toBe(11);
     expect(alters(world, 'south', 'failover')).toHaveLength(11);
@@ -341,7 +414,9 @@ describe('ccloud-mirror against the emulator', () => {
       ['north-payments', 'payments', 'ACTIVE', 'changed'],
       ['north-nope', 'nope', 'NOT_A_MIRROR', 'failed'],
     ]);
-    expect(result.topics[2].error).toBe("could not create mirror topic 'north-nope': not found (HTTP 404, error_code 40403: Topic 'nope' does not exist on source cluster lkc-north.) (cluster lkc-south, link dr-link)");
+    expect(result.topics[2].error).toBe(
+      "could not create mirror topic 'north-nope': not found (HTTP 404, error_code 40403: Topic 'nope' does not exist on source cluster lkc-north.) (cluster lkc-south, link dr-link)",
+    );
     emulator.createTopic('north', 'nope');
     const again = await runMirror(clientFor(emulator, 'south', { operation: 'create' }), cfg);
     expect(again.topics.map((t) => t.outcome)).toEqual(['already', 'already', 'changed']);
@@ -358,9 +433,14 @@ describe('ccloud-mirror against the emulator', () => {
   it('gives up on a cluster that accepts connections but never answers, saying so', async () => {
     world = await drWorld({ topics: ['a'] });
     await world.emulator.setFault('south', { kind: 'unreachable', mode: 'hang' });
-    const err = (await runMirror(clientFor(world.emulator, 'south', { timeoutMs: 150, retries: 1, clock: fakeSleep() }), config(world.link, { operation: 'failover' })).catch((e: unknown) => e)) as ConfluentApiError;
+    const err = (await runMirror(
+      clientFor(world.emulator, 'south', { timeoutMs: 150, retries: 1, clock: fakeSleep() }),
+      config(world.link, { operation: 'failover' }),
+    ).catch((e: unknown) => e)) as ConfluentApiError;
     expect(err.kind).toBe('unreachable');
-    expect(err.describe()).toMatch(/^could not read link 'dr-link': http:\/\/127\.0\.0\.1:\d+ did not answer \(timed out: no answer within 150ms\) after 2 attempts \(cluster lkc-south, link dr-link\)\. Check input 'rest-endpoint'/);
+    expect(err.describe()).toMatch(
+      /^could not read link 'dr-link': http:\/\/127\.0\.0\.1:\d+ did not answer \(timed out: no answer within 150ms\) after 2 attempts \(cluster lkc-south, link dr-link\)\. Check input 'rest-endpoint'/,
+    );
   });
 
   it('stops waiting at the deadline and reports the topics still on their way', async () => {

@@ -16,8 +16,19 @@ export interface DrWorld {
   close(): Promise<void>;
 }
 
-export async function drWorld(options: { topics: string[]; partitions?: number; bidirectional?: boolean; prefix?: string; replicationDelayMs?: number; transitionMs?: number }): Promise<DrWorld> {
-  const emulator = await startConfluent({ clusters: [{ name: 'north' }, { name: 'south' }], replicationDelayMs: options.replicationDelayMs ?? 10, transitionMs: options.transitionMs ?? 20 });
+export async function drWorld(options: {
+  topics: string[];
+  partitions?: number;
+  bidirectional?: boolean;
+  prefix?: string;
+  replicationDelayMs?: number;
+  transitionMs?: number;
+}): Promise<DrWorld> {
+  const emulator = await startConfluent({
+    clusters: [{ name: 'north' }, { name: 'south' }],
+    replicationDelayMs: options.replicationDelayMs ?? 10,
+    transitionMs: options.transitionMs ?? 20,
+  });
   const link = options.bidirectional ? 'bidi' : 'dr-link';
   if (options.bidirectional) {
     emulator.createLink('north', link, { remote: 'south', mode: 'BIDIRECTIONAL' });
@@ -33,7 +44,11 @@ export async function drWorld(options: { topics: string[]; partitions?: number; 
 }
 
 /** A ConfluentClient for one emulated cluster; `mask` collects what it masked. */
-export function clientFor(emulator: ConfluentEmulator, cluster: string, options: { operation?: string; masked?: string[]; apiSecret?: string; clock?: Clock; retries?: number; timeoutMs?: number } = {}): ConfluentClient {
+export function clientFor(
+  emulator: ConfluentEmulator,
+  cluster: string,
+  options: { operation?: string; masked?: string[]; apiSecret?: string; clock?: Clock; retries?: number; timeoutMs?: number } = {},
+): ConfluentClient {
   const info = emulator.info(cluster);
   return new ConfluentClient({
     restEndpoint: info.restEndpoint,
@@ -48,7 +63,20 @@ export function clientFor(emulator: ConfluentEmulator, cluster: string, options:
 
 /** Logic config with test-sized timings (the emulator's transitions take tens of ms). */
 export function config(link: string, more: Partial<MirrorConfig> = {}): MirrorConfig {
-  return { linkName: link, operation: 'status', selection: { kind: 'all' }, sourceTopics: [], dryRun: false, wait: true, timeoutMs: 10_000, pollIntervalMs: 20, force: false, chunkSize: 100, includePartitionDetail: false, ...more };
+  return {
+    linkName: link,
+    operation: 'status',
+    selection: { kind: 'all' },
+    sourceTopics: [],
+    dryRun: false,
+    wait: true,
+    timeoutMs: 10_000,
+    pollIntervalMs: 20,
+    force: false,
+    chunkSize: 100,
+    includePartitionDetail: false,
+    ...more,
+  };
 }
 
 /** Collects log lines, to assert on what the user would read. */

@@ -4,10 +4,21 @@ import { InputReader } from '../../src/core/inputs.js';
 import { getInputs } from '../../src/actions/ccloud-mirror/inputs.js';
 
 const SECRET = 'Zm9vYmFyLXNlY3JldC12YWx1ZS0xMjM0NTY3ODkw';
-const BASE = { 'rest-endpoint': 'https://pkc-1.westeurope.azure.confluent.cloud:443/', 'cluster-id': 'lkc-dr1', 'api-key': 'DRKEY1234567890A', 'api-secret': SECRET, 'link-name': 'dr-link' };
+const BASE = {
+  'rest-endpoint': 'https://pkc-1.westeurope.azure.confluent.cloud:443/',
+  'cluster-id': 'lkc-dr1',
+  'api-key': 'DRKEY1234567890A',
+  'api-secret': SECRET,
+  'link-name': 'dr-link',
+};
 
 function read(values: Record<string, string>, masked: string[] = []) {
-  return getInputs(new InputReader((name) => values[name] ?? '', (v) => masked.push(v)));
+  return getInputs(
+    new InputReader(
+      (name) => values[name] ?? '',
+      (v) => masked.push(v),
+    ),
+  );
 }
 
 function errorOf(values: Record<string, string>): InputError {
@@ -27,14 +38,36 @@ describe('ccloud-mirror getInputs', () => {
     expect(masked).toEqual([SECRET]);
     expect(inputs).toMatchObject({
       restEndpoint: 'https://pkc-1.westeurope.azure.confluent.cloud:443',
-      clusterId: 'lkc-dr1', apiKey: 'DRKEY1234567890A', apiSecret: SECRET, linkName: 'dr-link',
-      operation: 'status', selection: { kind: 'all' }, dryRun: false, wait: true, timeoutMs: 300_000, pollIntervalMs: 5000,
-      maxLag: undefined, force: false, chunkSize: 100, includePartitionDetail: false, requestTimeoutMs: 30_000, notices: [],
+      clusterId: 'lkc-dr1',
+      apiKey: 'DRKEY1234567890A',
+      apiSecret: SECRET,
+      linkName: 'dr-link',
+      operation: 'status',
+      selection: { kind: 'all' },
+      dryRun: false,
+      wait: true,
+      timeoutMs: 300_000,
+      pollIntervalMs: 5000,
+      maxLag: undefined,
+      force: false,
+      chunkSize: 100,
+      includePartitionDetail: false,
+      requestTimeoutMs: 30_000,
+      notices: [],
     });
   });
 
   it('reads a failover of named topics with a lag guard', () => {
-    const inputs = read({ ...BASE, operation: 'Failover', 'mirror-topics': 'orders, payments\nrefunds,orders', 'max-lag': '0', force: 'true', 'chunk-size': '250', timeout: '90s', 'poll-interval': '200ms' });
+    const inputs = read({
+      ...BASE,
+      operation: 'Failover',
+      'mirror-topics': 'orders, payments\nrefunds,orders',
+      'max-lag': '0',
+      force: 'true',
+      'chunk-size': '250',
+      timeout: '90s',
+      'poll-interval': '200ms',
+    });
     expect(inputs.operation).toBe('failover');
     expect(inputs.selection).toEqual({ kind: 'names', names: ['orders', 'payments', 'refunds'] });
     expect([inputs.maxLag, inputs.force, inputs.chunkSize, inputs.timeoutMs, inputs.pollIntervalMs]).toEqual([0, true, 250, 90_000, 200]);
@@ -65,7 +98,10 @@ describe('ccloud-mirror getInputs', () => {
     [{ 'cluster-id': 'lkc 1' }, "input 'cluster-id' has the value 'lkc 1', which has characters a name cannot have; expected a cluster id"],
     [{ 'api-key': '' }, "input 'api-key' is required"],
     [{ 'link-name': 'dr/link' }, "input 'link-name' has the value 'dr/link'"],
-    [{ operation: 'fail-over' }, "input 'operation' has the value 'fail-over', which is not allowed; expected one of: status, create, promote, failover, pause, resume, reverse-and-start-mirror, reverse-and-pause-mirror, truncate-and-restore"],
+    [
+      { operation: 'fail-over' },
+      "input 'operation' has the value 'fail-over', which is not allowed; expected one of: status, create, promote, failover, pause, resume, reverse-and-start-mirror, reverse-and-pause-mirror, truncate-and-restore",
+    ],
     [{ 'mirror-topics': 'a', 'mirror-topic-pattern': 'b.*' }, "input 'mirror-topics' and input 'mirror-topic-pattern' were both set"],
     [{ 'mirror-topics': 'good,bad topic,also/bad' }, "input 'mirror-topics' has the values 'bad topic', 'also/bad', which are not topic names"],
     [{ 'mirror-topic-pattern': 'orders-(' }, "input 'mirror-topic-pattern' has the value 'orders-('"],

@@ -21,18 +21,39 @@ class ScriptedApi implements MirrorApi {
   constructor(states: Record<string, string>) {
     for (const [k, v] of Object.entries(states)) this.states.set(k, v);
   }
-  async listLinks() { this.requestCount++; return [this.link]; }
-  async getLink(name: string) { this.requestCount++; return name === 'l' ? this.link : undefined; }
-  async linkConfigs() { this.requestCount++; return []; }
+  async listLinks() {
+    this.requestCount++;
+    return [this.link];
+  }
+  async getLink(name: string) {
+    this.requestCount++;
+    return name === 'l' ? this.link : undefined;
+  }
+  async linkConfigs() {
+    this.requestCount++;
+    return [];
+  }
   async listMirrors(): Promise<MirrorTopic[]> {
     this.requestCount++;
-    const page = [...this.states].map(([name, status]) => decodeMirror({ mirror_topic_name: name, source_topic_name: name, mirror_status: status, mirror_lags: [{ partition: 0, lag: 4, last_source_fetch_offset: 1 }] }));
+    const page = [...this.states].map(([name, status]) =>
+      decodeMirror({
+        mirror_topic_name: name,
+        source_topic_name: name,
+        mirror_status: status,
+        mirror_lags: [{ partition: 0, lag: 4, last_source_fetch_offset: 1 }],
+      }),
+    );
     for (const [k, v] of this.next) this.states.set(k, v);
     this.next.clear();
     return page;
   }
-  async getMirror() { this.requestCount++; return undefined; }
-  async createMirror() { this.requestCount++; }
+  async getMirror() {
+    this.requestCount++;
+    return undefined;
+  }
+  async createMirror() {
+    this.requestCount++;
+  }
   async alterMirrors(_link: string, _verb: string, names: string[]): Promise<AlterMirrorResult[]> {
     this.requestCount++;
     this.alters.push(names);
@@ -44,7 +65,14 @@ class ScriptedApi implements MirrorApi {
 }
 
 function ok(name: string, lag = 9): AlterMirrorResult {
-  return { mirrorTopicName: name, errorCode: null, errorMessage: null, mirrorLags: [{ partition: 0, lag, lastSourceFetchOffset: 1 }], messagesTruncated: null, partitionLevelTruncationData: [] };
+  return {
+    mirrorTopicName: name,
+    errorCode: null,
+    errorMessage: null,
+    mirrorLags: [{ partition: 0, lag, lastSourceFetchOffset: 1 }],
+    messagesTruncated: null,
+    partitionLevelTruncationData: [],
+  };
 }
 
 const clock: Clock = (() => {
@@ -52,7 +80,19 @@ const clock: Clock = (() => {
   return { now: () => now, sleep: async (ms: number) => void (now += ms) };
 })();
 
-const CONFIG: MirrorConfig = { linkName: 'l', operation: 'failover', selection: { kind: 'all' }, sourceTopics: [], dryRun: false, wait: true, timeoutMs: 60_000, pollIntervalMs: 1000, force: false, chunkSize: 2, includePartitionDetail: false };
+const CONFIG: MirrorConfig = {
+  linkName: 'l',
+  operation: 'failover',
+  selection: { kind: 'all' },
+  sourceTopics: [],
+  dryRun: false,
+  wait: true,
+  timeoutMs: 60_000,
+  pollIntervalMs: 1000,
+  force: false,
+  chunkSize: 2,
+  includePartitionDetail: false,
+};
 
 describe('runMirror edge cases', () => {
   it('counts a rejected topic that is already on its way (a re-run) once it reaches the target', async () => {
@@ -61,7 +101,11 @@ describe('runMirror edge cases', () => {
     api.next.set('b', 'STOPPED');
     const result = await runMirror(api, CONFIG, { clock });
     expect(result.failed).toEqual([]);
-    expect(result.topics.find((t) => t.topic === 'b')).toMatchObject({ outcome: 'changed', after: 'STOPPED', note: expect.stringContaining('already pending stop') });
+    expect(result.topics.find((t) => t.topic === 'b')).toMatchObject({
+      outcome: 'changed',
+      after: 'STOPPED',
+      note: expect.stringContaining('already pending stop'),
+    });
   });
 
   it('fails a rejected topic that is not moving, without waiting for the deadline', async () => {
@@ -79,12 +123,18 @@ describe('runMirror edge cases', () => {
     const api = new ScriptedApi({ a: 'ACTIVE', b: 'ACTIVE' });
     api.onAlter = () => [ok('a')];
     const result = await runMirror(api, { ...CONFIG, wait: false }, { clock });
-    expect(result.topics.map((t) => [t.topic, t.outcome, t.error])).toEqual([['a', 'accepted', undefined], ['b', 'failed', 'the answer had no result for this topic']]);
+    expect(result.topics.map((t) => [t.topic, t.outcome, t.error])).toEqual([
+      ['a', 'accepted', undefined],
+      ['b', 'failed', 'the answer had no result for this topic'],
+    ]);
   });
 
   it('goes on with the next chunk after a chunk fails with a 5xx, and tries every topic', async () => {
     const api = new ScriptedApi({ a: 'ACTIVE', b: 'ACTIVE', c: 'ACTIVE', d: 'ACTIVE', e: 'ACTIVE' });
-    api.onAlter = (_names, call) => (call === 1 ? new ConfluentApiError('could not failover: HTTP 503', 'server-error', 503, 50003, 'x', { where: 'cluster lkc-dr' }) : _names.map((n) => ok(n)));
+    api.onAlter = (_names, call) =>
+      call === 1
+        ? new ConfluentApiError('could not failover: HTTP 503', 'server-error', 503, 50003, 'x', { where: 'cluster lkc-dr' })
+        : _names.map((n) => ok(n));
     const result = await runMirror(api, CONFIG, { clock });
     expect(api.alters).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
     expect(result.failed).toEqual(['a', 'b']);
@@ -94,9 +144,13 @@ describe('runMirror edge cases', () => {
 
   it('stops sending after an auth failure on a later chunk and marks every unsent topic', async () => {
     const api = new ScriptedApi({ a: 'ACTIVE', b: 'ACTIVE', c: 'ACTIVE', d: 'ACTIVE', e: 'ACTIVE' });
-    api.onAlter = (names, call) => (call === 2 ? new ConfluentApiError('API key revoked', 'unauthenticated', 401, 40101, 'x', { where: 'cluster lkc-dr' }) : names.map((n) => ok(n)));
+    api.onAlter = (names, call) =>
+      call === 2 ? new ConfluentApiError('API key revoked', 'unauthenticated', 401, 40101, 'x', { where: 'cluster lkc-dr' }) : names.map((n) => ok(n));
     const result = await runMirror(api, CONFIG, { clock });
-    expect(api.alters).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(api.alters).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
     expect(result.succeeded).toEqual(['a', 'b']);
     expect(result.failed).toEqual(['c', 'd', 'e']);
     expect(result.topics.find((t) => t.topic === 'e')?.error).toMatch(/^not sent: API key revoked/);

@@ -5,10 +5,23 @@ import { chunk, lagOf, lagViolations, listSome, planTopics } from '../../src/act
 import { pollDelay } from '../../src/actions/ccloud-mirror/wait.js';
 
 function mirror(name: string, status: string, lags: number[] = [0]): MirrorTopic {
-  return decodeMirror({ link_name: 'l', mirror_topic_name: name, source_topic_name: name.replace(/^east-/, ''), num_partitions: lags.length, mirror_status: status, state_time_ms: 1, mirror_lags: lags.map((lag, partition) => ({ partition, lag, last_source_fetch_offset: 100 })) });
+  return decodeMirror({
+    link_name: 'l',
+    mirror_topic_name: name,
+    source_topic_name: name.replace(/^east-/, ''),
+    num_partitions: lags.length,
+    mirror_status: status,
+    state_time_ms: 1,
+    mirror_lags: lags.map((lag, partition) => ({ partition, lag, last_source_fetch_offset: 100 })),
+  });
 }
 
-const MIRRORS = [mirror('orders', 'ACTIVE', [3, 0]), mirror('payments', 'STOPPED'), mirror('refunds', 'PAUSED', [7]), mirror('audit', 'SOURCE_UNAVAILABLE', [2])];
+const MIRRORS = [
+  mirror('orders', 'ACTIVE', [3, 0]),
+  mirror('payments', 'STOPPED'),
+  mirror('refunds', 'PAUSED', [7]),
+  mirror('audit', 'SOURCE_UNAVAILABLE', [2]),
+];
 const ALL: Selection = { kind: 'all' };
 const steps = (plan: ReturnType<typeof planTopics>) => plan.map((p) => `${p.topic}:${p.step}`);
 
@@ -29,7 +42,10 @@ describe('planTopics', () => {
 
   it('names created mirrors prefix + source, and counts existing ones as done', () => {
     const plan = planTopics('create', ALL, [mirror('east-orders', 'ACTIVE')], { sourceTopics: ['orders', 'payments'], prefix: 'east-' });
-    expect(plan.map((p) => [p.topic, p.source, p.step])).toEqual([['east-orders', 'orders', 'already'], ['east-payments', 'payments', 'send']]);
+    expect(plan.map((p) => [p.topic, p.source, p.step])).toEqual([
+      ['east-orders', 'orders', 'already'],
+      ['east-payments', 'payments', 'send'],
+    ]);
   });
 
   it('does not filter out FAILED or SOURCE_UNAVAILABLE mirrors before a failover', () => {
@@ -50,12 +66,20 @@ describe('lag helpers', () => {
 
   it('lists every partition above max-lag, only among topics about to be cut', () => {
     const plan = planTopics('failover', ALL, MIRRORS);
-    expect(lagViolations(plan, 2)).toEqual([{ topic: 'orders', partition: 0, lag: 3 }, { topic: 'refunds', partition: 0, lag: 7 }]);
+    expect(lagViolations(plan, 2)).toEqual([
+      { topic: 'orders', partition: 0, lag: 3 },
+      { topic: 'refunds', partition: 0, lag: 7 },
+    ]);
     expect(lagViolations(plan, 7)).toEqual([]);
   });
 
   it.each([
-    [0, 3, 0], [1, 3, 1], [7, 3, 3], [1000, 100, 10], [1001, 100, 11], [5, 10, 1],
+    [0, 3, 0],
+    [1, 3, 1],
+    [7, 3, 3],
+    [1000, 100, 10],
+    [1001, 100, 11],
+    [5, 10, 1],
   ])('chunk of %p items by %p gives %p chunks', (n, size, count) => {
     const items = Array.from({ length: n }, (_, i) => i);
     const chunks = chunk(items, size);
@@ -66,11 +90,23 @@ describe('lag helpers', () => {
 
   it('shortens long lists', () => {
     expect(listSome(['a', 'b'])).toBe('a, b');
-    expect(listSome(Array.from({ length: 25 }, (_, i) => `t${i}`), 3)).toBe('t0, t1, t2 and 22 more');
+    expect(
+      listSome(
+        Array.from({ length: 25 }, (_, i) => `t${i}`),
+        3,
+      ),
+    ).toBe('t0, t1, t2 and 22 more');
   });
 
   it.each([
-    [0, 5000, 50], [1, 5000, 100], [2, 5000, 200], [4, 5000, 800], [6, 5000, 3200], [7, 5000, 5000], [9, 5000, 5000], [0, 30, 30],
+    [0, 5000, 50],
+    [1, 5000, 100],
+    [2, 5000, 200],
+    [4, 5000, 800],
+    [6, 5000, 3200],
+    [7, 5000, 5000],
+    [9, 5000, 5000],
+    [0, 30, 30],
   ])('poll %p with interval %p waits %p ms', (poll, interval, delay) => {
     expect(pollDelay(poll, interval)).toBe(delay);
   });
@@ -86,17 +122,47 @@ describe('REST decoders', () => {
     [{ error_code: 500, error_message: null }, true],
     [{ error_code: 0, error_message: 'message without code' }, true],
   ])('alterFailed(%p) = %p (the robust rule)', (raw, failed) => {
-    expect(alterFailed(decodeAlterResult({ mirror_topic_name: 't', mirror_lags: [], messages_truncated: null, partition_level_truncation_data: [], ...raw }))).toBe(failed);
+    expect(
+      alterFailed(decodeAlterResult({ mirror_topic_name: 't', mirror_lags: [], messages_truncated: null, partition_level_truncation_data: [], ...raw })),
+    ).toBe(failed);
   });
 
   it('decodes a mirror with explicit nulls, missing optionals and an unknown status', () => {
-    const m = decodeMirror({ link_name: 'l', mirror_topic_name: 't', source_topic_name: 's', num_partitions: 2, mirror_status: 'PENDING_SOMETHING_NEW', state_time_ms: 5, mirror_lags: [{ partition: 1, lag: 4, last_source_fetch_offset: 9 }], mirror_topic_error: 'NO_ERROR', mirror_state_transition_errors: null });
-    expect(m).toEqual({ linkName: 'l', mirrorTopicName: 't', sourceTopicName: 's', numPartitions: 2, mirrorLags: [{ partition: 1, lag: 4, lastSourceFetchOffset: 9 }], mirrorStatus: 'PENDING_SOMETHING_NEW', stateTimeMs: 5, mirrorTopicError: undefined, stateTransitionErrors: [] });
+    const m = decodeMirror({
+      link_name: 'l',
+      mirror_topic_name: 't',
+      source_topic_name: 's',
+      num_partitions: 2,
+      mirror_status: 'PENDING_SOMETHING_NEW',
+      state_time_ms: 5,
+      mirror_lags: [{ partition: 1, lag: 4, last_source_fetch_offset: 9 }],
+      mirror_topic_error: 'NO_ERROR',
+      mirror_state_transition_errors: null,
+    });
+    expect(m).toEqual({
+      linkName: 'l',
+      mirrorTopicName: 't',
+      sourceTopicName: 's',
+      numPartitions: 2,
+      mirrorLags: [{ partition: 1, lag: 4, lastSourceFetchOffset: 9 }],
+      mirrorStatus: 'PENDING_SOMETHING_NEW',
+      stateTimeMs: 5,
+      mirrorTopicError: undefined,
+      stateTransitionErrors: [],
+    });
     expect(decodeMirror({ mirror_topic_name: 'x', mirror_topic_error: 'SOURCE_TOPIC_ID_CHANGED' }).mirrorTopicError).toBe('SOURCE_TOPIC_ID_CHANGED');
   });
 
   it('decodes links and works out the mode as the CLI does', () => {
-    const dest = decodeLink({ link_name: 'a', cluster_link_id: 'id', topic_names: ['t'], source_cluster_id: 'lkc-src', destination_cluster_id: null, remote_cluster_id: null, tasks: null });
+    const dest = decodeLink({
+      link_name: 'a',
+      cluster_link_id: 'id',
+      topic_names: ['t'],
+      source_cluster_id: 'lkc-src',
+      destination_cluster_id: null,
+      remote_cluster_id: null,
+      tasks: null,
+    });
     expect(dest).toMatchObject({ linkName: 'a', topicNames: ['t'], sourceClusterId: 'lkc-src', destinationClusterId: null, tasks: [] });
     expect(linkMode(dest)).toBe('DESTINATION');
     expect(linkMode(decodeLink({ link_name: 'b', cluster_link_id: 'x', topic_names: [], remote_cluster_id: 'lkc-r' }))).toBe('BIDIRECTIONAL');

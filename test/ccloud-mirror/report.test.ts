@@ -9,9 +9,24 @@ function topic(name: string, outcome: TopicResult['outcome'], more: Partial<Topi
 function result(topics: TopicResult[], more: Partial<MirrorResult> = {}): MirrorResult {
   const failed = topics.filter((t) => t.outcome === 'failed').map((t) => t.topic);
   return {
-    operation: 'failover', clusterId: 'lkc-dr', link: 'dr-link', dryRun: false, target: 'STOPPED', topics,
-    succeeded: topics.filter((t) => t.outcome !== 'failed').map((t) => t.topic), failed,
-    lagBasis: 'cut', maxLag: 7, totalLag: 12, requests: 5, alterRequests: 1, polls: 2, timedOut: false, durationMs: 1234, sleptMs: 750, ...more,
+    operation: 'failover',
+    clusterId: 'lkc-dr',
+    link: 'dr-link',
+    dryRun: false,
+    target: 'STOPPED',
+    topics,
+    succeeded: topics.filter((t) => t.outcome !== 'failed').map((t) => t.topic),
+    failed,
+    lagBasis: 'cut',
+    maxLag: 7,
+    totalLag: 12,
+    requests: 5,
+    alterRequests: 1,
+    polls: 2,
+    timedOut: false,
+    durationMs: 1234,
+    sleptMs: 750,
+    ...more,
   };
 }
 
@@ -23,9 +38,13 @@ describe('ccloud-mirror report', () => {
   });
 
   it('writes one table with state before, after, lag and error, failures first, and the totals', () => {
-    const md = summaryOf(result([topic('a', 'changed', { maxLag: 7, totalLag: 12 }), topic('b|x', 'failed', { error: 'error_code 400: no', after: 'ACTIVE' })]));
+    const md = summaryOf(
+      result([topic('a', 'changed', { maxLag: 7, totalLag: 12 }), topic('b|x', 'failed', { error: 'error_code 400: no', after: 'ACTIVE' })]),
+    );
     expect(md).toContain('### ccloud-mirror: `failover` on link `dr-link` (cluster lkc-dr)');
-    expect(md).toContain('❌ 1 of 2 topic(s) STOPPED (1 changed, 0 already STOPPED), **1 failed**. Max lag **7**, total lag **12** record(s) not yet mirrored at the cut (the RPO estimate).');
+    expect(md).toContain(
+      '❌ 1 of 2 topic(s) STOPPED (1 changed, 0 already STOPPED), **1 failed**. Max lag **7**, total lag **12** record(s) not yet mirrored at the cut (the RPO estimate).',
+    );
     const rows = md.split('\n').filter((l) => l.startsWith('|'));
     expect(rows[0]).toBe('| Topic | Before | After | Max lag | Total lag | Result | Error or note |');
     expect(rows[2]).toBe('| `b\\|x` | ACTIVE | ACTIVE | 0 | 0 | **failed** | error_code 400: no |');
@@ -40,7 +59,9 @@ describe('ccloud-mirror report', () => {
   });
 
   it('fails with every failed topic and its reason, and how to complete it', () => {
-    const err = failureOf(result([topic('a', 'failed', { error: 'r1' }), topic('b', 'changed'), topic('c', 'failed', { error: 'r2' })], { operation: 'promote' }));
+    const err = failureOf(
+      result([topic('a', 'failed', { error: 'r1' }), topic('b', 'changed'), topic('c', 'failed', { error: 'r2' })], { operation: 'promote' }),
+    );
     expect(err?.describe()).toBe(
       "2 of 3 topic(s) on cluster lkc-dr, link dr-link failed to promote. 1 other topic(s) succeeded. Fix the cause and re-run the step: topics already STOPPED count as done. If the source cluster is unreachable, use 'operation: failover' instead (promote needs the source for a final sync).\n- a: r1\n- c: r2",
     );

@@ -8,7 +8,14 @@ import { waitForStatus } from '../../src/actions/ccloud-mirror/wait.js';
 function fakeClock(): Clock & { slept: number[] } {
   let now = 1_000_000;
   const slept: number[] = [];
-  return { slept, now: () => now, sleep: async (ms) => { slept.push(ms); now += ms; } };
+  return {
+    slept,
+    now: () => now,
+    sleep: async (ms) => {
+      slept.push(ms);
+      now += ms;
+    },
+  };
 }
 
 function listing(states: Record<string, string>, errors: Record<string, string> = {}): MirrorTopic[] {
@@ -25,7 +32,15 @@ describe('waitForStatus', () => {
   it('polls once per round for all topics until every one reaches the target', async () => {
     const clock = fakeClock();
     const api = scripted(listing({ a: 'ACTIVE', b: 'ACTIVE' }), listing({ a: 'PENDING_STOPPED', b: 'STOPPED' }), listing({ a: 'STOPPED', b: 'STOPPED' }));
-    const out = await waitForStatus(api.list, [{ topic: 'a', beforeStatus: 'ACTIVE' }, { topic: 'b', beforeStatus: 'ACTIVE' }], 'STOPPED', { timeoutMs: 60_000, pollIntervalMs: 5000, clock, logger: silentLogger });
+    const out = await waitForStatus(
+      api.list,
+      [
+        { topic: 'a', beforeStatus: 'ACTIVE' },
+        { topic: 'b', beforeStatus: 'ACTIVE' },
+      ],
+      'STOPPED',
+      { timeoutMs: 60_000, pollIntervalMs: 5000, clock, logger: silentLogger },
+    );
     expect(api.calls()).toBe(3);
     expect(out.polls).toBe(3);
     expect([...out.reached].sort()).toEqual(['a', 'b']);
@@ -37,7 +52,12 @@ describe('waitForStatus', () => {
   it('stops at the deadline, reporting what is still pending', async () => {
     const clock = fakeClock();
     const api = scripted(listing({ a: 'PENDING_STOPPED', b: 'STOPPED' }));
-    const out = await waitForStatus(api.list, [{ topic: 'a' }, { topic: 'b' }], 'STOPPED', { timeoutMs: 10_000, pollIntervalMs: 2000, clock, logger: silentLogger });
+    const out = await waitForStatus(api.list, [{ topic: 'a' }, { topic: 'b' }], 'STOPPED', {
+      timeoutMs: 10_000,
+      pollIntervalMs: 2000,
+      clock,
+      logger: silentLogger,
+    });
     expect(out.timedOut).toBe(true);
     expect([...out.reached]).toEqual(['b']);
     expect(out.latest.get('a')?.mirrorStatus).toBe('PENDING_STOPPED');
@@ -50,7 +70,15 @@ describe('waitForStatus', () => {
   it('gives up on a topic that breaks on the way, but not on one that was already FAILED', async () => {
     const clock = fakeClock();
     const api = scripted(listing({ a: 'FAILED', b: 'FAILED' }, { a: 'SOURCE_TOPIC_ID_CHANGED' }), listing({ a: 'FAILED', b: 'STOPPED' }));
-    const out = await waitForStatus(api.list, [{ topic: 'a', beforeStatus: 'PAUSED' }, { topic: 'b', beforeStatus: 'FAILED' }], 'STOPPED', { timeoutMs: 60_000, pollIntervalMs: 1000, clock, logger: silentLogger });
+    const out = await waitForStatus(
+      api.list,
+      [
+        { topic: 'a', beforeStatus: 'PAUSED' },
+        { topic: 'b', beforeStatus: 'FAILED' },
+      ],
+      'STOPPED',
+      { timeoutMs: 60_000, pollIntervalMs: 1000, clock, logger: silentLogger },
+    );
     expect([...out.broken]).toEqual(['a']);
     expect([...out.reached]).toEqual(['b']);
     expect(out.latest.get('a')?.mirrorTopicError).toBe('SOURCE_TOPIC_ID_CHANGED');

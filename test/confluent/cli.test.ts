@@ -29,7 +29,9 @@ describe('npm run emulator (src/playground/cli.ts)', () => {
     const run = start(['--transition-ms', '30', '--replication-delay-ms', '20']);
     try {
       await until(run.output, 'Ready. Press Ctrl-C to stop.');
-      const west = /west: cluster id (\S+)\n {2}rest endpoint {2}(\S+)\n {2}bootstrap {6}(\S+)\n {2}api key {8}(\S+)\n {2}api secret {5}(\S+)/.exec(run.output());
+      const west = /west: cluster id (\S+)\n {2}rest endpoint {2}(\S+)\n {2}bootstrap {6}(\S+)\n {2}api key {8}(\S+)\n {2}api secret {5}(\S+)/.exec(
+        run.output(),
+      );
       expect(west).not.toBeNull();
       const [, id, endpoint, bootstrap, key, secret] = west!;
       expect([id, bootstrap]).toEqual(['lkc-west', 'west.kafka.local:9092']);

@@ -27,7 +27,10 @@ describe('data plane (the simulated clients’ Kafka protocol)', () => {
       { partition: 1, offset: 0 },
       { partition: 2, offset: 0 },
     ]);
-    const keyed = emu.produce('north', 'orders', [{ key: 'customer-7', value: 'x' }, { key: 'customer-7', value: 'y' }]);
+    const keyed = emu.produce('north', 'orders', [
+      { key: 'customer-7', value: 'x' },
+      { key: 'customer-7', value: 'y' },
+    ]);
     expect(keyed[0].partition).toBe(keyed[1].partition);
     expect(keyed[0].partition).toBe((murmur2(Buffer.from('customer-7')) & 0x7fffffff) % 3);
     expect(emu.produce('north', 'orders', [{ value: 'z' }], 2)).toEqual([{ partition: 2, offset: 1 + (keyed[0].partition === 2 ? 2 : 0) }]);

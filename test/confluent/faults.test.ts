@@ -33,7 +33,9 @@ describe('faults', () => {
   it('unreachable (hang): accepts and never answers until the client gives up; recorded with status 0', async () => {
     await emu.setFault('north', { kind: 'unreachable', mode: 'hang' });
     expect(await networkError(north.get('/topics', { signal: AbortSignal.timeout(100) }))).toBe('TimeoutError');
-    expect(emu.requests('north')).toEqual([{ cluster: 'north', method: 'GET', path: '/kafka/v3/clusters/lkc-north/topics', query: '', route: '/kafka/v3/clusters/{cluster_id}/topics', status: 0 }]);
+    expect(emu.requests('north')).toEqual([
+      { cluster: 'north', method: 'GET', path: '/kafka/v3/clusters/lkc-north/topics', query: '', route: '/kafka/v3/clusters/{cluster_id}/topics', status: 0 },
+    ]);
     expect(() => emu.produce('north', 'x', [{ value: 'v' }])).toThrow(/unreachable: the connection timed out/);
     await emu.setFault('north', null);
     expect((await north.get('/topics')).status).toBe(200);
@@ -102,8 +104,22 @@ describe('credentials and request records', () => {
     await north.get('/links', { query: { include_tasks: true } });
     await north.get('/links/x/mirrors/y');
     expect(emu.requests()).toEqual([
-      { cluster: 'north', method: 'GET', path: '/kafka/v3/clusters/lkc-north/links', query: 'include_tasks=true', route: '/kafka/v3/clusters/{cluster_id}/links', status: 200 },
-      { cluster: 'north', method: 'GET', path: '/kafka/v3/clusters/lkc-north/links/x/mirrors/y', query: '', route: '/kafka/v3/clusters/{cluster_id}/links/{link_name}/mirrors/{mirror_topic_name}', status: 404 },
+      {
+        cluster: 'north',
+        method: 'GET',
+        path: '/kafka/v3/clusters/lkc-north/links',
+        query: 'include_tasks=true',
+        route: '/kafka/v3/clusters/{cluster_id}/links',
+        status: 200,
+      },
+      {
+        cluster: 'north',
+        method: 'GET',
+        path: '/kafka/v3/clusters/lkc-north/links/x/mirrors/y',
+        query: '',
+        route: '/kafka/v3/clusters/{cluster_id}/links/{link_name}/mirrors/{mirror_topic_name}',
+        status: 404,
+      },
     ]);
     expect(emu.requests('west')).toEqual([]);
     emu.resetRequests();

@@ -32,16 +32,32 @@ describe('consumer groups', () => {
 
   it('lists consumers and gets one', async () => {
     const consumers = await north.get('/consumer-groups/billing/consumers');
-    expect(consumers.json.data.map((c: { consumer_id: string; client_id: string; instance_id: null }) => [c.consumer_id, c.client_id, c.instance_id])).toEqual([['consumer-1', 'billing-app', null]]);
+    expect(consumers.json.data.map((c: { consumer_id: string; client_id: string; instance_id: null }) => [c.consumer_id, c.client_id, c.instance_id])).toEqual([
+      ['consumer-1', 'billing-app', null],
+    ]);
     expect((await north.get('/consumer-groups/billing/consumers/consumer-1')).json.consumer_id).toBe('consumer-1');
     expect((await north.get('/consumer-groups/billing/consumers/ghost')).status).toBe(404);
   });
 
   it('summarises and details lag from committed offsets and log ends', async () => {
     const summary = (await north.get('/consumer-groups/billing/lag-summary')).json;
-    expect(summary).toMatchObject({ max_lag: 8, total_lag: 8, max_lag_topic_name: 'orders', max_lag_partition_id: 0, max_lag_consumer_id: 'consumer-1', max_lag_client_id: 'billing-app' });
+    expect(summary).toMatchObject({
+      max_lag: 8,
+      total_lag: 8,
+      max_lag_topic_name: 'orders',
+      max_lag_partition_id: 0,
+      max_lag_consumer_id: 'consumer-1',
+      max_lag_client_id: 'billing-app',
+    });
     const lags = (await north.get('/consumer-groups/billing/lags')).json.data;
-    expect(lags.map((l: { partition_id: number; current_offset: number; log_end_offset: number; lag: number }) => [l.partition_id, l.current_offset, l.log_end_offset, l.lag])).toEqual([
+    expect(
+      lags.map((l: { partition_id: number; current_offset: number; log_end_offset: number; lag: number }) => [
+        l.partition_id,
+        l.current_offset,
+        l.log_end_offset,
+        l.lag,
+      ]),
+    ).toEqual([
       [0, 2, 10, 8],
       [1, 4, 4, 0],
     ]);
@@ -52,8 +68,12 @@ describe('consumer groups', () => {
   });
 
   it('refuses commits for unknown topics or partitions', () => {
-    expect(() => emu.commitOffsets('north', 'g', [{ topic: 'orders', partition: 3, offset: 0 }])).toThrow(expect.objectContaining({ code: 'UNKNOWN_TOPIC_OR_PARTITION' }));
-    expect(() => emu.commitOffsets('north', 'g', [{ topic: 'ghost', partition: 0, offset: 0 }])).toThrow(expect.objectContaining({ code: 'UNKNOWN_TOPIC_OR_PARTITION' }));
+    expect(() => emu.commitOffsets('north', 'g', [{ topic: 'orders', partition: 3, offset: 0 }])).toThrow(
+      expect.objectContaining({ code: 'UNKNOWN_TOPIC_OR_PARTITION' }),
+    );
+    expect(() => emu.commitOffsets('north', 'g', [{ topic: 'ghost', partition: 0, offset: 0 }])).toThrow(
+      expect.objectContaining({ code: 'UNKNOWN_TOPIC_OR_PARTITION' }),
+    );
     expect(emu.committedOffsets('north', 'g')).toEqual([]);
   });
 });

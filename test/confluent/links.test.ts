@@ -26,7 +26,17 @@ describe('cluster links', () => {
     const listed = await west.get('/links');
     expect(listed.json.data).toHaveLength(1);
     const link = listed.json.data[0];
-    expect(link).toMatchObject({ kind: 'KafkaLinkData', link_name: 'from-north', source_cluster_id: 'lkc-north', destination_cluster_id: null, remote_cluster_id: null, topic_names: [], link_state: 'ACTIVE', link_error: 'NO_ERROR', link_error_message: null });
+    expect(link).toMatchObject({
+      kind: 'KafkaLinkData',
+      link_name: 'from-north',
+      source_cluster_id: 'lkc-north',
+      destination_cluster_id: null,
+      remote_cluster_id: null,
+      topic_names: [],
+      link_state: 'ACTIVE',
+      link_error: 'NO_ERROR',
+      link_error_message: null,
+    });
     expect(link.tasks).toBeUndefined();
     const withTasks = await west.get('/links/from-north', { query: { include_tasks: true } });
     expect(withTasks.json.tasks.map((t: { task_name: string; state: string }) => `${t.task_name}:${t.state}`)).toEqual([
@@ -63,7 +73,11 @@ describe('cluster links', () => {
     expect((await west.get('/links')).json.data).toEqual([]);
 
     // validate_link=false creates it anyway; the failure shows on the link, and mirrors cannot be created.
-    const created = await west.post('/links', { source_cluster_id: n.id, configs: credentials(n, 'wrong') }, { query: { link_name: 'x', validate_link: false } });
+    const created = await west.post(
+      '/links',
+      { source_cluster_id: n.id, configs: credentials(n, 'wrong') },
+      { query: { link_name: 'x', validate_link: false } },
+    );
     expect(created.status).toBe(204);
     const link = (await west.get('/links/x')).json;
     expect([link.link_state, link.link_error]).toEqual(['FAILED', 'AUTHENTICATION_ERROR']);
@@ -78,7 +92,15 @@ describe('cluster links', () => {
   it('pairs a bidirectional link: the second side must pass the first side’s cluster_link_id', async () => {
     const n = emu.info('north');
     const w = emu.info('west');
-    expect((await north.post('/links', { remote_cluster_id: w.id, configs: [...credentials(w), { name: 'link.mode', value: 'BIDIRECTIONAL' }] }, { query: { link_name: 'dr' } })).status).toBe(204);
+    expect(
+      (
+        await north.post(
+          '/links',
+          { remote_cluster_id: w.id, configs: [...credentials(w), { name: 'link.mode', value: 'BIDIRECTIONAL' }] },
+          { query: { link_name: 'dr' } },
+        )
+      ).status,
+    ).toBe(204);
     const first = (await north.get('/links/dr')).json;
     expect([first.remote_cluster_id, first.source_cluster_id, first.destination_cluster_id]).toEqual(['lkc-west', null, null]);
     const configs = [...credentials(n), { name: 'link.mode', value: 'BIDIRECTIONAL' }];
@@ -95,7 +117,11 @@ describe('cluster links', () => {
     await emu.setFault('north', { kind: 'unreachable' });
     let link = (await west.get('/links/dr')).json;
     expect([link.link_state, link.link_error]).toEqual(['UNAVAILABLE', 'BOOTSTRAP_TCP_CONNECTION_FAILED_ERROR']);
-    expect((await west.get('/links/dr', { query: { include_tasks: true } })).json.tasks[3]).toEqual({ task_name: 'TopicConfigsSync', state: 'LINK_UNAVAILABLE', errors: [] });
+    expect((await west.get('/links/dr', { query: { include_tasks: true } })).json.tasks[3]).toEqual({
+      task_name: 'TopicConfigsSync',
+      state: 'LINK_UNAVAILABLE',
+      errors: [],
+    });
     await emu.setFault('north', { kind: 'unreachable', mode: 'hang' });
     link = (await west.get('/links/dr')).json;
     expect([link.link_state, link.link_error]).toEqual(['UNAVAILABLE', 'TIMEOUT_ERROR']);
@@ -108,7 +134,10 @@ describe('cluster links', () => {
     emu.createLink('west', 'dr', { remote: 'north' });
     emu.createMirror('west', 'dr', 'orders');
     const refused = await west.delete('/links/dr');
-    expect([refused.status, refused.json.message]).toEqual([400, "Cluster link 'dr' still has 1 mirror topic(s) that are mirroring: orders. Promote or fail them over first, or delete with force=true."]);
+    expect([refused.status, refused.json.message]).toEqual([
+      400,
+      "Cluster link 'dr' still has 1 mirror topic(s) that are mirroring: orders. Promote or fail them over first, or delete with force=true.",
+    ]);
     expect((await west.delete('/links/dr', { query: { force: true, validate_only: true } })).status).toBe(200);
     expect((await west.get('/links/dr')).status).toBe(200);
     const deleted = await west.delete('/links/dr', { query: { force: true } });
@@ -126,7 +155,13 @@ describe('link configs', () => {
   it('lists defaults (DEFAULT_CONFIG) and set values (DYNAMIC_CLUSTER_LINK_CONFIG), hiding sensitive values', async () => {
     const list = await west.get('/links/dr/configs');
     const byName = new Map(list.json.data.map((c: { name: string }) => [c.name, c]));
-    expect(byName.get('cluster.link.prefix')).toMatchObject({ value: 'north-', is_default: false, is_read_only: true, source: 'DYNAMIC_CLUSTER_LINK_CONFIG', link_name: 'dr' });
+    expect(byName.get('cluster.link.prefix')).toMatchObject({
+      value: 'north-',
+      is_default: false,
+      is_read_only: true,
+      source: 'DYNAMIC_CLUSTER_LINK_CONFIG',
+      link_name: 'dr',
+    });
     expect(byName.get('consumer.offset.sync.ms')).toMatchObject({ value: '30000', is_default: true, source: 'DEFAULT_CONFIG' });
     expect(byName.get('sasl.jaas.config')).toMatchObject({ value: '', is_sensitive: true });
     expect(list.text).not.toContain(emu.info('north').apiSecret);
@@ -140,14 +175,23 @@ describe('link configs', () => {
     const reset = await west.delete('/links/dr/configs/consumer.offset.sync.ms');
     expect([reset.status, reset.text]).toEqual([204, '']);
     expect((await west.get('/links/dr/configs/consumer.offset.sync.ms')).json).toMatchObject({ value: '30000', is_default: true });
-    const batch = { data: [{ name: 'acl.sync.enable', value: 'true' }, { name: 'topic.config.sync.ms', operation: 'DELETE' }] };
+    const batch = {
+      data: [
+        { name: 'acl.sync.enable', value: 'true' },
+        { name: 'topic.config.sync.ms', operation: 'DELETE' },
+      ],
+    };
     expect((await west.put('/links/dr/configs:alter', batch, { query: { validate_only: true } })).status).toBe(204);
     expect((await west.get('/links/dr/configs/acl.sync.enable')).json.value).toBe('false');
     expect((await west.put('/links/dr/configs:alter', batch)).status).toBe(204);
     expect((await west.get('/links/dr/configs/acl.sync.enable')).json.value).toBe('true');
     // confluentinc/cli #3072: ACL sync on without acl.filters shows as a task IN_ERROR, not as a create error.
     const tasks = (await west.get('/links/dr', { query: { include_tasks: true } })).json.tasks;
-    expect(tasks[0]).toEqual({ task_name: 'AclSync', state: 'IN_ERROR', errors: [{ error_code: 'MISCONFIGURATION_ERROR', error_message: 'acl.sync.enable is true but acl.filters is not set.' }] });
+    expect(tasks[0]).toEqual({
+      task_name: 'AclSync',
+      state: 'IN_ERROR',
+      errors: [{ error_code: 'MISCONFIGURATION_ERROR', error_message: 'acl.sync.enable is true but acl.filters is not set.' }],
+    });
     const readOnly = await west.put('/links/dr/configs/cluster.link.prefix', { value: 'x-' });
     expect([readOnly.status, readOnly.json.error_code]).toEqual([400, 40002]);
     expect((await west.put('/links/dr/configs:alter', { data: [{ name: 'link.mode', value: 'SOURCE' }] })).status).toBe(400);

@@ -37,7 +37,14 @@ describe('mirror topics: create, list, get', () => {
     }
     const listed = await west.get('/links/dr/mirrors');
     expect(listed.json.kind).toBe('KafkaMirrorDataList');
-    expect(listed.json.data.map((m: { mirror_topic_name: string; mirror_status: string; num_partitions: number; mirror_lags: unknown[] }) => [m.mirror_topic_name, m.mirror_status, m.num_partitions, m.mirror_lags.length])).toEqual([
+    expect(
+      listed.json.data.map((m: { mirror_topic_name: string; mirror_status: string; num_partitions: number; mirror_lags: unknown[] }) => [
+        m.mirror_topic_name,
+        m.mirror_status,
+        m.num_partitions,
+        m.mirror_lags.length,
+      ]),
+    ).toEqual([
       ['orders', 'ACTIVE', 4, 4],
       ['payments', 'ACTIVE', 2, 2],
     ]);
@@ -71,7 +78,10 @@ describe('mirror topics: create, list, get', () => {
         source_cluster_id: north.id,
         configs: [
           { name: 'bootstrap.servers', value: `SASL_SSL://${north.bootstrap}` },
-          { name: 'sasl.jaas.config', value: `org.apache.kafka.common.security.plain.PlainLoginModule required username="${north.apiKey}" password="${north.apiSecret}";` },
+          {
+            name: 'sasl.jaas.config',
+            value: `org.apache.kafka.common.security.plain.PlainLoginModule required username="${north.apiKey}" password="${north.apiSecret}";`,
+          },
           { name: 'cluster.link.prefix', value: 'north-' },
         ],
       },
@@ -118,9 +128,18 @@ describe('alter verbs: the batch answer and the state machine', () => {
     const res = await west.post('/links/dr/mirrors:failover', { mirror_topic_names: ['orders', 'ghost'] });
     expect(res.status).toBe(200);
     const [ok, ghost] = res.json.data;
-    expect(ok).toMatchObject({ kind: 'AlterMirrorsData', mirror_topic_name: 'orders', error_code: null, error_message: null, messages_truncated: null, partition_level_truncation_data: [] });
+    expect(ok).toMatchObject({
+      kind: 'AlterMirrorsData',
+      mirror_topic_name: 'orders',
+      error_code: null,
+      error_message: null,
+      messages_truncated: null,
+      partition_level_truncation_data: [],
+    });
     expect(ok.mirror_lags).toEqual([0, 1, 2, 3].map((p) => ({ partition: p, lag: 0, last_source_fetch_offset: p === 0 ? 6 : 0 })));
-    expect(Object.keys(ok)).toEqual(expect.arrayContaining(['mirror_topic_name', 'error_code', 'error_message', 'mirror_lags', 'messages_truncated', 'partition_level_truncation_data']));
+    expect(Object.keys(ok)).toEqual(
+      expect.arrayContaining(['mirror_topic_name', 'error_code', 'error_message', 'mirror_lags', 'messages_truncated', 'partition_level_truncation_data']),
+    );
     expect([ghost.error_code, ghost.error_message]).toEqual([404, "Topic 'ghost' is not a mirror topic on cluster link 'dr'."]);
 
     expect((await west.get('/links/dr/mirrors/orders')).json.mirror_status).toBe('PENDING_STOPPED');
@@ -259,7 +278,11 @@ describe('alter verbs: the batch answer and the state machine', () => {
     settle('west', 'held', 'STOPPED');
     emu.produce('north', 'held', records(3), 1);
     const truncate = await north.post('/links/dr/mirrors:truncate-and-restore', { mirror_topic_names: ['held'] }, { query: { validate_only: true } });
-    expect([truncate.json.data[0].error_code, truncate.json.data[0].messages_truncated, truncate.json.data[0].partition_level_truncation_data]).toEqual([null, 3, []]);
+    expect([truncate.json.data[0].error_code, truncate.json.data[0].messages_truncated, truncate.json.data[0].partition_level_truncation_data]).toEqual([
+      null,
+      3,
+      [],
+    ]);
     tick(10 * T); // any scheduled change would have happened
     expect([status('west', 'orders'), status('west', 'held'), emu.endOffsets('north', 'held')]).toEqual(['ACTIVE', 'STOPPED', [0, 3, 0, 0]]);
     expect(emu.mirrorState('north', 'dr', 'held')).toBeUndefined();
@@ -358,7 +381,11 @@ describe('reverse and truncate-and-restore', () => {
     // Not yet: the STOPPED side cannot truncate, its peer mirror (none on north) is not STOPPED.
     const wrongSide = await west.post('/links/dr/mirrors:truncate-and-restore', { mirror_topic_names: ['orders'] });
     expect(wrongSide.json.data[0].error_code).toBe(400);
-    const res = await north.post('/links/dr/mirrors:truncate-and-restore', { mirror_topic_names: ['orders'] }, { query: { include_partition_level_truncation_data: true } });
+    const res = await north.post(
+      '/links/dr/mirrors:truncate-and-restore',
+      { mirror_topic_names: ['orders'] },
+      { query: { include_partition_level_truncation_data: true } },
+    );
     const [result] = res.json.data;
     expect([result.error_code, result.messages_truncated]).toEqual([null, 4]);
     expect(result.partition_level_truncation_data).toEqual([
@@ -393,7 +420,13 @@ describe('reverse and truncate-and-restore', () => {
     settle('west', 'orders', 'STOPPED');
     emu.produce('north', 'orders', records(2), 2);
     const res = await north.post('/links/dr/mirrors:truncate-and-restore', { mirror_topic_name_pattern: 'ord.*' });
-    expect(res.json.data.map((d: { mirror_topic_name: string; messages_truncated: number; partition_level_truncation_data: unknown[] }) => [d.mirror_topic_name, d.messages_truncated, d.partition_level_truncation_data])).toEqual([['orders', 2, []]]);
+    expect(
+      res.json.data.map((d: { mirror_topic_name: string; messages_truncated: number; partition_level_truncation_data: unknown[] }) => [
+        d.mirror_topic_name,
+        d.messages_truncated,
+        d.partition_level_truncation_data,
+      ]),
+    ).toEqual([['orders', 2, []]]);
     expect(emu.endOffsets('north', 'orders')).toEqual([0, 0, 0, 0]);
   });
 });

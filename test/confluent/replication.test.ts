@@ -21,7 +21,10 @@ describe('replication over a cluster link', () => {
     const { west } = await setup(100);
     bidirectional(emu);
     emu.produce('north', 'orders', records(5), 0);
-    emu.produce('north', 'orders', [{ key: 'customer-1', value: 'k' }, { key: 'customer-1', value: 'k2' }]);
+    emu.produce('north', 'orders', [
+      { key: 'customer-1', value: 'k' },
+      { key: 'customer-1', value: 'k2' },
+    ]);
     const ends = emu.endOffsets('north', 'orders');
     expect(ends.reduce((a, b) => a + b)).toBe(7);
     expect(lagsOf((await west.get('/links/dr/mirrors/orders')).json)).toEqual(ends.map((end) => [end, 0]));
@@ -57,7 +60,10 @@ describe('replication over a cluster link', () => {
     await emu.setFault('west', { kind: 'unreachable' });
     emu.produce('north', 'orders', records(2), 0);
     clock.advance(100);
-    expect(emu.mirrorState('west', 'dr', 'orders')).toEqual({ status: 'SOURCE_UNAVAILABLE', lags: [0, 1, 2, 3].map((p) => ({ partition: p, lag: 0, last_source_fetch_offset: 0 })) });
+    expect(emu.mirrorState('west', 'dr', 'orders')).toEqual({
+      status: 'SOURCE_UNAVAILABLE',
+      lags: [0, 1, 2, 3].map((p) => ({ partition: p, lag: 0, last_source_fetch_offset: 0 })),
+    });
     await emu.setFault('west', null);
     expect(emu.endOffsets('west', 'orders')).toEqual([2, 0, 0, 0]);
   });

@@ -18,9 +18,7 @@ const specPaths = Object.entries(api.doc.paths as Record<string, Record<string, 
 
 /** The spec path template a request hits (the most literal match, so `/links/-/mirrors` wins over `{link_name}`). */
 export function specTemplate(method: string, path: string): string | undefined {
-  return specPaths
-    .filter((p) => p.methods.includes(method.toLowerCase()) && p.regex.test(path))
-    .sort((a, b) => a.params - b.params)[0]?.template;
+  return specPaths.filter((p) => p.methods.includes(method.toLowerCase()) && p.regex.test(path)).sort((a, b) => a.params - b.params)[0]?.template;
 }
 
 export interface Response {

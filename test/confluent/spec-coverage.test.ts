@@ -5,7 +5,11 @@ import { assertConforms, specTemplate, type Response } from './rest.js';
 
 const api = spec(SPECS.confluent);
 const paths = api.doc.paths as Record<string, Record<string, unknown>>;
-const specOperations = Object.entries(paths).flatMap(([template, ops]) => Object.keys(ops).filter((m) => m !== 'parameters').map((m) => `${m.toUpperCase()} ${template}`));
+const specOperations = Object.entries(paths).flatMap(([template, ops]) =>
+  Object.keys(ops)
+    .filter((m) => m !== 'parameters')
+    .map((m) => `${m.toUpperCase()} ${template}`),
+);
 const served = ROUTE_TEMPLATES.map((r) => `${r.method} ${r.template}`);
 
 function response(status: number, body: unknown, contentType = 'application/json'): Response {
@@ -40,7 +44,9 @@ describe('the emulator against the spec', () => {
   it('finds the most literal spec template for a path', () => {
     expect(specTemplate('GET', '/kafka/v3/clusters/lkc-1/links/-/mirrors')).toBe('/kafka/v3/clusters/{cluster_id}/links/-/mirrors');
     expect(specTemplate('GET', '/kafka/v3/clusters/lkc-1/links/dr/mirrors')).toBe('/kafka/v3/clusters/{cluster_id}/links/{link_name}/mirrors');
-    expect(specTemplate('POST', '/kafka/v3/clusters/lkc-1/links/dr/mirrors:failover')).toBe('/kafka/v3/clusters/{cluster_id}/links/{link_name}/mirrors:failover');
+    expect(specTemplate('POST', '/kafka/v3/clusters/lkc-1/links/dr/mirrors:failover')).toBe(
+      '/kafka/v3/clusters/{cluster_id}/links/{link_name}/mirrors:failover',
+    );
   });
 
   // The guard every test call goes through must be able to fail, or it proves nothing.
@@ -62,7 +68,16 @@ describe('the emulator against the spec', () => {
     const { state_time_ms: _omitted, ...missing } = good;
     expect(() => assertConforms('GET', mirror, response(200, missing))).toThrow(/state_time_ms/);
     const alter = '/kafka/v3/clusters/lkc-1/links/dr/mirrors:failover';
-    const entry = { kind: 'AlterMirrorsData', metadata: { self: 'x' }, mirror_topic_name: 'orders', error_code: null, error_message: null, mirror_lags: [], messages_truncated: null, partition_level_truncation_data: [] };
+    const entry = {
+      kind: 'AlterMirrorsData',
+      metadata: { self: 'x' },
+      mirror_topic_name: 'orders',
+      error_code: null,
+      error_message: null,
+      mirror_lags: [],
+      messages_truncated: null,
+      partition_level_truncation_data: [],
+    };
     expect(() => assertConforms('POST', alter, response(200, { kind: 'K', metadata: { self: 'x' }, data: [entry] }))).not.toThrow();
     const { messages_truncated: _m, ...withoutKey } = entry;
     expect(() => assertConforms('POST', alter, response(200, { kind: 'K', metadata: { self: 'x' }, data: [withoutKey] }))).toThrow(/messages_truncated/);

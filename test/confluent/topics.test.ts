@@ -38,7 +38,13 @@ describe('cluster and topics', () => {
     await north.post('/topics', { topic_name: 'orders' });
     const dup = await north.post('/topics', { topic_name: 'orders' });
     expect([dup.status, dup.json]).toEqual([400, { error_code: 40002, message: "Topic 'orders' already exists." }]);
-    for (const body of [{ topic_name: 'bad name' }, { topic_name: 'x', replication_factor: 2 }, { topic_name: 'y', partitions_count: 0 }, { topic_name: 'z', partitions_count: 'A' }, {}]) {
+    for (const body of [
+      { topic_name: 'bad name' },
+      { topic_name: 'x', replication_factor: 2 },
+      { topic_name: 'y', partitions_count: 0 },
+      { topic_name: 'z', partitions_count: 'A' },
+      {},
+    ]) {
       expect([JSON.stringify(body), (await north.post('/topics', body)).status]).toEqual([JSON.stringify(body), 400]);
     }
     const notJson = await north.call('POST', '/topics', { rawBody: '{"topic_name":', contentType: 'application/json' });
@@ -52,9 +58,21 @@ describe('produce (POST /topics/{topic}/records)', () => {
   beforeEach(() => emu.createTopic('north', 'orders', { partitions: 4 }));
 
   it('answers a delivery report for STRING, JSON and BINARY records and stores them', async () => {
-    const res = await north.post('/topics/orders/records', { partition_id: 2, key: { type: 'STRING', data: 'k1' }, value: { type: 'JSON', data: { amount: 5 } } });
+    const res = await north.post('/topics/orders/records', {
+      partition_id: 2,
+      key: { type: 'STRING', data: 'k1' },
+      value: { type: 'JSON', data: { amount: 5 } },
+    });
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ error_code: 200, cluster_id: 'lkc-north', topic_name: 'orders', partition_id: 2, offset: 0, key: { type: 'STRING', size: 2 }, value: { type: 'JSON', size: 12 } });
+    expect(res.json).toMatchObject({
+      error_code: 200,
+      cluster_id: 'lkc-north',
+      topic_name: 'orders',
+      partition_id: 2,
+      offset: 0,
+      key: { type: 'STRING', size: 2 },
+      value: { type: 'JSON', size: 12 },
+    });
     expect(Number.isNaN(Date.parse(res.json.timestamp))).toBe(false);
     const binary = await north.post('/topics/orders/records', { partition_id: 2, value: { type: 'BINARY', data: Buffer.from('héllo').toString('base64') } });
     expect([binary.json.offset, binary.json.value, binary.json.key]).toEqual([1, { type: 'BINARY', size: 6 }, null]);
@@ -74,10 +92,16 @@ describe('produce (POST /topics/{topic}/records)', () => {
   });
 
   it('answers 404 (unknown topic or partition), 415 (not JSON), 422 (empty) and 400 (header not base64)', async () => {
-    expect((await north.post('/topics/ghost/records', { value: { type: 'STRING', data: 'x' } })).json).toEqual({ error_code: 40403, message: 'This server does not host this topic-partition.' });
+    expect((await north.post('/topics/ghost/records', { value: { type: 'STRING', data: 'x' } })).json).toEqual({
+      error_code: 40403,
+      message: 'This server does not host this topic-partition.',
+    });
     expect((await north.post('/topics/orders/records', { partition_id: 9, value: { type: 'STRING', data: 'x' } })).status).toBe(404);
     expect((await north.call('POST', '/topics/orders/records', { rawBody: 'x', contentType: 'text/plain' })).status).toBe(415);
-    expect((await north.call('POST', '/topics/orders/records', { rawBody: '', contentType: 'application/json' })).json).toEqual({ error_code: 422, message: 'Payload error. Request body is empty. Data is required.' });
+    expect((await north.call('POST', '/topics/orders/records', { rawBody: '', contentType: 'application/json' })).json).toEqual({
+      error_code: 422,
+      message: 'Payload error. Request body is empty. Data is required.',
+    });
     const header = await north.post('/topics/orders/records', { headers: [{ name: 'h', value: '%%%' }], value: { type: 'STRING', data: 'x' } });
     expect([header.status, header.json.error_code]).toEqual([400, 400]);
     expect(emu.endOffsets('north', 'orders')).toEqual([0, 0, 0, 0]);
@@ -100,7 +124,11 @@ describe('authentication, authorization and routing', () => {
     const n = emu.info('north');
     for (const authorization of [null, basic(n.apiKey, 'wrong'), basic(w.apiKey, w.apiSecret), 'Bearer abc']) {
       const res = await north.get('/topics', { authorization });
-      expect([String(authorization).slice(0, 6), res.status, res.json]).toEqual([String(authorization).slice(0, 6), 401, { error_code: 40101, message: 'Authentication failed' }]);
+      expect([String(authorization).slice(0, 6), res.status, res.json]).toEqual([
+        String(authorization).slice(0, 6),
+        401,
+        { error_code: 40101, message: 'Authentication failed' },
+      ]);
     }
   });
 

@@ -35,7 +35,11 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 describe('HttpClient', () => {
   it('retries an HTML 429 honouring Retry-After, then succeeds', async () => {
     seen.length = 0;
-    script.push({ status: 429, headers: { 'content-type': 'text/html', 'retry-after': '3' }, body: '<html><head><title>Error 429 Too Many Requests</title></head></html>' });
+    script.push({
+      status: 429,
+      headers: { 'content-type': 'text/html', 'retry-after': '3' },
+      body: '<html><head><title>Error 429 Too Many Requests</title></head></html>',
+    });
     const clock = fakeClock();
     const client = new HttpClient({ baseUrl: base, clock });
     const res = await client.request<{ ok: boolean }>({ method: 'POST', path: '/x', body: { a: 1 } });
@@ -47,7 +51,8 @@ describe('HttpClient', () => {
   });
 
   it('gives up after the bounded retries with a readable error from a non-JSON body', async () => {
-    for (let i = 0; i < 3; i++) script.push({ status: 429, headers: { 'content-type': 'text/html' }, body: '<html><head><title>Error 429 Too Many Requests</title></head></html>' });
+    for (let i = 0; i < 3; i++)
+      script.push({ status: 429, headers: { 'content-type': 'text/html' }, body: '<html><head><title>Error 429 Too Many Requests</title></head></html>' });
     const clock = fakeClock();
     const client = new HttpClient({ baseUrl: base, clock, retry: { retries: 2 }, random: () => 1, target: 'cluster lkc-1' });
     const err = await client.request({ method: 'GET', path: '/links' }).catch((e: unknown) => e);
@@ -88,7 +93,12 @@ describe('HttpClient', () => {
   it('times out a hanging request', async () => {
     const hang = createServer(() => {});
     await new Promise<void>((resolve) => hang.listen(0, '127.0.0.1', resolve));
-    const client = new HttpClient({ baseUrl: `http://127.0.0.1:${(hang.address() as AddressInfo).port}`, clock: fakeClock(), timeoutMs: 100, retry: { retries: 0 } });
+    const client = new HttpClient({
+      baseUrl: `http://127.0.0.1:${(hang.address() as AddressInfo).port}`,
+      clock: fakeClock(),
+      timeoutMs: 100,
+      retry: { retries: 0 },
+    });
     const err = (await client.request({ method: 'GET', path: '/' }).catch((e: unknown) => e)) as HttpError;
     expect(err.message).toContain('timed out');
     hang.closeAllConnections();

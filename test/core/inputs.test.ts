@@ -4,12 +4,21 @@ import { InputError } from '../../src/core/errors.js';
 import { parseDuration } from '../../src/core/time.js';
 
 function reader(values: Record<string, string>, masked: string[] = []): InputReader {
-  return new InputReader((name) => values[name] ?? '', (v) => masked.push(v));
+  return new InputReader(
+    (name) => values[name] ?? '',
+    (v) => masked.push(v),
+  );
 }
 
 describe('InputReader', () => {
   it.each([
-    ['true', true], ['True', true], ['TRUE', true], ['false', false], ['False', false], ['FALSE', false], ['', true],
+    ['true', true],
+    ['True', true],
+    ['TRUE', true],
+    ['false', false],
+    ['False', false],
+    ['FALSE', false],
+    ['', true],
   ])('boolean %p -> %p', (raw, expected) => {
     expect(reader({ flag: raw }).boolean('flag', true)).toBe(expected);
   });
@@ -49,7 +58,9 @@ describe('InputReader', () => {
   it('accepts a choice case-insensitively and lists the allowed values otherwise', () => {
     const ops = ['status', 'failover'] as const;
     expect(reader({ operation: 'FailOver' }).choice('operation', ops)).toBe('failover');
-    expect(() => reader({ operation: 'fail' }).choice('operation', ops)).toThrow("input 'operation' has the value 'fail', which is not allowed; expected one of: status, failover");
+    expect(() => reader({ operation: 'fail' }).choice('operation', ops)).toThrow(
+      "input 'operation' has the value 'fail', which is not allowed; expected one of: status, failover",
+    );
   });
 
   it('validates URLs and regexes', () => {
@@ -70,7 +81,12 @@ describe('splitList', () => {
 
 describe('parseDuration', () => {
   it.each([
-    ['250ms', 250], ['1h30m', 5_400_000], ['1.5s', 1500], ['30', 30_000], ['5 m', undefined], ['-1s', undefined],
+    ['250ms', 250],
+    ['1h30m', 5_400_000],
+    ['1.5s', 1500],
+    ['30', 30_000],
+    ['5 m', undefined],
+    ['-1s', undefined],
   ])('%p -> %p', (text, ms) => expect(parseDuration(text)).toBe(ms));
 });
 

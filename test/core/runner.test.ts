@@ -37,11 +37,25 @@ describe('runner protocol', () => {
     expect(runner.getInput('missing')).toBe('');
   });
 
-  it('escapes workflow command data like @actions/core (so a multi-line secret is masked whole)', () => {
-    runner.setSecret('a%b\r\nc');
+  it('escapes workflow command data like @actions/core, and masks a multi-line secret whole and line by line', () => {
+    runner.maskSecret('a%b\r\nc');
     runner.setFailed('bad\nthing');
-    expect(written).toEqual(['::add-mask::a%25b%0D%0Ac\n', '::error::bad%0Athing\n']);
+    expect(written).toEqual(['::add-mask::a%25b%0D%0Ac\n', '::add-mask::a%25b\n', '::add-mask::c\n', '::error::bad%0Athing\n']);
     expect(process.exitCode).toBe(1);
+  });
+
+  it('masks nothing for an empty or blank value (a blank mask would redact every line)', () => {
+    runner.maskSecret('');
+    runner.maskSecret('  \n ');
+    expect(written).toEqual([]);
+  });
+
+  it('writes text from outside as inert lines: none starts with :: and no legacy ##[ command survives', () => {
+    runner.info('mirror_status: ACTIVE\n::add-mask::west\r\n  ::set-output name=x::1\nok ##[error]boom');
+    const lines = written.join('').split(/\r?\n/);
+    expect(lines.some((l) => l.trimStart().startsWith('::'))).toBe(false);
+    expect(written.join('')).not.toContain('##[');
+    expect(lines).toEqual(['mirror_status: ACTIVE', '%3A:add-mask::west', '  %3A:set-output name=x::1', 'ok #%23[error]boom', '']);
   });
 
   it('writes outputs, env and state as heredocs with a random delimiter the runner parses back', () => {
@@ -66,7 +80,10 @@ describe('runner protocol', () => {
   });
 
   it('refuses a value containing its own delimiter rather than writing a broken file', () => {
-    expect(() => runner.setOutput('x', 'ghadelimiter_')).not.toThrow();
+    const delimiter = 'ghadelimiter_0000';
+    expect(runner.keyValueMessage('x', 'y', delimiter)).toBe(`x<<${delimiter}\ny\n${delimiter}\n`);
+    expect(() => runner.keyValueMessage('x', `a\n${delimiter}\nb`, delimiter)).toThrow(`contains the delimiter ${delimiter}`);
+    expect(() => runner.keyValueMessage(`x${delimiter}`, 'y', delimiter)).toThrow('contains the delimiter');
     const file = process.env.GITHUB_OUTPUT!;
     process.env.GITHUB_OUTPUT = join(dir, 'missing');
     expect(() => runner.setOutput('x', 'y')).toThrow('Missing file at path');

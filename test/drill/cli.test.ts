@@ -9,7 +9,11 @@ import { workspace } from './helpers.js';
 /** `npm run drill` as users run it: a child process, its exit code, what it prints and the files it writes. */
 function npmRunDrill(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn('npm', ['run', '--silent', 'drill', '--', ...args], { cwd: workspace, env: { ...process.env, GITHUB_STEP_SUMMARY: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['run', '--silent', 'drill', '--', ...args], {
+      cwd: workspace,
+      env: { ...process.env, GITHUB_STEP_SUMMARY: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -60,7 +64,9 @@ describe('npm run drill', () => {
     const lines: string[] = [];
     const empty = mkdtempSync(join(tmpdir(), 'drill-no-dist-'));
     expect(await main([], (l) => lines.push(l), empty)).toBe(2);
-    expect(lines[0]).toContain('dist/aks-context/index.js, dist/ccloud-mirror/index.js, dist/swap-configmap/index.js, dist/verify-rollout/index.js are missing');
+    expect(lines[0]).toContain(
+      'dist/aks-context/index.js, dist/ccloud-mirror/index.js, dist/swap-configmap/index.js, dist/verify-rollout/index.js are missing',
+    );
     expect(lines[0]).toContain('npm run build -- aks-context; npm run build -- ccloud-mirror');
   });
 });

@@ -53,7 +53,12 @@ function pointAt(s: DrillSession, cluster: string, credentialsOf = cluster): voi
 describe('simulated clients', () => {
   it('proxy clients reach north through their sidecar; consumers share the partitions; no record is seen twice while nothing moves', async () => {
     const s = await start('proxy');
-    expect(s.fleet.live().map((p) => `${p.role}@${p.cluster}/${p.connection?.via}`).sort()).toEqual(['consumer@north/proxy', 'consumer@north/proxy', 'producer@north/proxy', 'producer@north/proxy']);
+    expect(
+      s.fleet
+        .live()
+        .map((p) => `${p.role}@${p.cluster}/${p.connection?.via}`)
+        .sort(),
+    ).toEqual(['consumer@north/proxy', 'consumer@north/proxy', 'producer@north/proxy', 'producer@north/proxy']);
     await s.startTraffic();
     await sleep(500);
     await s.fleet.stopUsers();
@@ -89,7 +94,10 @@ describe('simulated clients', () => {
     await s.fleet.stopUsers();
     // Each user's numbers are contiguous: a record that failed was retried until acknowledged, never skipped.
     for (let user = 0; user < TEST_TIMING.users; user++) {
-      const seqs = [...s.ledger.acks.values()].filter((a) => a.key.startsWith(`${user}:`)).map((a) => Number(a.key.split(':')[1])).sort((x, y) => x - y);
+      const seqs = [...s.ledger.acks.values()]
+        .filter((a) => a.key.startsWith(`${user}:`))
+        .map((a) => Number(a.key.split(':')[1]))
+        .sort((x, y) => x - y);
       expect(seqs).toEqual(seqs.map((_, i) => i));
     }
   });
@@ -116,7 +124,7 @@ describe('simulated clients', () => {
     expect([...new Set(s.ledger.deliveries.filter((d) => d.cluster === 'west').map((d) => d.topic))].sort()).toEqual(['north-np-orders', 'np-orders']);
   });
 
-  it('a pod started with another cluster\'s credentials fails SASL and writes nothing; the message carries no secret', async () => {
+  it("a pod started with another cluster's credentials fails SASL and writes nothing; the message carries no secret", async () => {
     const s = await start('proxy');
     await s.startTraffic();
     pointAt(s, 'north', 'west');

@@ -23,7 +23,12 @@ async function start(): Promise<DrillSession> {
   return session;
 }
 
-const onCluster = (s: DrillSession, cluster: string) => s.fleet.live().filter((p) => p.cluster === cluster).map((p) => `${p.role}`).sort();
+const onCluster = (s: DrillSession, cluster: string) =>
+  s.fleet
+    .live()
+    .filter((p) => p.cluster === cluster)
+    .map((p) => `${p.role}`)
+    .sort();
 
 function expectCompleted(rerun: PhaseResult): void {
   expect(rerun.failure).toBeUndefined();
@@ -40,7 +45,15 @@ suite('drills with a failing step', () => {
     s.topology.kube.setPodFault(s.topology.namespace, 'java-cloud-producer', 'CrashLoopBackOff');
     const inputs = { target: 'west', 'client-style': 'proxy', pattern: 'active-passive', 'mirror-topics': s.topology.topic, 'reload-grace': '2s' };
     // dr-switch.yml itself (as other repositories call it), with a short rollout timeout so the failure comes quickly.
-    const first = await s.runSwitch({ name: 'failover', from: 'north', to: 'west', workflow: '.github/workflows/dr-switch.yml', event: 'workflow_call', inputs: { ...inputs, 'rollout-timeout': '3s' }, sourceReachable: true });
+    const first = await s.runSwitch({
+      name: 'failover',
+      from: 'north',
+      to: 'west',
+      workflow: '.github/workflows/dr-switch.yml',
+      event: 'workflow_call',
+      inputs: { ...inputs, 'rollout-timeout': '3s' },
+      sourceReachable: true,
+    });
 
     // Where: the verify step; why: the producer's new pod crash-loops.
     expect(first.conclusion).toBe('failure');
@@ -57,7 +70,9 @@ suite('drills with a failing step', () => {
     expect(s.ledger.errors.some((e) => e.cluster === 'north' && /read-only mirror topic 'orders'/.test(e.message))).toBe(true);
     const failedReport = drillMarkdown(s.result());
     expect(failedReport).toContain('First failure: switch / Verify the clients of kafka-proxy-config');
-    expect(failedReport).toMatch(/\| failover: every client on west \| ❌ \| 2 of 4 client pods not on west: java-cloud-producer-\w+-\w+ \(producer, on north\)/);
+    expect(failedReport).toMatch(
+      /\| failover: every client on west \| ❌ \| 2 of 4 client pods not on west: java-cloud-producer-\w+-\w+ \(producer, on north\)/,
+    );
 
     // The fix: a version that starts (the fault cleared), and the crash-looping pod deleted so its ReplicaSet replaces it.
     const trouble = s.podsInTrouble();
@@ -85,7 +100,11 @@ suite('drills with a failing step', () => {
     expect(final.unconsumed).toBe(0);
     const result = s.result(final);
     // Only the first attempt's checks fail; the re-run's and the end state's pass.
-    expect(result.checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(['failover: dr-switch.yml succeeded', 'failover: every client on west', 'failover: records flow again on west']);
+    expect(result.checks.filter((c) => !c.ok).map((c) => c.name)).toEqual([
+      'failover: dr-switch.yml succeeded',
+      'failover: every client on west',
+      'failover: records flow again on west',
+    ]);
     expect(findLeaks(drillMarkdown(result), s.topology.secretValues)).toEqual([]);
   });
 
@@ -94,7 +113,13 @@ suite('drills with a failing step', () => {
     const before = JSON.stringify(s.topology.kube.get('ConfigMap', s.topology.namespace, 'kafka-proxy-config'));
     // The repository variable names a link the target cluster does not have.
     s.topology.vars.CCLOUD_LINK_NAME = 'dr-link-v2';
-    const spec = { from: 'north', to: 'west', workflow: '.github/workflows/proxy-failover.yml', inputs: { target: 'west', pattern: 'active-passive', 'mirror-topics': s.topology.topic }, sourceReachable: true };
+    const spec = {
+      from: 'north',
+      to: 'west',
+      workflow: '.github/workflows/proxy-failover.yml',
+      inputs: { target: 'west', pattern: 'active-passive', 'mirror-topics': s.topology.topic },
+      sourceReachable: true,
+    };
     const first = await s.runSwitch({ name: 'failover', ...spec });
 
     expect(first.conclusion).toBe('failure');
@@ -108,9 +133,13 @@ suite('drills with a failing step', () => {
     expect(s.topology.confluent.mirrorState('west', 'dr-link', s.topology.topic)?.status).toBe('ACTIVE');
     expect(JSON.stringify(s.topology.kube.get('ConfigMap', s.topology.namespace, 'kafka-proxy-config'))).toBe(before);
     expect(onCluster(s, 'north')).toEqual(['consumer', 'consumer', 'producer', 'producer']);
-    const duringFailure = [...s.ledger.acks.values()].filter((a) => a.cluster === 'north' && a.at >= first.window.switchStart && a.at <= first.window.evaluatedAt);
+    const duringFailure = [...s.ledger.acks.values()].filter(
+      (a) => a.cluster === 'north' && a.at >= first.window.switchStart && a.at <= first.window.evaluatedAt,
+    );
     expect(duringFailure.length).toBeGreaterThan(0);
-    expect(drillMarkdown(s.result())).toContain("First failure: switch / switch / Mirror topics to west (reverse-and-start-mirror): ccloud-mirror: the cluster link 'dr-link-v2' doesn't exist");
+    expect(drillMarkdown(s.result())).toContain(
+      "First failure: switch / switch / Mirror topics to west (reverse-and-start-mirror): ccloud-mirror: the cluster link 'dr-link-v2' doesn't exist",
+    );
 
     s.topology.vars.CCLOUD_LINK_NAME = 'dr-link';
     const rerun = await s.runSwitch({ name: 'failover (re-run)', ...spec });

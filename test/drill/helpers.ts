@@ -27,6 +27,8 @@ export const TEST_TIMING: Timing = {
 };
 
 /** The four action bundles the workflows run; the drill suites are skipped (and say so) without them. */
-export const missingBundles = ['aks-context', 'ccloud-mirror', 'swap-configmap', 'verify-rollout'].filter((name) => !existsSync(join(workspace, 'dist', name, 'index.js')));
+export const missingBundles = ['aks-context', 'ccloud-mirror', 'swap-configmap', 'verify-rollout'].filter(
+  (name) => !existsSync(join(workspace, 'dist', name, 'index.js')),
+);
 // Users run dist/, so a missing bundle fails these suites; it must never pass as skipped.
 if (missingBundles.length) throw new Error(`drill tests need the dist bundles of ${missingBundles.join(', ')}: run \`npm run build\``);

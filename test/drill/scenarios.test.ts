@@ -44,7 +44,12 @@ function expectNoLeaks(result: DrillResult, secrets: string[], log: string[]): v
 async function drill(scenario: Scenario): Promise<{ result: DrillResult; log: string[]; secrets: string[] }> {
   const log: string[] = [];
   let secrets: string[] = [];
-  const result = await runScenario(scenario, { workspace, timing: TEST_TIMING, log: (line) => log.push(line), onSession: (s) => (secrets = s.topology.secretValues) });
+  const result = await runScenario(scenario, {
+    workspace,
+    timing: TEST_TIMING,
+    log: (line) => log.push(line),
+    onSession: (s) => (secrets = s.topology.secretValues),
+  });
   return { result, log, secrets };
 }
 

@@ -46,12 +46,14 @@ describe('parseDrillArgs', () => {
 
 describe('client configuration', () => {
   const mountedFrom = (objects: Array<Record<string, unknown>>): MountedConfig => ({
-    configMaps: Object.fromEntries(objects.filter((o) => o.kind === 'ConfigMap').map((o) => [(o.metadata as { name: string }).name, o.data as Record<string, string>])),
+    configMaps: Object.fromEntries(
+      objects.filter((o) => o.kind === 'ConfigMap').map((o) => [(o.metadata as { name: string }).name, o.data as Record<string, string>]),
+    ),
     secrets: {},
     env: {},
   });
   const specOf = (objects: Array<Record<string, unknown>>, name: string): PodSpecLike =>
-    ((objects.find((o) => o.kind === 'Deployment' && (o.metadata as { name: string }).name === name)!.spec as { template: { spec: PodSpecLike } }).template.spec);
+    (objects.find((o) => o.kind === 'Deployment' && (o.metadata as { name: string }).name === name)!.spec as { template: { spec: PodSpecLike } }).template.spec;
   const values = { CCLOUD_URL: 'north.kafka.local:9092', CCLOUD_APIKEY: 'NKEY', CCLOUD_PASSWD: 'n-secret' };
 
   it('reads properties files like Java does', () => {
@@ -65,7 +67,16 @@ describe('client configuration', () => {
     expect(producerTopic(objects)).toBe('orders');
     expect(clientNamespace(objects)).toBe('clients');
     const producer = resolveConnection(specOf(objects, 'java-cloud-producer'), mountedFrom(objects));
-    expect(producer).toEqual({ role: 'producer', topic: 'orders', group: undefined, pattern: undefined, bootstrap: 'north.kafka.local:9092', username: 'NKEY', password: 'n-secret', via: 'proxy' });
+    expect(producer).toEqual({
+      role: 'producer',
+      topic: 'orders',
+      group: undefined,
+      pattern: undefined,
+      bootstrap: 'north.kafka.local:9092',
+      username: 'NKEY',
+      password: 'n-secret',
+      via: 'proxy',
+    });
     const consumer = resolveConnection(specOf(objects, 'java-cloud-consumer'), mountedFrom(objects));
     expect(consumer).toMatchObject({ role: 'consumer', group: 'java-cloud-consumer', bootstrap: 'north.kafka.local:9092', via: 'proxy' });
     const pattern = (consumer as { pattern: RegExp }).pattern;
@@ -77,7 +88,14 @@ describe('client configuration', () => {
     const objects = loadManifests(workspace, 'noproxy', values);
     expect(producerTopic(objects)).toBe('np-orders');
     const producer = resolveConnection(specOf(objects, 'java-cloud-producer-noproxy'), mountedFrom(objects));
-    expect(producer).toMatchObject({ role: 'producer', topic: 'np-orders', bootstrap: 'north.kafka.local:9092', username: 'NKEY', password: 'n-secret', via: 'direct' });
+    expect(producer).toMatchObject({
+      role: 'producer',
+      topic: 'np-orders',
+      bootstrap: 'north.kafka.local:9092',
+      username: 'NKEY',
+      password: 'n-secret',
+      via: 'direct',
+    });
     const consumer = resolveConnection(specOf(objects, 'java-cloud-consumer-noproxy'), mountedFrom(objects));
     expect(consumer).toMatchObject({ role: 'consumer', group: 'java-cloud-consumer-noproxy', via: 'direct' });
   });
@@ -88,11 +106,17 @@ describe('client configuration', () => {
     expect(resolveConnection(specOf(proxy, 'java-cloud-producer'), mountedFrom(proxy))).toMatchObject({ bootstrap: '${CCLOUD_URL}' });
     // The proxy ConfigMap missing from the mount: $(BOOTSTRAP_SERVER) stays unexpanded.
     const withoutProxyConfig = mountedFrom(proxy.filter((o) => (o.metadata as { name: string }).name !== 'kafka-proxy-config'));
-    expect(resolveConnection(specOf(proxy, 'java-cloud-producer'), withoutProxyConfig)).toEqual({ problem: expect.stringContaining('does not define the bootstrap server') });
+    expect(resolveConnection(specOf(proxy, 'java-cloud-producer'), withoutProxyConfig)).toEqual({
+      problem: expect.stringContaining('does not define the bootstrap server'),
+    });
     // No sidecar at all.
     const spec = specOf(proxy, 'java-cloud-producer');
-    expect(resolveConnection({ ...spec, containers: spec.containers.slice(0, 1) }, mountedFrom(proxy))).toEqual({ problem: expect.stringContaining('no kafka-proxy sidecar listens there') });
-    expect(resolveConnection({ containers: [{ name: 'x' }] }, { configMaps: {}, secrets: {}, env: {} })).toEqual({ problem: expect.stringContaining('mounts no ConfigMap') });
+    expect(resolveConnection({ ...spec, containers: spec.containers.slice(0, 1) }, mountedFrom(proxy))).toEqual({
+      problem: expect.stringContaining('no kafka-proxy sidecar listens there'),
+    });
+    expect(resolveConnection({ containers: [{ name: 'x' }] }, { configMaps: {}, secrets: {}, env: {} })).toEqual({
+      problem: expect.stringContaining('mounts no ConfigMap'),
+    });
   });
 });
 
@@ -100,7 +124,9 @@ describe('client configuration', () => {
 function books(entries: Array<{ key: string; cluster: string; at: number; seen?: Array<{ cluster: string; at: number }> }>): Ledger {
   const ledger = new Ledger();
   for (const e of entries) ledger.ack({ key: e.key, cluster: e.cluster, topic: 'orders', partition: 0, offset: 0, at: e.at, pod: 'p' });
-  const deliveries = entries.flatMap((e) => (e.seen ?? []).map((s) => ({ key: e.key, cluster: s.cluster, topic: 'orders', partition: 0, offset: 0, at: s.at, pod: 'c' })));
+  const deliveries = entries.flatMap((e) =>
+    (e.seen ?? []).map((s) => ({ key: e.key, cluster: s.cluster, topic: 'orders', partition: 0, offset: 0, at: s.at, pod: 'c' })),
+  );
   for (const d of deliveries.sort((a, b) => a.at - b.at)) ledger.deliver(d);
   return ledger;
 }
@@ -134,11 +160,42 @@ describe('measures', () => {
       // Replicated north records consumed on west do not count for the RTO...
       { key: '1:0', cluster: 'west', at: 180, seen: [{ cluster: 'west', at: 185 }] },
       // ...nor a west record consumed on north.
-      { key: '1:1', cluster: 'west', at: 600, seen: [{ cluster: 'north', at: 610 }, { cluster: 'west', at: 700 }] },
-      { key: '1:2', cluster: 'west', at: 650, seen: [{ cluster: 'west', at: 660 }, { cluster: 'west', at: 720 }] },
+      {
+        key: '1:1',
+        cluster: 'west',
+        at: 600,
+        seen: [
+          { cluster: 'north', at: 610 },
+          { cluster: 'west', at: 700 },
+        ],
+      },
+      {
+        key: '1:2',
+        cluster: 'west',
+        at: 650,
+        seen: [
+          { cluster: 'west', at: 660 },
+          { cluster: 'west', at: 720 },
+        ],
+      },
     ]);
-    const pods = [pod('p-old', 'producer', 'north', 0, 10, 800), pod('c-old', 'consumer', 'north', 0, 10, 900), pod('p-new', 'producer', 'west', 500, 580), pod('c-new', 'consumer', 'west', 500, 580)];
-    const window: PhaseWindow = { name: 'failover', from: 'north', to: 'west', t0: 200, t0Label: 'outage', switchStart: 210, switchEnd: 950, evaluatedAt: 1000, presentOnTarget: new Set(['0:0', '0:1', '1:0', '1:1', '1:2']) };
+    const pods = [
+      pod('p-old', 'producer', 'north', 0, 10, 800),
+      pod('c-old', 'consumer', 'north', 0, 10, 900),
+      pod('p-new', 'producer', 'west', 500, 580),
+      pod('c-new', 'consumer', 'west', 500, 580),
+    ];
+    const window: PhaseWindow = {
+      name: 'failover',
+      from: 'north',
+      to: 'west',
+      t0: 200,
+      t0Label: 'outage',
+      switchStart: 210,
+      switchEnd: 950,
+      evaluatedAt: 1000,
+      presentOnTarget: new Set(['0:0', '0:1', '1:0', '1:1', '1:2']),
+    };
     const m = measurePhase(ledger, pods, window);
     expect(m.rtoMs).toBe(460); // 1:2 consumed on west at 660
     expect(m.firstAckOnTargetMs).toBe(400);
@@ -162,7 +219,18 @@ describe('measures', () => {
   });
 
   it('duplicates are counted per window and in total', () => {
-    const ledger = books([{ key: 'a', cluster: 'n', at: 0, seen: [{ cluster: 'n', at: 1 }, { cluster: 'n', at: 5 }, { cluster: 'w', at: 20 }] }]);
+    const ledger = books([
+      {
+        key: 'a',
+        cluster: 'n',
+        at: 0,
+        seen: [
+          { cluster: 'n', at: 1 },
+          { cluster: 'n', at: 5 },
+          { cluster: 'w', at: 20 },
+        ],
+      },
+    ]);
     expect(duplicatesBetween(ledger, 0, 10)).toBe(1);
     expect(duplicatesBetween(ledger, 10, 30)).toBe(1);
     expect(ledger.duplicates()).toBe(2);
@@ -211,8 +279,18 @@ describe('checks', () => {
     expect(Object.values(verdicts(facts({})))).toEqual([true, true, true, true]);
     const lossy = phaseChecks(facts({ measures: measures({ rpo: 3, missingSample: ['1:2'] }) }));
     expect(lossy.find((c) => !c.ok)).toMatchObject({ name: 'failover: RPO is 0 (source reachable)', detail: expect.stringContaining('3 of 100') });
-    const stuck = phaseChecks(facts({ conclusion: 'failure', failure: 'switch / Verify: CrashLoopBackOff', measures: measures({ rtoMs: undefined, clients: { producers: 2, consumers: 2, offTarget: [{ pod: 'p-1', role: 'producer', cluster: 'north' }] } }) }));
-    expect(stuck.filter((c) => !c.ok).map((c) => c.name)).toEqual(['failover: proxy-failover.yml succeeded', 'failover: every client on west', 'failover: records flow again on west']);
+    const stuck = phaseChecks(
+      facts({
+        conclusion: 'failure',
+        failure: 'switch / Verify: CrashLoopBackOff',
+        measures: measures({ rtoMs: undefined, clients: { producers: 2, consumers: 2, offTarget: [{ pod: 'p-1', role: 'producer', cluster: 'north' }] } }),
+      }),
+    );
+    expect(stuck.filter((c) => !c.ok).map((c) => c.name)).toEqual([
+      'failover: proxy-failover.yml succeeded',
+      'failover: every client on west',
+      'failover: records flow again on west',
+    ]);
     expect(stuck[0].detail).toContain('CrashLoopBackOff');
     // No RPO verdict on a switch that did not complete: nothing may have been cut yet.
     expect(stuck.map((c) => c.name)).not.toContain('failover: RPO is 0 (source reachable)');
@@ -222,7 +300,10 @@ describe('checks', () => {
   it('an unplanned failover must lose exactly what was predicted, and something must predict it', () => {
     const expected = { value: 7, source: "ccloud-mirror's total-lag at the cut" };
     expect(phaseChecks(facts({ sourceReachable: false, expectedRpo: expected, measures: measures({ rpo: 7 }) })).every((c) => c.ok)).toBe(true);
-    expect(phaseChecks(facts({ sourceReachable: false, expectedRpo: expected, measures: measures({ rpo: 8 }) })).at(-1)).toMatchObject({ ok: false, detail: expect.stringContaining('measured 8 records') });
+    expect(phaseChecks(facts({ sourceReachable: false, expectedRpo: expected, measures: measures({ rpo: 8 }) })).at(-1)).toMatchObject({
+      ok: false,
+      detail: expect.stringContaining('measured 8 records'),
+    });
     expect(phaseChecks(facts({ sourceReachable: false, measures: measures({ rpo: 0 }) })).at(-1)).toMatchObject({ name: 'failover: RPO explained', ok: false });
   });
 
@@ -231,17 +312,20 @@ describe('checks', () => {
     const final = { acked: 100, delivered: 95, lost: 5, lostSample: [], unconsumed: 0, unconsumedSample: [], duplicates: 3, resets: 0 };
     const unplanned = { pattern: 'active-passive', style: 'proxy', mode: 'unplanned' } as const;
     expect(finalChecks(unplanned, final, [failover, facts({ name: 'failback', messagesTruncated: 5 })]).every((c) => c.ok)).toBe(true);
-    expect(finalChecks(unplanned, final, [failover, facts({ name: 'failback', messagesTruncated: 4 })]).filter((c) => !c.ok).map((c) => c.name)).toEqual([
-      'end: truncate-and-restore dropped exactly the records the failover cut',
-    ]);
+    expect(
+      finalChecks(unplanned, final, [failover, facts({ name: 'failback', messagesTruncated: 4 })])
+        .filter((c) => !c.ok)
+        .map((c) => c.name),
+    ).toEqual(['end: truncate-and-restore dropped exactly the records the failover cut']);
     // Without a failback (the failover failed), north still holds the cut records: nothing may be lost.
     expect(finalChecks(unplanned, { ...final, lost: 0 }, [failover]).every((c) => c.ok)).toBe(true);
     expect(finalChecks(unplanned, final, [failover])[0]).toMatchObject({ name: 'end: no acknowledged record lost', ok: false });
     const planned = { ...unplanned, mode: 'planned' } as const;
-    expect(finalChecks(planned, { ...final, unconsumed: 2, unconsumedSample: ['x'] }, [facts({})]).filter((c) => !c.ok).map((c) => c.name)).toEqual([
-      'end: no acknowledged record lost',
-      'end: every surviving record consumed',
-    ]);
+    expect(
+      finalChecks(planned, { ...final, unconsumed: 2, unconsumedSample: ['x'] }, [facts({})])
+        .filter((c) => !c.ok)
+        .map((c) => c.name),
+    ).toEqual(['end: no acknowledged record lost', 'end: every surviving record consumed']);
   });
 });
 
@@ -265,7 +349,15 @@ describe('timeline renderings', () => {
     expect(ganttLabel('outage: north unreachable')).toBe('outage north unreachable');
     const text = mermaidGantt(timeline, 'DR drill: x');
     const lines = text.split('\n');
-    expect(lines.slice(0, 7)).toEqual(['```mermaid', 'gantt', '    title DR drill x', '    dateFormat x', '    axisFormat %H:%M:%S', '    todayMarker off', '    section Drill']);
+    expect(lines.slice(0, 7)).toEqual([
+      '```mermaid',
+      'gantt',
+      '    title DR drill x',
+      '    dateFormat x',
+      '    axisFormat %H:%M:%S',
+      '    todayMarker off',
+      '    section Drill',
+    ]);
     expect(lines).toContain('    outage north unreachable :milestone, m0, 1000500, 1000500');
     expect(lines).toContain('    section Failover (proxy-failover.yml)');
     expect(lines).toContain('    Plan the switch 1 :done, b2, 1000510, 1000530');
@@ -293,7 +385,8 @@ describe('timeline renderings', () => {
     // The pod is lighter before it is ready.
     expect(svg).toMatch(/fill="#8250df" opacity="0\.35"/);
     // Balanced elements (a cheap well-formedness check).
-    for (const tag of ['text', 'rect', 'circle', 'title']) expect((svg.match(new RegExp(`<${tag}[ >]`, 'g')) ?? []).length).toBe((svg.match(new RegExp(`</${tag}>|<${tag}[^>]*/>`, 'g')) ?? []).length);
+    for (const tag of ['text', 'rect', 'circle', 'title'])
+      expect((svg.match(new RegExp(`<${tag}[ >]`, 'g')) ?? []).length).toBe((svg.match(new RegExp(`</${tag}>|<${tag}[^>]*/>`, 'g')) ?? []).length);
   });
 
   it('terminal tables are aligned', () => {

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
-/** The published specs in ../shared/specs, which the emulators are held to. */
-export const specsDir = new URL('../../../shared/specs/', import.meta.url).pathname;
+/** The published specs in spec/ (each folder's SOURCE.md names the upstream file), which the emulators are held to. */
+export const specsDir = new URL('../../spec/', import.meta.url).pathname;
 export const SPECS = {
   confluent: join(specsDir, 'confluent/ccloud-sdk-go-v2_kafkarest-v3_openapi.yaml'),
   kubeCore: join(specsDir, 'kubernetes/api__v1_openapi.json'),

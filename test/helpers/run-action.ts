@@ -45,7 +45,13 @@ export interface RunOptions {
 export async function runAction(name: string, options: RunOptions = {}): Promise<ActionRun> {
   const work = mkdtempSync(join(tmpdir(), `run-${name}-`));
   const runnerTemp = options.runnerTemp ?? mkdtempSync(join(work, 'runner-temp-'));
-  const files = { GITHUB_OUTPUT: join(work, 'output'), GITHUB_STATE: join(work, 'state'), GITHUB_ENV: join(work, 'env'), GITHUB_STEP_SUMMARY: join(work, 'summary'), GITHUB_PATH: join(work, 'path') };
+  const files = {
+    GITHUB_OUTPUT: join(work, 'output'),
+    GITHUB_STATE: join(work, 'state'),
+    GITHUB_ENV: join(work, 'env'),
+    GITHUB_STEP_SUMMARY: join(work, 'summary'),
+    GITHUB_PATH: join(work, 'path'),
+  };
   for (const file of Object.values(files)) writeFileSync(file, '');
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -92,7 +98,10 @@ export async function runAction(name: string, options: RunOptions = {}): Promise
 }
 
 function withoutMaskCommands(text: string): string {
-  return text.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n');
+  return text
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n');
 }
 
 /** Parses the runner's `name<<DELIMITER\nvalue\nDELIMITER` file format. */

@@ -10,8 +10,17 @@ beforeAll(async () => {
 });
 afterAll(() => f.emu.close());
 
-async function raw(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; type: string | null; json: Record<string, unknown> }> {
-  const res = await fetch(`${f.emu.url}${path}`, { method, headers: { 'content-type': contentType }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+async function raw(
+  method: string,
+  path: string,
+  body?: unknown,
+  contentType = 'application/json',
+): Promise<{ status: number; type: string | null; json: Record<string, unknown> }> {
+  const res = await fetch(`${f.emu.url}${path}`, {
+    method,
+    headers: { 'content-type': contentType },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { status: res.status, type: res.headers.get('content-type'), json: (await res.json()) as Record<string, unknown> };
 }
 
@@ -59,7 +68,9 @@ describe('Kubernetes API emulator: CRUD through client-node', () => {
     const conflict = await apiError(f.core.replaceNamespacedConfigMap({ name: 'cfg', namespace: ns, body: { ...stale, data: { a: '3' } } }));
     expect(conflict.code).toBe(409);
     expect(conflict.body.reason).toBe('Conflict');
-    expect(conflict.body.message).toBe('Operation cannot be fulfilled on configmaps "cfg": the object has been modified; please apply your changes to the latest version and try again');
+    expect(conflict.body.message).toBe(
+      'Operation cannot be fulfilled on configmaps "cfg": the object has been modified; please apply your changes to the latest version and try again',
+    );
     expect((await f.core.readNamespacedConfigMap({ name: 'cfg', namespace: ns })).data).toEqual({ a: '2' });
     const dup = await apiError(f.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'cfg' } } }));
     expect(dup.code).toBe(409);
@@ -84,7 +95,10 @@ describe('PATCH in its content types', () => {
   it('merge patch: merges maps and deletes keys set to null', async () => {
     const ns = namespace(f.emu);
     await f.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'cfg' }, data: { a: '1', b: '2' } } });
-    const patched = await f.core.patchNamespacedConfigMap({ name: 'cfg', namespace: ns, body: { data: { b: null, c: '3' } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    const patched = await f.core.patchNamespacedConfigMap(
+      { name: 'cfg', namespace: ns, body: { data: { b: null, c: '3' } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
     expect(patched.data).toEqual({ a: '1', c: '3' });
   });
 
@@ -96,7 +110,10 @@ describe('PATCH in its content types', () => {
     ];
     await f.apps.createNamespacedDeployment({ namespace: ns, body: deployment('web', ns, { containers }) as never });
     const reloaderPatch = { spec: { template: { spec: { containers: [{ name: 'app', env: [{ name: 'STAKATER_CFG_CONFIGMAP', value: 'abc' }] }] } } } };
-    const smp = await f.apps.patchNamespacedDeployment({ name: 'web', namespace: ns, body: reloaderPatch, fieldManager: 'Reloader' }, setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch));
+    const smp = await f.apps.patchNamespacedDeployment(
+      { name: 'web', namespace: ns, body: reloaderPatch, fieldManager: 'Reloader' },
+      setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+    );
     const cs = smp.spec?.template.spec?.containers ?? [];
     expect(cs.map((c) => c.name)).toEqual(['app', 'sidecar']);
     expect(cs[0].image).toBe('app:1');
@@ -115,7 +132,18 @@ describe('PATCH in its content types', () => {
     const ns = namespace(f.emu);
     await f.apps.createNamespacedDeployment({
       namespace: ns,
-      body: deployment('web', ns, { containers: [{ name: 'app', image: 'app:1', env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] }] }) as never,
+      body: deployment('web', ns, {
+        containers: [
+          {
+            name: 'app',
+            image: 'app:1',
+            env: [
+              { name: 'A', value: '1' },
+              { name: 'B', value: '2' },
+            ],
+          },
+        ],
+      }) as never,
     });
     const patched = await f.apps.patchNamespacedDeployment(
       { name: 'web', namespace: ns, body: { spec: { template: { spec: { containers: [{ name: 'app', env: [{ name: 'A', $patch: 'delete' }] }] } } } } },
@@ -156,9 +184,15 @@ describe('PATCH in its content types', () => {
   it('a merge patch that carries a stale resourceVersion is a 409, one without it is last-write-wins', async () => {
     const ns = namespace(f.emu);
     const c = await f.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'cfg' }, data: { a: '1' } } });
-    await f.core.patchNamespacedConfigMap({ name: 'cfg', namespace: ns, body: { data: { a: '2' } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    await f.core.patchNamespacedConfigMap(
+      { name: 'cfg', namespace: ns, body: { data: { a: '2' } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
     const stale = await apiError(
-      f.core.patchNamespacedConfigMap({ name: 'cfg', namespace: ns, body: { metadata: { resourceVersion: c.metadata?.resourceVersion }, data: { a: '3' } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)),
+      f.core.patchNamespacedConfigMap(
+        { name: 'cfg', namespace: ns, body: { metadata: { resourceVersion: c.metadata?.resourceVersion }, data: { a: '3' } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      ),
     );
     expect(stale.code).toBe(409);
   });
@@ -173,7 +207,10 @@ describe('dry run, selectors, generation, immutability, Secrets, defaults, valid
     const bad = await apiError(f.core.createNamespacedConfigMap({ namespace: ns, dryRun: 'All', body: { metadata: { name: 'Bad_Name' } } }));
     expect(bad.code).toBe(422);
     await f.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'cfg' }, data: { a: '1' } } });
-    const dryPatch = await f.core.patchNamespacedConfigMap({ name: 'cfg', namespace: ns, dryRun: 'All', body: { data: { a: '2' } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    const dryPatch = await f.core.patchNamespacedConfigMap(
+      { name: 'cfg', namespace: ns, dryRun: 'All', body: { data: { a: '2' } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
     expect(dryPatch.data).toEqual({ a: '2' });
     expect((await f.core.readNamespacedConfigMap({ name: 'cfg', namespace: ns })).data).toEqual({ a: '1' });
     const other = await raw('POST', `/api/v1/namespaces/${ns}/configmaps?dryRun=Some`, { metadata: { name: 'x' } });
@@ -184,7 +221,8 @@ describe('dry run, selectors, generation, immutability, Secrets, defaults, valid
     const ns = namespace(f.emu);
     const mk = (name: string, labels: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns, labels } });
     f.emu.apply([mk('a', { tier: 'web', env: 'prod' }), mk('b', { tier: 'db', env: 'prod' }), mk('c', { tier: 'web' })]);
-    const names = async (labelSelector?: string, fieldSelector?: string) => (await f.core.listNamespacedConfigMap({ namespace: ns, labelSelector, fieldSelector })).items.map((i) => i.metadata?.name);
+    const names = async (labelSelector?: string, fieldSelector?: string) =>
+      (await f.core.listNamespacedConfigMap({ namespace: ns, labelSelector, fieldSelector })).items.map((i) => i.metadata?.name);
     expect(await names('tier=web')).toEqual(['a', 'c']);
     expect(await names('tier!=web')).toEqual(['b']);
     expect(await names('tier in (db, web),env')).toEqual(['a', 'b']);
@@ -219,7 +257,10 @@ describe('dry run, selectors, generation, immutability, Secrets, defaults, valid
     expect(labelled.metadata?.generation).toBe(1);
     const annotated = await f.apps.patchNamespacedDeployment({ name: 'web', namespace: ns, body: { metadata: { annotations: { note: 'n' } } } }, merge);
     expect(annotated.metadata?.generation).toBe(2);
-    const templated = await f.apps.patchNamespacedDeployment({ name: 'web', namespace: ns, body: { spec: { template: { metadata: { annotations: { t: '1' } } } } } }, merge);
+    const templated = await f.apps.patchNamespacedDeployment(
+      { name: 'web', namespace: ns, body: { spec: { template: { metadata: { annotations: { t: '1' } } } } } },
+      merge,
+    );
     expect(templated.metadata?.generation).toBe(3);
     const status = await f.apps.patchNamespacedDeploymentStatus({ name: 'web', namespace: ns, body: { status: { replicas: 7 } } }, merge);
     expect(status.metadata?.generation).toBe(3);
@@ -230,7 +271,14 @@ describe('dry run, selectors, generation, immutability, Secrets, defaults, valid
 
     const sts = await f.apps.createNamespacedStatefulSet({
       namespace: ns,
-      body: { metadata: { name: 'db' }, spec: { selector: { matchLabels: { app: 'db' } }, serviceName: 'db', template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'db:1' }] } } } },
+      body: {
+        metadata: { name: 'db' },
+        spec: {
+          selector: { matchLabels: { app: 'db' } },
+          serviceName: 'db',
+          template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'db:1' }] } },
+        },
+      },
     });
     expect(sts.metadata?.generation).toBe(1);
     const stsAnnotated = await f.apps.patchNamespacedStatefulSet({ name: 'db', namespace: ns, body: { metadata: { annotations: { note: 'n' } } } }, merge);
@@ -244,10 +292,15 @@ describe('dry run, selectors, generation, immutability, Secrets, defaults, valid
     expect(err.code).toBe(422);
     expect(err.body.reason).toBe('Invalid');
     expect(err.body.message).toBe('ConfigMap "cfg" is invalid: data: Forbidden: field is immutable when `immutable` is set');
-    const relabel = await f.core.patchNamespacedConfigMap({ name: 'cfg', namespace: ns, body: { metadata: { labels: { a: 'b' } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    const relabel = await f.core.patchNamespacedConfigMap(
+      { name: 'cfg', namespace: ns, body: { metadata: { labels: { a: 'b' } } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
     expect(relabel.metadata?.labels).toEqual({ a: 'b' });
     await f.core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: 's' }, stringData: { k: 'v' }, immutable: true } });
-    const secretErr = await apiError(f.core.patchNamespacedSecret({ name: 's', namespace: ns, body: { stringData: { k: 'w' } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)));
+    const secretErr = await apiError(
+      f.core.patchNamespacedSecret({ name: 's', namespace: ns, body: { stringData: { k: 'w' } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)),
+    );
     expect(secretErr.code).toBe(422);
   });
 
@@ -255,11 +308,19 @@ describe('dry run, selectors, generation, immutability, Secrets, defaults, valid
     const ns = namespace(f.emu);
     const s = await f.core.createNamespacedSecret({
       namespace: ns,
-      body: { metadata: { name: 'creds' }, data: { user: Buffer.from('old').toString('base64'), keep: Buffer.from('k').toString('base64') }, stringData: { user: 'alice', pass: 's3cr3t' } },
+      body: {
+        metadata: { name: 'creds' },
+        data: { user: Buffer.from('old').toString('base64'), keep: Buffer.from('k').toString('base64') },
+        stringData: { user: 'alice', pass: 's3cr3t' },
+      },
     });
     expect(s.stringData).toBeUndefined();
     expect(s.type).toBe('Opaque');
-    expect(Object.fromEntries(Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]))).toEqual({ user: 'alice', keep: 'k', pass: 's3cr3t' });
+    expect(Object.fromEntries(Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]))).toEqual({
+      user: 'alice',
+      keep: 'k',
+      pass: 's3cr3t',
+    });
     const rawGet = await raw('GET', `/api/v1/namespaces/${ns}/secrets/creds`);
     expect(rawGet.json.stringData).toBeUndefined();
     const bad = await raw('POST', `/api/v1/namespaces/${ns}/secrets`, { metadata: { name: 'bad' }, data: { k: 'not base64!' } });
@@ -276,7 +337,12 @@ describe('dry run, selectors, generation, immutability, Secrets, defaults, valid
     expect(d.spec?.template.spec?.restartPolicy).toBe('Always');
     const sts = (name: string, updateStrategy?: object) => ({
       metadata: { name },
-      spec: { selector: { matchLabels: { app: name } }, serviceName: name, ...(updateStrategy ? { updateStrategy } : {}), template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'i' }] } } },
+      spec: {
+        selector: { matchLabels: { app: name } },
+        serviceName: name,
+        ...(updateStrategy ? { updateStrategy } : {}),
+        template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'i' }] } },
+      },
     });
     const omitted = await f.apps.createNamespacedStatefulSet({ namespace: ns, body: sts('s1') });
     expect(omitted.spec?.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { partition: 0 } });
@@ -286,7 +352,13 @@ describe('dry run, selectors, generation, immutability, Secrets, defaults, valid
     expect(explicit.spec?.updateStrategy).toEqual({ type: 'RollingUpdate' });
     const ds = await f.apps.createNamespacedDaemonSet({
       namespace: ns,
-      body: { metadata: { name: 'agent' }, spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a', image: 'a:latest' }] } } } },
+      body: {
+        metadata: { name: 'agent' },
+        spec: {
+          selector: { matchLabels: { app: 'agent' } },
+          template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a', image: 'a:latest' }] } },
+        },
+      },
     });
     expect(ds.spec?.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } });
     expect(ds.spec?.template.spec?.containers[0].imagePullPolicy).toBe('Always');
@@ -302,7 +374,14 @@ describe('dry run, selectors, generation, immutability, Secrets, defaults, valid
     expect(err.body.message).toContain('`selector` does not match template `labels`');
     await f.apps.createNamespacedDeployment({ namespace: ns, body: deployment('web', ns) as never });
     const immutable = await apiError(
-      f.apps.patchNamespacedDeployment({ name: 'web', namespace: ns, body: { spec: { selector: { matchLabels: { app: 'web', x: 'y' } }, template: { metadata: { labels: { app: 'web', x: 'y' } } } } } }, setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch)),
+      f.apps.patchNamespacedDeployment(
+        {
+          name: 'web',
+          namespace: ns,
+          body: { spec: { selector: { matchLabels: { app: 'web', x: 'y' } }, template: { metadata: { labels: { app: 'web', x: 'y' } } } } },
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+      ),
     );
     expect(immutable.code).toBe(422);
     expect(immutable.body.message).toContain('spec.selector');
@@ -316,7 +395,10 @@ describe('dry run, selectors, generation, immutability, Secrets, defaults, valid
     expect((core.json.resources as Array<{ name: string }>).map((r) => r.name)).toContain('configmaps');
     const ns = namespace(f.emu);
     await f.apps.createNamespacedDeployment({ namespace: ns, body: deployment('web', ns) as never });
-    const scaled = await f.apps.patchNamespacedDeploymentScale({ name: 'web', namespace: ns, body: { spec: { replicas: 3 } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    const scaled = await f.apps.patchNamespacedDeploymentScale(
+      { name: 'web', namespace: ns, body: { spec: { replicas: 3 } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
     expect(scaled.spec?.replicas).toBe(3);
     expect((await f.apps.readNamespacedDeployment({ name: 'web', namespace: ns })).spec?.replicas).toBe(3);
   });
@@ -326,8 +408,14 @@ describe('what kubectl needs', () => {
   it('prints Tables for `kubectl get` (Accept as=Table), with the usual columns', async () => {
     const ns = namespace(f.emu);
     f.emu.apply(deployment('web', ns, { replicas: 2 }));
-    const res = await fetch(`${f.emu.url}/apis/apps/v1/namespaces/${ns}/deployments`, { headers: { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' } });
-    const table = (await res.json()) as { kind: string; columnDefinitions: Array<{ name: string }>; rows: Array<{ cells: unknown[]; object: { kind: string } }> };
+    const res = await fetch(`${f.emu.url}/apis/apps/v1/namespaces/${ns}/deployments`, {
+      headers: { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' },
+    });
+    const table = (await res.json()) as {
+      kind: string;
+      columnDefinitions: Array<{ name: string }>;
+      rows: Array<{ cells: unknown[]; object: { kind: string } }>;
+    };
     expect(table.kind).toBe('Table');
     expect(table.columnDefinitions.map((c) => c.name)).toEqual(['Name', 'Ready', 'Up-to-date', 'Available', 'Age']);
     expect(table.rows[0].cells[0]).toBe('web');
@@ -338,7 +426,9 @@ describe('what kubectl needs', () => {
   it('serves an OpenAPI v3 index saying the server validates fields (so kubectl apply needs no --validate=false)', async () => {
     const index = (await raw('GET', '/openapi/v3')).json as { paths: Record<string, { serverRelativeURL: string }> };
     expect(Object.keys(index.paths)).toEqual(['api/v1', 'apis/apps/v1']);
-    const doc = (await raw('GET', index.paths['apis/apps/v1'].serverRelativeURL)).json as { paths: Record<string, { patch?: { parameters: Array<{ name: string }>; 'x-kubernetes-group-version-kind': object } }> };
+    const doc = (await raw('GET', index.paths['apis/apps/v1'].serverRelativeURL)).json as {
+      paths: Record<string, { patch?: { parameters: Array<{ name: string }>; 'x-kubernetes-group-version-kind': object } }>;
+    };
     const patch = doc.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}'].patch;
     expect(patch?.parameters.map((p) => p.name)).toContain('fieldValidation');
     expect(patch?.['x-kubernetes-group-version-kind']).toEqual({ group: 'apps', version: 'v1', kind: 'Deployment' });

@@ -8,9 +8,19 @@ beforeAll(async () => {
 });
 afterAll(() => f.emu.close());
 
-type Obj = { metadata: { name: string; generation?: number; annotations?: Record<string, string>; labels?: Record<string, string>; ownerReferences?: Array<{ kind: string; name: string; controller?: boolean }> }; spec: { replicas?: number }; status?: Record<string, unknown> };
+type Obj = {
+  metadata: {
+    name: string;
+    generation?: number;
+    annotations?: Record<string, string>;
+    labels?: Record<string, string>;
+    ownerReferences?: Array<{ kind: string; name: string; controller?: boolean }>;
+  };
+  spec: { replicas?: number };
+  status?: Record<string, unknown>;
+};
 type Cond = { type: string; status: string; reason: string; message: string };
-const conditions = (d: Obj | undefined) => ((d?.status?.conditions ?? []) as Cond[]);
+const conditions = (d: Obj | undefined) => (d?.status?.conditions ?? []) as Cond[];
 const progressing = (d: Obj | undefined) => conditions(d).find((c) => c.type === 'Progressing');
 const smp = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
 
@@ -40,7 +50,11 @@ async function trackPods(ns: string, check: (pods: Map<string, { ready: boolean;
     { resourceVersion: list.metadata?.resourceVersion },
     (type, pod: { metadata: { name: string }; spec: { containers: Array<{ image: string }> }; status?: { conditions?: Cond[] } }) => {
       if (type === 'DELETED') pods.delete(pod.metadata.name);
-      else pods.set(pod.metadata.name, { ready: (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'), image: pod.spec.containers[0].image });
+      else
+        pods.set(pod.metadata.name, {
+          ready: (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
+          image: pod.spec.containers[0].image,
+        });
       try {
         check(pods);
       } catch (err) {
@@ -50,7 +64,10 @@ async function trackPods(ns: string, check: (pods: Map<string, { ready: boolean;
     () => {},
   );
   for (const p of list.items) {
-    pods.set(p.metadata?.name as string, { ready: (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'), image: p.spec?.containers[0].image as string });
+    pods.set(p.metadata?.name as string, {
+      ready: (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
+      image: p.spec?.containers[0].image as string,
+    });
   }
   return { pods, violations, stop: () => ctrl.abort() };
 }
@@ -68,7 +85,10 @@ describe('deployment controller', () => {
     });
     await setImage(ns, 'web', 'busybox:1.37');
     const done = await rolledOut(ns, 'web');
-    await waitFor('all four new pods seen', () => [...tracker.pods.values()].filter((p) => p.image === 'busybox:1.37' && p.ready).length === 4 && tracker.pods.size === 4);
+    await waitFor(
+      'all four new pods seen',
+      () => [...tracker.pods.values()].filter((p) => p.image === 'busybox:1.37' && p.ready).length === 4 && tracker.pods.size === 4,
+    );
     tracker.stop();
     expect(tracker.violations).toEqual([]);
     expect(done.metadata.generation).toBe(2);
@@ -204,7 +224,11 @@ describe('deployment controller', () => {
     f.emu.apply(deployment('web', ns, { replicas: 1 }));
     await rolledOut(ns, 'web');
     await f.apps.patchNamespacedDeployment(
-      { name: 'web', namespace: ns, body: { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': new Date().toISOString() } } } } } },
+      {
+        name: 'web',
+        namespace: ns,
+        body: { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': new Date().toISOString() } } } } },
+      },
       smp,
     );
     await waitFor('second ReplicaSet', () => replicaSets(ns).length === 2);
@@ -233,6 +257,9 @@ describe('deployment controller', () => {
     expect(replicaSets(ns)).toHaveLength(1);
     const victim = (f.emu.list('Pod', ns) as Obj[])[0].metadata.name;
     await f.core.deleteNamespacedPod({ name: victim, namespace: ns });
-    await waitFor('replacement pod', () => (f.emu.list('Pod', ns) as Obj[]).length === 3 && !(f.emu.list('Pod', ns) as Obj[]).some((p) => p.metadata.name === victim));
+    await waitFor(
+      'replacement pod',
+      () => (f.emu.list('Pod', ns) as Obj[]).length === 3 && !(f.emu.list('Pod', ns) as Obj[]).some((p) => p.metadata.name === victim),
+    );
   });
 });

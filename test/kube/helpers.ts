@@ -42,7 +42,9 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** The rejection of a client-node call, with its HTTP code and parsed Status body. */
-export async function apiError(promise: Promise<unknown>): Promise<{ code: number; body: { reason?: string; message?: string; code?: number; kind?: string; details?: Record<string, unknown> } }> {
+export async function apiError(
+  promise: Promise<unknown>,
+): Promise<{ code: number; body: { reason?: string; message?: string; code?: number; kind?: string; details?: Record<string, unknown> } }> {
   try {
     await promise;
   } catch (err) {
@@ -63,7 +65,20 @@ export function namespace(emu: KubeEmulator, prefix = 'ns'): string {
 }
 
 /** A minimal Deployment manifest. */
-export function deployment(name: string, namespace: string, extra: { replicas?: number; annotations?: Record<string, string>; podAnnotations?: Record<string, string>; containers?: object[]; volumes?: object[]; strategy?: object; progressDeadlineSeconds?: number; minReadySeconds?: number } = {}): object {
+export function deployment(
+  name: string,
+  namespace: string,
+  extra: {
+    replicas?: number;
+    annotations?: Record<string, string>;
+    podAnnotations?: Record<string, string>;
+    containers?: object[];
+    volumes?: object[];
+    strategy?: object;
+    progressDeadlineSeconds?: number;
+    minReadySeconds?: number;
+  } = {},
+): object {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',

@@ -25,12 +25,26 @@ beforeAll(async () => {
   f.emu.setPodFault(ns, 'crasher', 'CrashLoopBackOff');
   f.emu.setPodFault(ns, 'puller', 'ImagePullBackOff');
   f.emu.apply([
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kafka', namespace: ns, labels: { app: 'kafka' } }, data: { 'bootstrap.servers': 'east:9092' }, binaryData: { truststore: Buffer.from([1, 2, 3]).toString('base64') } },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'kafka', namespace: ns, labels: { app: 'kafka' } },
+      data: { 'bootstrap.servers': 'east:9092' },
+      binaryData: { truststore: Buffer.from([1, 2, 3]).toString('base64') },
+    },
     { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds', namespace: ns }, stringData: { key: 'K', secret: 'S' } },
     deployment('web', ns, {
       replicas: 2,
       annotations: { 'reloader.stakater.com/auto': 'true' },
-      containers: [{ name: 'app', image: 'web:1', ports: [{ containerPort: 8080 }], envFrom: [{ configMapRef: { name: 'kafka' } }], volumeMounts: [{ name: 'creds', mountPath: '/creds' }] }],
+      containers: [
+        {
+          name: 'app',
+          image: 'web:1',
+          ports: [{ containerPort: 8080 }],
+          envFrom: [{ configMapRef: { name: 'kafka' } }],
+          volumeMounts: [{ name: 'creds', mountPath: '/creds' }],
+        },
+      ],
       volumes: [{ name: 'creds', secret: { secretName: 'creds' } }],
     }),
     deployment('crasher', ns),
@@ -39,13 +53,21 @@ beforeAll(async () => {
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',
       metadata: { name: 'db', namespace: ns },
-      spec: { replicas: 2, serviceName: 'db', selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'db:1' }] } } },
+      spec: {
+        replicas: 2,
+        serviceName: 'db',
+        selector: { matchLabels: { app: 'db' } },
+        template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'db:1' }] } },
+      },
     },
     {
       apiVersion: 'apps/v1',
       kind: 'DaemonSet',
       metadata: { name: 'agent', namespace: ns },
-      spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a', image: 'agent:1' }] } } },
+      spec: {
+        selector: { matchLabels: { app: 'agent' } },
+        template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a', image: 'agent:1' }] } },
+      },
     },
   ]);
   await waitFor('everything settled', () => {
@@ -56,8 +78,15 @@ beforeAll(async () => {
     return crashed && pulled && web.status?.availableReplicas === 2;
   });
   // A reload in progress leaves ReplicaSets and a Deployment mid-rollout.
-  await fetch(`${f.emu.url}/api/v1/namespaces/${ns}/configmaps/kafka`, { method: 'PATCH', headers: { 'content-type': 'application/merge-patch+json' }, body: JSON.stringify({ data: { 'bootstrap.servers': 'west:9092' } }) });
-  await waitFor('a second ReplicaSet', () => (f.emu.list('ReplicaSet', ns) as Array<{ metadata: { name: string } }>).filter((r) => r.metadata.name.startsWith('web-')).length === 2);
+  await fetch(`${f.emu.url}/api/v1/namespaces/${ns}/configmaps/kafka`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/merge-patch+json' },
+    body: JSON.stringify({ data: { 'bootstrap.servers': 'west:9092' } }),
+  });
+  await waitFor(
+    'a second ReplicaSet',
+    () => (f.emu.list('ReplicaSet', ns) as Array<{ metadata: { name: string } }>).filter((r) => r.metadata.name.startsWith('web-')).length === 2,
+  );
 });
 afterAll(() => f.emu.close());
 
@@ -93,8 +122,22 @@ describe('emulator responses validate against the Kubernetes OpenAPI specs', () 
   });
 
   it('status subresources and scale', async () => {
-    expect(apps().checkResponse('get', '/apis/apps/v1/namespaces/{namespace}/deployments/{name}/status', 200, (await get(`/apis/apps/v1/namespaces/${ns}/deployments/web/status`)).body)).toEqual([]);
-    expect(apps().checkResponse('get', '/apis/apps/v1/namespaces/{namespace}/deployments/{name}/scale', 200, (await get(`/apis/apps/v1/namespaces/${ns}/deployments/web/scale`)).body)).toEqual([]);
+    expect(
+      apps().checkResponse(
+        'get',
+        '/apis/apps/v1/namespaces/{namespace}/deployments/{name}/status',
+        200,
+        (await get(`/apis/apps/v1/namespaces/${ns}/deployments/web/status`)).body,
+      ),
+    ).toEqual([]);
+    expect(
+      apps().checkResponse(
+        'get',
+        '/apis/apps/v1/namespaces/{namespace}/deployments/{name}/scale',
+        200,
+        (await get(`/apis/apps/v1/namespaces/${ns}/deployments/web/scale`)).body,
+      ),
+    ).toEqual([]);
   });
 
   it('error Status bodies (404, 409, 422, 415) and the delete Status', async () => {
@@ -102,7 +145,8 @@ describe('emulator responses validate against the Kubernetes OpenAPI specs', () 
     const notFound = await get(`/api/v1/namespaces/${ns}/configmaps/missing`);
     expect(notFound.status).toBe(404);
     expect(core().check(status, notFound.body)).toEqual([]);
-    const post = (body: unknown) => get(`/api/v1/namespaces/${ns}/configmaps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (body: unknown) =>
+      get(`/api/v1/namespaces/${ns}/configmaps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const exists = await post({ metadata: { name: 'kafka' } });
     expect(exists.status).toBe(409);
     expect(core().check(status, exists.body)).toEqual([]);
@@ -119,7 +163,10 @@ describe('emulator responses validate against the Kubernetes OpenAPI specs', () 
 
   it('watch events', async () => {
     const res = await fetch(`${f.emu.url}/apis/apps/v1/namespaces/${ns}/deployments?watch=true&timeoutSeconds=1`);
-    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as { type: string; object: unknown });
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; object: unknown });
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) {
       expect(apps().check('io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent', line)).toEqual([]);
@@ -139,12 +186,22 @@ describe('emulator responses validate against the Kubernetes OpenAPI specs', () 
 
 describe('strategic merge patch keys come from the specs', () => {
   it('SMP_MERGE_LISTS matches every x-kubernetes-patch-merge-key list reachable from the served kinds', () => {
-    type Schema = { $ref?: string; allOf?: Schema[]; items?: Schema; additionalProperties?: Schema; properties?: Record<string, Schema>; type?: string; 'x-kubernetes-patch-strategy'?: string; 'x-kubernetes-patch-merge-key'?: string };
+    type Schema = {
+      $ref?: string;
+      allOf?: Schema[];
+      items?: Schema;
+      additionalProperties?: Schema;
+      properties?: Record<string, Schema>;
+      type?: string;
+      'x-kubernetes-patch-strategy'?: string;
+      'x-kubernetes-patch-merge-key'?: string;
+    };
     const schemas: Record<string, Schema> = {
       ...(core().doc.components as { schemas: Record<string, Schema> }).schemas,
       ...(apps().doc.components as { schemas: Record<string, Schema> }).schemas,
     };
-    const refOf = (s: Schema | undefined): string | undefined => (!s ? undefined : s.$ref ? s.$ref.split('/').pop() : refOf(s.allOf?.[0] ?? s.items ?? s.additionalProperties));
+    const refOf = (s: Schema | undefined): string | undefined =>
+      !s ? undefined : s.$ref ? s.$ref.split('/').pop() : refOf(s.allOf?.[0] ?? s.items ?? s.additionalProperties);
     const found: Record<string, { key?: string }> = {};
     const seen = new Set<string>();
     const walk = (name: string) => {
@@ -158,7 +215,18 @@ describe('strategic merge patch keys come from the specs', () => {
         if (ref) walk(ref);
       }
     };
-    for (const kind of ['core.v1.Pod', 'core.v1.ConfigMap', 'core.v1.Secret', 'core.v1.Namespace', 'core.v1.Node', 'core.v1.Event', 'apps.v1.Deployment', 'apps.v1.ReplicaSet', 'apps.v1.StatefulSet', 'apps.v1.DaemonSet']) {
+    for (const kind of [
+      'core.v1.Pod',
+      'core.v1.ConfigMap',
+      'core.v1.Secret',
+      'core.v1.Namespace',
+      'core.v1.Node',
+      'core.v1.Event',
+      'apps.v1.Deployment',
+      'apps.v1.ReplicaSet',
+      'apps.v1.StatefulSet',
+      'apps.v1.DaemonSet',
+    ]) {
       walk(`io.k8s.api.${kind}`);
     }
     expect(found).toEqual(SMP_MERGE_LISTS);

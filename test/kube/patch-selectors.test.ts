@@ -24,7 +24,17 @@ describe('strategic merge patch', () => {
       spec: {
         template: {
           spec: {
-            containers: [{ name: 'app', args: ['z'], env: [{ name: 'B', value: '2' }, { name: 'A', value: '9' }], volumeMounts: [{ name: 'cfg2', mountPath: '/cfg' }] }],
+            containers: [
+              {
+                name: 'app',
+                args: ['z'],
+                env: [
+                  { name: 'B', value: '2' },
+                  { name: 'A', value: '9' },
+                ],
+                volumeMounts: [{ name: 'cfg2', mountPath: '/cfg' }],
+              },
+            ],
           },
         },
       },
@@ -41,17 +51,27 @@ describe('strategic merge patch', () => {
   });
 
   it('honours $patch replace and delete, $retainKeys, $deleteFromPrimitiveList and $setElementOrder', () => {
-    const replaced = strategicMergePatch(template, { spec: { template: { spec: { containers: [{ $patch: 'replace' }, { name: 'only', image: 'o:1' }] } } } }) as typeof template;
+    const replaced = strategicMergePatch(template, {
+      spec: { template: { spec: { containers: [{ $patch: 'replace' }, { name: 'only', image: 'o:1' }] } } },
+    }) as typeof template;
     expect(replaced.spec.template.spec.containers).toEqual([{ name: 'only', image: 'o:1' }]);
     const deleted = strategicMergePatch(template, { spec: { template: { spec: { containers: [{ name: 'side', $patch: 'delete' }] } } } }) as typeof template;
     expect(deleted.spec.template.spec.containers.map((c) => c.name)).toEqual(['app']);
     const mapReplace = strategicMergePatch({ a: { x: 1, y: 2 } }, { a: { $patch: 'replace', z: 3 } });
     expect(mapReplace).toEqual({ a: { z: 3 } });
-    const retained = strategicMergePatch({ strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1 } } }, { strategy: { $retainKeys: ['type'], type: 'Recreate' } });
+    const retained = strategicMergePatch(
+      { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1 } } },
+      { strategy: { $retainKeys: ['type'], type: 'Recreate' } },
+    );
     expect(retained).toEqual({ strategy: { type: 'Recreate' } });
-    const fin = strategicMergePatch({ metadata: { finalizers: ['a', 'b'] } }, { metadata: { '$deleteFromPrimitiveList/finalizers': ['a'], finalizers: ['c'] } });
+    const fin = strategicMergePatch(
+      { metadata: { finalizers: ['a', 'b'] } },
+      { metadata: { '$deleteFromPrimitiveList/finalizers': ['a'], finalizers: ['c'] } },
+    );
     expect(fin).toEqual({ metadata: { finalizers: ['b', 'c'] } });
-    const ordered = strategicMergePatch(template, { spec: { template: { spec: { '$setElementOrder/containers': [{ name: 'side' }, { name: 'app' }], containers: [{ name: 'side', image: 's:2' }] } } } }) as typeof template;
+    const ordered = strategicMergePatch(template, {
+      spec: { template: { spec: { '$setElementOrder/containers': [{ name: 'side' }, { name: 'app' }], containers: [{ name: 'side', image: 's:2' }] } } },
+    }) as typeof template;
     expect(ordered.spec.template.spec.containers.map((c) => `${c.name}:${c.image}`)).toEqual(['side:s:2', 'app:a:1']);
   });
 
@@ -88,7 +108,9 @@ describe('selectors', () => {
     expect(() => parseLabelSelector('app in web')).toThrow(expect.objectContaining({ code: 400 }));
   });
   it('matches LabelSelector objects (matchLabels and matchExpressions); a null selector matches nothing', () => {
-    expect(matchesSelector({ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['front'] }] }, { app: 'web', tier: 'front' })).toBe(true);
+    expect(
+      matchesSelector({ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['front'] }] }, { app: 'web', tier: 'front' }),
+    ).toBe(true);
     expect(matchesSelector({ matchExpressions: [{ key: 'tier', operator: 'DoesNotExist' }] }, { tier: 'x' })).toBe(false);
     expect(matchesSelector(undefined, { a: 'b' })).toBe(false);
   });

@@ -11,11 +11,27 @@ afterAll(() => f.emu.close());
 type Pod = {
   metadata: { name: string; ownerReferences?: Array<{ kind: string }> };
   spec: { nodeName?: string };
-  status: { phase: string; conditions?: Array<{ type: string; status: string }>; containerStatuses?: Array<{ ready: boolean; restartCount: number; state: { waiting?: { reason: string; message?: string }; running?: object }; lastState: { terminated?: { exitCode: number } } }> };
+  status: {
+    phase: string;
+    conditions?: Array<{ type: string; status: string }>;
+    containerStatuses?: Array<{
+      ready: boolean;
+      restartCount: number;
+      state: { waiting?: { reason: string; message?: string }; running?: object };
+      lastState: { terminated?: { exitCode: number } };
+    }>;
+  };
 };
 const pods = (ns: string) => f.emu.list('Pod', ns) as Pod[];
 const ready = (p: Pod) => (p.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
-const events = async (ns: string) => (await f.core.listNamespacedEvent({ namespace: ns })).items.map((e) => ({ reason: e.reason, type: e.type, message: e.message ?? '', count: e.count, kind: e.involvedObject.kind }));
+const events = async (ns: string) =>
+  (await f.core.listNamespacedEvent({ namespace: ns })).items.map((e) => ({
+    reason: e.reason,
+    type: e.type,
+    message: e.message ?? '',
+    count: e.count,
+    kind: e.involvedObject.kind,
+  }));
 
 describe('pods: lifecycle and injected faults', () => {
   it('schedules, starts and readies a pod after the delay, with the kubelet events', async () => {
@@ -74,10 +90,19 @@ describe('pods: lifecycle and injected faults', () => {
   it('keeps a pod from starting while a referenced ConfigMap is missing, then starts it when it appears', async () => {
     const ns = namespace(f.emu);
     f.emu.apply(deployment('env', ns, { containers: [{ name: 'app', image: 'i:1', envFrom: [{ configMapRef: { name: 'later' } }] }] }));
-    f.emu.apply(deployment('vol', ns, { containers: [{ name: 'app', image: 'i:1', volumeMounts: [{ name: 'cfg', mountPath: '/etc/cfg' }] }], volumes: [{ name: 'cfg', configMap: { name: 'later' } }] }));
-    const envPod = await waitFor('CreateContainerConfigError', () => pods(ns).find((p) => p.status.containerStatuses?.[0]?.state.waiting?.reason === 'CreateContainerConfigError'));
+    f.emu.apply(
+      deployment('vol', ns, {
+        containers: [{ name: 'app', image: 'i:1', volumeMounts: [{ name: 'cfg', mountPath: '/etc/cfg' }] }],
+        volumes: [{ name: 'cfg', configMap: { name: 'later' } }],
+      }),
+    );
+    const envPod = await waitFor('CreateContainerConfigError', () =>
+      pods(ns).find((p) => p.status.containerStatuses?.[0]?.state.waiting?.reason === 'CreateContainerConfigError'),
+    );
     expect(envPod.status.containerStatuses?.[0].state.waiting?.message).toBe('configmap "later" not found');
-    await waitFor('FailedMount event', async () => (await events(ns)).some((e) => e.reason === 'FailedMount' && e.message.includes('configmap "later" not found')));
+    await waitFor('FailedMount event', async () =>
+      (await events(ns)).some((e) => e.reason === 'FailedMount' && e.message.includes('configmap "later" not found')),
+    );
     expect(pods(ns).some(ready)).toBe(false);
     f.emu.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'later', namespace: ns }, data: { k: 'v' } });
     await waitFor('both pods ready', () => pods(ns).filter(ready).length === 2);

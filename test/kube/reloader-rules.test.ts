@@ -26,15 +26,21 @@ const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
 
 describe('Reloader hash (util.go GetSHAfromConfigmap / GetSHAfromSecret)', () => {
   it('matches the three vectors of reference §1.3 and the empty hash', () => {
-    expect(configMapHash({ data: { 'bootstrap.servers': 'kafka-dr-0:9092,kafka-dr-1:9092', 'security.protocol': 'SSL' } })).toBe('5944e7beeeeb8dc3f549b1b5a01ccba5a2e5d1b5');
+    expect(configMapHash({ data: { 'bootstrap.servers': 'kafka-dr-0:9092,kafka-dr-1:9092', 'security.protocol': 'SSL' } })).toBe(
+      '5944e7beeeeb8dc3f549b1b5a01ccba5a2e5d1b5',
+    );
     expect(configMapHash({ data: { a: '1', 'a.b': '2' } })).toBe('499daa6d70eb53ada0bb7346397120ffefcda5c3');
-    expect(configMapHash({ data: { k: 'v' }, binaryData: { bin: Buffer.from([0x00, 0xff]).toString('base64') } })).toBe('a52965cb888b938803e268dc84570cc376106ab0');
+    expect(configMapHash({ data: { k: 'v' }, binaryData: { bin: Buffer.from([0x00, 0xff]).toString('base64') } })).toBe(
+      'a52965cb888b938803e268dc84570cc376106ab0',
+    );
     expect(configMapHash({})).toBe(EMPTY_HASH);
     expect(secretHash({ data: {} })).toBe(EMPTY_HASH);
   });
 
   it('hashes Secret values as decoded raw bytes (not base64 text), even when not UTF-8', () => {
-    expect(secretHash({ data: { 'bootstrap.servers': b64('kafka-dr-0:9092,kafka-dr-1:9092'), 'security.protocol': b64('SSL') } })).toBe('5944e7beeeeb8dc3f549b1b5a01ccba5a2e5d1b5');
+    expect(secretHash({ data: { 'bootstrap.servers': b64('kafka-dr-0:9092,kafka-dr-1:9092'), 'security.protocol': b64('SSL') } })).toBe(
+      '5944e7beeeeb8dc3f549b1b5a01ccba5a2e5d1b5',
+    );
     expect(secretHash({ data: { b: b64(Buffer.from([0xff])) } })).toBe('b3332813cdabc6d753fbe861de7a1608cc21f0b8');
   });
 
@@ -84,11 +90,21 @@ describe('Go parsers', () => {
   });
 });
 
-const cm = (name: string, annotations: Record<string, string> = {}): Pick<ReloadResource, 'type' | 'name' | 'annotations'> => ({ type: 'CONFIGMAP', name, annotations });
-const secret = (name: string, annotations: Record<string, string> = {}): Pick<ReloadResource, 'type' | 'name' | 'annotations'> => ({ type: 'SECRET', name, annotations });
+const cm = (name: string, annotations: Record<string, string> = {}): Pick<ReloadResource, 'type' | 'name' | 'annotations'> => ({
+  type: 'CONFIGMAP',
+  name,
+  annotations,
+});
+const secret = (name: string, annotations: Record<string, string> = {}): Pick<ReloadResource, 'type' | 'name' | 'annotations'> => ({
+  type: 'SECRET',
+  name,
+  annotations,
+});
 
 describe('ShouldReload', () => {
-  const cases: Array<[string, Pick<ReloadResource, 'type' | 'name' | 'annotations'>, Record<string, string>, Record<string, string>, boolean, string | undefined]> = [
+  const cases: Array<
+    [string, Pick<ReloadResource, 'type' | 'name' | 'annotations'>, Record<string, string>, Record<string, string>, boolean, string | undefined]
+  > = [
     ['auto true', cm('c'), { 'reloader.stakater.com/auto': 'true' }, {}, true, 'auto'],
     ['auto parses like ParseBool ("1")', cm('c'), { 'reloader.stakater.com/auto': '1' }, {}, true, 'auto'],
     ['auto "yes" is not true', cm('c'), { 'reloader.stakater.com/auto': 'yes' }, {}, false, undefined],
@@ -105,10 +121,31 @@ describe('ShouldReload', () => {
     ['search with match', cm('c', { 'reloader.stakater.com/match': 'true' }), { 'reloader.stakater.com/search': 'true' }, {}, true, 'search'],
     ['search must be exactly "true"', cm('c', { 'reloader.stakater.com/match': 'true' }), { 'reloader.stakater.com/search': 'True' }, {}, false, undefined],
     ['ignore on the resource wins', cm('c', { 'reloader.stakater.com/ignore': 'true' }), { 'reloader.stakater.com/auto': 'true' }, {}, false, undefined],
-    ['exclude list (plural prefix) on the workload', cm('c'), { 'reloader.stakater.com/auto': 'true', 'configmaps.exclude.reloader.stakater.com/reload': 'a, c' }, {}, false, undefined],
+    [
+      'exclude list (plural prefix) on the workload',
+      cm('c'),
+      { 'reloader.stakater.com/auto': 'true', 'configmaps.exclude.reloader.stakater.com/reload': 'a, c' },
+      {},
+      false,
+      undefined,
+    ],
     ['pod template annotations when the workload has none of the keys', cm('c'), {}, { 'reloader.stakater.com/auto': 'true' }, true, 'auto'],
-    ['workload keys hide the pod template ones', cm('c'), { 'reloader.stakater.com/search': 'false' }, { 'reloader.stakater.com/auto': 'true' }, false, undefined],
-    ['excludes are not read from the pod template', cm('c'), {}, { 'reloader.stakater.com/auto': 'true', 'configmaps.exclude.reloader.stakater.com/reload': 'c' }, true, 'auto'],
+    [
+      'workload keys hide the pod template ones',
+      cm('c'),
+      { 'reloader.stakater.com/search': 'false' },
+      { 'reloader.stakater.com/auto': 'true' },
+      false,
+      undefined,
+    ],
+    [
+      'excludes are not read from the pod template',
+      cm('c'),
+      {},
+      { 'reloader.stakater.com/auto': 'true', 'configmaps.exclude.reloader.stakater.com/reload': 'c' },
+      true,
+      'auto',
+    ],
     ['nothing annotated', cm('c'), {}, {}, false, undefined],
   ];
   it.each(cases)('%s', (_name, resource, meta, pod, reload, match) => {
@@ -156,7 +193,14 @@ describe('container lookup (getContainerUsingResource)', () => {
   });
 });
 
-function workload(kind: string, name: string, ns: string, meta: Record<string, string>, env: Array<{ name: string; value: string }> = [], refs = true): WorkloadLike {
+function workload(
+  kind: string,
+  name: string,
+  ns: string,
+  meta: Record<string, string>,
+  env: Array<{ name: string; value: string }> = [],
+  refs = true,
+): WorkloadLike {
   return {
     kind,
     metadata: { name, namespace: ns, annotations: meta },
@@ -180,17 +224,38 @@ describe('planReload and the patches', () => {
     expect(JSON.stringify(plan.patch)).toBe(
       '{"spec":{"template":{"spec":{"containers":[{"name":"app","env":[{"name":"STAKATER_KAFKA_CONFIGMAP","value":"5944e7beeeeb8dc3f549b1b5a01ccba5a2e5d1b5"}]}]}}}}',
     );
-    const again = planReload(resource, workload('Deployment', 'p', 'apps', { 'reloader.stakater.com/auto': 'true' }, [{ name: 'STAKATER_KAFKA_CONFIGMAP', value: resource.hash }]));
+    const again = planReload(
+      resource,
+      workload('Deployment', 'p', 'apps', { 'reloader.stakater.com/auto': 'true' }, [{ name: 'STAKATER_KAFKA_CONFIGMAP', value: resource.hash }]),
+    );
     expect(again.result).toBe('NotUpdated');
     expect(again.patch).toBeUndefined();
   });
 
   it('annotations: last-reloaded-from JSON with fields in Reloader order, always Updated', () => {
-    const plan = planReload(resource, workload('Deployment', 'p', 'apps', { 'reloader.stakater.com/auto': 'true' }), { strategy: 'annotations' }, 1_700_000_000_999);
-    const value = (plan.patch as { spec: { template: { metadata: { annotations: Record<string, string> } } } }).spec.template.metadata.annotations[LAST_RELOADED_FROM];
-    expect(value).toBe('{"type":"CONFIGMAP","name":"kafka","namespace":"apps","hash":"5944e7beeeeb8dc3f549b1b5a01ccba5a2e5d1b5","containerRefs":["app"],"observedAt":1700000000}');
-    expect(parseReloadSource(value)).toEqual({ type: 'CONFIGMAP', name: 'kafka', namespace: 'apps', hash: resource.hash, containerRefs: ['app'], observedAt: 1700000000 });
-    expect(formatReloadSource({ observedAt: 1, containerRefs: ['c'], hash: 'h', namespace: 'n', name: 'm', type: 'SECRET' })).toBe('{"type":"SECRET","name":"m","namespace":"n","hash":"h","containerRefs":["c"],"observedAt":1}');
+    const plan = planReload(
+      resource,
+      workload('Deployment', 'p', 'apps', { 'reloader.stakater.com/auto': 'true' }),
+      { strategy: 'annotations' },
+      1_700_000_000_999,
+    );
+    const value = (plan.patch as { spec: { template: { metadata: { annotations: Record<string, string> } } } }).spec.template.metadata.annotations[
+      LAST_RELOADED_FROM
+    ];
+    expect(value).toBe(
+      '{"type":"CONFIGMAP","name":"kafka","namespace":"apps","hash":"5944e7beeeeb8dc3f549b1b5a01ccba5a2e5d1b5","containerRefs":["app"],"observedAt":1700000000}',
+    );
+    expect(parseReloadSource(value)).toEqual({
+      type: 'CONFIGMAP',
+      name: 'kafka',
+      namespace: 'apps',
+      hash: resource.hash,
+      containerRefs: ['app'],
+      observedAt: 1700000000,
+    });
+    expect(formatReloadSource({ observedAt: 1, containerRefs: ['c'], hash: 'h', namespace: 'n', name: 'm', type: 'SECRET' })).toBe(
+      '{"type":"SECRET","name":"m","namespace":"n","hash":"h","containerRefs":["c"],"observedAt":1}',
+    );
   });
 
   it('NoContainerFound for auto without a reference; other namespaces are never selected', () => {
@@ -199,10 +264,26 @@ describe('planReload and the patches', () => {
   });
 
   it('reports a Deployment pause-period, valid or not', () => {
-    expect(planReload(resource, workload('Deployment', 'p', 'apps', { 'reloader.stakater.com/auto': 'true', 'deployment.reloader.stakater.com/pause-period': '5m' })).pausePeriodMs).toBe(300_000);
-    expect(planReload(resource, workload('Deployment', 'p', 'apps', { 'reloader.stakater.com/auto': 'true', 'deployment.reloader.stakater.com/pause-period': 'soon' })).invalidPausePeriod).toBe('soon');
-    expect(planReload(resource, workload('StatefulSet', 's', 'apps', { 'reloader.stakater.com/auto': 'true', 'deployment.reloader.stakater.com/pause-period': '5m' })).pausePeriodMs).toBeUndefined();
-    expect(pausePatch(Date.UTC(2026, 0, 2, 3, 4, 5, 600))).toEqual({ metadata: { annotations: { 'deployment.reloader.stakater.com/paused-at': '2026-01-02T03:04:05Z' } }, spec: { paused: true } });
+    expect(
+      planReload(resource, workload('Deployment', 'p', 'apps', { 'reloader.stakater.com/auto': 'true', 'deployment.reloader.stakater.com/pause-period': '5m' }))
+        .pausePeriodMs,
+    ).toBe(300_000);
+    expect(
+      planReload(
+        resource,
+        workload('Deployment', 'p', 'apps', { 'reloader.stakater.com/auto': 'true', 'deployment.reloader.stakater.com/pause-period': 'soon' }),
+      ).invalidPausePeriod,
+    ).toBe('soon');
+    expect(
+      planReload(
+        resource,
+        workload('StatefulSet', 's', 'apps', { 'reloader.stakater.com/auto': 'true', 'deployment.reloader.stakater.com/pause-period': '5m' }),
+      ).pausePeriodMs,
+    ).toBeUndefined();
+    expect(pausePatch(Date.UTC(2026, 0, 2, 3, 4, 5, 600))).toEqual({
+      metadata: { annotations: { 'deployment.reloader.stakater.com/paused-at': '2026-01-02T03:04:05Z' } },
+      spec: { paused: true },
+    });
     expect(resumePatch()).toEqual({ metadata: { annotations: { 'deployment.reloader.stakater.com/paused-at': null } }, spec: { paused: false } });
   });
 
@@ -221,11 +302,16 @@ describe('planReload and the patches', () => {
     expect(reloadMarker(envTemplate, resource)).toEqual({ strategy: 'env-vars', container: 'app' });
     expect(reloadMarker(envTemplate, { ...resource, hash: 'other' })).toBeUndefined();
     const source = formatReloadSource({ type: 'CONFIGMAP', name: 'kafka', namespace: 'apps', hash: resource.hash, containerRefs: ['app'], observedAt: 1 });
-    expect(reloadMarker({ metadata: { annotations: { [LAST_RELOADED_FROM]: source } }, spec: { containers: [] } }, resource)).toEqual({ strategy: 'annotations', container: 'app' });
+    expect(reloadMarker({ metadata: { annotations: { [LAST_RELOADED_FROM]: source } }, spec: { containers: [] } }, resource)).toEqual({
+      strategy: 'annotations',
+      container: 'app',
+    });
     expect(reloadMarker({ metadata: { annotations: { [LAST_RELOADED_FROM]: source } } }, { ...resource, type: 'SECRET' })).toBeUndefined();
   });
 
   it('formats the Reloaded event message as Reloader does', () => {
-    expect(reloadedMessage(resource, 'Deployment', 'producer')).toBe("Changes detected in 'kafka' of type 'CONFIGMAP' in namespace 'apps', Updated 'producer' of type 'Deployment' in namespace 'apps'");
+    expect(reloadedMessage(resource, 'Deployment', 'producer')).toBe(
+      "Changes detected in 'kafka' of type 'CONFIGMAP' in namespace 'apps', Updated 'producer' of type 'Deployment' in namespace 'apps'",
+    );
   });
 });

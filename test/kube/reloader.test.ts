@@ -18,7 +18,12 @@ type Dep = {
 const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const get = (ns: string, name: string, kind = 'Deployment') => f.emu.get(kind, ns, name) as Dep;
 const envOf = (d: Dep, name: string) => d.spec.template.spec.containers.flatMap((c) => c.env ?? []).find((e) => e.name === name)?.value;
-const configMap = (ns: string, name: string, data: Record<string, string>, annotations?: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns, ...(annotations ? { annotations } : {}) }, data });
+const configMap = (ns: string, name: string, data: Record<string, string>, annotations?: Record<string, string>) => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace: ns, ...(annotations ? { annotations } : {}) },
+  data,
+});
 const usesConfigMap = (cm: string) => [{ name: 'app', image: 'client:1', envFrom: [{ configMapRef: { name: cm } }] }];
 
 async function setData(ns: string, name: string, data: Record<string, string>): Promise<string> {
@@ -42,7 +47,10 @@ function sentinel(ns: string): () => Promise<void> {
 describe('Reloader controller (env-vars strategy)', () => {
   it('auto: a data change patches STAKATER_<NAME>_CONFIGMAP with the hash as fieldManager Reloader, records Reloaded, and the pods restart with the new data', async () => {
     const ns = namespace(f.emu);
-    f.emu.apply([configMap(ns, 'kafka', { 'bootstrap.servers': 'east:9092' }), deployment('producer', ns, { replicas: 2, annotations: { 'reloader.stakater.com/auto': 'true' }, containers: usesConfigMap('kafka') })]);
+    f.emu.apply([
+      configMap(ns, 'kafka', { 'bootstrap.servers': 'east:9092' }),
+      deployment('producer', ns, { replicas: 2, annotations: { 'reloader.stakater.com/auto': 'true' }, containers: usesConfigMap('kafka') }),
+    ]);
     await waitFor('first rollout', () => deploymentRolledOut(get(ns, 'producer')));
     const started: string[] = [];
     const off = f.emu.onPod((event, pod, mounted) => {
@@ -53,12 +61,20 @@ describe('Reloader controller (env-vars strategy)', () => {
     const d = await waitFor('the env var', () => (envOf(get(ns, 'producer'), 'STAKATER_KAFKA_CONFIGMAP') === hash ? get(ns, 'producer') : undefined));
     expect(d.metadata.generation).toBe(2);
     expect(d.metadata.managedFields?.map((m) => m.manager)).toContain('Reloader');
-    await waitFor('rollout of the reload', () => deploymentRolledOut(get(ns, 'producer')) && get(ns, 'producer').metadata.annotations?.['deployment.kubernetes.io/revision'] === '2');
+    await waitFor(
+      'rollout of the reload',
+      () => deploymentRolledOut(get(ns, 'producer')) && get(ns, 'producer').metadata.annotations?.['deployment.kubernetes.io/revision'] === '2',
+    );
     off();
     expect(started).toEqual(['west:9092', 'west:9092']);
     const events = await f.core.listNamespacedEvent({ namespace: ns, fieldSelector: 'reason=Reloaded' });
     expect(events.items.map((e) => [e.type, e.message, e.source?.component, e.involvedObject.name])).toEqual([
-      ['Normal', `Changes detected in 'kafka' of type 'CONFIGMAP' in namespace '${ns}', Updated 'producer' of type 'Deployment' in namespace '${ns}'`, 'reloader-configmaps', 'producer'],
+      [
+        'Normal',
+        `Changes detected in 'kafka' of type 'CONFIGMAP' in namespace '${ns}', Updated 'producer' of type 'Deployment' in namespace '${ns}'`,
+        'reloader-configmaps',
+        'producer',
+      ],
     ]);
   });
 
@@ -85,7 +101,10 @@ describe('Reloader controller (env-vars strategy)', () => {
     f.emu.apply([
       configMap(ns, 'matched', { a: '1' }, { 'reloader.stakater.com/match': 'true' }),
       configMap(ns, 'unmarked', { a: '1' }),
-      deployment('searcher', ns, { annotations: { 'reloader.stakater.com/search': 'true' }, containers: [{ name: 'app', image: 'i:1', envFrom: [{ configMapRef: { name: 'matched' } }, { configMapRef: { name: 'unmarked' } }] }] }),
+      deployment('searcher', ns, {
+        annotations: { 'reloader.stakater.com/search': 'true' },
+        containers: [{ name: 'app', image: 'i:1', envFrom: [{ configMapRef: { name: 'matched' } }, { configMapRef: { name: 'unmarked' } }] }],
+      }),
     ]);
     const flush = sentinel(ns);
     await setData(ns, 'unmarked', { a: '2' });
@@ -102,7 +121,14 @@ describe('Reloader controller (env-vars strategy)', () => {
       { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'api-key', namespace: ns }, stringData: { key: 'K1', secret: 'S1' } },
       deployment('producer', ns, {
         annotations: { 'secret.reloader.stakater.com/auto': 'true' },
-        containers: [{ name: 'app', image: 'i:1', envFrom: [{ configMapRef: { name: 'kafka' } }], env: [{ name: 'KEY', valueFrom: { secretKeyRef: { name: 'api-key', key: 'key' } } }] }],
+        containers: [
+          {
+            name: 'app',
+            image: 'i:1',
+            envFrom: [{ configMapRef: { name: 'kafka' } }],
+            env: [{ name: 'KEY', valueFrom: { secretKeyRef: { name: 'api-key', key: 'key' } } }],
+          },
+        ],
       }),
     ]);
     const flush = sentinel(ns);
@@ -128,7 +154,9 @@ describe('Reloader controller (env-vars strategy)', () => {
       configMap(other, 'kafka', { a: '1' }),
       deployment('auto', ns, {
         annotations: { 'reloader.stakater.com/auto': 'true', 'configmaps.exclude.reloader.stakater.com/reload': 'excluded' },
-        containers: [{ name: 'app', image: 'i:1', envFrom: ['ignored', 'excluded', 'kafka', 'later'].map((name) => ({ configMapRef: { name, optional: true } })) }],
+        containers: [
+          { name: 'app', image: 'i:1', envFrom: ['ignored', 'excluded', 'kafka', 'later'].map((name) => ({ configMapRef: { name, optional: true } })) },
+        ],
       }),
     ]);
     const flush = sentinel(ns);
@@ -152,8 +180,18 @@ describe('Reloader controller (env-vars strategy)', () => {
     const template = { metadata: { labels: { app: 'x' } }, spec: { containers: usesConfigMap('kafka') } };
     f.emu.apply([
       configMap(ns, 'kafka', { a: '1' }),
-      { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: ns, annotations: { 'reloader.stakater.com/auto': 'true' } }, spec: { serviceName: 'db', selector: { matchLabels: { app: 'x' } }, template } },
-      { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: ns, annotations: { 'reloader.stakater.com/auto': 'true' } }, spec: { selector: { matchLabels: { app: 'x' } }, template } },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: { name: 'db', namespace: ns, annotations: { 'reloader.stakater.com/auto': 'true' } },
+        spec: { serviceName: 'db', selector: { matchLabels: { app: 'x' } }, template },
+      },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'DaemonSet',
+        metadata: { name: 'agent', namespace: ns, annotations: { 'reloader.stakater.com/auto': 'true' } },
+        spec: { selector: { matchLabels: { app: 'x' } }, template },
+      },
     ]);
     const hash = await setData(ns, 'kafka', { a: '2' });
     await waitFor('StatefulSet reloaded', () => envOf(get(ns, 'db', 'StatefulSet'), 'STAKATER_KAFKA_CONFIGMAP') === hash);
@@ -162,7 +200,13 @@ describe('Reloader controller (env-vars strategy)', () => {
 
   it('pause-period: pauses the Deployment before patching it, then resumes it after the period', async () => {
     const ns = namespace(f.emu);
-    f.emu.apply([configMap(ns, 'kafka', { a: '1' }), deployment('producer', ns, { annotations: { 'reloader.stakater.com/auto': 'true', 'deployment.reloader.stakater.com/pause-period': '400ms' }, containers: usesConfigMap('kafka') })]);
+    f.emu.apply([
+      configMap(ns, 'kafka', { a: '1' }),
+      deployment('producer', ns, {
+        annotations: { 'reloader.stakater.com/auto': 'true', 'deployment.reloader.stakater.com/pause-period': '400ms' },
+        containers: usesConfigMap('kafka'),
+      }),
+    ]);
     await waitFor('first rollout', () => deploymentRolledOut(get(ns, 'producer')));
     const hash = await setData(ns, 'kafka', { a: '2' });
     const paused = await waitFor('paused with the env var', () => {
@@ -180,7 +224,10 @@ describe('Reloader controller (env-vars strategy)', () => {
 
   it('can be switched off: changes made meanwhile roll nothing, even after it is switched back on', async () => {
     const ns = namespace(f.emu);
-    f.emu.apply([configMap(ns, 'kafka', { a: '1' }), deployment('producer', ns, { annotations: { 'reloader.stakater.com/auto': 'true' }, containers: usesConfigMap('kafka') })]);
+    f.emu.apply([
+      configMap(ns, 'kafka', { a: '1' }),
+      deployment('producer', ns, { annotations: { 'reloader.stakater.com/auto': 'true' }, containers: usesConfigMap('kafka') }),
+    ]);
     const flush = sentinel(ns);
     f.emu.setReloader(false);
     try {
@@ -201,7 +248,10 @@ describe('Reloader controller (env-vars strategy)', () => {
     const hash = configMapHash({ data: { a: '2' } });
     f.emu.apply([
       configMap(ns, 'kafka', { a: '1' }),
-      deployment('producer', ns, { annotations: { 'reloader.stakater.com/auto': 'true' }, containers: [{ name: 'app', image: 'i:1', envFrom: [{ configMapRef: { name: 'kafka' } }], env: [{ name: 'STAKATER_KAFKA_CONFIGMAP', value: hash }] }] }),
+      deployment('producer', ns, {
+        annotations: { 'reloader.stakater.com/auto': 'true' },
+        containers: [{ name: 'app', image: 'i:1', envFrom: [{ configMapRef: { name: 'kafka' } }], env: [{ name: 'STAKATER_KAFKA_CONFIGMAP', value: hash }] }],
+      }),
     ]);
     const flush = sentinel(ns);
     await setData(ns, 'kafka', { a: '2' });
@@ -215,7 +265,10 @@ describe('Reloader controller (annotations strategy)', () => {
     const g = await startFixture({ reloader: { strategy: 'annotations' }, podReadyDelayMs: 20 });
     try {
       const ns = namespace(g.emu);
-      g.emu.apply([configMap(ns, 'kafka', { a: '1' }), deployment('producer', ns, { annotations: { 'reloader.stakater.com/auto': 'true' }, containers: usesConfigMap('kafka') })]);
+      g.emu.apply([
+        configMap(ns, 'kafka', { a: '1' }),
+        deployment('producer', ns, { annotations: { 'reloader.stakater.com/auto': 'true' }, containers: usesConfigMap('kafka') }),
+      ]);
       await g.core.patchNamespacedConfigMap({ name: 'kafka', namespace: ns, body: { data: { a: '2' } } }, merge);
       const hash = configMapHash({ data: { a: '2' } });
       const d = await waitFor('annotation', () => {
@@ -223,7 +276,9 @@ describe('Reloader controller (annotations strategy)', () => {
         return x.spec.template.metadata?.annotations?.[LAST_RELOADED_FROM] ? x : undefined;
       });
       const value = d.spec.template.metadata?.annotations?.[LAST_RELOADED_FROM] as string;
-      expect(value).toMatch(new RegExp(`^\\{"type":"CONFIGMAP","name":"kafka","namespace":"${ns}","hash":"${hash}","containerRefs":\\["app"\\],"observedAt":\\d+\\}$`));
+      expect(value).toMatch(
+        new RegExp(`^\\{"type":"CONFIGMAP","name":"kafka","namespace":"${ns}","hash":"${hash}","containerRefs":\\["app"\\],"observedAt":\\d+\\}$`),
+      );
       expect(parseReloadSource(value)?.hash).toBe(hash);
       expect(reloadMarker(d.spec.template, { type: 'CONFIGMAP', name: 'kafka', namespace: ns, hash })).toEqual({ strategy: 'annotations', container: 'app' });
       expect(envOf(d, 'STAKATER_KAFKA_CONFIGMAP')).toBeUndefined();
@@ -237,7 +292,10 @@ describe('Reloader controller (annotations strategy)', () => {
     const g = await startFixture({ reloader: false });
     try {
       const ns = namespace(g.emu);
-      g.emu.apply([configMap(ns, 'kafka', { a: '1' }), deployment('producer', ns, { annotations: { 'reloader.stakater.com/auto': 'true' }, containers: usesConfigMap('kafka') })]);
+      g.emu.apply([
+        configMap(ns, 'kafka', { a: '1' }),
+        deployment('producer', ns, { annotations: { 'reloader.stakater.com/auto': 'true' }, containers: usesConfigMap('kafka') }),
+      ]);
       await g.core.patchNamespacedConfigMap({ name: 'kafka', namespace: ns, body: { data: { a: '2' } } }, merge);
       await sleep(150);
       expect((g.emu.get('Deployment', ns, 'producer') as Dep).metadata.generation).toBe(1);

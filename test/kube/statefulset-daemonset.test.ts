@@ -8,9 +8,28 @@ beforeAll(async () => {
 });
 afterAll(() => f.emu.close());
 
-type Pod = { metadata: { name: string; labels: Record<string, string>; creationTimestamp: string }; spec: { nodeName: string; containers: Array<{ image: string }> }; status: { conditions?: Array<{ type: string; status: string }> } };
-type Sts = { metadata: { generation: number }; spec: { replicas: number }; status?: { observedGeneration?: number; replicas?: number; readyReplicas?: number; updatedReplicas?: number; currentReplicas?: number; currentRevision?: string; updateRevision?: string } };
-type Ds = { metadata: { generation: number }; status?: { desiredNumberScheduled: number; updatedNumberScheduled?: number; numberAvailable?: number; observedGeneration?: number } };
+type Pod = {
+  metadata: { name: string; labels: Record<string, string>; creationTimestamp: string };
+  spec: { nodeName: string; containers: Array<{ image: string }> };
+  status: { conditions?: Array<{ type: string; status: string }> };
+};
+type Sts = {
+  metadata: { generation: number };
+  spec: { replicas: number };
+  status?: {
+    observedGeneration?: number;
+    replicas?: number;
+    readyReplicas?: number;
+    updatedReplicas?: number;
+    currentReplicas?: number;
+    currentRevision?: string;
+    updateRevision?: string;
+  };
+};
+type Ds = {
+  metadata: { generation: number };
+  status?: { desiredNumberScheduled: number; updatedNumberScheduled?: number; numberAvailable?: number; observedGeneration?: number };
+};
 const smp = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
 const ready = (p: Pod) => (p.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 const pods = (ns: string) => f.emu.list('Pod', ns) as Pod[];
@@ -65,7 +84,10 @@ describe('StatefulSet controller', () => {
     const off = f.emu.onPod((event, pod) => {
       if (pod.namespace === ns && event === 'deleted') order.push(pod.name);
     });
-    await f.apps.patchNamespacedStatefulSet({ name: 'db', namespace: ns, body: { spec: { template: { spec: { containers: [{ name: 'db', image: 'db:2' }] } } } } }, smp);
+    await f.apps.patchNamespacedStatefulSet(
+      { name: 'db', namespace: ns, body: { spec: { template: { spec: { containers: [{ name: 'db', image: 'db:2' }] } } } } },
+      smp,
+    );
     const s = await waitFor('partitioned rollout complete', () => {
       const x = f.emu.get('StatefulSet', ns, 'db') as Sts;
       return stsDone(x, true, 1) && pods(ns).filter(ready).length === 3 ? x : undefined;
@@ -82,7 +104,10 @@ describe('StatefulSet controller', () => {
     const ns = namespace(f.emu);
     f.emu.apply(sts('db', ns, 2, { type: 'OnDelete' }));
     await waitFor('2 ready', () => pods(ns).filter(ready).length === 2);
-    await f.apps.patchNamespacedStatefulSet({ name: 'db', namespace: ns, body: { spec: { template: { spec: { containers: [{ name: 'db', image: 'db:2' }] } } } } }, smp);
+    await f.apps.patchNamespacedStatefulSet(
+      { name: 'db', namespace: ns, body: { spec: { template: { spec: { containers: [{ name: 'db', image: 'db:2' }] } } } } },
+      smp,
+    );
     await waitFor('generation observed', () => {
       const x = f.emu.get('StatefulSet', ns, 'db') as Sts;
       return x.status?.observedGeneration === 2;
@@ -115,13 +140,21 @@ describe('DaemonSet controller', () => {
     const violations: string[] = [];
     const list = await f.core.listNamespacedPod({ namespace: ns });
     const state = new Map<string, boolean>(list.items.map((p) => [p.metadata?.name as string, true]));
-    const ctrl = await f.watch.watch(`/api/v1/namespaces/${ns}/pods`, { resourceVersion: list.metadata?.resourceVersion }, (type, p: Pod) => {
-      if (type === 'DELETED') state.delete(p.metadata.name);
-      else state.set(p.metadata.name, ready(p));
-      const readyCount = [...state.values()].filter(Boolean).length;
-      if (readyCount < 1) violations.push(`only ${readyCount} ready`);
-    }, () => {});
-    await f.apps.patchNamespacedDaemonSet({ name: 'agent', namespace: ns, body: { spec: { template: { spec: { containers: [{ name: 'a', image: 'agent:2' }] } } } } }, smp);
+    const ctrl = await f.watch.watch(
+      `/api/v1/namespaces/${ns}/pods`,
+      { resourceVersion: list.metadata?.resourceVersion },
+      (type, p: Pod) => {
+        if (type === 'DELETED') state.delete(p.metadata.name);
+        else state.set(p.metadata.name, ready(p));
+        const readyCount = [...state.values()].filter(Boolean).length;
+        if (readyCount < 1) violations.push(`only ${readyCount} ready`);
+      },
+      () => {},
+    );
+    await f.apps.patchNamespacedDaemonSet(
+      { name: 'agent', namespace: ns, body: { spec: { template: { spec: { containers: [{ name: 'a', image: 'agent:2' }] } } } } },
+      smp,
+    );
     const done = await waitFor('rolled', () => {
       const x = f.emu.get('DaemonSet', ns, 'agent') as Ds;
       return x.status?.observedGeneration === 2 && x.status.updatedNumberScheduled === 2 && x.status.numberAvailable === 2 ? x : undefined;
@@ -136,7 +169,10 @@ describe('DaemonSet controller', () => {
     const ns = namespace(f.emu);
     f.emu.apply(ds(ns, { type: 'OnDelete' }));
     await waitFor('2 ready pods', () => pods(ns).filter(ready).length === 2);
-    await f.apps.patchNamespacedDaemonSet({ name: 'agent', namespace: ns, body: { spec: { template: { spec: { containers: [{ name: 'a', image: 'agent:2' }] } } } } }, smp);
+    await f.apps.patchNamespacedDaemonSet(
+      { name: 'agent', namespace: ns, body: { spec: { template: { spec: { containers: [{ name: 'a', image: 'agent:2' }] } } } } },
+      smp,
+    );
     await waitFor('observed', () => (f.emu.get('DaemonSet', ns, 'agent') as Ds).status?.observedGeneration === 2);
     await sleep(100);
     expect(pods(ns).map((p) => p.spec.containers[0].image)).toEqual(['agent:1', 'agent:1']);

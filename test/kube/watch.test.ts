@@ -37,7 +37,12 @@ async function collect(path: string, query: Record<string, string | number | boo
   return { events, done, ctrl };
 }
 
-const cm = (ns: string, name: string, data: Record<string, string>, labels?: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns, ...(labels ? { labels } : {}) }, data });
+const cm = (ns: string, name: string, data: Record<string, string>, labels?: Record<string, string>) => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace: ns, ...(labels ? { labels } : {}) },
+  data,
+});
 
 describe('watch', () => {
   it('starts with ADDED for existing objects, then streams MODIFIED and DELETED', async () => {

@@ -24,7 +24,11 @@ function visible(run: ActionRun): string {
     .filter((l) => !l.startsWith('::add-mask::'))
     .join('\n');
 }
-const masks = (run: ActionRun) => run.stdout.split('\n').filter((l) => l.startsWith('::add-mask::')).map((l) => l.slice('::add-mask::'.length));
+const masks = (run: ActionRun) =>
+  run.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('::add-mask::'))
+    .map((l) => l.slice('::add-mask::'.length));
 
 function swapAction(inputs: Record<string, string>, env: Record<string, string> = {}, kubeconfig = kube.kubeconfigPath): Promise<ActionRun> {
   return runAction('swap-configmap', { inputs: { kubeconfig, ...inputs }, env: { GITHUB_WORKSPACE: workspace, ...env }, cwd: workspace });
@@ -41,7 +45,7 @@ afterAll(async () => kube.close());
 beforeEach(() => kube.resetRequests());
 
 describe('swap-configmap (bundled action)', () => {
-  it('proxy clients: swaps kafka-proxy-config to west, reports Reloader\'s hash and workloads, masks and never shows the credentials', async () => {
+  it("proxy clients: swaps kafka-proxy-config to west, reports Reloader's hash and workloads, masks and never shows the credentials", async () => {
     const before = kube.get('ConfigMap', 'clients', 'kafka-proxy-config') as Obj;
     const run = await swapAction({ manifests: 'k8s/kafka-proxy-configmap.yaml', target: 'west' }, WEST);
     expect(errorLines(run)).toEqual([]);
@@ -59,7 +63,13 @@ describe('swap-configmap (bundled action)', () => {
     kube.resetRequests();
     const again = await swapAction({ manifests: 'k8s/kafka-proxy-configmap.yaml', target: 'west' }, WEST);
     expect(again.code).toBe(0);
-    expect(again.outputs).toMatchObject({ changed: 'false', hash: configMapHash(after), 'previous-hash': configMapHash(after), 'previous-target': 'west', workloads: '[]' });
+    expect(again.outputs).toMatchObject({
+      changed: 'false',
+      hash: configMapHash(after),
+      'previous-hash': configMapHash(after),
+      'previous-target': 'west',
+      workloads: '[]',
+    });
     expect(writes(kube)).toEqual([]);
   });
 
@@ -67,13 +77,21 @@ describe('swap-configmap (bundled action)', () => {
     const run = await swapAction({ manifests: 'k8s/java-cloud-producer-noproxy-configmap.yaml' }, { ...WEST, KUBECONFIG: kube.kubeconfigPath }, '');
     expect(run.code).toBe(0);
     const hash = JSON.parse(run.outputs.hash) as Record<string, string>;
-    expect(Object.keys(hash)).toEqual(['ConfigMap/nproxy-clients/java-cloud-producer-noproxy-config', 'ConfigMap/nproxy-clients/java-cloud-consumer-noproxy-config']);
-    expect(hash['ConfigMap/nproxy-clients/java-cloud-producer-noproxy-config']).toBe(configMapHash(kube.get('ConfigMap', 'nproxy-clients', 'java-cloud-producer-noproxy-config') as Obj));
-    expect((JSON.parse(run.outputs.workloads) as Array<{ name: string; match: string }>).map((w) => `${w.name}/${w.match}`)).toEqual(['java-cloud-producer-noproxy/search', 'java-cloud-consumer-noproxy/auto']);
+    expect(Object.keys(hash)).toEqual([
+      'ConfigMap/nproxy-clients/java-cloud-producer-noproxy-config',
+      'ConfigMap/nproxy-clients/java-cloud-consumer-noproxy-config',
+    ]);
+    expect(hash['ConfigMap/nproxy-clients/java-cloud-producer-noproxy-config']).toBe(
+      configMapHash(kube.get('ConfigMap', 'nproxy-clients', 'java-cloud-producer-noproxy-config') as Obj),
+    );
+    expect((JSON.parse(run.outputs.workloads) as Array<{ name: string; match: string }>).map((w) => `${w.name}/${w.match}`)).toEqual([
+      'java-cloud-producer-noproxy/search',
+      'java-cloud-consumer-noproxy/auto',
+    ]);
     expect(findLeaks(visible(run), [...secretsOf(WEST), ...secretsOf(NORTH)])).toEqual([]);
   });
 
-  it('dry run: nothing changes; the summary shows the change with both clusters\' secrets redacted', async () => {
+  it("dry run: nothing changes; the summary shows the change with both clusters' secrets redacted", async () => {
     const before = kube.get('ConfigMap', 'nproxy-clients', 'java-cloud-producer-noproxy-config');
     const run = await swapAction({ manifests: 'k8s/java-cloud-producer-noproxy-configmap.yaml', 'dry-run': 'true', target: 'east' }, EAST);
     expect(run.code).toBe(0);
@@ -89,22 +107,32 @@ describe('swap-configmap (bundled action)', () => {
   });
 
   it('a Secret through name/kind/data: base64 in the cluster, Reloader hash of the bytes, values masked', async () => {
-    const run = await swapAction({ name: 'ccloud-api-key', namespace: 'clients', kind: 'Secret', data: 'username: ${CCLOUD_APIKEY}\npassword: ${CCLOUD_PASSWD}' }, WEST);
+    const run = await swapAction(
+      { name: 'ccloud-api-key', namespace: 'clients', kind: 'Secret', data: 'username: ${CCLOUD_APIKEY}\npassword: ${CCLOUD_PASSWD}' },
+      WEST,
+    );
     expect(run.code).toBe(0);
     const after = kube.get('Secret', 'clients', 'ccloud-api-key') as Obj;
     expect(Buffer.from(after.data!.username, 'base64').toString()).toBe(WEST.CCLOUD_APIKEY);
     expect(run.outputs.hash).toBe(secretHash(after));
-    expect(JSON.parse(run.outputs.workloads)).toEqual([{ kind: 'Deployment', namespace: 'clients', name: 'java-cloud-streams', object: 'Secret/clients/ccloud-api-key', match: 'named' }]);
+    expect(JSON.parse(run.outputs.workloads)).toEqual([
+      { kind: 'Deployment', namespace: 'clients', name: 'java-cloud-streams', object: 'Secret/clients/ccloud-api-key', match: 'named' },
+    ]);
     expect(run.summary).toMatch(/secret value: \d+ bytes → \d+ bytes/);
     expect(findLeaks(visible(run), [...secretsOf(WEST), ...secretsOf(NORTH)])).toEqual([]);
   });
 
   it('an unresolved placeholder fails before any request: the emulator saw nothing', async () => {
-    const run = await swapAction({ manifests: 'k8s/kafka-proxy-configmap.yaml\nk8s/java-cloud-producer-noproxy-configmap.yaml' }, { CCLOUD_URL: EAST.CCLOUD_URL, CCLOUD_APIKEY: EAST.CCLOUD_APIKEY, CCLOUD_PASSWD: '' });
+    const run = await swapAction(
+      { manifests: 'k8s/kafka-proxy-configmap.yaml\nk8s/java-cloud-producer-noproxy-configmap.yaml' },
+      { CCLOUD_URL: EAST.CCLOUD_URL, CCLOUD_APIKEY: EAST.CCLOUD_APIKEY, CCLOUD_PASSWD: '' },
+    );
     expect(run.code).toBe(1);
     const errors = errorLines(run);
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toContain('swap-configmap: unresolved placeholders: ${CCLOUD_PASSWD} in k8s/kafka-proxy-configmap.yaml data key \'SASL_PASSWORD\' is set but empty');
+    expect(errors[0]).toContain(
+      "swap-configmap: unresolved placeholders: ${CCLOUD_PASSWD} in k8s/kafka-proxy-configmap.yaml data key 'SASL_PASSWORD' is set but empty",
+    );
     expect(errors[0]).toContain('nothing was written');
     expect(kube.requests()).toEqual([]);
     expect(findLeaks(visible(run), [EAST.CCLOUD_APIKEY])).toEqual([]);
@@ -124,14 +152,16 @@ describe('swap-configmap (bundled action)', () => {
 
   it('a missing kubeconfig names the input and suggests the aks-context step', async () => {
     const run = await swapAction({ manifests: 'k8s/kafka-proxy-configmap.yaml' }, WEST, '');
-    expect(errorLines(run).join('\n')).toContain("input 'kubeconfig' was not set and the KUBECONFIG environment variable is empty; expected the path of a kubeconfig file: run the aks-context action earlier in the job");
+    expect(errorLines(run).join('\n')).toContain(
+      "input 'kubeconfig' was not set and the KUBECONFIG environment variable is empty; expected the path of a kubeconfig file: run the aks-context action earlier in the job",
+    );
   });
 
   it('a concurrent writer: 409, re-read, the write lands on the fresh object', async () => {
     const path = '/api/v1/namespaces/clients/configmaps/kafka-proxy-config';
     const proxy = await conflictProxy(kube, path, () => {
       const current = kube.get('ConfigMap', 'clients', 'kafka-proxy-config') as Obj;
-      kube.apply({ ...current, metadata: { ...current.metadata, labels: { ...current.metadata.labels, 'team': 'payments' } } });
+      kube.apply({ ...current, metadata: { ...current.metadata, labels: { ...current.metadata.labels, team: 'payments' } } });
     });
     try {
       const run = await swapAction({ manifests: 'k8s/kafka-proxy-configmap.yaml', target: 'east' }, EAST, proxy.kubeconfigPath);
@@ -140,7 +170,12 @@ describe('swap-configmap (bundled action)', () => {
       const after = kube.get('ConfigMap', 'clients', 'kafka-proxy-config') as Obj;
       expect(after.metadata.labels).toMatchObject({ team: 'payments', 'ccloud-dr-actions/target': 'east' });
       expect(after.data?.SASL_USERNAME).toBe(EAST.CCLOUD_APIKEY);
-      expect(kube.requests().filter((r) => r.method === 'PUT').map((r) => r.status)).toEqual([409, 200]);
+      expect(
+        kube
+          .requests()
+          .filter((r) => r.method === 'PUT')
+          .map((r) => r.status),
+      ).toEqual([409, 200]);
     } finally {
       await proxy.close();
     }

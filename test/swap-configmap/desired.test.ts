@@ -29,15 +29,26 @@ describe('placeholders', () => {
   });
 
   it.each([
-    ['CCLOUD_APIKEY', true], ['CCLOUD_PASSWD', true], ['DB_PASSWORD', true], ['GITHUB_TOKEN', true], ['API_SECRET', true], ['SASL_JAAS_CONFIG', true],
-    ['CCLOUD_URL', false], ['TOPIC', false], ['CCLOUD_CLUSTERID', false],
+    ['CCLOUD_APIKEY', true],
+    ['CCLOUD_PASSWD', true],
+    ['DB_PASSWORD', true],
+    ['GITHUB_TOKEN', true],
+    ['API_SECRET', true],
+    ['SASL_JAAS_CONFIG', true],
+    ['CCLOUD_URL', false],
+    ['TOPIC', false],
+    ['CCLOUD_CLUSTERID', false],
   ])('%s looks secret: %p', (name, secret) => {
     expect(isSecretName(name)).toBe(secret);
   });
 
   it('reports unset, empty and invalid placeholders without values', () => {
     const r = fill('${MISSING} ${EMPTY} ${1BAD}', { EMPTY: '' }, 'data key x');
-    expect(r.unresolved.map((u) => [u.placeholder, u.problem])).toEqual([['${MISSING}', 'unset'], ['${EMPTY}', 'empty'], ['${1BAD}', 'invalid name']]);
+    expect(r.unresolved.map((u) => [u.placeholder, u.problem])).toEqual([
+      ['${MISSING}', 'unset'],
+      ['${EMPTY}', 'empty'],
+      ['${1BAD}', 'invalid name'],
+    ]);
   });
 });
 
@@ -45,19 +56,27 @@ describe('desiredFromManifests', () => {
   it('builds the proxy ConfigMap, substituting inside parsed values so YAML-special characters stay data', () => {
     const [cm] = desiredFromManifests([file('kafka-proxy-configmap.yaml')], WEST);
     expect(cm).toMatchObject({ kind: 'ConfigMap', namespace: 'clients', name: 'kafka-proxy-config', mode: 'replace' });
-    expect(cm.data).toEqual({ BOOTSTRAP_SERVER_MAPPING: 'west.kafka.local:9092,0.0.0.0:32400', SASL_USERNAME: WEST.CCLOUD_APIKEY, SASL_PASSWORD: WEST.CCLOUD_PASSWD, TLS_ENABLE: 'true' });
+    expect(cm.data).toEqual({
+      BOOTSTRAP_SERVER_MAPPING: 'west.kafka.local:9092,0.0.0.0:32400',
+      SASL_USERNAME: WEST.CCLOUD_APIKEY,
+      SASL_PASSWORD: WEST.CCLOUD_PASSWD,
+      TLS_ENABLE: 'true',
+    });
     expect(cm.annotations).toEqual({ 'reloader.stakater.com/match': 'true' });
     expect(cm.secretValues.sort()).toEqual([WEST.CCLOUD_APIKEY, WEST.CCLOUD_PASSWD].sort());
   });
 
   it('reads multi-document files and applies the namespace override', () => {
     const objects = desiredFromManifests([file('java-cloud-producer-noproxy-configmap.yaml')], WEST, 'dr-test');
-    expect(objects.map((o) => `${o.namespace}/${o.name}`)).toEqual(['dr-test/java-cloud-producer-noproxy-config', 'dr-test/java-cloud-consumer-noproxy-config']);
+    expect(objects.map((o) => `${o.namespace}/${o.name}`)).toEqual([
+      'dr-test/java-cloud-producer-noproxy-config',
+      'dr-test/java-cloud-consumer-noproxy-config',
+    ]);
     expect(objects[0].data['config.properties']).toContain(`password='${WEST.CCLOUD_PASSWD}';`);
     expect(objects[0].data['config.properties']).toContain('bootstrap.servers=west.kafka.local:9092\n');
   });
 
-  it('turns a Secret\'s stringData into base64 data and treats every value as secret', () => {
+  it("turns a Secret's stringData into base64 data and treats every value as secret", () => {
     const [secret] = desiredFromManifests([file('ccloud-api-key-secret.yaml')], WEST);
     expect(secret.kind).toBe('Secret');
     expect(Buffer.from(secret.data.password!, 'base64').toString()).toBe(WEST.CCLOUD_PASSWD);
@@ -66,7 +85,12 @@ describe('desiredFromManifests', () => {
   });
 
   it('lists every unresolved placeholder with file and key, never a value, and says nothing was written', () => {
-    const err = errorOf(() => desiredFromManifests([file('kafka-proxy-configmap.yaml'), file('java-cloud-producer-noproxy-configmap.yaml')], { CCLOUD_URL: 'x:9092', CCLOUD_APIKEY: 'KEYVALUE' }));
+    const err = errorOf(() =>
+      desiredFromManifests([file('kafka-proxy-configmap.yaml'), file('java-cloud-producer-noproxy-configmap.yaml')], {
+        CCLOUD_URL: 'x:9092',
+        CCLOUD_APIKEY: 'KEYVALUE',
+      }),
+    );
     const text = err.describe();
     expect(text).toContain("${CCLOUD_PASSWD} in k8s/kafka-proxy-configmap.yaml data key 'SASL_PASSWORD' is not set");
     expect(text).toContain("k8s/java-cloud-producer-noproxy-configmap.yaml (document 2) data key 'config.properties'");
@@ -75,7 +99,9 @@ describe('desiredFromManifests', () => {
   });
 
   it('refuses YAML that is not a ConfigMap or Secret, non-text values, missing namespaces and duplicates', () => {
-    expect(errorOf(() => desiredFromManifests([file('not-a-configmap.yaml')], {})).describe()).toContain('k8s/not-a-configmap.yaml is a Deployment, not a ConfigMap or Secret');
+    expect(errorOf(() => desiredFromManifests([file('not-a-configmap.yaml')], {})).describe()).toContain(
+      'k8s/not-a-configmap.yaml is a Deployment, not a ConfigMap or Secret',
+    );
     const bad = { path: 'bad.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  port: 9092\n' };
     const text = errorOf(() => desiredFromManifests([bad], {})).describe();
     expect(text).toContain("bad.yaml data key 'port' is a number; values must be text");
@@ -93,7 +119,15 @@ describe('desiredFromManifests', () => {
 
 describe('desiredFromInputs', () => {
   it('merges the given keys, converts scalars to text, removes null keys, fills placeholders', () => {
-    const d = desiredFromInputs({ kind: 'ConfigMap', name: 'kafka-proxy-config', namespace: 'clients', data: 'BOOTSTRAP_SERVER_MAPPING: ${CCLOUD_URL},0.0.0.0:32400\nRETRIES: 3\nOLD_KEY: null' }, WEST);
+    const d = desiredFromInputs(
+      {
+        kind: 'ConfigMap',
+        name: 'kafka-proxy-config',
+        namespace: 'clients',
+        data: 'BOOTSTRAP_SERVER_MAPPING: ${CCLOUD_URL},0.0.0.0:32400\nRETRIES: 3\nOLD_KEY: null',
+      },
+      WEST,
+    );
     expect(d).toMatchObject({ mode: 'merge', data: { BOOTSTRAP_SERVER_MAPPING: 'west.kafka.local:9092,0.0.0.0:32400', RETRIES: '3', OLD_KEY: null } });
   });
 
@@ -104,8 +138,12 @@ describe('desiredFromInputs', () => {
   });
 
   it('explains bad data', () => {
-    expect(errorOf(() => desiredFromInputs({ kind: 'ConfigMap', name: 'x', namespace: 'n', data: '- a\n- b' }, {})).describe()).toContain("input 'data' is not a YAML mapping");
-    expect(errorOf(() => desiredFromInputs({ kind: 'ConfigMap', name: 'x', namespace: 'n', data: 'a: ${NOPE}' }, {})).describe()).toContain("${NOPE} in input 'data', key 'a' is not set");
+    expect(errorOf(() => desiredFromInputs({ kind: 'ConfigMap', name: 'x', namespace: 'n', data: '- a\n- b' }, {})).describe()).toContain(
+      "input 'data' is not a YAML mapping",
+    );
+    expect(errorOf(() => desiredFromInputs({ kind: 'ConfigMap', name: 'x', namespace: 'n', data: 'a: ${NOPE}' }, {})).describe()).toContain(
+      "${NOPE} in input 'data', key 'a' is not set",
+    );
   });
 });
 
@@ -119,7 +157,11 @@ describe('dataChanges (summary redaction)', () => {
   });
 
   it('redacts a whole single-line value when the new one carries a secret (its old value is the old secret)', () => {
-    const changes = dataChanges({ SASL_USERNAME: 'NKOLDKEY', BOOTSTRAP: 'north:9092' }, { SASL_USERNAME: 'WKNEWKEY', BOOTSTRAP: 'west:9092' }, { secretKind: false, secrets: ['WKNEWKEY'] });
+    const changes = dataChanges(
+      { SASL_USERNAME: 'NKOLDKEY', BOOTSTRAP: 'north:9092' },
+      { SASL_USERNAME: 'WKNEWKEY', BOOTSTRAP: 'west:9092' },
+      { secretKind: false, secrets: ['WKNEWKEY'] },
+    );
     expect(changes).toEqual([
       { key: 'BOOTSTRAP', change: 'modified', lines: ['- north:9092', '+ west:9092'] },
       { key: 'SASL_USERNAME', change: 'modified', lines: ['(redacted: 8 bytes → 8 bytes)'] },

@@ -45,16 +45,27 @@ describe('swap against the Kubernetes emulator', () => {
     const result = await swap(clients, settings(desiredFromManifests([manifest('kafka-proxy-configmap.yaml')], WEST), { target: 'west' }));
     const [o] = result.objects;
     const after = kube.get('ConfigMap', 'clients', 'kafka-proxy-config') as Obj;
-    expect(after.data).toEqual({ BOOTSTRAP_SERVER_MAPPING: 'west.kafka.local:9092,0.0.0.0:32400', SASL_USERNAME: WEST.CCLOUD_APIKEY, SASL_PASSWORD: WEST.CCLOUD_PASSWD, TLS_ENABLE: 'true' });
+    expect(after.data).toEqual({
+      BOOTSTRAP_SERVER_MAPPING: 'west.kafka.local:9092,0.0.0.0:32400',
+      SASL_USERNAME: WEST.CCLOUD_APIKEY,
+      SASL_PASSWORD: WEST.CCLOUD_PASSWD,
+      TLS_ENABLE: 'true',
+    });
     expect(after.metadata.labels?.[TARGET_LABEL]).toBe('west');
     expect(o).toMatchObject({ changed: true, written: true, hash: configMapHash(after), previousHash: configMapHash(before), target: 'west', conflicts: 0 });
     expect(o.previousTarget).toBeUndefined();
-    expect(o.workloads?.map((w) => `${w.kind}/${w.name}/${w.match}`).sort()).toEqual(['Deployment/java-cloud-consumer/named', 'Deployment/java-cloud-producer/named']);
+    expect(o.workloads?.map((w) => `${w.kind}/${w.name}/${w.match}`).sort()).toEqual([
+      'Deployment/java-cloud-consumer/named',
+      'Deployment/java-cloud-producer/named',
+    ]);
     // In place: one read and one PUT of the object (never delete + create), then lists to pick workloads.
     expect(writes(kube)).toEqual(['PUT /api/v1/namespaces/clients/configmaps/kafka-proxy-config 200']);
     // The emulator's Reloader computed the same hash and rolled both Deployments with it.
     const env = envVarName('kafka-proxy-config', 'CONFIGMAP');
-    await until(() => ['java-cloud-producer', 'java-cloud-consumer'].every((d) => reloaderEnv(kube, 'clients', d, env) !== undefined), 'Reloader rolling both clients');
+    await until(
+      () => ['java-cloud-producer', 'java-cloud-consumer'].every((d) => reloaderEnv(kube, 'clients', d, env) !== undefined),
+      'Reloader rolling both clients',
+    );
     await settled(kube, ['clients']);
     expect(reloaderEnv(kube, 'clients', 'java-cloud-producer', env)).toBe(o.hash);
     expect(reloaderEnv(kube, 'clients', 'java-cloud-consumer', env)).toBe(o.hash);
@@ -69,7 +80,15 @@ describe('swap against the Kubernetes emulator', () => {
 
   it("gives Reloader's documented hash for the reference data", async () => {
     kube.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'vector', namespace: 'clients' }, data: {} });
-    const result = await swap(clients, settings([desiredFromInputs({ kind: 'ConfigMap', name: 'vector', namespace: 'clients', data: 'bootstrap.servers: "kafka-dr-0:9092,kafka-dr-1:9092"\nsecurity.protocol: SSL' }, {})]));
+    const result = await swap(
+      clients,
+      settings([
+        desiredFromInputs(
+          { kind: 'ConfigMap', name: 'vector', namespace: 'clients', data: 'bootstrap.servers: "kafka-dr-0:9092,kafka-dr-1:9092"\nsecurity.protocol: SSL' },
+          {},
+        ),
+      ]),
+    );
     expect(result.objects[0]).toMatchObject({ hash: '5944e7beeeeb8dc3f549b1b5a01ccba5a2e5d1b5', previousHash: 'da39a3ee5e6b4b0d3255bfef95601890afd80709' });
     expect(warnings.join('\n')).toContain('no workload in namespace clients will be rolled by Reloader for ConfigMap/clients/vector');
   });
@@ -102,7 +121,13 @@ describe('swap against the Kubernetes emulator', () => {
 
   it('dry run: the server validates (dryRun=All) and nothing changes', async () => {
     const before = kube.get('ConfigMap', 'nproxy-clients', 'java-cloud-consumer-noproxy-config') as Obj;
-    const result = await swap(clients, settings([desiredFromInputs({ kind: 'ConfigMap', name: 'java-cloud-consumer-noproxy-config', namespace: 'nproxy-clients', data: 'extra.key: "1"' }, {})], { dryRun: true, target: 'north' }));
+    const result = await swap(
+      clients,
+      settings(
+        [desiredFromInputs({ kind: 'ConfigMap', name: 'java-cloud-consumer-noproxy-config', namespace: 'nproxy-clients', data: 'extra.key: "1"' }, {})],
+        { dryRun: true, target: 'north' },
+      ),
+    );
     expect(result.objects[0]).toMatchObject({ changed: true, written: false });
     // The PUT was sent and accepted with dryRun=All, and the object is unchanged.
     const puts = kube.requests().filter((r) => r.method === 'PUT') as Array<{ path: string; status: number; query?: string }>;
@@ -113,18 +138,29 @@ describe('swap against the Kubernetes emulator', () => {
 
   it('a concurrent writer (409): re-reads and applies the change on the fresh object, keeping the other write', async () => {
     const path = '/api/v1/namespaces/clients/configmaps/kafka-proxy-config';
-    const proxy = await conflictProxy(kube, path, (n) => {
-      const current = kube.get('ConfigMap', 'clients', 'kafka-proxy-config') as Obj;
-      kube.apply({ ...current, data: { ...current.data, [`OTHER_WRITER_${n}`]: 'kept' } });
-    }, 2);
+    const proxy = await conflictProxy(
+      kube,
+      path,
+      (n) => {
+        const current = kube.get('ConfigMap', 'clients', 'kafka-proxy-config') as Obj;
+        kube.apply({ ...current, data: { ...current.data, [`OTHER_WRITER_${n}`]: 'kept' } });
+      },
+      2,
+    );
     try {
       const viaProxy = await connectKube(resolveKubeconfig(proxy.kubeconfigPath));
-      const result = await swap(viaProxy, settings([desiredFromInputs({ kind: 'ConfigMap', name: 'kafka-proxy-config', namespace: 'clients', data: 'TLS_ENABLE: "false"' }, {})]));
+      const result = await swap(
+        viaProxy,
+        settings([desiredFromInputs({ kind: 'ConfigMap', name: 'kafka-proxy-config', namespace: 'clients', data: 'TLS_ENABLE: "false"' }, {})]),
+      );
       expect(result.objects[0].conflicts).toBe(2);
       const after = kube.get('ConfigMap', 'clients', 'kafka-proxy-config') as Obj;
       expect(after.data).toMatchObject({ TLS_ENABLE: 'false', OTHER_WRITER_1: 'kept', OTHER_WRITER_2: 'kept' });
       // Every PUT carried the version it was computed from: two refused, the third accepted.
-      const log = kube.requests().filter((r) => r.path.startsWith(path)).map((r) => `${r.method} ${r.status}`);
+      const log = kube
+        .requests()
+        .filter((r) => r.path.startsWith(path))
+        .map((r) => `${r.method} ${r.status}`);
       expect(log.filter((l) => l.startsWith('PUT'))).toEqual(['PUT 409', 'PUT 409', 'PUT 200']);
       expect(log.filter((l) => l.startsWith('GET')).length).toBeGreaterThanOrEqual(3);
     } finally {
@@ -134,14 +170,26 @@ describe('swap against the Kubernetes emulator', () => {
 
   it('gives up after the bounded number of conflicts, saying who to look for', async () => {
     const path = '/api/v1/namespaces/clients/configmaps/java-cloud-producer-config';
-    const proxy = await conflictProxy(kube, path, (n) => {
-      const current = kube.get('ConfigMap', 'clients', 'java-cloud-producer-config') as Obj;
-      kube.apply({ ...current, data: { ...current.data, busy: String(n) } });
-    }, 99);
+    const proxy = await conflictProxy(
+      kube,
+      path,
+      (n) => {
+        const current = kube.get('ConfigMap', 'clients', 'java-cloud-producer-config') as Obj;
+        kube.apply({ ...current, data: { ...current.data, busy: String(n) } });
+      },
+      99,
+    );
     try {
       const viaProxy = await connectKube(resolveKubeconfig(proxy.kubeconfigPath));
-      const err = await swap(viaProxy, settings([desiredFromInputs({ kind: 'ConfigMap', name: 'java-cloud-producer-config', namespace: 'clients', data: 'topic: payments' }, {})], { maxAttempts: 3 })).catch((e: ActionError) => e);
-      expect((err as ActionError).describe()).toContain('ConfigMap/clients/java-cloud-producer-config kept changing under us: 3 writes in a row answered 409 Conflict');
+      const err = await swap(
+        viaProxy,
+        settings([desiredFromInputs({ kind: 'ConfigMap', name: 'java-cloud-producer-config', namespace: 'clients', data: 'topic: payments' }, {})], {
+          maxAttempts: 3,
+        }),
+      ).catch((e: ActionError) => e);
+      expect((err as ActionError).describe()).toContain(
+        'ConfigMap/clients/java-cloud-producer-config kept changing under us: 3 writes in a row answered 409 Conflict',
+      );
       expect((kube.get('ConfigMap', 'clients', 'java-cloud-producer-config') as Obj).data).not.toHaveProperty('topic', 'payments');
     } finally {
       await proxy.close();
@@ -166,12 +214,22 @@ describe('swap against the Kubernetes emulator', () => {
     it('an immutable ConfigMap is refused with the way out', async () => {
       kube.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'frozen', namespace: 'clients' }, data: { a: '1' }, immutable: true });
       kube.resetRequests();
-      const err = (await swap(clients, settings([desiredFromInputs({ kind: 'ConfigMap', name: 'frozen', namespace: 'clients', data: 'a: "2"' }, {})])).catch((e: ActionError) => e)) as ActionError;
+      const err = (await swap(clients, settings([desiredFromInputs({ kind: 'ConfigMap', name: 'frozen', namespace: 'clients', data: 'a: "2"' }, {})])).catch(
+        (e: ActionError) => e,
+      )) as ActionError;
       expect(err.describe()).toContain('ConfigMap/clients/frozen is immutable (immutable: true), so its data cannot change in place');
     });
 
     it('a Secret type that differs from the existing one', async () => {
-      const desired = desiredFromManifests([{ path: 's.yaml', text: 'apiVersion: v1\nkind: Secret\ntype: kubernetes.io/tls\nmetadata: {name: ccloud-api-key, namespace: clients}\nstringData: {username: x}\n' }], {});
+      const desired = desiredFromManifests(
+        [
+          {
+            path: 's.yaml',
+            text: 'apiVersion: v1\nkind: Secret\ntype: kubernetes.io/tls\nmetadata: {name: ccloud-api-key, namespace: clients}\nstringData: {username: x}\n',
+          },
+        ],
+        {},
+      );
       const err = (await swap(clients, settings(desired)).catch((e: ActionError) => e)) as ActionError;
       expect(err.describe()).toContain('has type Opaque but s.yaml says kubernetes.io/tls');
     });

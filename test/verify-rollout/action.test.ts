@@ -6,16 +6,33 @@ import { kafkaProxyConfig, NORTH, proxyClients, secretClients, settled, WEST } f
 
 /** The bundled dist/verify-rollout/index.js, run as the runner runs it, against the emulator over HTTP. */
 
-type Row = { namespace: string; kind: string; name: string; strategy: string | null; seconds: number | null; result: string; reason: string; noticedAt?: string };
+type Row = {
+  namespace: string;
+  kind: string;
+  name: string;
+  strategy: string | null;
+  seconds: number | null;
+  result: string;
+  reason: string;
+  noticedAt?: string;
+};
 const rows = (run: ActionRun) => (JSON.parse(run.outputs.workloads) as Row[]).sort((a, b) => a.name.localeCompare(b.name));
-const visible = (run: ActionRun) => run.everything.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+const visible = (run: ActionRun) =>
+  run.everything
+    .split('\n')
+    .filter((l) => !l.startsWith('::add-mask::'))
+    .join('\n');
 
 function verify(kube: KubeEmulator, inputs: Record<string, string>): Promise<ActionRun> {
   return runAction('verify-rollout', { inputs: { kubeconfig: kube.kubeconfigPath, timeout: '30s', ...inputs } });
 }
 function requestKinds(kube: KubeEmulator) {
   const r = kube.requests();
-  return { gets: r.filter((x) => !x.watch && x.method === 'GET').length, watches: r.filter((x) => x.watch).map((x) => x.path), writes: r.filter((x) => x.method !== 'GET').map((x) => `${x.method} ${x.path}`) };
+  return {
+    gets: r.filter((x) => !x.watch && x.method === 'GET').length,
+    watches: r.filter((x) => x.watch).map((x) => x.path),
+    writes: r.filter((x) => x.method !== 'GET').map((x) => `${x.method} ${x.path}`),
+  };
 }
 
 describe('verify-rollout (bundled action) with Reloader', () => {
@@ -58,7 +75,13 @@ describe('verify-rollout (bundled action) with Reloader', () => {
   });
 
   it('a Secret holding the API key: verified, and its values never shown', async () => {
-    kube.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'ccloud-api-key', namespace: 'vault' }, type: 'Opaque', stringData: { username: WEST.CCLOUD_APIKEY, password: WEST.CCLOUD_PASSWD } });
+    kube.apply({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'ccloud-api-key', namespace: 'vault' },
+      type: 'Opaque',
+      stringData: { username: WEST.CCLOUD_APIKEY, password: WEST.CCLOUD_PASSWD },
+    });
     const run = await verify(kube, { namespace: 'vault', secret: 'ccloud-api-key' });
     expect(run.code).toBe(0);
     expect(rows(run).map((r) => [r.name, r.result])).toEqual([['java-cloud-streams', 'rolled']]);
@@ -78,7 +101,10 @@ describe('verify-rollout (bundled action) with Reloader', () => {
     expect(errors[0]).toContain('CrashLoopBackOff');
     expect(errors[0]).not.toContain('java-cloud-producer:');
     // The healthy producer passes (already done when the action listed it, or seen rolling: that depends on machine speed).
-    expect(rows(run).map((r) => [r.name, r.result])).toEqual([['java-cloud-consumer', 'failed'], ['java-cloud-producer', expect.stringMatching(/^(rolled|already-current)$/)]]);
+    expect(rows(run).map((r) => [r.name, r.result])).toEqual([
+      ['java-cloud-consumer', 'failed'],
+      ['java-cloud-producer', expect.stringMatching(/^(rolled|already-current)$/)],
+    ]);
     expect(run.summary).toContain('❌ failed');
   });
 
@@ -126,7 +152,12 @@ describe('verify-rollout (bundled action) without Reloader', () => {
       ['java-cloud-consumer', 'restarted', 'restart'],
       ['java-cloud-producer', 'restarted', 'restart'],
     ]);
-    expect(run.stdout).toMatch(/::warning::clients\/Deployment\/java-cloud-producer: Reloader did not roll it within reload-grace \(500ms\); restarted it like `kubectl rollout restart`/);
-    expect(requestKinds(kube).writes.sort()).toEqual(['PATCH /apis/apps/v1/namespaces/clients/deployments/java-cloud-consumer', 'PATCH /apis/apps/v1/namespaces/clients/deployments/java-cloud-producer']);
+    expect(run.stdout).toMatch(
+      /::warning::clients\/Deployment\/java-cloud-producer: Reloader did not roll it within reload-grace \(500ms\); restarted it like `kubectl rollout restart`/,
+    );
+    expect(requestKinds(kube).writes.sort()).toEqual([
+      'PATCH /apis/apps/v1/namespaces/clients/deployments/java-cloud-consumer',
+      'PATCH /apis/apps/v1/namespaces/clients/deployments/java-cloud-producer',
+    ]);
   });
 });

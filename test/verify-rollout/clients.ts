@@ -13,7 +13,11 @@ export const WEST = { CCLOUD_URL: 'west.kafka.local:9092', CCLOUD_APIKEY: 'WK7M3
 const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 
 /** A Deployment with one app container plus optional extra containers and volumes. */
-export function deployment(namespace: string, name: string, o: { annotations?: Record<string, string>; replicas?: number; containers?: object[]; volumes?: object[]; progressDeadlineSeconds?: number } = {}): object {
+export function deployment(
+  namespace: string,
+  name: string,
+  o: { annotations?: Record<string, string>; replicas?: number; containers?: object[]; volumes?: object[]; progressDeadlineSeconds?: number } = {},
+): object {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -83,8 +87,14 @@ export function noProxyClients(namespace = 'nproxy-clients'): object[] {
     ns(namespace),
     noProxyConfig(namespace, 'java-cloud-producer-noproxy-config', NORTH, true),
     noProxyConfig(namespace, 'java-cloud-consumer-noproxy-config', NORTH, false),
-    deployment(namespace, 'java-cloud-producer-noproxy', { annotations: { 'reloader.stakater.com/search': 'true' }, ...mount('java-cloud-producer-noproxy-config') }),
-    deployment(namespace, 'java-cloud-consumer-noproxy', { annotations: { 'reloader.stakater.com/auto': 'true' }, ...mount('java-cloud-consumer-noproxy-config') }),
+    deployment(namespace, 'java-cloud-producer-noproxy', {
+      annotations: { 'reloader.stakater.com/search': 'true' },
+      ...mount('java-cloud-producer-noproxy-config'),
+    }),
+    deployment(namespace, 'java-cloud-consumer-noproxy', {
+      annotations: { 'reloader.stakater.com/auto': 'true' },
+      ...mount('java-cloud-consumer-noproxy-config'),
+    }),
   ];
 }
 
@@ -92,7 +102,13 @@ export function noProxyClients(namespace = 'nproxy-clients'): object[] {
 export function secretClients(namespace = 'clients'): object[] {
   return [
     ns(namespace),
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'ccloud-api-key', namespace }, type: 'Opaque', stringData: { username: NORTH.CCLOUD_APIKEY, password: NORTH.CCLOUD_PASSWD } },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'ccloud-api-key', namespace },
+      type: 'Opaque',
+      stringData: { username: NORTH.CCLOUD_APIKEY, password: NORTH.CCLOUD_PASSWD },
+    },
     deployment(namespace, 'java-cloud-streams', {
       annotations: { 'secret.reloader.stakater.com/reload': 'ccloud-api-key' },
       containers: [
@@ -109,7 +125,11 @@ export function secretClients(namespace = 'clients'): object[] {
   ];
 }
 
-type Dep = { metadata: { generation?: number; name: string }; spec: { replicas?: number }; status?: { observedGeneration?: number; updatedReplicas?: number; availableReplicas?: number; replicas?: number } };
+type Dep = {
+  metadata: { generation?: number; name: string };
+  spec: { replicas?: number };
+  status?: { observedGeneration?: number; updatedReplicas?: number; availableReplicas?: number; replicas?: number };
+};
 
 /** True when every Deployment of the namespace finished its rollout (test-side check on the emulator). */
 export function allRolledOut(kube: KubeEmulator, namespace: string): boolean {
@@ -140,11 +160,16 @@ export async function until(condition: () => boolean, what: string, timeoutMs = 
 
 /** The env var Reloader wrote into a Deployment's containers, if any. */
 export function reloaderEnv(kube: KubeEmulator, namespace: string, name: string, envName: string): string | undefined {
-  const d = kube.get('Deployment', namespace, name) as { spec: { template: { spec: { containers: Array<{ env?: Array<{ name: string; value?: string }> }> } } } };
+  const d = kube.get('Deployment', namespace, name) as {
+    spec: { template: { spec: { containers: Array<{ env?: Array<{ name: string; value?: string }> }> } } };
+  };
   return d.spec.template.spec.containers.flatMap((c) => c.env ?? []).find((e) => e.name === envName)?.value;
 }
 
 /** Requests that changed something (not GET), and per-kind counts. */
 export function writes(kube: KubeEmulator): string[] {
-  return kube.requests().filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path} ${r.status}`);
+  return kube
+    .requests()
+    .filter((r) => r.method !== 'GET')
+    .map((r) => `${r.method} ${r.path} ${r.status}`);
 }

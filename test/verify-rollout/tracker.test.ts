@@ -11,7 +11,18 @@ const expected: Expected = { type: 'CONFIGMAP', name: 'kafka-proxy-config', name
 const ENV = envVarName('kafka-proxy-config', 'CONFIGMAP');
 
 /** A Deployment at a given generation, with status fields and an optional env-var marker. */
-function deployment(o: { generation: number; observed: number; replicas?: number; updated?: number; total?: number; available?: number; hash?: string; reason?: string; paused?: boolean; annotations?: Record<string, string> }): Workload {
+function deployment(o: {
+  generation: number;
+  observed: number;
+  replicas?: number;
+  updated?: number;
+  total?: number;
+  available?: number;
+  hash?: string;
+  reason?: string;
+  paused?: boolean;
+  annotations?: Record<string, string>;
+}): Workload {
   const replicas = o.replicas ?? 2;
   return {
     kind: 'Deployment',
@@ -37,9 +48,21 @@ const one = () => new RolloutTracker([{ namespace: 'clients', kind: 'Deployment'
 describe('kubectl rollout status rules', () => {
   it.each([
     [deployment({ generation: 2, observed: 1 }), false, 'Waiting for deployment spec update to be observed...'],
-    [deployment({ generation: 2, observed: 2, updated: 1 }), false, 'Waiting for deployment "producer" rollout to finish: 1 out of 2 new replicas have been updated...'],
-    [deployment({ generation: 2, observed: 2, total: 3 }), false, 'Waiting for deployment "producer" rollout to finish: 1 old replicas are pending termination...'],
-    [deployment({ generation: 2, observed: 2, available: 1 }), false, 'Waiting for deployment "producer" rollout to finish: 1 of 2 updated replicas are available...'],
+    [
+      deployment({ generation: 2, observed: 2, updated: 1 }),
+      false,
+      'Waiting for deployment "producer" rollout to finish: 1 out of 2 new replicas have been updated...',
+    ],
+    [
+      deployment({ generation: 2, observed: 2, total: 3 }),
+      false,
+      'Waiting for deployment "producer" rollout to finish: 1 old replicas are pending termination...',
+    ],
+    [
+      deployment({ generation: 2, observed: 2, available: 1 }),
+      false,
+      'Waiting for deployment "producer" rollout to finish: 1 of 2 updated replicas are available...',
+    ],
     [deployment({ generation: 2, observed: 2 }), true, 'deployment "producer" successfully rolled out'],
     [deployment({ generation: 2, observed: 2, reason: 'ProgressDeadlineExceeded', updated: 1 }), true, 'deployment "producer" exceeded its progress deadline'],
   ])('Deployment %#', (w, done, message) => {
@@ -47,11 +70,22 @@ describe('kubectl rollout status rules', () => {
   });
 
   it('refuses OnDelete StatefulSets and DaemonSets, and applies the partition rule', () => {
-    const sts = (updateStrategy: Workload['spec'] extends infer S ? (S extends { updateStrategy?: infer U } ? U : never) : never, status: Workload['status']): Workload => ({ metadata: { name: 'db', generation: 3 }, spec: { replicas: 3, updateStrategy }, status: { observedGeneration: 3, ...status } });
-    expect(rolloutStatus('StatefulSet', sts({ type: 'OnDelete' }, {}))).toEqual({ done: true, error: true, message: 'rollout status is only available for RollingUpdate strategy type' });
+    const sts = (
+      updateStrategy: Workload['spec'] extends infer S ? (S extends { updateStrategy?: infer U } ? U : never) : never,
+      status: Workload['status'],
+    ): Workload => ({ metadata: { name: 'db', generation: 3 }, spec: { replicas: 3, updateStrategy }, status: { observedGeneration: 3, ...status } });
+    expect(rolloutStatus('StatefulSet', sts({ type: 'OnDelete' }, {}))).toEqual({
+      done: true,
+      error: true,
+      message: 'rollout status is only available for RollingUpdate strategy type',
+    });
     expect(rolloutStatus('DaemonSet', { metadata: { name: 'd' }, spec: { updateStrategy: { type: 'OnDelete' } } }).error).toBe(true);
-    expect(rolloutStatus('StatefulSet', sts({ type: 'RollingUpdate', rollingUpdate: { partition: 0 } }, { readyReplicas: 3, updatedReplicas: 2 })).message).toBe('Waiting for partitioned roll out to finish: 2 out of 3 new pods have been updated...');
-    expect(rolloutStatus('StatefulSet', sts({ type: 'RollingUpdate', rollingUpdate: { partition: 0 } }, { readyReplicas: 3, updatedReplicas: 3 })).done).toBe(true);
+    expect(
+      rolloutStatus('StatefulSet', sts({ type: 'RollingUpdate', rollingUpdate: { partition: 0 } }, { readyReplicas: 3, updatedReplicas: 2 })).message,
+    ).toBe('Waiting for partitioned roll out to finish: 2 out of 3 new pods have been updated...');
+    expect(rolloutStatus('StatefulSet', sts({ type: 'RollingUpdate', rollingUpdate: { partition: 0 } }, { readyReplicas: 3, updatedReplicas: 3 })).done).toBe(
+      true,
+    );
     expect(rolloutStatus('StatefulSet', sts({ type: 'RollingUpdate' }, { readyReplicas: 3, currentRevision: 'a', updateRevision: 'b' })).done).toBe(false);
     expect(rolloutStatus('StatefulSet', sts({ type: 'RollingUpdate' }, { readyReplicas: 2 })).message).toBe('Waiting for 1 pods to be ready...');
   });
@@ -78,7 +112,8 @@ describe('RolloutTracker', () => {
   });
 
   it('accepts the annotations strategy only for the same type, name, namespace and hash', () => {
-    const source = (hash: string, name = 'kafka-proxy-config') => formatReloadSource({ type: 'CONFIGMAP', name, namespace: 'clients', hash, containerRefs: ['proxy'], observedAt: 1 });
+    const source = (hash: string, name = 'kafka-proxy-config') =>
+      formatReloadSource({ type: 'CONFIGMAP', name, namespace: 'clients', hash, containerRefs: ['proxy'], observedAt: 1 });
     const t = one();
     t.observe(deployment({ generation: 2, observed: 2, annotations: { [LAST_RELOADED_FROM]: source('0000') } }), 1000);
     t.observe(deployment({ generation: 3, observed: 3, annotations: { [LAST_RELOADED_FROM]: source(HASH, 'other') } }), 1001);
@@ -111,7 +146,8 @@ describe('RolloutTracker', () => {
     const { restart } = t.tick(6000);
     expect(restart.map((r) => r.name)).toEqual(['producer']);
     expect(t.tick(6001).restart).toEqual([]);
-    const annotations = (restartPatch(6000, expected) as { spec: { template: { metadata: { annotations: Record<string, string> } } } }).spec.template.metadata.annotations;
+    const annotations = (restartPatch(6000, expected) as { spec: { template: { metadata: { annotations: Record<string, string> } } } }).spec.template.metadata
+      .annotations;
     expect(annotations[RESTARTED_AT]).toBe('1970-01-01T00:00:06Z');
     t.observe(deployment({ generation: 2, observed: 1, annotations }), 6010);
     t.observe(deployment({ generation: 2, observed: 2, annotations }), 6500);
@@ -123,7 +159,9 @@ describe('RolloutTracker', () => {
   });
 
   it('refuses to restart a paused Deployment, as kubectl does', () => {
-    expect(restartRefusal('Deployment', deployment({ generation: 1, observed: 1, paused: true }))).toBe("can't restart paused deployment (run rollout resume first)");
+    expect(restartRefusal('Deployment', deployment({ generation: 1, observed: 1, paused: true }))).toBe(
+      "can't restart paused deployment (run rollout resume first)",
+    );
     expect(restartRefusal('Deployment', deployment({ generation: 1, observed: 1 }))).toBeUndefined();
   });
 
@@ -138,13 +176,24 @@ describe('RolloutTracker', () => {
     t.observe(deployment({ generation: 2, observed: 2, hash: HASH, updated: 1 }), 1000);
     t.observe({ ...deployment({ generation: 2, observed: 2, hash: HASH }), metadata: { name: 'consumer', namespace: 'clients', generation: 2 } }, 1000);
     t.tick(61_000);
-    expect(t.all.map((w) => [w.name, w.result, w.failure ?? ''])).toEqual([['producer', 'failed', 'timeout'], ['consumer', 'already-current', '']]);
+    expect(t.all.map((w) => [w.name, w.result, w.failure ?? ''])).toEqual([
+      ['producer', 'failed', 'timeout'],
+      ['consumer', 'already-current', ''],
+    ]);
     expect(t.all[0].reason).toBe('Waiting for deployment "producer" rollout to finish: 1 out of 2 new replicas have been updated...');
   });
 
   it('refuses an OnDelete StatefulSet at once: waiting would never finish', () => {
     const t = new RolloutTracker([{ namespace: 'clients', kind: 'StatefulSet', name: 'db', expected }], settings);
-    t.observe({ kind: 'StatefulSet', metadata: { name: 'db', namespace: 'clients', generation: 2 }, spec: { replicas: 1, updateStrategy: { type: 'OnDelete' }, template: { spec: { containers: [{ name: 'db', env: [{ name: ENV, value: HASH }] }] } } }, status: { observedGeneration: 2 } }, 1000);
+    t.observe(
+      {
+        kind: 'StatefulSet',
+        metadata: { name: 'db', namespace: 'clients', generation: 2 },
+        spec: { replicas: 1, updateStrategy: { type: 'OnDelete' }, template: { spec: { containers: [{ name: 'db', env: [{ name: ENV, value: HASH }] }] } } },
+        status: { observedGeneration: 2 },
+      },
+      1000,
+    );
     expect(t.all[0]).toMatchObject({ state: 'failed', failure: 'on-delete' });
     expect(t.all[0].reason).toContain('with updateStrategy OnDelete the pods only get the new configuration when they are deleted');
   });

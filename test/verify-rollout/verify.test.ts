@@ -11,7 +11,15 @@ import { startKube, type KubeEmulator } from '../../src/playground/kube/index.js
 import { deployment, kafkaProxyConfig, noProxyClients, noProxyConfig, proxyClients, secretClients, settled, WEST } from './clients.js';
 
 const quiet = { info: () => {}, warning: () => {}, debug: () => {} };
-const base = (more: Partial<VerifySettings>): VerifySettings => ({ namespaces: ['clients'], timeoutMs: 20_000, graceMs: 5_000, restartIfNotReloaded: false, clock: systemClock, logger: quiet, ...more });
+const base = (more: Partial<VerifySettings>): VerifySettings => ({
+  namespaces: ['clients'],
+  timeoutMs: 20_000,
+  graceMs: 5_000,
+  restartIfNotReloaded: false,
+  clock: systemClock,
+  logger: quiet,
+  ...more,
+});
 const proxyConfig = { kind: 'ConfigMap' as const, name: 'kafka-proxy-config' };
 
 /** Requests by kind: plain GETs, watches, writes. */
@@ -30,7 +38,13 @@ describe('verify-rollout with Reloader (env-vars strategy)', () => {
   beforeAll(async () => {
     // Rollouts take a few hundred ms, so a verification started right after a change sees them in progress.
     kube = await startKube({ podReadyDelayMs: 100 });
-    kube.apply([...proxyClients('clients'), ...noProxyClients('nproxy-clients'), ...secretClients('vault'), ...proxyClients('clients-b'), ...proxyClients('crash', { replicas: 1 })]);
+    kube.apply([
+      ...proxyClients('clients'),
+      ...noProxyClients('nproxy-clients'),
+      ...secretClients('vault'),
+      ...proxyClients('clients-b'),
+      ...proxyClients('crash', { replicas: 1 }),
+    ]);
     kube.apply([...proxyClients('deadline', { replicas: 1, progressDeadlineSeconds: 1 })]);
     await settled(kube, ['clients', 'nproxy-clients', 'vault', 'clients-b', 'crash', 'deadline']);
     clients = await connectKube(resolveKubeconfig(kube.kubeconfigPath));
@@ -49,7 +63,12 @@ describe('verify-rollout with Reloader (env-vars strategy)', () => {
     ]);
     for (const w of report.workloads) expect(w.seconds).toBeGreaterThan(0);
     const c = counts(kube);
-    expect(c.gets.sort()).toEqual(['/api/v1/namespaces/clients/configmaps/kafka-proxy-config', '/apis/apps/v1/namespaces/clients/daemonsets', '/apis/apps/v1/namespaces/clients/deployments', '/apis/apps/v1/namespaces/clients/statefulsets']);
+    expect(c.gets.sort()).toEqual([
+      '/api/v1/namespaces/clients/configmaps/kafka-proxy-config',
+      '/apis/apps/v1/namespaces/clients/daemonsets',
+      '/apis/apps/v1/namespaces/clients/deployments',
+      '/apis/apps/v1/namespaces/clients/statefulsets',
+    ]);
     expect(c.watches).toEqual(['/apis/apps/v1/namespaces/clients/deployments']);
     expect(c.writes).toEqual([]);
   });
@@ -63,7 +82,14 @@ describe('verify-rollout with Reloader (env-vars strategy)', () => {
   });
 
   it('requests grow with namespaces x kinds, not with workloads: 6 workloads cost what 2 do', async () => {
-    kube.apply([deployment('clients-b', 'extra-1'), deployment('clients-b', 'extra-2'), deployment('clients-b', 'extra-3'), deployment('clients-b', 'extra-4')].map((d) => ({ ...d, metadata: { ...(d as { metadata: object }).metadata, annotations: { 'configmap.reloader.stakater.com/reload': 'kafka-proxy-config' } } })));
+    kube.apply(
+      [deployment('clients-b', 'extra-1'), deployment('clients-b', 'extra-2'), deployment('clients-b', 'extra-3'), deployment('clients-b', 'extra-4')].map(
+        (d) => ({
+          ...d,
+          metadata: { ...(d as { metadata: object }).metadata, annotations: { 'configmap.reloader.stakater.com/reload': 'kafka-proxy-config' } },
+        }),
+      ),
+    );
     await settled(kube, ['clients-b']);
     kube.apply(kafkaProxyConfig('clients-b', WEST));
     kube.resetRequests();
@@ -76,7 +102,10 @@ describe('verify-rollout with Reloader (env-vars strategy)', () => {
   });
 
   it('several namespaces in one run', async () => {
-    kube.apply([kafkaProxyConfig('clients', { ...WEST, CCLOUD_URL: 'west-2.kafka.local:9092' }), kafkaProxyConfig('clients-b', { ...WEST, CCLOUD_URL: 'west-2.kafka.local:9092' })]);
+    kube.apply([
+      kafkaProxyConfig('clients', { ...WEST, CCLOUD_URL: 'west-2.kafka.local:9092' }),
+      kafkaProxyConfig('clients-b', { ...WEST, CCLOUD_URL: 'west-2.kafka.local:9092' }),
+    ]);
     kube.resetRequests();
     const report = await verifyRollout(clients, base({ namespaces: ['clients', 'clients-b'], resource: proxyConfig }));
     expect(report.ok).toBe(true);
@@ -87,17 +116,35 @@ describe('verify-rollout with Reloader (env-vars strategy)', () => {
   });
 
   it('no-proxy clients: search/match selects the producer, auto the consumer', async () => {
-    kube.apply([noProxyConfig('nproxy-clients', 'java-cloud-producer-noproxy-config', WEST, true), noProxyConfig('nproxy-clients', 'java-cloud-consumer-noproxy-config', WEST, false)]);
-    const producer = await verifyRollout(clients, base({ namespaces: ['nproxy-clients'], resource: { kind: 'ConfigMap', name: 'java-cloud-producer-noproxy-config' } }));
-    const consumer = await verifyRollout(clients, base({ namespaces: ['nproxy-clients'], resource: { kind: 'ConfigMap', name: 'java-cloud-consumer-noproxy-config' } }));
+    kube.apply([
+      noProxyConfig('nproxy-clients', 'java-cloud-producer-noproxy-config', WEST, true),
+      noProxyConfig('nproxy-clients', 'java-cloud-consumer-noproxy-config', WEST, false),
+    ]);
+    const producer = await verifyRollout(
+      clients,
+      base({ namespaces: ['nproxy-clients'], resource: { kind: 'ConfigMap', name: 'java-cloud-producer-noproxy-config' } }),
+    );
+    const consumer = await verifyRollout(
+      clients,
+      base({ namespaces: ['nproxy-clients'], resource: { kind: 'ConfigMap', name: 'java-cloud-consumer-noproxy-config' } }),
+    );
     expect(producer.workloads.map((w) => [w.name, w.result])).toEqual([['java-cloud-producer-noproxy', expect.stringMatching(/rolled|already-current/)]]);
     expect(consumer.workloads.map((w) => [w.name, w.result])).toEqual([['java-cloud-consumer-noproxy', expect.stringMatching(/rolled|already-current/)]]);
   });
 
   it('a Secret holding the API key, its values masked as they are read', async () => {
-    kube.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'ccloud-api-key', namespace: 'vault' }, type: 'Opaque', stringData: { username: WEST.CCLOUD_APIKEY, password: WEST.CCLOUD_PASSWD } });
+    kube.apply({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'ccloud-api-key', namespace: 'vault' },
+      type: 'Opaque',
+      stringData: { username: WEST.CCLOUD_APIKEY, password: WEST.CCLOUD_PASSWD },
+    });
     const masked: string[] = [];
-    const report = await verifyRollout(clients, base({ namespaces: ['vault'], resource: { kind: 'Secret', name: 'ccloud-api-key' }, mask: (v) => masked.push(v) }));
+    const report = await verifyRollout(
+      clients,
+      base({ namespaces: ['vault'], resource: { kind: 'Secret', name: 'ccloud-api-key' }, mask: (v) => masked.push(v) }),
+    );
     expect(report.workloads.map((w) => [w.name, w.result, w.strategy])).toEqual([['java-cloud-streams', 'rolled', 'env-vars']]);
     expect(masked.sort()).toEqual([WEST.CCLOUD_APIKEY, WEST.CCLOUD_PASSWD].sort());
   });
@@ -136,11 +183,15 @@ describe('verify-rollout with Reloader (env-vars strategy)', () => {
   });
 
   it('refuses to start when there is nothing to verify', async () => {
-    await expect(verifyRollout(clients, base({ resource: { kind: 'ConfigMap', name: 'nope' } }))).rejects.toThrow('ConfigMap nope does not exist in namespace clients');
+    await expect(verifyRollout(clients, base({ resource: { kind: 'ConfigMap', name: 'nope' } }))).rejects.toThrow(
+      'ConfigMap nope does not exist in namespace clients',
+    );
     kube.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'unused', namespace: 'clients' }, data: { a: '1' } });
     const err = (await verifyRollout(clients, base({ resource: { kind: 'ConfigMap', name: 'unused' } })).catch((e: ActionError) => e)) as ActionError;
     expect(err.describe()).toContain('no workload in namespace clients is rolled by Reloader for ConfigMap unused');
-    await expect(verifyRollout(clients, base({ workloads: [{ namespace: 'clients', kind: 'StatefulSet', name: 'ghost' }] }))).rejects.toThrow('StatefulSet ghost does not exist in namespace clients');
+    await expect(verifyRollout(clients, base({ workloads: [{ namespace: 'clients', kind: 'StatefulSet', name: 'ghost' }] }))).rejects.toThrow(
+      'StatefulSet ghost does not exist in namespace clients',
+    );
   });
 });
 
@@ -176,7 +227,10 @@ describe('verify-rollout without Reloader', () => {
       ['java-cloud-consumer', 'restarted', 'restart'],
       ['java-cloud-producer', 'restarted', 'restart'],
     ]);
-    expect(counts(kube).writes.sort()).toEqual(['PATCH /apis/apps/v1/namespaces/clients/deployments/java-cloud-consumer', 'PATCH /apis/apps/v1/namespaces/clients/deployments/java-cloud-producer']);
+    expect(counts(kube).writes.sort()).toEqual([
+      'PATCH /apis/apps/v1/namespaces/clients/deployments/java-cloud-consumer',
+      'PATCH /apis/apps/v1/namespaces/clients/deployments/java-cloud-producer',
+    ]);
     const d = kube.get('Deployment', 'clients', 'java-cloud-producer') as Workload;
     expect(d.spec?.template?.metadata?.annotations?.[RESTARTED_AT]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     kube.resetRequests();

@@ -49,17 +49,31 @@ suite('dr-switch.yml against the emulators', () => {
     });
     const north = confluent.info('north');
     kube.apply(
-      manifests('proxy', ['namespace.yaml', 'kafka-proxy-config.yaml', 'java-cloud-producer-config.yaml', 'java-cloud-consumer-config.yaml', 'java-cloud-producer.yaml', 'java-cloud-consumer.yaml'], {
-        CCLOUD_URL: north.bootstrap,
-        CCLOUD_APIKEY: north.apiKey,
-        CCLOUD_PASSWD: north.apiSecret,
-      }),
+      manifests(
+        'proxy',
+        [
+          'namespace.yaml',
+          'kafka-proxy-config.yaml',
+          'java-cloud-producer-config.yaml',
+          'java-cloud-consumer-config.yaml',
+          'java-cloud-producer.yaml',
+          'java-cloud-consumer.yaml',
+        ],
+        {
+          CCLOUD_URL: north.bootstrap,
+          CCLOUD_APIKEY: north.apiKey,
+          CCLOUD_PASSWD: north.apiSecret,
+        },
+      ),
     );
     // As the README recommends: connection facts as variables, credentials as secrets.
     const settings = (name: 'north' | 'west') => {
       const c = confluent.info(name);
       const p = `CCLOUD_${name.toUpperCase()}_`;
-      return { vars: { [`${p}REST_ENDPOINT`]: c.restEndpoint, [`${p}CLUSTERID`]: c.id, [`${p}URL`]: c.bootstrap }, secrets: { [`${p}APIKEY`]: c.apiKey, [`${p}PASSWD`]: c.apiSecret } };
+      return {
+        vars: { [`${p}REST_ENDPOINT`]: c.restEndpoint, [`${p}CLUSTERID`]: c.id, [`${p}URL`]: c.bootstrap },
+        secrets: { [`${p}APIKEY`]: c.apiKey, [`${p}PASSWD`]: c.apiSecret },
+      };
     };
     vars = { ...settings('north').vars, ...settings('west').vars };
     secrets = { ...settings('north').secrets, ...settings('west').secrets, KUBECONFIG: kube.kubeconfig({ token: kubeToken }) };
@@ -77,25 +91,45 @@ suite('dr-switch.yml against the emulators', () => {
       workflow: '.github/workflows/dr-switch.yml',
       workspace,
       event: 'workflow_call',
-      inputs: { 'client-style': 'proxy', 'link-name': 'dr-link', 'mirror-topics': 'orders', 'mirror-timeout': '30s', 'rollout-timeout': '60s', 'reload-grace': '5s', ...inputs },
+      inputs: {
+        'client-style': 'proxy',
+        'link-name': 'dr-link',
+        'mirror-topics': 'orders',
+        'mirror-timeout': '30s',
+        'rollout-timeout': '60s',
+        'reload-grace': '5s',
+        ...inputs,
+      },
       secrets,
       vars,
       concurrency: new ConcurrencyGroups(),
     });
 
   const leaks = (result: WorkflowResult): string[] => {
-    const shown = JSON.stringify(allSteps(result).map((s) => [s.log, s.summary])) + JSON.stringify(result.annotations) + result.summary + JSON.stringify(result.outputs);
+    const shown =
+      JSON.stringify(allSteps(result).map((s) => [s.log, s.summary])) + JSON.stringify(result.annotations) + result.summary + JSON.stringify(result.outputs);
     return findLeaks(shown, [confluent.info('west').apiSecret, confluent.info('north').apiSecret, kubeToken]);
   };
 
   it('dry run: validates the mirror reversal and the ConfigMap change on the servers, changes nothing', async () => {
     const before = JSON.stringify(kube.get('ConfigMap', 'clients', 'kafka-proxy-config'));
     const result = await run({ target: 'west', 'dry-run': true });
-    const failed = allSteps(result).filter((s) => s.outcome === 'failure').map((s) => `${s.name}: ${s.error}`);
+    const failed = allSteps(result)
+      .filter((s) => s.outcome === 'failure')
+      .map((s) => `${s.name}: ${s.error}`);
     expect(failed).toEqual([]);
     expect(result.conclusion).toBe('success');
     const outcomes = Object.fromEntries(findJob(result, 'switch')!.steps.map((s) => [s.kind === 'post' ? s.name : (s.id ?? s.name), s.outcome]));
-    expect(outcomes).toMatchObject({ plan: 'success', kube: 'success', restore: 'skipped', mirror: 'success', swap: 'success', verify: 'skipped', 'verify-second': 'skipped', report: 'success' });
+    expect(outcomes).toMatchObject({
+      plan: 'success',
+      kube: 'success',
+      restore: 'skipped',
+      mirror: 'success',
+      swap: 'success',
+      verify: 'skipped',
+      'verify-second': 'skipped',
+      report: 'success',
+    });
     expect(findStep(result, 'switch', 'mirror')!.outputs['failed-topics']).toBe('');
     expect(findStep(result, 'switch', 'swap')!.outputs.changed).toBe('true');
     // Nothing changed: the mirror still mirrors, the clients' ConfigMap is untouched.
@@ -112,7 +146,9 @@ suite('dr-switch.yml against the emulators', () => {
 
   fullIt('switch: reverses the mirror, moves the proxy clients to west and proves every client rolled', async () => {
     const result = await run({ target: 'west' });
-    const failed = allSteps(result).filter((s) => s.outcome === 'failure').map((s) => `${s.name}: ${s.error}`);
+    const failed = allSteps(result)
+      .filter((s) => s.outcome === 'failure')
+      .map((s) => `${s.name}: ${s.error}`);
     expect(failed).toEqual([]);
     expect(result.conclusion).toBe('success');
     expect(confluent.mirrorState('west', 'dr-link', 'orders')?.status).toBe('STOPPED');
@@ -125,7 +161,12 @@ suite('dr-switch.yml against the emulators', () => {
     for (const w of workloads[0]) expect(['rolled', 'already-current']).toContain(w.result);
     // And the pods that became ready last (two per client) read the west cluster from the ConfigMap.
     for (const owner of ['Deployment/java-cloud-producer', 'Deployment/java-cloud-consumer']) {
-      expect(ready.filter((p) => p.owner === owner).slice(-2).map((p) => p.bootstrap)).toEqual([confluent.info('west').bootstrap, confluent.info('west').bootstrap]);
+      expect(
+        ready
+          .filter((p) => p.owner === owner)
+          .slice(-2)
+          .map((p) => p.bootstrap),
+      ).toEqual([confluent.info('west').bootstrap, confluent.info('west').bootstrap]);
     }
     expect(Number(result.outputs['switch-seconds'])).toBeGreaterThan(0);
     expect(result.outputs['previous-target']).toBe('');

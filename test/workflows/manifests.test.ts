@@ -51,24 +51,31 @@ describe('example manifests', () => {
     }
   });
 
-  it.each(['proxy', 'noproxy'] as const)('%s: applies cleanly, starts the clients, and a ConfigMap change rolls every client onto the new cluster', async (style) => {
-    const files = readdirSync(join(dir, style)).sort((a, b) => (a === 'namespace.yaml' ? -1 : b === 'namespace.yaml' ? 1 : a.localeCompare(b)));
-    kube.apply(files.flatMap((f) => load(style, f, north)));
-    const ns = namespaces[style];
-    const owners = clients[style].map((name) => `Deployment/${name}`);
-    const startedOn = (cluster: string) => (owner: string) => started.filter((s) => s.owner === owner && s.namespace === ns && JSON.stringify(s.mounted).includes(cluster)).length;
-    await waitFor(() => owners.every((o) => startedOn('north.kafka.local')(o) === 2));
+  it.each(['proxy', 'noproxy'] as const)(
+    '%s: applies cleanly, starts the clients, and a ConfigMap change rolls every client onto the new cluster',
+    async (style) => {
+      const files = readdirSync(join(dir, style)).sort((a, b) => (a === 'namespace.yaml' ? -1 : b === 'namespace.yaml' ? 1 : a.localeCompare(b)));
+      kube.apply(files.flatMap((f) => load(style, f, north)));
+      const ns = namespaces[style];
+      const owners = clients[style].map((name) => `Deployment/${name}`);
+      const startedOn = (cluster: string) => (owner: string) =>
+        started.filter((s) => s.owner === owner && s.namespace === ns && JSON.stringify(s.mounted).includes(cluster)).length;
+      await waitFor(() => owners.every((o) => startedOn('north.kafka.local')(o) === 2));
 
-    kube.apply(swapped[style].flatMap((f) => load(style, f, west)));
-    await waitFor(() => owners.every((o) => startedOn('west.kafka.local')(o) === 2));
-    // Each client read the west cluster's settings from the ConfigMap the switch rewrote.
-    for (const owner of owners) {
-      const latest = started.filter((s) => s.owner === owner).at(-1)!;
-      const config = style === 'proxy' ? latest.mounted.configMaps['kafka-proxy-config'].BOOTSTRAP_SERVER : Object.values(latest.mounted.configMaps)[0]['config.properties'];
-      expect(config).toContain('west.kafka.local:9092');
-      expect(config).not.toContain('north.kafka.local');
-    }
-  });
+      kube.apply(swapped[style].flatMap((f) => load(style, f, west)));
+      await waitFor(() => owners.every((o) => startedOn('west.kafka.local')(o) === 2));
+      // Each client read the west cluster's settings from the ConfigMap the switch rewrote.
+      for (const owner of owners) {
+        const latest = started.filter((s) => s.owner === owner).at(-1)!;
+        const config =
+          style === 'proxy'
+            ? latest.mounted.configMaps['kafka-proxy-config'].BOOTSTRAP_SERVER
+            : Object.values(latest.mounted.configMaps)[0]['config.properties'];
+        expect(config).toContain('west.kafka.local:9092');
+        expect(config).not.toContain('north.kafka.local');
+      }
+    },
+  );
 });
 
 async function waitFor(check: () => boolean, timeoutMs = 15_000): Promise<void> {

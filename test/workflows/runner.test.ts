@@ -26,7 +26,12 @@ describe('runWorkflow: jobs, steps, env and outputs', () => {
     expect(findStep(result, 'first', 'typed')!.log).toBe('multi=true flag=false count_plus=true loose=true json=2');
     expect(first.outputs).toEqual({ value: 'x', echoed: 'x-bob-3-from-step' });
     // The post step ran last, with the state main saved and the same inputs.
-    expect(first.steps.at(-1)).toMatchObject({ name: 'Post Run ./actions/echo', kind: 'post', outcome: 'success', log: 'post state=state-of-x-bob-3-from-step message=x-bob-3-from-step' });
+    expect(first.steps.at(-1)).toMatchObject({
+      name: 'Post Run ./actions/echo',
+      kind: 'post',
+      outcome: 'success',
+      log: 'post state=state-of-x-bob-3-from-step message=x-bob-3-from-step',
+    });
 
     expect(findJob(result, 'second')!.steps[0].log).toBe('got x-bob-3-from-step result=success');
     expect(findJob(result, 'only-with-flag')!.result).toBe('skipped');
@@ -39,7 +44,13 @@ describe('runWorkflow: jobs, steps, env and outputs', () => {
     const secondStart = events.find((e) => e.type === 'job-start' && e.job === 'second')!.at;
     expect(secondStart).toBeGreaterThanOrEqual(firstEnd);
     for (const step of first.steps) expect(step.finishedAt - step.startedAt).toBe(step.durationMs);
-    expect(events.filter((e) => e.type === 'step-end' && e.job === 'first').map((e) => (e as { id?: string }).id)).toEqual(['produce', 'env', 'echo', 'typed', 'echo']);
+    expect(events.filter((e) => e.type === 'step-end' && e.job === 'first').map((e) => (e as { id?: string }).id)).toEqual([
+      'produce',
+      'env',
+      'echo',
+      'typed',
+      'echo',
+    ]);
   });
 
   it('refuses bad dispatch inputs before running anything', async () => {
@@ -71,8 +82,13 @@ describe('runWorkflow: failures, status functions, timeouts', () => {
     expect(byId['not-run'].outcome).toBe('skipped');
     expect(byId['on-failure'].log).toBe('fails outcome=failure tolerated=failure/success');
     expect(byId.second.outcome).toBe('success');
-    expect(breaks.steps.filter((s) => s.kind === 'post').map((s) => s.log)).toEqual(['post state=state-of-second message=second', 'post state=state-of-first message=first']);
-    expect(result.annotations).toEqual(expect.arrayContaining([expect.objectContaining({ level: 'error', message: 'Process completed with exit code 7.', job: 'breaks' })]));
+    expect(breaks.steps.filter((s) => s.kind === 'post').map((s) => s.log)).toEqual([
+      'post state=state-of-second message=second',
+      'post state=state-of-first message=first',
+    ]);
+    expect(result.annotations).toEqual(
+      expect.arrayContaining([expect.objectContaining({ level: 'error', message: 'Process completed with exit code 7.', job: 'breaks' })]),
+    );
 
     // A job whose need failed is skipped; a job with if: failure() runs when any ancestor failed.
     expect(findJob(result, 'after-failure')!.result).toBe('skipped');
@@ -118,8 +134,12 @@ describe('runWorkflow: secrets', () => {
     // The step output itself keeps the value (later steps need it) but the job output is refused.
     expect(derive.outputs.dirty).toBe(secret);
     expect(leak.outputs).toEqual({ clean: 'nothing-secret' });
-    expect(result.annotations).toEqual(expect.arrayContaining([expect.objectContaining({ level: 'warning', message: "Skip output 'dirty' since it may contain secret." })]));
-    expect(result.annotations).toEqual(expect.arrayContaining([expect.objectContaining({ level: 'warning', title: 'Heads up', message: 'value % is 100% ***' })]));
+    expect(result.annotations).toEqual(
+      expect.arrayContaining([expect.objectContaining({ level: 'warning', message: "Skip output 'dirty' since it may contain secret." })]),
+    );
+    expect(result.annotations).toEqual(
+      expect.arrayContaining([expect.objectContaining({ level: 'warning', title: 'Heads up', message: 'value % is 100% ***' })]),
+    );
     const everything = JSON.stringify(result.jobs.map((j) => j.steps.map((s) => [s.log, s.summary]))) + JSON.stringify(result.annotations);
     expect(everything).not.toContain(secret);
     expect(everything).not.toContain(`token-${[...secret].reverse().join('')}`);
@@ -154,7 +174,9 @@ describe('runWorkflow: reusable workflows', () => {
     expect(findJob(result, 'wrong-type')!.error).toContain("input 'dry-run': Unexpected type of value 'true', expected type: Boolean.");
     expect(findJob(result, 'missing-secret')!.error).toContain('Secret TOKEN is required, but not provided while calling.');
     expect(findJob(result, 'asks-more')!.result).toBe('failure');
-    expect(findJob(result, 'asks-more / login')!.error).toContain("The nested job 'login' is requesting 'id-token: write', but is only allowed 'id-token: none'.");
+    expect(findJob(result, 'asks-more / login')!.error).toContain(
+      "The nested job 'login' is requesting 'id-token: write', but is only allowed 'id-token: none'.",
+    );
     for (const id of ['wrong-type', 'missing-secret']) expect(findJob(result, id)!.workflow).toBeUndefined();
   });
 });
@@ -245,7 +267,10 @@ describe('runWorkflow: cancellation and job timeouts', () => {
 describe('runWorkflow: environment files', () => {
   it('refuses NODE_OPTIONS in GITHUB_ENV and an unterminated heredoc, failing the step', async () => {
     const result = await runWorkflow({ workflow: wf('env-files'), workspace });
-    expect(findStep(result, 'files', 'node-options')).toMatchObject({ outcome: 'failure', error: "Can't store NODE_OPTIONS output parameter using '$GITHUB_ENV' command." });
+    expect(findStep(result, 'files', 'node-options')).toMatchObject({
+      outcome: 'failure',
+      error: "Can't store NODE_OPTIONS output parameter using '$GITHUB_ENV' command.",
+    });
     expect(findStep(result, 'files', 'unterminated')).toMatchObject({ outcome: 'failure', error: "GITHUB_OUTPUT: Matching delimiter not found 'END'" });
     expect(findStep(result, 'files', 'check')!.log).toBe('node_options=unset');
   });

@@ -43,10 +43,12 @@ export function checkLocalActionInputs(root: string, file: string, text: string)
       }
       const declared = isRecord(action.inputs) ? action.inputs : {};
       const given = isRecord(step.with) ? step.with : {};
-      for (const key of Object.keys(given)) if (!(key in declared)) problems.push(`${where}: '${key}' is not an input of ${uses} (inputs: ${Object.keys(declared).join(', ')})`);
+      for (const key of Object.keys(given))
+        if (!(key in declared)) problems.push(`${where}: '${key}' is not an input of ${uses} (inputs: ${Object.keys(declared).join(', ')})`);
       for (const [name, def] of Object.entries(declared)) {
         const required = isRecord(def) && def.required === true && (def.default === undefined || def.default === '');
-        if (required && (given[name] === undefined || given[name] === null || given[name] === '')) problems.push(`${where}: required input '${name}' of ${uses} is not given`);
+        if (required && (given[name] === undefined || given[name] === null || given[name] === ''))
+          problems.push(`${where}: required input '${name}' of ${uses} is not given`);
       }
     });
   }
@@ -77,14 +79,16 @@ export function checkLocalWorkflowCalls(root: string, file: string, text: string
     const given = isRecord(job.with) ? job.with : {};
     for (const key of Object.keys(given)) if (!(key in inputs)) problems.push(`${where}.with: '${key}' is not an input of ${uses}`);
     for (const [name, def] of Object.entries(inputs)) {
-      if (isRecord(def) && def.required === true && def.default === undefined && given[name] === undefined) problems.push(`${where}.with: required input '${name}' of ${uses} is not given`);
+      if (isRecord(def) && def.required === true && def.default === undefined && given[name] === undefined)
+        problems.push(`${where}.with: required input '${name}' of ${uses} is not given`);
     }
     const secrets = isRecord(call.secrets) ? call.secrets : {};
     if (job.secrets !== 'inherit') {
       const passed = isRecord(job.secrets) ? job.secrets : {};
       for (const key of Object.keys(passed)) if (!(key in secrets)) problems.push(`${where}.secrets: '${key}' is not a secret of ${uses}`);
       for (const [name, def] of Object.entries(secrets)) {
-        if (isRecord(def) && def.required === true && passed[name] === undefined) problems.push(`${where}.secrets: required secret '${name}' of ${uses} is not passed`);
+        if (isRecord(def) && def.required === true && passed[name] === undefined)
+          problems.push(`${where}.secrets: required secret '${name}' of ${uses} is not passed`);
       }
     }
   }
@@ -103,7 +107,9 @@ export function checkRunScripts(file: string, text: string): string[] {
     stepsOf(job).forEach((step, i) => {
       if (typeof step.run !== 'string') return;
       for (const place of findPlaceholders(step.run)) {
-        const risky = /\b(secrets|inputs|github\s*\.\s*event|vars)\b/.test(place.expression) ? ' (a secret, an input or event data: pass it through env:)' : ' (pass it through env:)';
+        const risky = /\b(secrets|inputs|github\s*\.\s*event|vars)\b/.test(place.expression)
+          ? ' (a secret, an input or event data: pass it through env:)'
+          : ' (pass it through env:)';
         problems.push(`${stepLabel(file, jobId, i, step)}: run: contains \${{ ${place.expression} }}${risky}`);
       }
     });

@@ -16,9 +16,15 @@ export interface CleanupResult {
 export function removeKubeconfig(state: MainState | undefined, runnerTemp: string | undefined): CleanupResult {
   if (!state) return { outcome: 'nothing', message: 'aks-context wrote no kubeconfig in this job: nothing to remove', warning: false };
   const path = state.kubeconfigPath;
-  if (state.keep) return { outcome: 'kept', message: `Kept ${path} (keep-kubeconfig: true); it holds cluster credentials until the runner is cleaned`, warning: false };
+  if (state.keep)
+    return { outcome: 'kept', message: `Kept ${path} (keep-kubeconfig: true); it holds cluster credentials until the runner is cleaned`, warning: false };
   const inside = runnerTemp !== undefined && isAbsolute(path) && !relative(runnerTemp, path).startsWith('..') && !isAbsolute(relative(runnerTemp, path));
-  if (!inside) return { outcome: 'refused', message: `Did not remove ${path}: it is not inside RUNNER_TEMP (${runnerTemp ?? 'unset'}), so it is not the file aks-context wrote`, warning: true };
+  if (!inside)
+    return {
+      outcome: 'refused',
+      message: `Did not remove ${path}: it is not inside RUNNER_TEMP (${runnerTemp ?? 'unset'}), so it is not the file aks-context wrote`,
+      warning: true,
+    };
   try {
     const stat = lstatSync(path);
     if (!stat.isFile()) return { outcome: 'refused', message: `Did not remove ${path}: it is no longer a regular file`, warning: true };

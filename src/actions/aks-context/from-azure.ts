@@ -51,7 +51,7 @@ export async function fromAzure(inputs: AzureInputs, logger: Logger): Promise<Pr
       admin: inputs.admin,
       publicFqdn: inputs.publicFqdn,
     },
-    { mask: (s) => core.setSecret(s), logger },
+    { mask: core.maskSecret, logger },
   );
   return {
     kubeconfig: result.kubeconfig,

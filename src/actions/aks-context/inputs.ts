@@ -6,9 +6,7 @@ import { maskSdkAuthSecret, parseSdkAuth, type SdkAuth } from '../../core/azure/
 
 /** How aks-context signs in (OIDC's assertion callback is made in `run`, which owns GitHub I/O). */
 export type CredentialInput =
-  | { kind: 'oidc'; tenantId: string; clientId: string; audience: string }
-  | { kind: 'client-secret'; creds: SdkAuth }
-  | { kind: 'azure-cli' };
+  { kind: 'oidc'; tenantId: string; clientId: string; audience: string } | { kind: 'client-secret'; creds: SdkAuth } | { kind: 'azure-cli' };
 
 /** Everything aks-context needs, validated before any network call or SDK load. */
 export type AksContextInputs = {
@@ -52,7 +50,11 @@ const AZURE_INPUTS = ['resource-group', 'cluster-name', 'subscription-id', 'clie
  * `creds` or the az CLI), rejects conflicting inputs naming both, masks `creds` and its client
  * secret the moment they are read, and checks the OIDC environment is there.
  */
-export function getInputs(reader: InputReader = new InputReader(), env: NodeJS.ProcessEnv = process.env, mask: Masker = (v) => core.setSecret(v)): AksContextInputs {
+export function getInputs(
+  reader: InputReader = new InputReader(),
+  env: NodeJS.ProcessEnv = process.env,
+  mask: Masker = core.maskSecret,
+): AksContextInputs {
   // Secrets first: masked before any other input can fail and print something.
   const credsText = reader.secret('creds');
   if (credsText) maskSdkAuthSecret(credsText, mask);
@@ -61,21 +63,35 @@ export function getInputs(reader: InputReader = new InputReader(), env: NodeJS.P
   if (reader.has('kubeconfig')) {
     for (const other of AZURE_INPUTS) rejectBoth(reader, 'kubeconfig', other);
     for (const flag of ['admin', 'public-fqdn']) {
-      if (reader.boolean(flag, false)) throw new InputError(flag, "is for AKS clusters and cannot be used with 'kubeconfig'", "either 'kubeconfig' alone, or 'resource-group' + 'cluster-name' with Azure credentials");
+      if (reader.boolean(flag, false))
+        throw new InputError(
+          flag,
+          "is for AKS clusters and cannot be used with 'kubeconfig'",
+          "either 'kubeconfig' alone, or 'resource-group' + 'cluster-name' with Azure credentials",
+        );
     }
     return { mode: 'kubeconfig', keepKubeconfig, ...kubeconfigContent(reader, mask) };
   }
 
   for (const name of ['resource-group', 'cluster-name']) {
-    if (!reader.has(name)) throw new InputError(name, "is required (unless 'kubeconfig' is given)", "the AKS cluster's resource group and name, or a kubeconfig in 'kubeconfig'");
+    if (!reader.has(name))
+      throw new InputError(name, "is required (unless 'kubeconfig' is given)", "the AKS cluster's resource group and name, or a kubeconfig in 'kubeconfig'");
   }
   const resourceGroup = reader.string('resource-group', { required: true });
   if (!RESOURCE_GROUP.test(resourceGroup) || resourceGroup.endsWith('.')) {
-    throw new InputError('resource-group', `has the value '${resourceGroup}', which is not a resource group name`, "1-90 letters, digits, '.', '_', '-', '(' or ')', not ending in '.'");
+    throw new InputError(
+      'resource-group',
+      `has the value '${resourceGroup}', which is not a resource group name`,
+      "1-90 letters, digits, '.', '_', '-', '(' or ')', not ending in '.'",
+    );
   }
   const clusterName = reader.string('cluster-name', { required: true });
   if (!CLUSTER_NAME.test(clusterName)) {
-    throw new InputError('cluster-name', `has the value '${clusterName}', which is not an AKS cluster name`, "1-63 letters, digits, '-' or '_', starting and ending with a letter or digit");
+    throw new InputError(
+      'cluster-name',
+      `has the value '${clusterName}', which is not an AKS cluster name`,
+      "1-63 letters, digits, '-' or '_', starting and ending with a letter or digit",
+    );
   }
 
   // The route, in order of preference; two routes at once is a mistake worth stopping on.
@@ -88,26 +104,53 @@ export function getInputs(reader: InputReader = new InputReader(), env: NodeJS.P
   if (reader.has('client-id') || reader.has('tenant-id')) {
     const clientId = guid(reader, 'client-id', 'the application (client) id GUID of the app registration or managed identity with the federated credential');
     const tenantId = reader.string('tenant-id');
-    if (!clientId) throw new InputError('client-id', "is required with 'tenant-id' (OIDC federation)", 'the application (client) id of the app registration with the federated credential');
-    if (!tenantId) throw new InputError('tenant-id', "is required with 'client-id' (OIDC federation)", 'the directory (tenant) id, e.g. `${{ vars.AZURE_TENANT_ID }}`');
-    if (!GUID.test(tenantId) && !DOMAIN.test(tenantId)) throw new InputError('tenant-id', `has the value '${tenantId}', which is not a tenant id`, 'a directory (tenant) GUID or a domain such as `contoso.onmicrosoft.com`');
-    if (!subscriptionId) throw new InputError('subscription-id', 'is required with OIDC federation (client-id + tenant-id)', 'the subscription GUID of the cluster');
+    if (!clientId)
+      throw new InputError(
+        'client-id',
+        "is required with 'tenant-id' (OIDC federation)",
+        'the application (client) id of the app registration with the federated credential',
+      );
+    if (!tenantId)
+      throw new InputError('tenant-id', "is required with 'client-id' (OIDC federation)", 'the directory (tenant) id, e.g. `${{ vars.AZURE_TENANT_ID }}`');
+    if (!GUID.test(tenantId) && !DOMAIN.test(tenantId))
+      throw new InputError(
+        'tenant-id',
+        `has the value '${tenantId}', which is not a tenant id`,
+        'a directory (tenant) GUID or a domain such as `contoso.onmicrosoft.com`',
+      );
+    if (!subscriptionId)
+      throw new InputError('subscription-id', 'is required with OIDC federation (client-id + tenant-id)', 'the subscription GUID of the cluster');
     if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
-      throw new InputError('client-id', 'selects OIDC federation, but this job cannot request a GitHub ID token (ACTIONS_ID_TOKEN_REQUEST_URL is not set)', "the job (or workflow) to grant `permissions: id-token: write`; for pull requests from forks, use 'creds' or run on pull_request_target with care");
+      throw new InputError(
+        'client-id',
+        'selects OIDC federation, but this job cannot request a GitHub ID token (ACTIONS_ID_TOKEN_REQUEST_URL is not set)',
+        "the job (or workflow) to grant `permissions: id-token: write`; for pull requests from forks, use 'creds' or run on pull_request_target with care",
+      );
     }
     credential = { kind: 'oidc', tenantId, clientId, audience: reader.string('audience', { default: DEFAULT_AUDIENCE })! };
   } else if (credsText) {
     const creds = parseSdkAuth(credsText!, () => {});
     subscriptionId ??= creds.subscriptionId;
-    if (!subscriptionId) throw new InputError('subscription-id', "is required: 'creds' has no subscriptionId", 'the subscription GUID of the cluster, here or as creds.subscriptionId');
-    if (!GUID.test(subscriptionId)) throw new InputError('creds', `has subscriptionId '${subscriptionId}', which is not a GUID`, 'the subscription GUID of the cluster');
+    if (!subscriptionId)
+      throw new InputError(
+        'subscription-id',
+        "is required: 'creds' has no subscriptionId",
+        'the subscription GUID of the cluster, here or as creds.subscriptionId',
+      );
+    if (!GUID.test(subscriptionId))
+      throw new InputError('creds', `has subscriptionId '${subscriptionId}', which is not a GUID`, 'the subscription GUID of the cluster');
     armEndpoint ??= creds.resourceManagerEndpointUrl;
     authorityHost ??= creds.activeDirectoryEndpointUrl;
     credential = { kind: 'client-secret', creds };
   } else {
     credential = { kind: 'azure-cli' };
   }
-  if (credential.kind !== 'oidc' && (reader.string('audience') ?? DEFAULT_AUDIENCE) !== DEFAULT_AUDIENCE) throw new InputError('audience', "only applies to OIDC federation ('client-id' + 'tenant-id')", "'audience' only together with 'client-id' and 'tenant-id'");
+  if (credential.kind !== 'oidc' && (reader.string('audience') ?? DEFAULT_AUDIENCE) !== DEFAULT_AUDIENCE)
+    throw new InputError(
+      'audience',
+      "only applies to OIDC federation ('client-id' + 'tenant-id')",
+      "'audience' only together with 'client-id' and 'tenant-id'",
+    );
 
   return {
     mode: 'azure',
@@ -131,7 +174,8 @@ function guid(reader: InputReader, name: string, accepted: string): string | und
 
 function httpsUrl(reader: InputReader, name: string): string | undefined {
   const value = reader.url(name);
-  if (value !== undefined && !value.startsWith('https://')) throw new InputError(name, `has the value '${value}', which is not https`, 'an https:// URL (the Azure SDK sends tokens only over TLS)');
+  if (value !== undefined && !value.startsWith('https://'))
+    throw new InputError(name, `has the value '${value}', which is not https`, 'an https:// URL (the Azure SDK sends tokens only over TLS)');
   return value;
 }
 
@@ -150,7 +194,8 @@ function kubeconfigContent(reader: InputReader, mask: Masker): { kubeconfig: str
       }
     }
     if (!raw.startsWith('{') && existsSync(raw)) {
-      if (!statSync(raw).isFile()) throw new InputError('kubeconfig', `names '${raw}', which is not a file`, 'kubeconfig content, or the path of a kubeconfig file');
+      if (!statSync(raw).isFile())
+        throw new InputError('kubeconfig', `names '${raw}', which is not a file`, 'kubeconfig content, or the path of a kubeconfig file');
       return { kubeconfig: readFileSync(raw, 'utf8'), origin: 'path' };
     }
   }

@@ -66,12 +66,23 @@ export function getInputs(reader: InputReader = new InputReader()): MirrorInputs
   const sourceTopics = topics(reader, 'source-topics');
   let selection: Selection = { kind: 'all' };
   if (operation === 'create') {
-    if (sourceTopics.length === 0) throw new InputError('source-topics', "is required when 'operation' is `create`", 'the source topics to mirror, comma- or newline-separated');
+    if (sourceTopics.length === 0)
+      throw new InputError('source-topics', "is required when 'operation' is `create`", 'the source topics to mirror, comma- or newline-separated');
     for (const other of ['mirror-topics', 'mirror-topic-pattern']) {
-      if (reader.has(other)) throw new InputError(other, "cannot be used with 'operation: create'", "'source-topics' only: each mirror is named after its source (plus the link's `cluster.link.prefix`)");
+      if (reader.has(other))
+        throw new InputError(
+          other,
+          "cannot be used with 'operation: create'",
+          "'source-topics' only: each mirror is named after its source (plus the link's `cluster.link.prefix`)",
+        );
     }
   } else {
-    if (sourceTopics.length > 0) throw new InputError('source-topics', `is only for 'operation: create' but operation is '${operation}'`, "'mirror-topics' or 'mirror-topic-pattern' to choose existing mirror topics");
+    if (sourceTopics.length > 0)
+      throw new InputError(
+        'source-topics',
+        `is only for 'operation: create' but operation is '${operation}'`,
+        "'mirror-topics' or 'mirror-topic-pattern' to choose existing mirror topics",
+      );
     const names = topics(reader, 'mirror-topics');
     const pattern = reader.regex('mirror-topic-pattern');
     if (names.length > 0) selection = { kind: 'names', names };
@@ -79,7 +90,10 @@ export function getInputs(reader: InputReader = new InputReader()): MirrorInputs
   }
 
   const maxLag = reader.integer('max-lag', { min: 0 });
-  if (maxLag !== undefined && !spec.cut) notices.push(`input 'max-lag' has no effect on '${operation}': it guards the operations that cut mirroring (promote, failover, reverse-and-start-mirror, reverse-and-pause-mirror)`);
+  if (maxLag !== undefined && !spec.cut)
+    notices.push(
+      `input 'max-lag' has no effect on '${operation}': it guards the operations that cut mirroring (promote, failover, reverse-and-start-mirror, reverse-and-pause-mirror)`,
+    );
   const force = reader.boolean('force', false);
   const dryRun = reader.boolean('dry-run', false);
   if (dryRun && operation === 'status') notices.push("input 'dry-run' has no effect on 'status', which never changes anything");
@@ -116,7 +130,11 @@ function topics(reader: InputReader, name: string): string[] {
   const list = reader.list(name);
   const bad = list.filter((t) => !TOPIC.test(t));
   if (bad.length > 0) {
-    throw new InputError(name, `has ${bad.length === 1 ? 'the value' : 'the values'} ${bad.map((b) => `'${b}'`).join(', ')}, which ${bad.length === 1 ? 'is not a topic name' : 'are not topic names'}`, 'Kafka topic names (letters, digits, `.`, `_`, `-`; at most 249 characters), separated by commas or newlines');
+    throw new InputError(
+      name,
+      `has ${bad.length === 1 ? 'the value' : 'the values'} ${bad.map((b) => `'${b}'`).join(', ')}, which ${bad.length === 1 ? 'is not a topic name' : 'are not topic names'}`,
+      'Kafka topic names (letters, digits, `.`, `_`, `-`; at most 249 characters), separated by commas or newlines',
+    );
   }
   return list;
 }

@@ -1,6 +1,5 @@
 import * as core from '../../core/runner.js';
 import { describeError } from '../../core/errors.js';
-import { setOutputs, writeSummary } from '../../core/github.js';
 import { actionsLogger } from '../../core/log.js';
 import { formatDuration } from '../../core/time.js';
 import { getInputs } from './inputs.js';
@@ -30,12 +29,14 @@ export async function run(): Promise<void> {
   try {
     result = await runMirror(client, inputs, { logger: actionsLogger });
   } catch (err) {
-    await writeSummary(`### ccloud-mirror: \`${inputs.operation}\` on link \`${inputs.linkName}\` (cluster ${inputs.clusterId})\n\n❌ ${describeError(err)}\n`);
+    core.appendSummary(`### ccloud-mirror: \`${inputs.operation}\` on link \`${inputs.linkName}\` (cluster ${inputs.clusterId})\n\n❌ ${describeError(err)}\n`);
     throw err;
   }
-  setOutputs(outputsOf(result));
-  await writeSummary(summaryOf(result));
-  core.info(`${inputs.operation}: ${result.succeeded.length} topic(s) ok, ${result.failed.length} failed; max-lag ${result.maxLag}, total-lag ${result.totalLag}; ${result.requests} request(s) in ${formatDuration(result.durationMs)} (${formatDuration(result.sleptMs)} of it waiting between polls)`);
+  core.setOutputs(outputsOf(result));
+  core.appendSummary(summaryOf(result));
+  core.info(
+    `${inputs.operation}: ${result.succeeded.length} topic(s) ok, ${result.failed.length} failed; max-lag ${result.maxLag}, total-lag ${result.totalLag}; ${result.requests} request(s) in ${formatDuration(result.durationMs)} (${formatDuration(result.sleptMs)} of it waiting between polls)`,
+  );
   const failure = failureOf(result);
   if (failure) throw failure;
 }

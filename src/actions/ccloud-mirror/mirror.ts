@@ -10,10 +10,27 @@ import type { MirrorResult, TopicResult } from './result.js';
 import { waitForStatus, type WaitOutcome } from './wait.js';
 
 /** The calls the logic makes: a ConfluentClient, or anything shaped like one. */
-export type MirrorApi = Pick<ConfluentClient, 'clusterId' | 'requestCount' | 'listLinks' | 'getLink' | 'linkConfigs' | 'listMirrors' | 'getMirror' | 'createMirror' | 'alterMirrors'>;
+export type MirrorApi = Pick<
+  ConfluentClient,
+  'clusterId' | 'requestCount' | 'listLinks' | 'getLink' | 'linkConfigs' | 'listMirrors' | 'getMirror' | 'createMirror' | 'alterMirrors'
+>;
 
 /** The validated inputs the logic needs (no credentials: those live in the client). */
-export type MirrorConfig = Pick<MirrorInputs, 'linkName' | 'operation' | 'selection' | 'sourceTopics' | 'dryRun' | 'wait' | 'timeoutMs' | 'pollIntervalMs' | 'maxLag' | 'force' | 'chunkSize' | 'includePartitionDetail'>;
+export type MirrorConfig = Pick<
+  MirrorInputs,
+  | 'linkName'
+  | 'operation'
+  | 'selection'
+  | 'sourceTopics'
+  | 'dryRun'
+  | 'wait'
+  | 'timeoutMs'
+  | 'pollIntervalMs'
+  | 'maxLag'
+  | 'force'
+  | 'chunkSize'
+  | 'includePartitionDetail'
+>;
 
 /** Injected for tests: the clock the wait sleeps on, and where progress goes. */
 export interface MirrorDeps {
@@ -81,7 +98,9 @@ export async function runMirror(api: MirrorApi, config: MirrorConfig, deps: Mirr
   const toSend = planned.filter((p) => p.step === 'send');
   const already = planned.filter((p) => p.step === 'already').length;
   if (config.operation !== 'status') {
-    logger.info(`${config.dryRun ? 'Dry run: validating' : 'Sending'} ${config.operation} for ${toSend.length} topic(s) of link ${config.linkName}${already ? `; ${already} already ${config.operation === 'create' ? 'exist' : spec.target}, nothing to send for them` : ''}`);
+    logger.info(
+      `${config.dryRun ? 'Dry run: validating' : 'Sending'} ${config.operation} for ${toSend.length} topic(s) of link ${config.linkName}${already ? `; ${already} already ${config.operation === 'create' ? 'exist' : spec.target}, nothing to send for them` : ''}`,
+    );
   }
   const sent = presend ?? (config.operation === 'create' ? await sendCreates(api, config, toSend, logger) : await sendVerb(api, config, spec, toSend, logger));
   const alterRequests = api.requestCount - requestsBefore;
@@ -93,7 +112,10 @@ export async function runMirror(api: MirrorApi, config: MirrorConfig, deps: Mirr
   if (config.wait && !config.dryRun && spec.target && accepted.length + rejected.length > 0) {
     waited = await waitForStatus(
       async () => (listing = await api.listMirrors(config.linkName)),
-      [...accepted.map((p) => ({ topic: p.topic, beforeStatus: p.before?.mirrorStatus })), ...rejected.map((p) => ({ topic: p.topic, beforeStatus: p.before?.mirrorStatus, rejected: true }))],
+      [
+        ...accepted.map((p) => ({ topic: p.topic, beforeStatus: p.before?.mirrorStatus })),
+        ...rejected.map((p) => ({ topic: p.topic, beforeStatus: p.before?.mirrorStatus, rejected: true })),
+      ],
       spec.target,
       { timeoutMs: config.timeoutMs, pollIntervalMs: config.pollIntervalMs, clock, logger },
     );
@@ -150,9 +172,11 @@ async function preflightLink(api: MirrorApi, config: MirrorConfig, spec: Operati
       fix: "Reverse and truncate verbs work only on bidirectional links (link.mode=BIDIRECTIONAL on both clusters). On this link use 'failover' or 'promote', and create the reverse link separately",
     });
   }
-  if (link.linkError && link.linkError !== 'NO_ERROR') logger.warning(`Link ${config.linkName} reports ${link.linkError}${link.linkErrorMessage ? `: ${link.linkErrorMessage}` : ''}`);
+  if (link.linkError && link.linkError !== 'NO_ERROR')
+    logger.warning(`Link ${config.linkName} reports ${link.linkError}${link.linkErrorMessage ? `: ${link.linkErrorMessage}` : ''}`);
   for (const task of link.tasks) {
-    if (task.state === 'IN_ERROR') logger.warning(`Link task ${task.taskName} is IN_ERROR: ${task.errors.map((e) => `${e.errorCode} ${e.errorMessage}`).join('; ')}`);
+    if (task.state === 'IN_ERROR')
+      logger.warning(`Link task ${task.taskName} is IN_ERROR: ${task.errors.map((e) => `${e.errorCode} ${e.errorMessage}`).join('; ')}`);
   }
   return link;
 }
@@ -167,13 +191,19 @@ function checkSourceReachable(config: MirrorConfig, spec: OperationSpec, link: C
   const unavailable = planned.filter((p) => p.step === 'send' && p.before?.mirrorStatus === 'SOURCE_UNAVAILABLE').map((p) => p.topic);
   const linkDown = link.linkState === 'UNAVAILABLE' || link.linkState === 'FAILED';
   if (!linkDown && unavailable.length === 0) return;
-  const why = [linkDown ? `the link is ${link.linkState}${link.linkError && link.linkError !== 'NO_ERROR' ? ` (${link.linkError})` : ''}` : '', unavailable.length ? `${unavailable.length} topic(s) are SOURCE_UNAVAILABLE: ${listSome(unavailable)}` : '']
+  const why = [
+    linkDown ? `the link is ${link.linkState}${link.linkError && link.linkError !== 'NO_ERROR' ? ` (${link.linkError})` : ''}` : '',
+    unavailable.length ? `${unavailable.length} topic(s) are SOURCE_UNAVAILABLE: ${listSome(unavailable)}` : '',
+  ]
     .filter(Boolean)
     .join(' and ');
   const fixes: Record<string, string> = {
-    promote: "The source cluster cannot be reached, and promote needs it for a final sync. If the source is down, use 'operation: failover': it stops mirroring at once, and the records not yet mirrored (reported as total-lag) are lost",
-    'reverse-and-start-mirror': "Reverse verbs need both clusters reachable. If the old primary is down, use 'operation: failover' now, and 'truncate-and-restore' on the old primary once it is back",
-    'reverse-and-pause-mirror': "Reverse verbs need both clusters reachable. If the old primary is down, use 'operation: failover' now, and 'truncate-and-restore' on the old primary once it is back",
+    promote:
+      "The source cluster cannot be reached, and promote needs it for a final sync. If the source is down, use 'operation: failover': it stops mirroring at once, and the records not yet mirrored (reported as total-lag) are lost",
+    'reverse-and-start-mirror':
+      "Reverse verbs need both clusters reachable. If the old primary is down, use 'operation: failover' now, and 'truncate-and-restore' on the old primary once it is back",
+    'reverse-and-pause-mirror':
+      "Reverse verbs need both clusters reachable. If the old primary is down, use 'operation: failover' now, and 'truncate-and-restore' on the old primary once it is back",
   };
   throw new ActionError(`cannot ${config.operation}: the remote cluster is not reachable from the link: ${why}`, {
     where,
@@ -192,19 +222,28 @@ function checkLag(config: MirrorConfig, spec: OperationSpec, planned: PlannedTop
     logger.warning(`force: true: cutting ${topics} topic(s) with ${over.length} partition(s) above max-lag ${config.maxLag}: ${lines.join('; ')}${more}`);
     return over;
   }
-  throw new ActionError(`refusing to ${config.operation}: ${over.length} partition(s) of ${topics} topic(s) lag more than max-lag ${config.maxLag}: ${lines.join('; ')}${more}`, {
-    where,
-    fix: "Nothing was changed. Stop the producers on the source and wait for the lag to drop, raise 'max-lag', or set 'force: true' to cut now and lose those records",
-  });
+  throw new ActionError(
+    `refusing to ${config.operation}: ${over.length} partition(s) of ${topics} topic(s) lag more than max-lag ${config.maxLag}: ${lines.join('; ')}${more}`,
+    {
+      where,
+      fix: "Nothing was changed. Stop the producers on the source and wait for the lag to drop, raise 'max-lag', or set 'force: true' to cut now and lose those records",
+    },
+  );
 }
 
 async function sendVerb(api: MirrorApi, config: MirrorConfig, spec: OperationSpec, toSend: PlannedTopic[], logger: Logger): Promise<Map<string, Sent>> {
   const sent = new Map<string, Sent>();
-  const chunks = chunk(toSend.map((p) => p.topic), config.chunkSize);
+  const chunks = chunk(
+    toSend.map((p) => p.topic),
+    config.chunkSize,
+  );
   for (const [i, names] of chunks.entries()) {
     let answers: AlterMirrorResult[];
     try {
-      answers = await api.alterMirrors(config.linkName, spec.verb!, names, { validateOnly: config.dryRun, includePartitionLevelTruncationData: config.includePartitionDetail && spec.verb === 'truncate-and-restore' });
+      answers = await api.alterMirrors(config.linkName, spec.verb!, names, {
+        validateOnly: config.dryRun,
+        includePartitionLevelTruncationData: config.includePartitionDetail && spec.verb === 'truncate-and-restore',
+      });
     } catch (err) {
       if (abortOrRecord(err, i, chunks.slice(i).flat(), names, sent)) break;
       continue;
@@ -227,7 +266,12 @@ async function sendVerb(api: MirrorApi, config: MirrorConfig, spec: OperationSpe
  */
 async function truncateByPattern(api: MirrorApi, config: MirrorConfig, mirrors: MirrorTopic[]): Promise<{ planned: PlannedTopic[]; sent: Map<string, Sent> }> {
   const pattern = config.selection.kind === 'pattern' ? config.selection.text : '.*';
-  const answers = await api.alterMirrors(config.linkName, 'truncate-and-restore', { pattern }, { validateOnly: config.dryRun, includePartitionLevelTruncationData: config.includePartitionDetail });
+  const answers = await api.alterMirrors(
+    config.linkName,
+    'truncate-and-restore',
+    { pattern },
+    { validateOnly: config.dryRun, includePartitionLevelTruncationData: config.includePartitionDetail },
+  );
   const byName = new Map(mirrors.map((m) => [m.mirrorTopicName, m]));
   const planned: PlannedTopic[] = [];
   const sent = new Map<string, Sent>();
@@ -253,7 +297,16 @@ async function sendCreates(api: MirrorApi, config: MirrorConfig, toSend: Planned
       await api.createMirror(config.linkName, p.source ?? p.topic, p.topic === p.source ? undefined : p.topic);
       sent.set(p.topic, {});
     } catch (err) {
-      if (abortOrRecord(err, i, toSend.slice(i).map((t) => t.topic), [p.topic], sent)) break;
+      if (
+        abortOrRecord(
+          err,
+          i,
+          toSend.slice(i).map((t) => t.topic),
+          [p.topic],
+          sent,
+        )
+      )
+        break;
     }
   }
   logger.info(`Created ${[...sent.values()].filter((s) => !s.error).length} mirror topic(s)`);
@@ -284,7 +337,10 @@ function answerError(answer: AlterMirrorResult): string {
 }
 
 async function diagnose(api: MirrorApi, link: string, accepted: PlannedTopic[], waited: WaitOutcome): Promise<Map<string, string>> {
-  const stuck = accepted.map((p) => p.topic).filter((t) => !waited.reached.has(t)).slice(0, waited.pollError ? 0 : DIAGNOSE_LIMIT);
+  const stuck = accepted
+    .map((p) => p.topic)
+    .filter((t) => !waited.reached.has(t))
+    .slice(0, waited.pollError ? 0 : DIAGNOSE_LIMIT);
   const found = new Map<string, string>();
   for (const topic of stuck) {
     const mirror = await api.getMirror(link, topic, { includeStateTransitionErrors: true }).catch(() => undefined);
@@ -294,7 +350,15 @@ async function diagnose(api: MirrorApi, link: string, accepted: PlannedTopic[], 
   return found;
 }
 
-function topicResult(p: PlannedTopic, spec: OperationSpec, config: MirrorConfig, sent: Sent | undefined, now: MirrorTopic | undefined, waited: WaitOutcome | undefined, diagnosis: string | undefined): TopicResult {
+function topicResult(
+  p: PlannedTopic,
+  spec: OperationSpec,
+  config: MirrorConfig,
+  sent: Sent | undefined,
+  now: MirrorTopic | undefined,
+  waited: WaitOutcome | undefined,
+  diagnosis: string | undefined,
+): TopicResult {
   const before = p.before?.mirrorStatus ?? 'NOT_A_MIRROR';
   const base = { topic: p.topic, source: p.source ?? now?.sourceTopicName, before };
   const lagsNow = (now ?? p.before)?.mirrorLags ?? [];
@@ -303,12 +367,25 @@ function topicResult(p: PlannedTopic, spec: OperationSpec, config: MirrorConfig,
   const lags = spec.cut && p.step === 'send' ? cutLags : lagsNow;
   const { max, total } = lagOf(lags);
   const extra: Partial<TopicResult> = {};
-  if (config.includePartitionDetail) extra.partitions = lags.map((l) => ({ partition: l.partition, lag: l.lag, lastSourceFetchOffset: l.lastSourceFetchOffset }));
+  if (config.includePartitionDetail)
+    extra.partitions = lags.map((l) => ({ partition: l.partition, lag: l.lag, lastSourceFetchOffset: l.lastSourceFetchOffset }));
   if (sent?.answer && spec.verb === 'truncate-and-restore' && sent.answer.messagesTruncated !== null) extra.messagesTruncated = sent.answer.messagesTruncated;
   if (config.includePartitionDetail && sent?.answer?.partitionLevelTruncationData.length) {
-    extra.truncation = sent.answer.partitionLevelTruncationData.map((t) => ({ partition: t.partitionId, offsetTruncatedTo: t.offsetTruncatedTo, messagesTruncated: t.messagesTruncated }));
+    extra.truncation = sent.answer.partitionLevelTruncationData.map((t) => ({
+      partition: t.partitionId,
+      offsetTruncatedTo: t.offsetTruncatedTo,
+      messagesTruncated: t.messagesTruncated,
+    }));
   }
-  const result = (outcome: TopicResult['outcome'], after: string, more: Partial<TopicResult> = {}): TopicResult => ({ ...base, after, maxLag: max, totalLag: total, outcome, ...extra, ...more });
+  const result = (outcome: TopicResult['outcome'], after: string, more: Partial<TopicResult> = {}): TopicResult => ({
+    ...base,
+    after,
+    maxLag: max,
+    totalLag: total,
+    outcome,
+    ...extra,
+    ...more,
+  });
   const after = now?.mirrorStatus ?? (p.before ? before : 'NOT_A_MIRROR');
 
   switch (p.step) {
@@ -321,7 +398,8 @@ function topicResult(p: PlannedTopic, spec: OperationSpec, config: MirrorConfig,
   }
   if (sent?.error !== undefined) {
     // Retried POSTs and re-runs meet "already stopped"-style answers: the listing decides.
-    if (!config.dryRun && now?.mirrorStatus === spec.target) return result('changed', after, { note: `the server answered "${sent.error}", but the topic is ${spec.target}` });
+    if (!config.dryRun && now?.mirrorStatus === spec.target)
+      return result('changed', after, { note: `the server answered "${sent.error}", but the topic is ${spec.target}` });
     return result('failed', after, { error: sent.error });
   }
   if (config.dryRun) return result('would-change', before);

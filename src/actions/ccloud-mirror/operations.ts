@@ -1,7 +1,17 @@
 import type { AlterVerb } from '../../core/confluent/types.js';
 
 /** Every value of input `operation`. */
-export const OPERATIONS = ['status', 'create', 'promote', 'failover', 'pause', 'resume', 'reverse-and-start-mirror', 'reverse-and-pause-mirror', 'truncate-and-restore'] as const;
+export const OPERATIONS = [
+  'status',
+  'create',
+  'promote',
+  'failover',
+  'pause',
+  'resume',
+  'reverse-and-start-mirror',
+  'reverse-and-pause-mirror',
+  'truncate-and-restore',
+] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
 /** What an operation does to the mirror topics of the cluster the action talks to. */

@@ -22,7 +22,12 @@ export interface PlannedTopic {
  * Decides, without any I/O, which topics an operation touches: the named ones, the pattern's
  * matches or every mirror of the link (`create`: one per source topic, named prefix + source).
  */
-export function planTopics(operation: Operation, selection: Selection, mirrors: MirrorTopic[], create: { sourceTopics: string[]; prefix: string } = { sourceTopics: [], prefix: '' }): PlannedTopic[] {
+export function planTopics(
+  operation: Operation,
+  selection: Selection,
+  mirrors: MirrorTopic[],
+  create: { sourceTopics: string[]; prefix: string } = { sourceTopics: [], prefix: '' },
+): PlannedTopic[] {
   const byName = new Map(mirrors.map((m) => [m.mirrorTopicName, m]));
   const spec = SPECS[operation];
   const classify = (topic: string, before: MirrorTopic | undefined, source?: string): PlannedTopic => {

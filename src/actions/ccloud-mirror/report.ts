@@ -31,18 +31,31 @@ export function summaryOf(result: MirrorResult): string {
     lines.push(`> [!WARNING]\n> \`force: true\` cut ${result.forcedOver.length} partition(s) lagging above \`max-lag\`; those records were not mirrored.`, '');
   }
   const rank = (t: TopicResult) => (t.outcome === 'failed' ? 0 : 1);
-  const rows = [...result.topics].sort((a, b) => rank(a) - rank(b)).map((t) => [
-    `\`${t.topic}\``,
-    t.before,
-    result.dryRun && t.outcome === 'would-change' ? `${t.after} → ${result.target} (dry run)` : t.after,
-    t.maxLag,
-    t.totalLag,
-    OUTCOME_TEXT[t.outcome],
-    t.error ?? t.note ?? (t.messagesTruncated !== undefined ? `${t.messagesTruncated} record(s) truncated` : ''),
+  const rows = [...result.topics]
+    .sort((a, b) => rank(a) - rank(b))
+    .map((t) => [
+      `\`${t.topic}\``,
+      t.before,
+      result.dryRun && t.outcome === 'would-change' ? `${t.after} → ${result.target} (dry run)` : t.after,
+      t.maxLag,
+      t.totalLag,
+      OUTCOME_TEXT[t.outcome],
+      t.error ?? t.note ?? (t.messagesTruncated !== undefined ? `${t.messagesTruncated} record(s) truncated` : ''),
+    ]);
+  rows.push([
+    `**Total** (${result.topics.length})`,
+    '',
+    '',
+    `**${result.maxLag}**`,
+    `**${result.totalLag}**`,
+    `${result.succeeded.length} ok, ${result.failed.length} failed`,
+    '',
   ]);
-  rows.push([`**Total** (${result.topics.length})`, '', '', `**${result.maxLag}**`, `**${result.totalLag}**`, `${result.succeeded.length} ok, ${result.failed.length} failed`, '']);
   lines.push(table(['Topic', 'Before', 'After', 'Max lag', 'Total lag', 'Result', 'Error or note'], rows), '');
-  lines.push(`<sub>${lagMeaning(result)} ${result.requests} request(s), ${result.alterRequests} of them to change topics, ${result.polls} poll(s), ${formatDuration(result.durationMs)}.</sub>`, '');
+  lines.push(
+    `<sub>${lagMeaning(result)} ${result.requests} request(s), ${result.alterRequests} of them to change topics, ${result.polls} poll(s), ${formatDuration(result.durationMs)}.</sub>`,
+    '',
+  );
   return lines.join('\n');
 }
 
@@ -85,8 +98,11 @@ export function failureOf(result: MirrorResult): ActionError | undefined {
   const lines = failed.map((t) => `- ${t.topic}: ${t.error ?? 'failed'}`);
   const verb = result.dryRun ? `would fail to ${result.operation}` : result.operation === 'status' ? 'could not be read' : `failed to ${result.operation}`;
   let fix = `${result.succeeded.length} other topic(s) succeeded. Fix the cause and re-run the step: topics already ${result.target ?? 'done'} count as done`;
-  if (result.operation === 'promote') fix += ". If the source cluster is unreachable, use 'operation: failover' instead (promote needs the source for a final sync)";
+  if (result.operation === 'promote')
+    fix += ". If the source cluster is unreachable, use 'operation: failover' instead (promote needs the source for a final sync)";
   if (result.timedOut) fix += ". Some topics did not reach the target in time: raise 'timeout' if they were still moving";
   // Where and fix are part of the text so the list of topics stays the last, readable block.
-  return new ActionError(`${failed.length} of ${result.topics.length} topic(s) on cluster ${result.clusterId}, link ${result.link} ${verb}. ${fix}.\n${lines.join('\n')}`);
+  return new ActionError(
+    `${failed.length} of ${result.topics.length} topic(s) on cluster ${result.clusterId}, link ${result.link} ${verb}. ${fix}.\n${lines.join('\n')}`,
+  );
 }

@@ -86,7 +86,9 @@ export async function waitForStatus(
     open = stillOpen;
     const elapsed = clock.now() - started;
     const pending = [...counts].map(([s, n]) => `${s}: ${n}`).join(', ');
-    logger.info(`Waiting for ${target}: ${outcome.reached.size} of ${awaited.length} there${outcome.broken.size ? `, ${outcome.broken.size} broken` : ''}${outcome.settled.size ? `, ${outcome.settled.size} refused` : ''}${pending ? ` (${pending})` : ''} after ${formatDuration(elapsed)}`);
+    logger.info(
+      `Waiting for ${target}: ${outcome.reached.size} of ${awaited.length} there${outcome.broken.size ? `, ${outcome.broken.size} broken` : ''}${outcome.settled.size ? `, ${outcome.settled.size} refused` : ''}${pending ? ` (${pending})` : ''} after ${formatDuration(elapsed)}`,
+    );
     if (open.length === 0) break;
     const remaining = deadline - clock.now();
     if (remaining <= 0) {

@@ -82,25 +82,33 @@ export function desiredFromManifests(files: ManifestFile[], env: Record<string, 
       if (object) objects.push(object);
     });
   }
-  if (!objects.length && !problems.list.length && !problems.unresolved.length) problems.add(`${files.map((f) => f.path).join(', ')} hold no ConfigMap or Secret`);
+  if (!objects.length && !problems.list.length && !problems.unresolved.length)
+    problems.add(`${files.map((f) => f.path).join(', ')} hold no ConfigMap or Secret`);
   checkDuplicates(objects, problems);
-  throwProblems(problems, 'input \'manifests\'');
+  throwProblems(problems, "input 'manifests'");
   return objects;
 }
 
 /** The `name`/`namespace`/`kind`/`data` form: a merge of the given keys into an existing object. */
-export function desiredFromInputs(input: { kind: ConfigKind; name: string; namespace: string; data: string }, env: Record<string, string | undefined>): DesiredObject {
+export function desiredFromInputs(
+  input: { kind: ConfigKind; name: string; namespace: string; data: string },
+  env: Record<string, string | undefined>,
+): DesiredObject {
   const problems = new Problems();
-  checkName(input.name, 'input \'name\'', problems);
-  checkNamespace(input.namespace, 'input \'namespace\'', problems);
+  checkName(input.name, "input 'name'", problems);
+  checkNamespace(input.namespace, "input 'namespace'", problems);
   let parsed: unknown;
   try {
     parsed = parse(input.data);
   } catch (err) {
-    throw new ActionError(`input 'data' is not valid YAML: ${(err as Error).message.split('\n')[0]}`, { fix: 'give a YAML mapping of keys to values, e.g. `bootstrap.servers: ${CCLOUD_URL}`' });
+    throw new ActionError(`input 'data' is not valid YAML: ${(err as Error).message.split('\n')[0]}`, {
+      fix: 'give a YAML mapping of keys to values, e.g. `bootstrap.servers: ${CCLOUD_URL}`',
+    });
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || !Object.keys(parsed).length) {
-    throw new ActionError("input 'data' is not a YAML mapping of keys to values", { fix: 'give one `key: value` per line, e.g. `bootstrap.servers: ${CCLOUD_URL}`' });
+    throw new ActionError("input 'data' is not a YAML mapping of keys to values", {
+      fix: 'give one `key: value` per line, e.g. `bootstrap.servers: ${CCLOUD_URL}`',
+    });
   }
   const secretValues: string[] = [];
   const data: Record<string, string | null> = {};
@@ -125,10 +133,26 @@ export function desiredFromInputs(input: { kind: ConfigKind; name: string; names
     }
   }
   throwProblems(problems, "inputs 'name'/'data'");
-  return { kind: input.kind, namespace: input.namespace, name: input.name, source: "inputs 'name'/'data'", mode: 'merge', data, labels: {}, annotations: {}, secretValues: unique(secretValues) };
+  return {
+    kind: input.kind,
+    namespace: input.namespace,
+    name: input.name,
+    source: "inputs 'name'/'data'",
+    mode: 'merge',
+    data,
+    labels: {},
+    annotations: {},
+    secretValues: unique(secretValues),
+  };
 }
 
-function fromManifest(value: unknown, where: string, env: Record<string, string | undefined>, namespaceOverride: string | undefined, problems: Problems): DesiredObject | undefined {
+function fromManifest(
+  value: unknown,
+  where: string,
+  env: Record<string, string | undefined>,
+  namespaceOverride: string | undefined,
+  problems: Problems,
+): DesiredObject | undefined {
   if (typeof value !== 'object' || Array.isArray(value) || value === null) {
     problems.add(`${where} is not a Kubernetes object (expected a mapping with apiVersion: v1 and kind: ConfigMap or Secret)`);
     return undefined;
@@ -183,7 +207,15 @@ function fromManifest(value: unknown, where: string, env: Record<string, string 
 }
 
 /** A mapping of text values; placeholders filled unless `substitute` is false. */
-function stringMap(value: unknown, where: string, env: Record<string, string | undefined>, problems: Problems, secrets: string[], keysAreData = false, substitute = true): Record<string, string> {
+function stringMap(
+  value: unknown,
+  where: string,
+  env: Record<string, string | undefined>,
+  problems: Problems,
+  secrets: string[],
+  keysAreData = false,
+  substitute = true,
+): Record<string, string> {
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
     problems.add(`${where} is not a mapping`);
@@ -194,7 +226,9 @@ function stringMap(value: unknown, where: string, env: Record<string, string | u
     if (keysAreData) checkKey(key, `${where} key '${key}'`, problems);
     // As kubectl: a number or boolean here is refused (quote it), never silently converted.
     if (typeof raw !== 'string') {
-      problems.add(`${where} key '${key}' is ${raw === null ? 'null' : `a ${Array.isArray(raw) ? 'list' : typeof raw}`}; values must be text (quote it: '${key}: "…"')`);
+      problems.add(
+        `${where} key '${key}' is ${raw === null ? 'null' : `a ${Array.isArray(raw) ? 'list' : typeof raw}`}; values must be text (quote it: '${key}: "…"')`,
+      );
       continue;
     }
     out[key] = substitute ? filled(raw, env, `${where} key '${key}'`, problems, secrets) : raw;
@@ -210,7 +244,8 @@ function filled(text: string, env: Record<string, string | undefined>, where: st
 }
 
 function checkKey(key: string, where: string, problems: Problems): void {
-  if (!KEY.test(key) || key.length > 253 || key === '.' || key === '..') problems.add(`${where}: '${key}' is not a valid key (letters, digits, '-', '_' or '.', at most 253)`);
+  if (!KEY.test(key) || key.length > 253 || key === '.' || key === '..')
+    problems.add(`${where}: '${key}' is not a valid key (letters, digits, '-', '_' or '.', at most 253)`);
 }
 
 function checkName(name: string, where: string, problems: Problems): void {
@@ -219,7 +254,8 @@ function checkName(name: string, where: string, problems: Problems): void {
 }
 
 function checkNamespace(namespace: string, where: string, problems: Problems): void {
-  if (!DNS_LABEL.test(namespace) || namespace.length > 63) problems.add(`${where} '${namespace}' is not a valid namespace name (lower-case letters, digits and '-', at most 63)`);
+  if (!DNS_LABEL.test(namespace) || namespace.length > 63)
+    problems.add(`${where} '${namespace}' is not a valid namespace name (lower-case letters, digits and '-', at most 63)`);
 }
 
 function checkDuplicates(objects: DesiredObject[], problems: Problems): void {
@@ -237,7 +273,7 @@ function throwProblems(problems: Problems, where: string): void {
   if (problems.unresolved.length) parts.unshift(`unresolved placeholders: ${describeUnresolved(problems.unresolved)}`);
   if (!parts.length) return;
   const fix = problems.unresolved.length
-    ? 'set each variable in the step\'s `env:` (e.g. `CCLOUD_PASSWD: ${{ secrets.CCLOUD_WEST_PASSWD }}`); nothing was written'
+    ? "set each variable in the step's `env:` (e.g. `CCLOUD_PASSWD: ${{ secrets.CCLOUD_WEST_PASSWD }}`); nothing was written"
     : 'fix the manifests; nothing was written';
   throw new ActionError(parts.join('; '), { where, fix });
 }

@@ -17,11 +17,7 @@ export interface KeyChange {
 const REDACTED = '***';
 
 /** Changes between two data maps (plain text values), redacted. */
-export function dataChanges(
-  before: Record<string, string>,
-  after: Record<string, string>,
-  options: { secretKind: boolean; secrets: string[] },
-): KeyChange[] {
+export function dataChanges(before: Record<string, string>, after: Record<string, string>, options: { secretKind: boolean; secrets: string[] }): KeyChange[] {
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
   const changes: KeyChange[] = [];
   for (const key of keys) {
@@ -46,7 +42,12 @@ function describe(key: string, old: string | undefined, now: string | undefined,
   const removed = oldLines.filter((l) => !newLines.includes(l));
   const added = newLines.filter((l) => !oldLines.includes(l));
   // Properties whose new line carries a secret: their old line is the previous secret.
-  const secretProps = new Set(added.filter((l) => options.secrets.some((s) => l.includes(s))).map(property).filter((p) => p !== undefined));
+  const secretProps = new Set(
+    added
+      .filter((l) => options.secrets.some((s) => l.includes(s)))
+      .map(property)
+      .filter((p) => p !== undefined),
+  );
   const wholeIsSecret = isSecretName(key) || nowHasSecret;
   const show = (line: string, isOld: boolean): string => {
     const prop = property(line);

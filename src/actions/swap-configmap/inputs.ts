@@ -28,7 +28,11 @@ export function getInputs(inputs = new InputReader(), env: NodeJS.ProcessEnv = p
   const namespace = inputs.string('namespace');
   const target = inputs.string('target');
   if (target !== undefined && (!LABEL_VALUE.test(target) || target.length > 63)) {
-    throw new InputError('target', `has the value '${target}', which is not a valid label value`, 'up to 63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit, e.g. `west`');
+    throw new InputError(
+      'target',
+      `has the value '${target}', which is not a valid label value`,
+      'up to 63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit, e.g. `west`',
+    );
   }
   const dryRun = inputs.boolean('dry-run', false);
   const kind = inputs.choice('kind', ['ConfigMap', 'Secret'] as const, { default: 'ConfigMap' });
@@ -40,18 +44,27 @@ export function getInputs(inputs = new InputReader(), env: NodeJS.ProcessEnv = p
     manifests = inputs.list('manifests').map((path) => {
       const full = isAbsolute(path) ? path : resolve(base, path);
       if (!existsSync(full) || !statSync(full).isFile()) {
-        throw new InputError('manifests', `names '${path}', which is not a file${env.GITHUB_WORKSPACE ? ' in the workspace' : ''}`, 'paths of ConfigMap or Secret YAML files relative to the repository root (did the job run actions/checkout?)');
+        throw new InputError(
+          'manifests',
+          `names '${path}', which is not a file${env.GITHUB_WORKSPACE ? ' in the workspace' : ''}`,
+          'paths of ConfigMap or Secret YAML files relative to the repository root (did the job run actions/checkout?)',
+        );
       }
       return { path, text: readFileSync(full, 'utf8') };
     });
   } else if (inputs.has('name')) {
     const name = inputs.string('name', { required: true });
-    if (!namespace) throw new InputError('namespace', 'is required with input \'name\' but was not set', 'the namespace of the object, e.g. `clients`');
+    if (!namespace) throw new InputError('namespace', "is required with input 'name' but was not set", 'the namespace of the object, e.g. `clients`');
     const data = inputs.string('data');
-    if (data === undefined) throw new InputError('data', 'is required with input \'name\' but was not set', 'a YAML mapping of keys to set, e.g. `bootstrap.servers: ${CCLOUD_URL}`');
+    if (data === undefined)
+      throw new InputError('data', "is required with input 'name' but was not set", 'a YAML mapping of keys to set, e.g. `bootstrap.servers: ${CCLOUD_URL}`');
     single = { kind, name, namespace, data };
   } else {
-    throw new InputError('manifests', 'and input \'name\' were both left empty', "either 'manifests' (paths of ConfigMap/Secret YAML files) or 'name' + 'namespace' + 'data'");
+    throw new InputError(
+      'manifests',
+      "and input 'name' were both left empty",
+      "either 'manifests' (paths of ConfigMap/Secret YAML files) or 'name' + 'namespace' + 'data'",
+    );
   }
   const kube = resolveKubeconfig(inputs.string('kubeconfig'), env);
   return { manifests, single, namespace, target, dryRun, kube };

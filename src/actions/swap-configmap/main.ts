@@ -1,5 +1,4 @@
 import * as core from '../../core/runner.js';
-import { setOutputs, writeSummary } from '../../core/github.js';
 import { actionsLogger } from '../../core/log.js';
 import { connectKube } from '../../core/kube/client.js';
 import { desiredFromInputs, desiredFromManifests, objectKey, type DesiredObject } from './desired.js';
@@ -16,25 +15,28 @@ export async function run(): Promise<void> {
   const objects: DesiredObject[] = inputs.single
     ? [desiredFromInputs(inputs.single, process.env)]
     : desiredFromManifests(inputs.manifests, process.env, inputs.namespace);
-  for (const value of new Set(objects.flatMap((o) => o.secretValues))) maskValue(value);
+  for (const value of new Set(objects.flatMap((o) => o.secretValues))) core.maskSecret(value);
 
   const clients = await connectKube(inputs.kube);
   core.info(`${inputs.dryRun ? 'Dry run (dryRun=All): ' : ''}swapping ${objects.map(objectKey).join(', ')} on ${clients.server}`);
-  const result = await swap(clients, { objects, target: inputs.target, dryRun: inputs.dryRun, logger: actionsLogger, mask: maskValue });
-  setOutputs(outputsOf(result));
-  await writeSummary(swapSummary(result));
+  const result = await swap(clients, { objects, target: inputs.target, dryRun: inputs.dryRun, logger: actionsLogger, mask: core.maskSecret });
+  core.setOutputs(outputsOf(result));
+  core.appendSummary(swapSummary(result));
 }
 
 /** The action's outputs: single values for one object, JSON maps keyed `Kind/namespace/name` for several. */
 export function outputsOf(result: SwapResult): Record<string, unknown> {
   const single = result.objects.length === 1;
-  const per = (pick: (o: SwapResult['objects'][number]) => string) => (single ? pick(result.objects[0]) : Object.fromEntries(result.objects.map((o) => [objectKey(o), pick(o)])));
+  const per = (pick: (o: SwapResult['objects'][number]) => string) =>
+    single ? pick(result.objects[0]) : Object.fromEntries(result.objects.map((o) => [objectKey(o), pick(o)]));
   return {
     changed: String(result.changed),
     hash: per((o) => o.hash),
     'previous-hash': per((o) => o.previousHash),
     'previous-target': per((o) => o.previousTarget ?? ''),
-    workloads: result.objects.flatMap((o) => (o.workloads ?? []).map((w) => ({ kind: w.kind, namespace: w.namespace, name: w.name, object: objectKey(o), match: w.match }))),
+    workloads: result.objects.flatMap((o) =>
+      (o.workloads ?? []).map((w) => ({ kind: w.kind, namespace: w.namespace, name: w.name, object: objectKey(o), match: w.match })),
+    ),
     objects: result.objects.map((o) => ({
       kind: o.kind,
       namespace: o.namespace,
@@ -52,8 +54,3 @@ export function outputsOf(result: SwapResult): Record<string, unknown> {
   };
 }
 
-/** Masks a value and, for multi-line values, each line (the runner matches masks line by line). */
-function maskValue(value: string): void {
-  core.setSecret(value);
-  if (value.includes('\n')) for (const line of value.split(/\r?\n/)) if (line.trim().length > 0) core.setSecret(line);
-}

@@ -18,7 +18,12 @@ export function swapSummary(result: SwapResult): string {
     ),
   );
   for (const o of result.objects.filter((x) => x.changes.length)) {
-    lines.push('', `<details><summary>${cell(objectKey(o))}: ${o.changes.length} key(s) ${result.dryRun ? 'would change' : 'changed'} (secret values redacted)</summary>`, '', '```diff');
+    lines.push(
+      '',
+      `<details><summary>${cell(objectKey(o))}: ${o.changes.length} key(s) ${result.dryRun ? 'would change' : 'changed'} (secret values redacted)</summary>`,
+      '',
+      '```diff',
+    );
     for (const c of o.changes) {
       lines.push(`# ${c.key} (${c.change})`);
       for (const l of c.lines) lines.push(l.replace(/```/g, "'''"));

@@ -103,7 +103,9 @@ export async function swap(clients: KubeClients, settings: SwapSettings): Promis
       } catch (err) {
         if (errorStatus(err) === 409 && attempt < maxAttempts) {
           conflicts++;
-          logger.info(`${objectKey(desired)} was changed by someone else since it was read (409 Conflict): re-reading it and recomputing the change (attempt ${attempt + 1} of ${maxAttempts})`);
+          logger.info(
+            `${objectKey(desired)} was changed by someone else since it was read (409 Conflict): re-reading it and recomputing the change (attempt ${attempt + 1} of ${maxAttempts})`,
+          );
           try {
             const fresh = await readChecked(clients, desired, settings);
             p = plan(desired, fresh, settings.target);
@@ -112,13 +114,22 @@ export async function swap(clients: KubeClients, settings: SwapSettings): Promis
           }
           continue;
         }
-        const cause = errorStatus(err) === 409 ? new ActionError(`${objectKey(desired)} kept changing under us: ${maxAttempts} writes in a row answered 409 Conflict`, { fix: 'find the other writer (another job, a controller) and re-run when it is done' }) : kubeError(err, `${settings.dryRun ? 'dry-run ' : ''}update ${desired.kind} ${desired.namespace}/${desired.name}`, clients.server);
+        const cause =
+          errorStatus(err) === 409
+            ? new ActionError(`${objectKey(desired)} kept changing under us: ${maxAttempts} writes in a row answered 409 Conflict`, {
+                fix: 'find the other writer (another job, a controller) and re-run when it is done',
+              })
+            : kubeError(err, `${settings.dryRun ? 'dry-run ' : ''}update ${desired.kind} ${desired.namespace}/${desired.name}`, clients.server);
         throw halfDone(outcomes, settings.objects, i, cause, settings.dryRun);
       }
     }
     const type = resourceTypeOfKind(desired.kind);
     const workloads = p.dataChanged
-      ? await workloadsOf(desired.namespace).then((list) => (list ? reloadTargets({ type, name: desired.name, namespace: desired.namespace, annotations: p.next.metadata?.annotations, hash: p.hash }, list) : null))
+      ? await workloadsOf(desired.namespace).then((list) =>
+          list
+            ? reloadTargets({ type, name: desired.name, namespace: desired.namespace, annotations: p.next.metadata?.annotations, hash: p.hash }, list)
+            : null,
+        )
       : [];
     const outcome: ObjectOutcome = {
       kind: desired.kind,
@@ -138,9 +149,13 @@ export async function swap(clients: KubeClients, settings: SwapSettings): Promis
     outcomes.push(outcome);
     logger.info(summaryLine(outcome, settings.dryRun));
     if (p.dataChanged && p.next.metadata?.annotations?.[RELOADER_KEYS.ignore] === 'true') {
-      logger.warning(`${objectKey(desired)} has the annotation ${RELOADER_KEYS.ignore}: "true", so Reloader ignores its changes and rolls nothing; restart its clients yourself (verify-rollout with restart-if-not-reloaded: true)`);
+      logger.warning(
+        `${objectKey(desired)} has the annotation ${RELOADER_KEYS.ignore}: "true", so Reloader ignores its changes and rolls nothing; restart its clients yourself (verify-rollout with restart-if-not-reloaded: true)`,
+      );
     } else if (p.dataChanged && workloads && workloads.length === 0) {
-      logger.warning(`no workload in namespace ${desired.namespace} will be rolled by Reloader for ${objectKey(desired)}: none has a matching Reloader annotation (${RELOADER_KEYS.auto}, ${desired.kind === 'Secret' ? RELOADER_KEYS.secretReload : RELOADER_KEYS.configmapReload}, or ${RELOADER_KEYS.search} with ${RELOADER_KEYS.match} on the object) together with a container using it`);
+      logger.warning(
+        `no workload in namespace ${desired.namespace} will be rolled by Reloader for ${objectKey(desired)}: none has a matching Reloader annotation (${RELOADER_KEYS.auto}, ${desired.kind === 'Secret' ? RELOADER_KEYS.secretReload : RELOADER_KEYS.configmapReload}, or ${RELOADER_KEYS.search} with ${RELOADER_KEYS.match} on the object) together with a container using it`,
+      );
     }
   }
   return { objects: outcomes, changed: outcomes.some((o) => o.changed), dryRun: settings.dryRun };
@@ -187,10 +202,16 @@ export function plan(desired: DesiredObject, existing: ConfigObject, target: str
     if (newBinary && Object.keys(newBinary).length) (next as V1ConfigMap).binaryData = newBinary;
     else delete (next as V1ConfigMap).binaryData;
   }
-  const plain = (data: Record<string, string>) => (secret ? Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')])) : data);
+  const plain = (data: Record<string, string>) =>
+    secret ? Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')])) : data;
   const changes = dataChanges(plain(oldData), plain(newData), { secretKind: secret, secrets: desired.secretValues });
   for (const key of new Set([...Object.keys(oldBinary ?? {}), ...Object.keys(newBinary ?? {})])) {
-    if (oldBinary?.[key] !== newBinary?.[key]) changes.push({ key, change: oldBinary?.[key] === undefined ? 'added' : newBinary?.[key] === undefined ? 'removed' : 'modified', lines: ['(binary data)'] });
+    if (oldBinary?.[key] !== newBinary?.[key])
+      changes.push({
+        key,
+        change: oldBinary?.[key] === undefined ? 'added' : newBinary?.[key] === undefined ? 'removed' : 'modified',
+        lines: ['(binary data)'],
+      });
   }
   return { next, dataChanged: hash !== previousHash, metaChanged, hash, previousHash, previousTarget: existing.metadata?.labels?.[TARGET_LABEL], changes };
 }
@@ -199,7 +220,10 @@ async function readChecked(clients: KubeClients, desired: DesiredObject, setting
   const { namespace, name } = desired;
   let object: ConfigObject;
   try {
-    object = desired.kind === 'Secret' ? await clients.core.readNamespacedSecret({ name, namespace }) : await clients.core.readNamespacedConfigMap({ name, namespace });
+    object =
+      desired.kind === 'Secret'
+        ? await clients.core.readNamespacedSecret({ name, namespace })
+        : await clients.core.readNamespacedConfigMap({ name, namespace });
   } catch (err) {
     if (errorStatus(err) === 404) throw await notFound(clients, desired);
     throw kubeError(err, `read ${desired.kind} ${namespace}/${name}`, clients.server);
@@ -211,7 +235,9 @@ async function readChecked(clients: KubeClients, desired: DesiredObject, setting
     }
     const type = (object as V1Secret).type;
     if (desired.secretType && type && desired.secretType !== type) {
-      throw new ActionError(`${objectKey(desired)} has type ${type} but ${desired.source} says ${desired.secretType}; a Secret's type cannot change`, { fix: `set type: ${type} in the manifest (or remove the line)` });
+      throw new ActionError(`${objectKey(desired)} has type ${type} but ${desired.source} says ${desired.secretType}; a Secret's type cannot change`, {
+        fix: `set type: ${type} in the manifest (or remove the line)`,
+      });
     }
   }
   const p = plan(desired, object, settings.target);
@@ -227,7 +253,11 @@ async function notFound(clients: KubeClients, desired: DesiredObject): Promise<A
   try {
     await clients.core.readNamespace({ name: desired.namespace });
   } catch (err) {
-    if (errorStatus(err) === 404) return new ActionError(`namespace ${desired.namespace} does not exist`, { where: `${objectKey(desired)} from ${desired.source}`, fix: 'check the namespace (manifest metadata.namespace or the namespace input)' });
+    if (errorStatus(err) === 404)
+      return new ActionError(`namespace ${desired.namespace} does not exist`, {
+        where: `${objectKey(desired)} from ${desired.source}`,
+        fix: 'check the namespace (manifest metadata.namespace or the namespace input)',
+      });
     // Reading namespaces may be forbidden to a namespaced identity: then only the object is known missing.
   }
   return new ActionError(`${desired.kind} ${desired.name} does not exist in namespace ${desired.namespace}`, {
@@ -252,7 +282,9 @@ function halfDone(done: ObjectOutcome[], objects: DesiredObject[], failedAt: num
   if (untouched.length) parts.push(`already in place (unchanged): ${untouched.join(', ')}`);
   if (notAttempted.length) parts.push(`not attempted: ${notAttempted.join(', ')}`);
   return new ActionError(parts.join('; '), {
-    fix: written.length ? 're-run the step: objects already written are found in place and left alone, the rest are applied' : 'fix the cause and re-run the step',
+    fix: written.length
+      ? 're-run the step: objects already written are found in place and left alone, the rest are applied'
+      : 'fix the cause and re-run the step',
     cause,
   });
 }
@@ -260,7 +292,12 @@ function halfDone(done: ObjectOutcome[], objects: DesiredObject[], failedAt: num
 function summaryLine(o: ObjectOutcome, dryRun: boolean): string {
   const key = objectKey(o);
   if (!o.changed) return `${key}: data already in place (hash ${o.hash})${o.written ? '; metadata updated' : ''}`;
-  const roll = o.workloads === null ? 'workloads unknown' : o.workloads.length ? `Reloader will roll ${o.workloads.map((w) => `${w.kind}/${w.name}`).join(', ')}` : 'no workload will be rolled';
+  const roll =
+    o.workloads === null
+      ? 'workloads unknown'
+      : o.workloads.length
+        ? `Reloader will roll ${o.workloads.map((w) => `${w.kind}/${w.name}`).join(', ')}`
+        : 'no workload will be rolled';
   return `${key}: ${dryRun ? 'would change' : 'changed'} ${o.changedKeys.length} key(s) [${o.changedKeys.join(', ')}], hash ${o.previousHash} -> ${o.hash}${o.conflicts ? ` after ${o.conflicts} conflict(s)` : ''}; ${roll}`;
 }
 

@@ -15,30 +15,48 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 /** Reads and checks every input before anything touches the cluster. */
 export function getInputs(inputs = new InputReader(), env: NodeJS.ProcessEnv = process.env): VerifyInputs {
   const namespaces = inputs.list('namespace');
-  if (!namespaces.length) throw new InputError('namespace', 'is required but was not set', 'the namespace of the workloads, e.g. `clients` (several: `clients,nproxy-clients`)');
+  if (!namespaces.length)
+    throw new InputError('namespace', 'is required but was not set', 'the namespace of the workloads, e.g. `clients` (several: `clients,nproxy-clients`)');
   for (const ns of namespaces) {
-    if (!DNS_LABEL.test(ns) || ns.length > 63) throw new InputError('namespace', `has the value '${ns}', which is not a namespace name`, 'lower-case letters, digits and `-`, at most 63 characters');
+    if (!DNS_LABEL.test(ns) || ns.length > 63)
+      throw new InputError('namespace', `has the value '${ns}', which is not a namespace name`, 'lower-case letters, digits and `-`, at most 63 characters');
   }
   rejectBoth(inputs, 'configmap', 'secret');
   let resource: VerifyInputs['resource'];
-  for (const [input, kind] of [['configmap', 'ConfigMap'], ['secret', 'Secret']] as const) {
+  for (const [input, kind] of [
+    ['configmap', 'ConfigMap'],
+    ['secret', 'Secret'],
+  ] as const) {
     const name = inputs.string(input);
     if (name === undefined) continue;
-    if (!DNS_SUBDOMAIN.test(name) || name.length > 253) throw new InputError(input, `has the value '${name}', which is not a ${kind} name`, 'lower-case letters, digits, `-` and `.`');
+    if (!DNS_SUBDOMAIN.test(name) || name.length > 253)
+      throw new InputError(input, `has the value '${name}', which is not a ${kind} name`, 'lower-case letters, digits, `-` and `.`');
     resource = { kind, name };
   }
   const workloads = inputs.has('workloads') ? parseWorkloads(inputs.list('workloads'), namespaces) : undefined;
   if (!resource && !workloads) {
-    throw new InputError('configmap', "and inputs 'secret' and 'workloads' were all left empty", "the ConfigMap ('configmap') or Secret ('secret') whose workloads to verify, or an explicit 'workloads' list");
+    throw new InputError(
+      'configmap',
+      "and inputs 'secret' and 'workloads' were all left empty",
+      "the ConfigMap ('configmap') or Secret ('secret') whose workloads to verify, or an explicit 'workloads' list",
+    );
   }
   const timeoutMs = inputs.duration('timeout', '10m', { minMs: 1000 });
   const graceMs = inputs.duration('reload-grace', '30s');
   const restartIfNotReloaded = inputs.boolean('restart-if-not-reloaded', false);
   if (restartIfNotReloaded && !resource) {
-    throw new InputError('restart-if-not-reloaded', "is true but neither 'configmap' nor 'secret' was given", "a 'configmap' or 'secret' input: its hash tells whether Reloader rolled a workload");
+    throw new InputError(
+      'restart-if-not-reloaded',
+      "is true but neither 'configmap' nor 'secret' was given",
+      "a 'configmap' or 'secret' input: its hash tells whether Reloader rolled a workload",
+    );
   }
   if (restartIfNotReloaded && graceMs >= timeoutMs) {
-    throw new InputError('reload-grace', `(${inputs.string('reload-grace') ?? '30s'}) is not shorter than 'timeout' (${inputs.string('timeout') ?? '10m'})`, "a grace period shorter than the timeout, so a restarted workload has time to roll");
+    throw new InputError(
+      'reload-grace',
+      `(${inputs.string('reload-grace') ?? '30s'}) is not shorter than 'timeout' (${inputs.string('timeout') ?? '10m'})`,
+      'a grace period shorter than the timeout, so a restarted workload has time to roll',
+    );
   }
   const kube = resolveKubeconfig(inputs.string('kubeconfig'), env);
   return { namespaces, resource, workloads, timeoutMs, graceMs, restartIfNotReloaded, kube };
@@ -55,12 +73,22 @@ export function parseWorkloads(items: string[], namespaces: string[]): Array<{ n
     let kindText: string;
     let name: string;
     if (parts.length === 2) {
-      if (namespaces.length > 1) throw new InputError('workloads', `has the item '${item}' without a namespace, but several namespaces were given`, '`namespace/Kind/name` for each item when `namespace` lists several');
+      if (namespaces.length > 1)
+        throw new InputError(
+          'workloads',
+          `has the item '${item}' without a namespace, but several namespaces were given`,
+          '`namespace/Kind/name` for each item when `namespace` lists several',
+        );
       [kindText, name] = parts;
       namespace = namespaces[0];
     } else if (parts.length === 3) {
       [namespace, kindText, name] = parts;
-      if (!namespaces.includes(namespace)) throw new InputError('workloads', `has the item '${item}' in namespace '${namespace}', which is not in input 'namespace'`, `a namespace among: ${namespaces.join(', ')}`);
+      if (!namespaces.includes(namespace))
+        throw new InputError(
+          'workloads',
+          `has the item '${item}' in namespace '${namespace}', which is not in input 'namespace'`,
+          `a namespace among: ${namespaces.join(', ')}`,
+        );
     } else {
       throw new InputError('workloads', `has the item '${item}'`, accepted);
     }

@@ -1,6 +1,5 @@
 import * as core from '../../core/runner.js';
 import { ActionError } from '../../core/errors.js';
-import { setOutputs, writeSummary } from '../../core/github.js';
 import { connectKube } from '../../core/kube/client.js';
 import { actionsLogger } from '../../core/log.js';
 import { systemClock } from '../../core/time.js';
@@ -19,12 +18,24 @@ export async function run(): Promise<void> {
     ...settings,
     clock: systemClock,
     logger: actionsLogger,
-    mask: (value) => core.setSecret(value),
+    mask: core.maskSecret,
   });
-  setOutputs({
-    workloads: report.workloads.map(({ namespace, kind, name, strategy, seconds, result, reason, noticedAt }) => ({ namespace, kind, name, strategy, seconds, result, reason, noticedAt })),
+  core.setOutputs({
+    workloads: report.workloads.map(({ namespace, kind, name, strategy, seconds, result, reason, noticedAt }) => ({
+      namespace,
+      kind,
+      name,
+      strategy,
+      seconds,
+      result,
+      reason,
+      noticedAt,
+    })),
     duration: (report.durationMs / 1000).toFixed(3),
   });
-  await writeSummary(verifySummary(report));
-  if (!report.ok) throw new ActionError(failureMessage(report), { fix: 'fix the workloads listed (see the job summary), then re-run: workloads already rolled are verified at once' });
+  core.appendSummary(verifySummary(report));
+  if (!report.ok)
+    throw new ActionError(failureMessage(report), {
+      fix: 'fix the workloads listed (see the job summary), then re-run: workloads already rolled are verified at once',
+    });
 }

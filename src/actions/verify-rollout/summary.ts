@@ -15,7 +15,14 @@ export function verifySummary(report: VerifyReport): string {
     [w.reason, ...(w.details ?? [])].join('\n'),
   ]);
   const hashes = Object.entries(report.hashes).map(([ns, h]) => `\`${ns}\`: \`${h}\``);
-  return [head, '', table(['Namespace', 'Workload', 'Result', 'Strategy', 'Time', 'Detail'], rows), '', hashes.length ? `Reloader hash of the configuration: ${hashes.join(', ')}` : '', ''].join('\n');
+  return [
+    head,
+    '',
+    table(['Namespace', 'Workload', 'Result', 'Strategy', 'Time', 'Detail'], rows),
+    '',
+    hashes.length ? `Reloader hash of the configuration: ${hashes.join(', ')}` : '',
+    '',
+  ].join('\n');
 }
 
 /** One error naming every workload that did not finish, with its reason. Pure. */

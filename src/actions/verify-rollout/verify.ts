@@ -93,31 +93,45 @@ export async function verifyRollout(clients: KubeClients, settings: VerifySettin
       for (const kind of kinds) listed.set(`${namespace}/${kind}`, { items: listing.items[kind], resourceVersion: listing.resourceVersions[kind] });
       if (explicit) {
         for (const w of explicit) {
-          if (!listing.items[w.kind].some((i) => i.metadata.name === w.name)) setupProblems.push(`${w.kind} ${w.name} does not exist in namespace ${namespace}`);
+          if (!listing.items[w.kind].some((i) => i.metadata.name === w.name))
+            setupProblems.push(`${w.kind} ${w.name} does not exist in namespace ${namespace}`);
           else targets.push({ ...w, expected });
         }
         return;
       }
       const resource = settings.resource!;
-      const chosen = reloadTargets({ type: expected!.type, name: resource.name, namespace, annotations, hash: expected!.hash }, [...listing.items.Deployment, ...listing.items.StatefulSet, ...listing.items.DaemonSet]);
+      const chosen = reloadTargets({ type: expected!.type, name: resource.name, namespace, annotations, hash: expected!.hash }, [
+        ...listing.items.Deployment,
+        ...listing.items.StatefulSet,
+        ...listing.items.DaemonSet,
+      ]);
       if (!chosen.length) {
         setupProblems.push(
           `no workload in namespace ${namespace} is rolled by Reloader for ${resource.kind} ${resource.name}: none has a matching reload, auto or search annotation with a container using it (or the ${resource.kind} has reloader.stakater.com/ignore). Name the workloads with the 'workloads' input to verify them anyway`,
         );
       }
       for (const c of chosen) targets.push({ namespace, kind: c.kind, name: c.name, expected });
-      logger.info(`namespace ${namespace}: ${resource.kind} ${resource.name} has hash ${expected!.hash}; Reloader rolls ${chosen.map((c) => `${c.kind}/${c.name} (${c.match})`).join(', ') || 'nothing'}`);
+      logger.info(
+        `namespace ${namespace}: ${resource.kind} ${resource.name} has hash ${expected!.hash}; Reloader rolls ${chosen.map((c) => `${c.kind}/${c.name} (${c.match})`).join(', ') || 'nothing'}`,
+      );
     }),
   ).catch((err: unknown) => {
     throw err instanceof ActionError ? err : kubeError(err, 'prepare the verification', clients.server);
   });
-  if (setupProblems.length) throw new ActionError(`nothing to verify: ${setupProblems.join('; ')}`, { fix: 'check the namespace, the object name and the workloads' });
+  if (setupProblems.length)
+    throw new ActionError(`nothing to verify: ${setupProblems.join('; ')}`, { fix: 'check the namespace, the object name and the workloads' });
 
-  const tracker = new RolloutTracker(targets, { startedAt, timeoutMs: settings.timeoutMs, graceMs: settings.graceMs, restartIfNotReloaded: settings.restartIfNotReloaded });
+  const tracker = new RolloutTracker(targets, {
+    startedAt,
+    timeoutMs: settings.timeoutMs,
+    graceMs: settings.graceMs,
+    restartIfNotReloaded: settings.restartIfNotReloaded,
+  });
   const wakeup = new Wakeup();
   const report = (t: Tracked | undefined, before: string | undefined) => {
     if (!t || t.state === before) return;
-    if (t.state === 'done') logger.info(`${t.namespace}/${t.kind}/${t.name}: ${t.result} after ${formatDuration((t.doneAt ?? startedAt) - startedAt)} (${t.strategy}): ${t.reason}`);
+    if (t.state === 'done')
+      logger.info(`${t.namespace}/${t.kind}/${t.name}: ${t.result} after ${formatDuration((t.doneAt ?? startedAt) - startedAt)} (${t.strategy}): ${t.reason}`);
     else if (t.state === 'failed') logger.info(`${t.namespace}/${t.kind}/${t.name}: failed: ${t.reason}`);
     wakeup.notify();
   };
@@ -144,7 +158,8 @@ export async function verifyRollout(clients: KubeClients, settings: VerifySettin
       inactivityMs: settings.watch?.inactivityMs,
       onObject: (object, type) => observe({ ...object, metadata: { ...object.metadata, namespace: object.metadata.namespace ?? namespace } }, type),
       onFatal: (error) => {
-        for (const t of tracker.pending()) if (t.namespace === namespace && t.kind === kind) tracker.failWith(t.key, 'error', watchFailure(namespace, kind, error), clock.now());
+        for (const t of tracker.pending())
+          if (t.namespace === namespace && t.kind === kind) tracker.failWith(t.key, 'error', watchFailure(namespace, kind, error), clock.now());
         wakeup.notify();
       },
     });
@@ -170,7 +185,12 @@ export async function verifyRollout(clients: KubeClients, settings: VerifySettin
       if (clock.now() - lastProgress >= 30_000) {
         lastProgress = clock.now();
         const pending = tracker.pending();
-        logger.info(`waiting for ${pending.length} workload(s) after ${formatDuration(lastProgress - startedAt)}: ${pending.slice(0, 10).map((t) => `${t.kind}/${t.name} (${t.status?.message ?? t.state})`).join('; ')}${pending.length > 10 ? '; …' : ''}`);
+        logger.info(
+          `waiting for ${pending.length} workload(s) after ${formatDuration(lastProgress - startedAt)}: ${pending
+            .slice(0, 10)
+            .map((t) => `${t.kind}/${t.name} (${t.status?.message ?? t.state})`)
+            .join('; ')}${pending.length > 10 ? '; …' : ''}`,
+        );
       }
       // Wake for the next grace/timeout decision, and at least every 30 s to log progress.
       await wakeup.wait(clock, Math.min(tracker.nextDeadline(clock.now()), 30_000));
@@ -181,13 +201,16 @@ export async function verifyRollout(clients: KubeClients, settings: VerifySettin
   const stats: WatchStats = { watches: 0, relists: 0, timeouts: 0, closed: 0, gone: 0, failures: 0 };
   for (const w of allWatches) for (const k of Object.keys(stats) as Array<keyof WatchStats>) stats[k] += w.stats[k];
 
-  const details = await diagnoseFailures(clients, tracker.all.filter((t) => t.state === 'failed' && t.failure !== 'deleted' && t.latest));
+  const details = await diagnoseFailures(
+    clients,
+    tracker.all.filter((t) => t.state === 'failed' && t.failure !== 'deleted' && t.latest),
+  );
   const workloads = tracker.all.map((t): WorkloadReport => ({
     namespace: t.namespace,
     kind: t.kind,
     name: t.name,
     strategy: t.strategy ?? null,
-    seconds: t.state === 'done' ? Math.round((t.doneAt! - startedAt)) / 1000 : null,
+    seconds: t.state === 'done' ? Math.round(t.doneAt! - startedAt) / 1000 : null,
     result: t.result ?? 'failed',
     reason: t.reason ?? '',
     details: details.get(t.key),
@@ -203,14 +226,22 @@ async function readResource(clients: KubeClients, namespace: string, kind: 'Conf
     return kind === 'Secret' ? await clients.core.readNamespacedSecret({ name, namespace }) : await clients.core.readNamespacedConfigMap({ name, namespace });
   } catch (err) {
     if (errorStatus(err) === 404) {
-      throw new ActionError(`${kind} ${name} does not exist in namespace ${namespace}`, { fix: `check the ${kind === 'Secret' ? 'secret' : 'configmap'} and namespace inputs` });
+      throw new ActionError(`${kind} ${name} does not exist in namespace ${namespace}`, {
+        fix: `check the ${kind === 'Secret' ? 'secret' : 'configmap'} and namespace inputs`,
+      });
     }
     throw kubeError(err, `read ${kind} ${namespace}/${name}`, clients.server);
   }
 }
 
 /** Restarts a workload the way `kubectl rollout restart` does, or records why it could not. */
-async function restartWorkload(clients: KubeClients, tracker: RolloutTracker, t: Tracked, settings: VerifySettings, observe: (w: Workload) => void): Promise<void> {
+async function restartWorkload(
+  clients: KubeClients,
+  tracker: RolloutTracker,
+  t: Tracked,
+  settings: VerifySettings,
+  observe: (w: Workload) => void,
+): Promise<void> {
   const { clock, logger } = settings;
   const refusal = t.latest ? restartRefusal(t.kind, t.latest) : undefined;
   if (refusal) {
@@ -228,10 +259,16 @@ async function restartWorkload(clients: KubeClients, tracker: RolloutTracker, t:
         : t.kind === 'StatefulSet'
           ? await clients.apps.patchNamespacedStatefulSet(params, options)
           : await clients.apps.patchNamespacedDaemonSet(params, options);
-    logger.warning(`${t.namespace}/${t.kind}/${t.name}: Reloader did not roll it within reload-grace (${formatDuration(settings.graceMs)}); restarted it like \`kubectl rollout restart\` (restart-if-not-reloaded: true)`);
+    logger.warning(
+      `${t.namespace}/${t.kind}/${t.name}: Reloader did not roll it within reload-grace (${formatDuration(settings.graceMs)}); restarted it like \`kubectl rollout restart\` (restart-if-not-reloaded: true)`,
+    );
     observe({ ...(patched as unknown as Workload), kind: t.kind });
   } catch (err) {
-    tracker.restartFailed(t.key, `Reloader did not roll it within reload-grace, and the restart failed: ${kubeError(err, `restart ${t.kind} ${t.namespace}/${t.name}`).describe()}`, clock.now());
+    tracker.restartFailed(
+      t.key,
+      `Reloader did not roll it within reload-grace, and the restart failed: ${kubeError(err, `restart ${t.kind} ${t.namespace}/${t.name}`).describe()}`,
+      clock.now(),
+    );
   }
 }
 
@@ -242,7 +279,11 @@ async function diagnoseFailures(clients: KubeClients, failed: Tracked[]): Promis
   for (const t of failed) byNamespace.set(t.namespace, [...(byNamespace.get(t.namespace) ?? []), t]);
   await Promise.all(
     [...byNamespace].map(async ([namespace, list]) => {
-      const found = await diagnose(clients, namespace, list.map((t) => ({ ...t.latest!, kind: t.kind })));
+      const found = await diagnose(
+        clients,
+        namespace,
+        list.map((t) => ({ ...t.latest!, kind: t.kind })),
+      );
       for (const t of list) {
         const lines = found.get(`${t.kind}/${t.name}`);
         if (lines?.length) out.set(t.key, lines);

@@ -83,7 +83,9 @@ export async function getAksKubeconfig(config: AksKubeconfigConfig, hooks: AksKu
   let text: string;
   try {
     const client = await createContainerServiceClient(credential, subscriptionId, config.cloud, config.transport);
-    logger.info(`Calling ${operation} for cluster ${config.resourceGroup}/${config.clusterName} (subscription ${subscriptionId}) at ${config.cloud.armEndpoint}`);
+    logger.info(
+      `Calling ${operation} for cluster ${config.resourceGroup}/${config.clusterName} (subscription ${subscriptionId}) at ${config.cloud.armEndpoint}`,
+    );
     text = await fetchClusterKubeconfig(client, config);
   } catch (err) {
     throw await explain(err, ctx, config);

@@ -11,7 +11,12 @@ import { clientOptions, type AzureTransport } from './transport.js';
 export const AKS_API_VERSION = '2026-04-01';
 
 /** Builds the AKS management client, loading `@azure/arm-containerservice` on demand. */
-export async function createContainerServiceClient(credential: TokenCredential, subscriptionId: string, cloud: AzureCloud, transport: AzureTransport = {}): Promise<ContainerServiceClient> {
+export async function createContainerServiceClient(
+  credential: TokenCredential,
+  subscriptionId: string,
+  cloud: AzureCloud,
+  transport: AzureTransport = {},
+): Promise<ContainerServiceClient> {
   const { ContainerServiceClient } = await import('@azure/arm-containerservice');
   return new ContainerServiceClient(credential, subscriptionId, {
     endpoint: cloud.armEndpoint,

@@ -7,10 +7,15 @@ import { ActionError } from '../errors.js';
  */
 export async function azCurrentSubscription(timeoutMs = 30_000): Promise<{ id: string; tenantId?: string }> {
   const { stdout, stderr, error } = await new Promise<{ stdout: string; stderr: string; error: ExecFileException | null }>((resolve) => {
-    execFile('az', ['account', 'show', '--output', 'json'], { timeout: timeoutMs, encoding: 'utf8', cwd: '/' }, (err, out, errOut) => resolve({ stdout: out, stderr: errOut, error: err }));
+    execFile('az', ['account', 'show', '--output', 'json'], { timeout: timeoutMs, encoding: 'utf8', cwd: '/' }, (err, out, errOut) =>
+      resolve({ stdout: out, stderr: errOut, error: err }),
+    );
   });
   const fix = 'Set `subscription-id`, or run azure/login (with `subscription-id`) before this step';
-  if (error?.code === 'ENOENT') throw new ActionError('No Azure credential was given and the az CLI is not installed', { fix: "Give `client-id` + `tenant-id` (OIDC, with `permissions: id-token: write`), or `creds`, or run azure/login before this step" });
+  if (error?.code === 'ENOENT')
+    throw new ActionError('No Azure credential was given and the az CLI is not installed', {
+      fix: 'Give `client-id` + `tenant-id` (OIDC, with `permissions: id-token: write`), or `creds`, or run azure/login before this step',
+    });
   if (error) throw new ActionError(`az account show failed: ${stderr.trim().split('\n')[0] || error.message}`, { fix });
   try {
     const account = JSON.parse(stdout) as { id?: unknown; tenantId?: unknown };

@@ -23,7 +23,17 @@ export const PUBLIC_ARM_ENDPOINT = 'https://management.azure.com';
 export const PUBLIC_AUTHORITY_HOST = 'https://login.microsoftonline.com';
 
 /** Authority hosts MSAL's instance discovery knows (public, China, US Gov, Germany). */
-const KNOWN_AUTHORITY_HOSTS = ['login.microsoftonline.com', 'login.windows.net', 'login.microsoft.com', 'sts.windows.net', 'login.chinacloudapi.cn', 'login.partner.microsoftonline.cn', 'login.microsoftonline.us', 'login.usgovcloudapi.net', 'login.microsoftonline.de'];
+const KNOWN_AUTHORITY_HOSTS = [
+  'login.microsoftonline.com',
+  'login.windows.net',
+  'login.microsoft.com',
+  'sts.windows.net',
+  'login.chinacloudapi.cn',
+  'login.partner.microsoftonline.cn',
+  'login.microsoftonline.us',
+  'login.usgovcloudapi.net',
+  'login.microsoftonline.de',
+];
 
 /** Builds the cloud from optional overrides (inputs, or the sdk-auth JSON's endpoint fields). */
 export function resolveCloud(overrides: { armEndpoint?: string; authorityHost?: string } = {}): AzureCloud {

@@ -20,9 +20,18 @@ export async function probeOpenIdConfiguration(authorityHost: string, tenant: st
   const url = `${authorityHost}/${encodeURIComponent(tenant)}/v2.0/.well-known/openid-configuration`;
   const { HttpClient, HttpError } = await import('../http.js');
   const { Agent } = await import('undici');
-  const client = new HttpClient({ baseUrl: authorityHost, retry: { retries: 0 }, timeoutMs: 10_000, dispatcher: transport.ca ? new Agent({ connect: { ca: transport.ca } }) : undefined });
+  const client = new HttpClient({
+    baseUrl: authorityHost,
+    retry: { retries: 0 },
+    timeoutMs: 10_000,
+    dispatcher: transport.ca ? new Agent({ connect: { ca: transport.ca } }) : undefined,
+  });
   try {
-    const res = await client.request<{ error_description?: string }>({ method: 'GET', path: `/${encodeURIComponent(tenant)}/v2.0/.well-known/openid-configuration`, accept: [400, 401, 403, 404] });
+    const res = await client.request<{ error_description?: string }>({
+      method: 'GET',
+      path: `/${encodeURIComponent(tenant)}/v2.0/.well-known/openid-configuration`,
+      accept: [400, 401, 403, 404],
+    });
     const description = res.json?.error_description?.replace(/\s+Trace ID:.*$/s, '');
     return { url, status: res.status, description };
   } catch (err) {

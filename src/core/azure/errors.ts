@@ -31,7 +31,16 @@ export function isDiscoveryFailure(err: unknown): boolean {
 
 const USER_ROLE = 'Azure Kubernetes Service Cluster User Role';
 const ADMIN_ROLE = 'Azure Kubernetes Service Cluster Admin Role';
-const IDENTITY_ERRORS = new Set(['AuthenticationError', 'CredentialUnavailableError', 'AuthenticationRequiredError', 'AggregateAuthenticationError', 'ClientAuthError', 'ClientConfigurationError', 'AuthError', 'ServerError']);
+const IDENTITY_ERRORS = new Set([
+  'AuthenticationError',
+  'CredentialUnavailableError',
+  'AuthenticationRequiredError',
+  'AggregateAuthenticationError',
+  'ClientAuthError',
+  'ClientConfigurationError',
+  'AuthError',
+  'ServerError',
+]);
 
 interface ErrorLike {
   name?: string;
@@ -90,20 +99,29 @@ export function explainAzureError(err: unknown, ctx: AzureCallContext): ActionEr
   const net = networkCode(err);
   if (net) {
     const tls = /CERT|SELF_SIGNED|UNABLE_TO|DEPTH_ZERO|ERR_TLS/.test(net);
-    return new ActionError(`${ctx.stage === 'arm' ? ctx.operation : 'token request'} could not reach ${ctx.stage === 'arm' ? ctx.armEndpoint : ctx.authorityHost}: ${net}`, {
-      where: cluster,
-      fix: tls ? 'The server certificate is not trusted: for a private CA set NODE_EXTRA_CA_CERTS to its PEM file' : 'Check arm-endpoint/authority-host (or the endpoint URLs in creds) and that the runner can reach Azure',
-      cause: err,
-    });
+    return new ActionError(
+      `${ctx.stage === 'arm' ? ctx.operation : 'token request'} could not reach ${ctx.stage === 'arm' ? ctx.armEndpoint : ctx.authorityHost}: ${net}`,
+      {
+        where: cluster,
+        fix: tls
+          ? 'The server certificate is not trusted: for a private CA set NODE_EXTRA_CA_CERTS to its PEM file'
+          : 'Check arm-endpoint/authority-host (or the endpoint URLs in creds) and that the runner can reach Azure',
+        cause: err,
+      },
+    );
   }
 
   if (e.name === 'CredentialUnavailableError' && ctx.route === 'azure-cli') {
-    const notInstalled = /could not be found|not found|ENOENT/.test(text) && !/az login/.test(text.replace(/authenticate to your Azure account using 'az login'/, ''));
-    return new ActionError(notInstalled ? 'No Azure credential was given and the az CLI is not installed' : 'No Azure credential was given and the az CLI is not signed in', {
-      where: cluster,
-      fix: "Give `client-id` + `tenant-id` (OIDC, with `permissions: id-token: write`), or `creds`, or run azure/login before this step",
-      cause: err,
-    });
+    const notInstalled =
+      /could not be found|not found|ENOENT/.test(text) && !/az login/.test(text.replace(/authenticate to your Azure account using 'az login'/, ''));
+    return new ActionError(
+      notInstalled ? 'No Azure credential was given and the az CLI is not installed' : 'No Azure credential was given and the az CLI is not signed in',
+      {
+        where: cluster,
+        fix: 'Give `client-id` + `tenant-id` (OIDC, with `permissions: id-token: write`), or `creds`, or run azure/login before this step',
+        cause: err,
+      },
+    );
   }
 
   if (/endpoints_resolution_error/.test(text)) {
@@ -114,7 +132,9 @@ export function explainAzureError(err: unknown, ctx: AzureCallContext): ActionEr
       const tls = /CERT|SELF_SIGNED|UNABLE_TO|DEPTH_ZERO|ERR_TLS/.test(probe.networkCode);
       return new ActionError(`Signing in to Microsoft Entra ID failed: could not reach ${where} (${probe.networkCode})`, {
         where: cluster,
-        fix: tls ? 'The authority\'s certificate is not trusted: for a private CA set NODE_EXTRA_CA_CERTS to its PEM file' : 'Check authority-host (or creds.activeDirectoryEndpointUrl) and that the runner can reach it',
+        fix: tls
+          ? "The authority's certificate is not trusted: for a private CA set NODE_EXTRA_CA_CERTS to its PEM file"
+          : 'Check authority-host (or creds.activeDirectoryEndpointUrl) and that the runner can reach it',
         cause: err,
       });
     }
@@ -131,18 +151,25 @@ export function explainAzureError(err: unknown, ctx: AzureCallContext): ActionEr
     const code = Number(/AADSTS(\d+)/.exec(aad ?? '')?.[1]);
     const what = `Signing in to Microsoft Entra ID for scope ${ctx.scope} failed: ${aad ?? firstLine(e.message ?? text)}`;
     const fixes: Record<number, string> = {
-      7000215: 'The client secret is wrong: use the secret VALUE (not its ID) and update the secret holding `creds`, or switch to OIDC with `client-id` + `tenant-id`',
+      7000215:
+        'The client secret is wrong: use the secret VALUE (not its ID) and update the secret holding `creds`, or switch to OIDC with `client-id` + `tenant-id`',
       7000222: 'The client secret has expired: create a new one (az ad app credential reset) and update the secret holding `creds`, or switch to OIDC',
-      700016: 'Wrong tenant or client id: the app registration was not found in that tenant; `tenant-id` (or creds.tenantId) must be the directory that holds the app',
+      700016:
+        'Wrong tenant or client id: the app registration was not found in that tenant; `tenant-id` (or creds.tenantId) must be the directory that holds the app',
       90002: 'Wrong tenant: check `tenant-id` (or creds.tenantId) and, for sovereign clouds, the authority host',
-      700211: "No federated credential trusts this issuer: add one to the app registration with issuer https://token.actions.githubusercontent.com",
+      700211: 'No federated credential trusts this issuer: add one to the app registration with issuer https://token.actions.githubusercontent.com',
       700212: 'The federated credential expects another audience: use audience api://AzureADTokenExchange on both sides (input `audience`)',
-      700213: "No federated credential matches this job's subject: add one to the app registration whose subject is exactly the one quoted above (e.g. repo:OWNER/REPO:environment:NAME)",
+      700213:
+        "No federated credential matches this job's subject: add one to the app registration whose subject is exactly the one quoted above (e.g. repo:OWNER/REPO:environment:NAME)",
       70021: "No federated credential matches this job's token: check issuer, subject and audience of the app registration's federated credentials",
       700024: 'The GitHub ID token expired before it was used: re-run the job',
       500011: 'The resource is unknown in this tenant: check arm-endpoint (or creds.resourceManagerEndpointUrl) matches the cloud',
     };
-    return new ActionError(what, { where: ctx.route === 'azure-cli' ? cluster : `${cluster}, ${ctx.authorityHost}`, fix: fixes[code] ?? 'Check the credential inputs (client-id, tenant-id, creds) and the authority host', cause: err });
+    return new ActionError(what, {
+      where: ctx.route === 'azure-cli' ? cluster : `${cluster}, ${ctx.authorityHost}`,
+      fix: fixes[code] ?? 'Check the credential inputs (client-id, tenant-id, creds) and the authority host',
+      cause: err,
+    });
   }
 
   if (e.name === 'RestError' || typeof e.statusCode === 'number') {
@@ -150,13 +177,18 @@ export function explainAzureError(err: unknown, ctx: AzureCallContext): ActionEr
     const code = e.code ?? '';
     const call = `${ctx.operation} returned ${status ?? 'an error'}${code ? ` ${code}` : ''}: ${firstLine(e.message ?? '')}`;
     let fix: string | undefined;
-    if (code === 'InvalidAuthenticationTokenTenant') fix = `Wrong tenant: subscription ${ctx.subscriptionId} belongs to another directory; set \`tenant-id\` (or creds.tenantId) to that directory, or pick a subscription of this tenant`;
-    else if (code === 'InvalidAuthenticationTokenAudience') fix = 'The ARM token was issued for another audience: the ARM endpoint and its token scope must belong to the same cloud (arm-endpoint or creds.resourceManagerEndpointUrl)';
+    if (code === 'InvalidAuthenticationTokenTenant')
+      fix = `Wrong tenant: subscription ${ctx.subscriptionId} belongs to another directory; set \`tenant-id\` (or creds.tenantId) to that directory, or pick a subscription of this tenant`;
+    else if (code === 'InvalidAuthenticationTokenAudience')
+      fix =
+        'The ARM token was issued for another audience: the ARM endpoint and its token scope must belong to the same cloud (arm-endpoint or creds.resourceManagerEndpointUrl)';
     else if (status === 401) fix = 'ARM refused the token: check the credential inputs and that the subscription belongs to the tenant';
     else if (status === 403 || code === 'AuthorizationFailed') {
       fix = `Assign the principal the "${role}" (or Contributor) on the cluster: az role assignment create --assignee ${assignee} --role "${role}" --scope ${clusterScope}. (Without rights on a scope ARM answers 403 even when the resource group or cluster does not exist, so check \`resource-group\` and \`cluster-name\` too.)`;
-    } else if (code === 'ResourceGroupNotFound') fix = `Check \`resource-group\` and \`subscription-id\`: resource group '${ctx.resourceGroup}' is not in subscription ${ctx.subscriptionId}`;
-    else if (code === 'ResourceNotFound' || (status === 404 && /managedClusters/.test(e.message ?? ''))) fix = `Check \`cluster-name\`: no AKS cluster '${ctx.clusterName}' in resource group '${ctx.resourceGroup}'`;
+    } else if (code === 'ResourceGroupNotFound')
+      fix = `Check \`resource-group\` and \`subscription-id\`: resource group '${ctx.resourceGroup}' is not in subscription ${ctx.subscriptionId}`;
+    else if (code === 'ResourceNotFound' || (status === 404 && /managedClusters/.test(e.message ?? '')))
+      fix = `Check \`cluster-name\`: no AKS cluster '${ctx.clusterName}' in resource group '${ctx.resourceGroup}'`;
     else if (code === 'SubscriptionNotFound') fix = 'Check `subscription-id` (or creds.subscriptionId): the signed-in tenant has no such subscription';
     else if (/disable local accounts/i.test(e.message ?? '')) {
       fix = `This cluster has local accounts disabled, so admin credentials are refused: set \`admin: false\` to use user credentials (Entra ID; the principal needs "${USER_ROLE}" and a Kubernetes RBAC binding)`;
@@ -164,9 +196,17 @@ export function explainAzureError(err: unknown, ctx: AzureCallContext): ActionEr
     return new ActionError(call, { where: cluster, fix, cause: err });
   }
 
-  return new ActionError(`${ctx.stage === 'arm' ? ctx.operation : 'Getting the Kubernetes token'} failed: ${firstLine(e.message ?? String(err))}`, { where: cluster, cause: err });
+  return new ActionError(`${ctx.stage === 'arm' ? ctx.operation : 'Getting the Kubernetes token'} failed: ${firstLine(e.message ?? String(err))}`, {
+    where: cluster,
+    cause: err,
+  });
 }
 
 function firstLine(text: string): string {
-  return text.split('\n').find((l) => l.trim() !== '')?.trim() ?? text;
+  return (
+    text
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? text
+  );
 }

@@ -51,10 +51,15 @@ export function parseKubeconfig(text: string, source: string): ParsedKubeconfig 
     // Position from the offset: the library's pretty messages quote the source line, which may hold a credential.
     const before = text.slice(0, first.pos[0]);
     const at = ` at line ${before.split('\n').length}, column ${before.length - before.lastIndexOf('\n')}`;
-    throw new ActionError(`${source} is not valid YAML${at} (${first.code})`, { fix: 'Pass the whole kubeconfig file content, e.g. `${{ secrets.KUBECONFIG }}`' });
+    throw new ActionError(`${source} is not valid YAML${at} (${first.code})`, {
+      fix: 'Pass the whole kubeconfig file content, e.g. `${{ secrets.KUBECONFIG }}`',
+    });
   }
   const config = doc.toJS() as Kubeconfig | null;
-  const fail = (problem: string) => new ActionError(`${source} ${problem}`, { fix: 'Pass a complete kubeconfig (as written by `az aks get-credentials` or `kubectl config view --raw --minify`)' });
+  const fail = (problem: string) =>
+    new ActionError(`${source} ${problem}`, {
+      fix: 'Pass a complete kubeconfig (as written by `az aks get-credentials` or `kubectl config view --raw --minify`)',
+    });
   if (!config || typeof config !== 'object' || Array.isArray(config)) throw fail('is not a kubeconfig (expected a YAML mapping)');
   if (config.kind !== undefined && config.kind !== 'Config') throw fail(`has kind '${String(config.kind)}', not 'Config'`);
   const contextName = config['current-context'];
@@ -62,7 +67,8 @@ export function parseKubeconfig(text: string, source: string): ParsedKubeconfig 
   const context = config.contexts?.find((c) => c?.name === contextName)?.context;
   if (!context) throw fail(`has no context named '${contextName}' (its current-context)`);
   const cluster = config.clusters?.find((c) => c?.name === context.cluster)?.cluster;
-  if (!cluster || typeof cluster.server !== 'string' || !cluster.server) throw fail(`has no cluster '${context.cluster ?? ''}' with a server, for context '${contextName}'`);
+  if (!cluster || typeof cluster.server !== 'string' || !cluster.server)
+    throw fail(`has no cluster '${context.cluster ?? ''}' with a server, for context '${contextName}'`);
   const user = config.users?.find((u) => u?.name === context.user);
   if (!user) throw fail(`has no user '${context.user ?? ''}', for context '${contextName}'`);
   return { config, context: contextName, cluster: String(context.cluster), server: cluster.server, user: String(context.user) };

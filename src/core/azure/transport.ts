@@ -22,7 +22,9 @@ export function clientOptions(transport: AzureTransport): {
 } {
   return {
     ...(transport.ca ? { tlsOptions: { ca: transport.ca } } : {}),
-    ...(transport.maxRetries !== undefined || transport.retryDelayMs !== undefined ? { retryOptions: { maxRetries: transport.maxRetries, retryDelayInMs: transport.retryDelayMs } } : {}),
+    ...(transport.maxRetries !== undefined || transport.retryDelayMs !== undefined
+      ? { retryOptions: { maxRetries: transport.maxRetries, retryDelayInMs: transport.retryDelayMs } }
+      : {}),
     ...(transport.userAgent ? { userAgentOptions: { userAgentPrefix: transport.userAgent } } : {}),
   };
 }

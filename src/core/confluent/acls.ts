@@ -42,8 +42,16 @@ export function describeAcls(operation: string, clusterId: string): string {
   const advice = aclsFor(operation);
   const list = advice.needs.map((n) => `${n.resource} ${n.operations.join(' and ')}`).join(', ');
   const where = advice.bothClusters ? `on both clusters (this one, ${clusterId}, and the link's remote cluster)` : `on cluster ${clusterId}`;
-  const topicOps = advice.needs.find((n) => n.resource === 'TOPIC')?.operations.map((o) => o.toLowerCase().replace(/_/g, '-')).join(',') ?? 'describe';
-  const clusterOps = advice.needs.find((n) => n.resource === 'CLUSTER')?.operations.map((o) => o.toLowerCase()).join(',') ?? 'describe';
+  const topicOps =
+    advice.needs
+      .find((n) => n.resource === 'TOPIC')
+      ?.operations.map((o) => o.toLowerCase().replace(/_/g, '-'))
+      .join(',') ?? 'describe';
+  const clusterOps =
+    advice.needs
+      .find((n) => n.resource === 'CLUSTER')
+      ?.operations.map((o) => o.toLowerCase())
+      .join(',') ?? 'describe';
   return (
     `'${operation}' needs these ACLs for the key's service account ${where}: ${list}; e.g. ` +
     `\`confluent kafka acl create --allow --service-account <sa-id> --operations ${clusterOps} --cluster-scope --cluster ${clusterId}\` and ` +

@@ -78,7 +78,9 @@ export function alterFailed(result: Pick<AlterMirrorResult, 'errorCode' | 'error
 }
 
 /** DESTINATION, SOURCE or BIDIRECTIONAL, from which cluster id the link carries (as the CLI does). */
-export function linkMode(link: Pick<ClusterLink, 'sourceClusterId' | 'destinationClusterId' | 'remoteClusterId'>): 'DESTINATION' | 'SOURCE' | 'BIDIRECTIONAL' | 'UNKNOWN' {
+export function linkMode(
+  link: Pick<ClusterLink, 'sourceClusterId' | 'destinationClusterId' | 'remoteClusterId'>,
+): 'DESTINATION' | 'SOURCE' | 'BIDIRECTIONAL' | 'UNKNOWN' {
   if (link.remoteClusterId) return 'BIDIRECTIONAL';
   if (link.sourceClusterId) return 'DESTINATION';
   if (link.destinationClusterId) return 'SOURCE';
@@ -126,7 +128,10 @@ export function decodeMirror(raw: Raw): MirrorTopic {
     mirrorStatus: str(raw.mirror_status) ?? 'UNKNOWN',
     stateTimeMs: num(raw.state_time_ms) ?? 0,
     mirrorTopicError: topicError === undefined || NO_TOPIC_ERROR.has(topicError) ? undefined : topicError,
-    stateTransitionErrors: arr(raw.mirror_state_transition_errors).map((e) => ({ errorCode: String(e.error_code ?? ''), errorMessage: str(e.error_message) ?? '' })),
+    stateTransitionErrors: arr(raw.mirror_state_transition_errors).map((e) => ({
+      errorCode: String(e.error_code ?? ''),
+      errorMessage: str(e.error_message) ?? '',
+    })),
   };
 }
 

@@ -44,7 +44,10 @@ export function resolveKubeconfig(value: string | undefined, env: NodeJS.Process
     throw new InputError(input, 'was not set and the KUBECONFIG environment variable is empty', `the path of a kubeconfig file: ${AKS_HINT}`);
   }
   const base = env.GITHUB_WORKSPACE || cwd;
-  const paths = raw.split(delimiter).filter((p) => p.trim() !== '').map((p) => (isAbsolute(p.trim()) ? p.trim() : resolve(base, p.trim())));
+  const paths = raw
+    .split(delimiter)
+    .filter((p) => p.trim() !== '')
+    .map((p) => (isAbsolute(p.trim()) ? p.trim() : resolve(base, p.trim())));
   for (const path of paths) {
     const shown = fromEnv ? `KUBECONFIG entry '${path}'` : `'${path}'`;
     let problem: string | undefined;

@@ -35,7 +35,8 @@ export function describePod(pod: V1Pod): string | undefined {
     if (waiting?.reason) {
       let text = `container ${cs.name} ${waiting.reason}`;
       if (waiting.message) text += `: ${oneLine(waiting.message)}`;
-      if (terminated?.exitCode !== undefined && waiting.reason === 'CrashLoopBackOff') text += ` (last exit code ${terminated.exitCode}${terminated.reason ? `, ${terminated.reason}` : ''})`;
+      if (terminated?.exitCode !== undefined && waiting.reason === 'CrashLoopBackOff')
+        text += ` (last exit code ${terminated.exitCode}${terminated.reason ? `, ${terminated.reason}` : ''})`;
       if (cs.restartCount) text += `, ${cs.restartCount} restarts`;
       details.push(text);
     } else if (cs.state?.running && !cs.ready) {
@@ -48,13 +49,17 @@ export function describePod(pod: V1Pod): string | undefined {
 
 /** Recent events about these objects: warnings first, newest first, repeated ones counted. Pure. */
 export function recentEvents(events: CoreV1Event[], names: Set<string>, limit = 5): string[] {
-  const time = (e: CoreV1Event) => new Date((e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp ?? 0) as string | Date).getTime();
+  const time = (e: CoreV1Event) =>
+    new Date((e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp ?? 0) as string | Date).getTime();
   const warning = (e: CoreV1Event) => (e.type === 'Warning' ? 0 : 1);
   return events
     .filter((e) => names.has(e.involvedObject?.name ?? ''))
     .sort((a, b) => warning(a) - warning(b) || time(b) - time(a))
     .slice(0, limit)
-    .map((e) => `${e.type === 'Warning' ? 'Warning ' : ''}${e.reason ?? ''} on ${e.involvedObject?.kind ?? ''} ${e.involvedObject?.name ?? ''}: ${oneLine(e.message ?? '')}${(e.count ?? 1) > 1 ? ` (x${e.count})` : ''}`);
+    .map(
+      (e) =>
+        `${e.type === 'Warning' ? 'Warning ' : ''}${e.reason ?? ''} on ${e.involvedObject?.kind ?? ''} ${e.involvedObject?.name ?? ''}: ${oneLine(e.message ?? '')}${(e.count ?? 1) > 1 ? ` (x${e.count})` : ''}`,
+    );
 }
 
 /** Diagnostics for failed workloads of one namespace: `Kind/name -> lines`. Errors are reported, not thrown. */

@@ -438,7 +438,12 @@ export function planReload(resource: ReloadResource, workload: WorkloadLike, opt
   const namespace = workload.metadata?.namespace ?? '';
   const base = { kind, name, namespace };
   if (namespace !== resource.namespace) {
-    return { ...base, check: { shouldReload: false, autoReload: false, reason: 'not-annotated', errors: [] }, result: 'NotSelected', why: `in namespace ${namespace}, Reloader only reloads workloads in ${resource.namespace}` };
+    return {
+      ...base,
+      check: { shouldReload: false, autoReload: false, reason: 'not-annotated', errors: [] },
+      result: 'NotSelected',
+      why: `in namespace ${namespace}, Reloader only reloads workloads in ${resource.namespace}`,
+    };
   }
   const meta = workload.metadata?.annotations ?? {};
   const template = workload.spec?.template;
@@ -460,22 +465,50 @@ export function planReload(resource: ReloadResource, workload: WorkloadLike, opt
     else pauseFields.pausePeriodMs = ms;
   }
   if ((options.strategy ?? 'env-vars') === 'annotations') {
-    const source: ReloadSource = { type: resource.type, name: resource.name, namespace: resource.namespace, hash: resource.hash, containerRefs: [container.name], observedAt: Math.floor(nowMs / 1000) };
-    return { ...base, check, result: 'Updated', container: container.name, patch: annotationPatch(source), ...pauseFields, why: `selected by ${check.match}; annotation ${LAST_RELOADED_FROM}` };
+    const source: ReloadSource = {
+      type: resource.type,
+      name: resource.name,
+      namespace: resource.namespace,
+      hash: resource.hash,
+      containerRefs: [container.name],
+      observedAt: Math.floor(nowMs / 1000),
+    };
+    return {
+      ...base,
+      check,
+      result: 'Updated',
+      container: container.name,
+      patch: annotationPatch(source),
+      ...pauseFields,
+      why: `selected by ${check.match}; annotation ${LAST_RELOADED_FROM}`,
+    };
   }
   const envName = envVarName(resource.name, resource.type);
   const existing = (container.env ?? []).find((e) => e.name === envName);
   if (existing && existing.value === resource.hash) {
     return { ...base, check, result: 'NotUpdated', container: container.name, why: `${envName} already holds the hash in container ${container.name}` };
   }
-  return { ...base, check, result: 'Updated', container: container.name, patch: envVarPatch(container.name, envName, resource.hash), ...pauseFields, why: `selected by ${check.match}; ${envName} in container ${container.name}` };
+  return {
+    ...base,
+    check,
+    result: 'Updated',
+    container: container.name,
+    patch: envVarPatch(container.name, envName, resource.hash),
+    ...pauseFields,
+    why: `selected by ${check.match}; ${envName} in container ${container.name}`,
+  };
 }
 
 /**
  * Every workload Reloader will roll for this change (result Updated), in Reloader's kind order.
  * Give it all the namespace's Deployments, DaemonSets and StatefulSets (each with its `kind` set).
  */
-export function workloadsToReload(resource: ReloadResource, workloads: WorkloadLike[], options: ReloaderOptions = {}, nowMs: number = Date.now()): ReloadPlan[] {
+export function workloadsToReload(
+  resource: ReloadResource,
+  workloads: WorkloadLike[],
+  options: ReloaderOptions = {},
+  nowMs: number = Date.now(),
+): ReloadPlan[] {
   const order = (k: string) => {
     const i = (RELOADER_KIND_ORDER as readonly string[]).indexOf(k);
     return i < 0 ? RELOADER_KIND_ORDER.length : i;

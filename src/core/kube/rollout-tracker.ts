@@ -79,7 +79,17 @@ export class RolloutTracker {
   ) {
     for (const w of workloads) {
       const key = trackedKey(w.namespace, w.kind, w.name);
-      this.items.set(key, { key, namespace: w.namespace, kind: w.kind, name: w.name, expected: w.expected, state: 'waiting', unseen: true, currentAtFirstSight: false, restarted: false });
+      this.items.set(key, {
+        key,
+        namespace: w.namespace,
+        kind: w.kind,
+        name: w.name,
+        expected: w.expected,
+        state: 'waiting',
+        unseen: true,
+        currentAtFirstSight: false,
+        restarted: false,
+      });
     }
   }
 
@@ -222,7 +232,11 @@ export class RolloutTracker {
     }
     if (w?.spec?.paused) {
       const pausedAt = w.metadata.annotations?.['deployment.reloader.stakater.com/paused-at'];
-      parts.push(pausedAt ? `the Deployment is paused by Reloader's pause-period since ${pausedAt}` : 'the Deployment is paused (spec.paused: true): run `kubectl rollout resume`');
+      parts.push(
+        pausedAt
+          ? `the Deployment is paused by Reloader's pause-period since ${pausedAt}`
+          : 'the Deployment is paused (spec.paused: true): run `kubectl rollout resume`',
+      );
     }
     return parts.join('; ');
   }

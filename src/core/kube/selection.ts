@@ -27,7 +27,11 @@ export interface WorkloadListing {
 
 /** Lists the Deployments, StatefulSets and DaemonSets of a namespace (one request per kind). */
 export async function listWorkloads(clients: KubeClients, namespace: string, kinds: readonly WorkloadKind[] = WORKLOAD_KINDS): Promise<WorkloadListing> {
-  const listing: WorkloadListing = { namespace, items: { Deployment: [], StatefulSet: [], DaemonSet: [] }, resourceVersions: { Deployment: '', StatefulSet: '', DaemonSet: '' } };
+  const listing: WorkloadListing = {
+    namespace,
+    items: { Deployment: [], StatefulSet: [], DaemonSet: [] },
+    resourceVersions: { Deployment: '', StatefulSet: '', DaemonSet: '' },
+  };
   await Promise.all(
     kinds.map(async (kind) => {
       const { items, resourceVersion } = await listKind(clients, namespace, kind);
@@ -64,7 +68,13 @@ export function reloadTargets(resource: ReloadResource, workloads: Workload[], o
   for (const w of workloads) {
     const plan = planReload(resource, w as unknown as WorkloadLike, options);
     if (plan.result !== 'Updated' && plan.result !== 'NotUpdated') continue;
-    targets.push({ kind: w.kind as WorkloadKind, namespace: w.metadata.namespace ?? resource.namespace, name: w.metadata.name, match: plan.check.match ?? '', container: plan.container });
+    targets.push({
+      kind: w.kind as WorkloadKind,
+      namespace: w.metadata.namespace ?? resource.namespace,
+      name: w.metadata.name,
+      match: plan.check.match ?? '',
+      container: plan.container,
+    });
   }
   return targets;
 }

@@ -6,8 +6,13 @@ import { buildKubeconfig, type CredentialKind } from './kubeconfigs.js';
 /** api-versions the emulated resource provider accepts (the saved spec is 2026-04-01). */
 export const DEFAULT_API_VERSIONS = ['2025-10-01', '2026-01-01', '2026-02-01', '2026-03-01', '2026-04-01', '2026-05-01', '2026-06-01'];
 
-const ROUTE = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerService\/managedClusters\/([^/]+)\/(listClusterUserCredential|listClusterAdminCredential|listClusterMonitoringUserCredential)$/i;
-const KIND: Record<string, CredentialKind> = { listclusterusercredential: 'user', listclusteradmincredential: 'admin', listclustermonitoringusercredential: 'monitoring' };
+const ROUTE =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerService\/managedClusters\/([^/]+)\/(listClusterUserCredential|listClusterAdminCredential|listClusterMonitoringUserCredential)$/i;
+const KIND: Record<string, CredentialKind> = {
+  listclusterusercredential: 'user',
+  listclusteradmincredential: 'admin',
+  listclustermonitoringusercredential: 'monitoring',
+};
 const NAME: Record<CredentialKind, string> = { user: 'clusterUser', admin: 'clusterAdmin', monitoring: 'clusterMonitoringUser' };
 
 /**
@@ -20,7 +25,13 @@ const NAME: Record<CredentialKind, string> = { user: 'clusterUser', admin: 'clus
 export function handleArm(dir: Directory, apiVersions: string[], req: EmulatorRequest): EmulatorResponse {
   const match = ROUTE.exec(req.url.pathname);
   const route = match ? match[4] : 'unknown';
-  const fail = (status: number, code: string, message: string, extra: Partial<EmulatorResponse['record']> = {}, headers?: Record<string, string>): EmulatorResponse => ({
+  const fail = (
+    status: number,
+    code: string,
+    message: string,
+    extra: Partial<EmulatorResponse['record']> = {},
+    headers?: Record<string, string>,
+  ): EmulatorResponse => ({
     status,
     body: { error: { code, message } },
     headers,
@@ -36,11 +47,23 @@ export function handleArm(dir: Directory, apiVersions: string[], req: EmulatorRe
   const who = { clientId: grant.clientId, tenantId: grant.tenantId, scope: grant.scope };
   if (grant.expiresAt <= dir.now()) {
     const iso = (ms: number) => new Date(ms).toISOString();
-    return fail(401, 'ExpiredAuthenticationToken', `The access token expiry UTC time '${iso(grant.expiresAt)}' is earlier than current UTC time '${iso(dir.now())}'.`, who, challenge(grant.tenantId, 'invalid_token'));
+    return fail(
+      401,
+      'ExpiredAuthenticationToken',
+      `The access token expiry UTC time '${iso(grant.expiresAt)}' is earlier than current UTC time '${iso(dir.now())}'.`,
+      who,
+      challenge(grant.tenantId, 'invalid_token'),
+    );
   }
   if (!dir.armAudiences.includes(normalizeResource(grant.resource))) {
     const allowed = dir.armAudiences.flatMap((a) => [`'${a}/'`, `'${a}'`]).join(',');
-    return fail(401, 'InvalidAuthenticationTokenAudience', `The access token has been obtained for wrong audience or resource '${grant.resource}'. It should exactly match with one of the allowed audiences ${allowed}.`, who, challenge(grant.tenantId, 'invalid_token'));
+    return fail(
+      401,
+      'InvalidAuthenticationTokenAudience',
+      `The access token has been obtained for wrong audience or resource '${grant.resource}'. It should exactly match with one of the allowed audiences ${allowed}.`,
+      who,
+      challenge(grant.tenantId, 'invalid_token'),
+    );
   }
   if (!match) return fail(404, 'NotFound', `The emulator does not implement ${req.method} ${req.url.pathname}`, who);
   if (req.method !== 'POST') return fail(405, 'MethodNotAllowed', `The requested resource does not support http method '${req.method}'.`, who);
@@ -64,21 +87,37 @@ export function handleArm(dir: Directory, apiVersions: string[], req: EmulatorRe
   const action = CREDENTIAL_ACTIONS[kind];
   if (!dir.allowed(grant.clientId, action, scope)) {
     const objectId = dir.principals.find((p) => p.clientId.toLowerCase() === grant.clientId.toLowerCase())?.objectId ?? grant.clientId;
-    return fail(403, 'AuthorizationFailed', `The client '${grant.clientId}' with object id '${objectId}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`, who);
+    return fail(
+      403,
+      'AuthorizationFailed',
+      `The client '${grant.clientId}' with object id '${objectId}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+      who,
+    );
   }
 
   // 3. Existence.
-  if (!dir.resourceGroup(subscriptionId, resourceGroup)) return fail(404, 'ResourceGroupNotFound', `Resource group '${resourceGroup}' could not be found.`, who);
+  if (!dir.resourceGroup(subscriptionId, resourceGroup))
+    return fail(404, 'ResourceGroupNotFound', `Resource group '${resourceGroup}' could not be found.`, who);
   const cluster = dir.cluster(subscriptionId, resourceGroup, clusterName);
   if (!cluster) {
-    return fail(404, 'ResourceNotFound', `The Resource 'Microsoft.ContainerService/managedClusters/${clusterName}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`, who);
+    return fail(
+      404,
+      'ResourceNotFound',
+      `The Resource 'Microsoft.ContainerService/managedClusters/${clusterName}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+      who,
+    );
   }
 
   // 4. api-version and query parameters.
   const apiVersion = req.url.searchParams.get('api-version');
-  if (!apiVersion) return fail(400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests.", who);
+  if (!apiVersion) return fail(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.', who);
   if (!apiVersions.includes(apiVersion)) {
-    return fail(400, 'NoRegisteredProviderFound', `No registered resource provider found for location '${cluster.location ?? 'westeurope'}' and API version '${apiVersion}' for type 'managedClusters'. The supported api-versions are '${apiVersions.join(', ')}'.`, who);
+    return fail(
+      400,
+      'NoRegisteredProviderFound',
+      `No registered resource provider found for location '${cluster.location ?? 'westeurope'}' and API version '${apiVersion}' for type 'managedClusters'. The supported api-versions are '${apiVersions.join(', ')}'.`,
+      who,
+    );
   }
   const serverFqdn = req.url.searchParams.get('server-fqdn');
   if (serverFqdn !== null && !['public', 'private'].includes(serverFqdn.toLowerCase())) {
@@ -86,7 +125,14 @@ export function handleArm(dir: Directory, apiVersions: string[], req: EmulatorRe
   }
   const format = req.url.searchParams.get('format');
   if (format !== null && (kind !== 'user' || !['azure', 'exec'].includes(format.toLowerCase()))) {
-    return fail(400, 'InvalidParameter', kind === 'user' ? `The value '${format}' of parameter 'format' is not valid. Allowed values: azure, exec.` : `The parameter 'format' is not supported by ${route}.`, who);
+    return fail(
+      400,
+      'InvalidParameter',
+      kind === 'user'
+        ? `The value '${format}' of parameter 'format' is not valid. Allowed values: azure, exec.`
+        : `The parameter 'format' is not supported by ${route}.`,
+      who,
+    );
   }
 
   // 5. The resource provider's own rule.
@@ -94,7 +140,16 @@ export function handleArm(dir: Directory, apiVersions: string[], req: EmulatorRe
     return fail(400, 'BadRequest', 'Getting static credential is not allowed because this cluster is set to disable local accounts.', who);
   }
 
-  const yaml = buildKubeconfig(cluster, { kind, format: format?.toLowerCase() as 'exec' | 'azure' | undefined, publicFqdn: serverFqdn?.toLowerCase() === 'public', tenantId: subscription.tenantId }, cluster.localAccountToken);
+  const yaml = buildKubeconfig(
+    cluster,
+    {
+      kind,
+      format: format?.toLowerCase() as 'exec' | 'azure' | undefined,
+      publicFqdn: serverFqdn?.toLowerCase() === 'public',
+      tenantId: subscription.tenantId,
+    },
+    cluster.localAccountToken,
+  );
   return { status: 200, body: { kubeconfigs: [{ name: NAME[kind], value: Buffer.from(yaml).toString('base64') }] }, record: { route, ...who } };
 }
 

@@ -1,5 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { AKS_SERVER_APP_ID, type AksClusterConfig, type AzureOptions, type AzureRole, type FederatedIssuer, type RoleAssignmentConfig, type ServicePrincipalConfig, type SubscriptionConfig, type TenantConfig, type TokenGrant } from './types.js';
+import {
+  AKS_SERVER_APP_ID,
+  type AksClusterConfig,
+  type AzureOptions,
+  type AzureRole,
+  type FederatedIssuer,
+  type RoleAssignmentConfig,
+  type ServicePrincipalConfig,
+  type SubscriptionConfig,
+  type TenantConfig,
+  type TokenGrant,
+} from './types.js';
 
 /** ARM actions the credential calls need, and which built-in roles grant them. */
 export const CREDENTIAL_ACTIONS = {
@@ -44,7 +55,11 @@ export class Directory {
     this.mint = options.mintToken ?? (() => randomBytes(48).toString('base64url'));
     this.subscriptions = [...(options.subscriptions ?? [])];
     this.principals = (options.servicePrincipals ?? []).map((p) => ({ ...p, objectId: p.objectId ?? randomUUID() }));
-    const tenantIds = new Set([...(options.tenants ?? []).map((t) => t.id), ...this.subscriptions.map((s) => s.tenantId), ...this.principals.map((p) => p.tenantId)]);
+    const tenantIds = new Set([
+      ...(options.tenants ?? []).map((t) => t.id),
+      ...this.subscriptions.map((s) => s.tenantId),
+      ...this.principals.map((p) => p.tenantId),
+    ]);
     this.tenants = [...tenantIds].map((id) => options.tenants?.find((t) => t.id === id) ?? { id });
     this.clusters = (options.clusters ?? []).map((c) => {
       if (c.localAccountsDisabled && !c.entraId) throw new Error(`cluster ${c.name}: local accounts can only be disabled on an Entra ID cluster (as in AKS)`);
@@ -75,7 +90,9 @@ export class Directory {
   }
 
   cluster(subscriptionId: string, resourceGroup: string, name: string) {
-    return this.clusters.find((c) => lower(c.subscriptionId) === lower(subscriptionId) && lower(c.resourceGroup) === lower(resourceGroup) && lower(c.name) === lower(name));
+    return this.clusters.find(
+      (c) => lower(c.subscriptionId) === lower(subscriptionId) && lower(c.resourceGroup) === lower(resourceGroup) && lower(c.name) === lower(name),
+    );
   }
 
   clusterByName(name: string) {

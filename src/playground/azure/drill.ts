@@ -50,14 +50,28 @@ export async function startAzureDrill(options: AzureDrillOptions = {}): Promise<
     subscriptions: [{ id: subscriptionId, tenantId }],
     servicePrincipals: [{ tenantId, clientId, displayName: 'dr-deployer', secrets: [clientSecret] }],
     clusters: [
-      { subscriptionId, resourceGroup, name: clusters.entra, entraId: true, localAccountsDisabled: true, server: options.kubeServer, localAccountToken: options.kubeToken },
+      {
+        subscriptionId,
+        resourceGroup,
+        name: clusters.entra,
+        entraId: true,
+        localAccountsDisabled: true,
+        server: options.kubeServer,
+        localAccountToken: options.kubeToken,
+      },
       { subscriptionId, resourceGroup, name: clusters.local, server: options.kubeServer, localAccountToken: options.kubeToken },
     ],
     roleAssignments: [
       { principal: clientId, role: 'Azure Kubernetes Service Cluster User Role', scope: rg },
-      { principal: clientId, role: 'Azure Kubernetes Service Cluster Admin Role', scope: `${rg}/providers/Microsoft.ContainerService/managedClusters/${clusters.local}` },
+      {
+        principal: clientId,
+        role: 'Azure Kubernetes Service Cluster Admin Role',
+        scope: `${rg}/providers/Microsoft.ContainerService/managedClusters/${clusters.local}`,
+      },
     ],
-    mintToken: options.kubeToken ? (grant) => (grant.scope === `${AKS_SERVER_APP_ID}/.default` ? options.kubeToken! : randomBytes(48).toString('base64url')) : undefined,
+    mintToken: options.kubeToken
+      ? (grant) => (grant.scope === `${AKS_SERVER_APP_ID}/.default` ? options.kubeToken! : randomBytes(48).toString('base64url'))
+      : undefined,
     armPort: options.armPort,
     authorityPort: options.authorityPort,
   });

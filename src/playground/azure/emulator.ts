@@ -58,7 +58,12 @@ export async function startAzure(options: AzureOptions = {}): Promise<AzureEmula
   const serve = (service: 'arm' | 'entra') => async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const request: EmulatorRequest = { method: req.method ?? 'GET', url: new URL(req.url ?? '/', service === 'arm' ? armEndpoint : authorityHost), headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+    const request: EmulatorRequest = {
+      method: req.method ?? 'GET',
+      url: new URL(req.url ?? '/', service === 'arm' ? armEndpoint : authorityHost),
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+    };
     let answer: EmulatorResponse;
     const fault = faults[service];
     if (fault?.kind === 'slow') await new Promise((r) => setTimeout(r, fault.delayMs));
@@ -67,13 +72,39 @@ export async function startAzure(options: AzureOptions = {}): Promise<AzureEmula
       const status = fault.status ?? 503;
       answer =
         service === 'arm'
-          ? { status, body: { error: { code: 'ServiceUnavailable', message: 'The service is temporarily unavailable. Please try again later.' } }, headers: fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : undefined, record: { route: 'fault', code: 'ServiceUnavailable' } }
-          : { status, body: { error: 'temporarily_unavailable', error_description: 'AADSTS90033: A transient error has occurred. Please try again.', error_codes: [90033] }, record: { route: 'fault', code: 'temporarily_unavailable' } };
+          ? {
+              status,
+              body: { error: { code: 'ServiceUnavailable', message: 'The service is temporarily unavailable. Please try again later.' } },
+              headers: fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : undefined,
+              record: { route: 'fault', code: 'ServiceUnavailable' },
+            }
+          : {
+              status,
+              body: {
+                error: 'temporarily_unavailable',
+                error_description: 'AADSTS90033: A transient error has occurred. Please try again.',
+                error_codes: [90033],
+              },
+              record: { route: 'fault', code: 'temporarily_unavailable' },
+            };
     } else {
       answer = service === 'arm' ? handleArm(state.dir!, apiVersions, request) : handleEntra(state.dir!, authorityHost, request);
     }
-    records.push({ service, method: request.method, path: request.url.pathname, query: Object.fromEntries(request.url.searchParams), status: answer.status, userAgent: req.headers['user-agent'], ...answer.record });
-    const headers = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache', ...(service === 'arm' ? armHeaders() : {}), ...answer.headers };
+    records.push({
+      service,
+      method: request.method,
+      path: request.url.pathname,
+      query: Object.fromEntries(request.url.searchParams),
+      status: answer.status,
+      userAgent: req.headers['user-agent'],
+      ...answer.record,
+    });
+    const headers = {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-cache',
+      ...(service === 'arm' ? armHeaders() : {}),
+      ...answer.headers,
+    };
     res.writeHead(answer.status, headers);
     res.end(JSON.stringify(answer.body));
   };

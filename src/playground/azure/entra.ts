@@ -15,12 +15,24 @@ const DEFAULT_AUDIENCE = 'api://AzureADTokenExchange';
  */
 export function handleEntra(dir: Directory, base: string, req: EmulatorRequest): EmulatorResponse {
   const match = /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys|oauth2\/v2\.0\/token)$/.exec(req.url.pathname);
-  if (!match) return { status: 404, body: { error: 'not_found', error_description: `The emulator does not implement ${req.method} ${req.url.pathname}` }, record: { route: 'unknown' } };
+  if (!match)
+    return {
+      status: 404,
+      body: { error: 'not_found', error_description: `The emulator does not implement ${req.method} ${req.url.pathname}` },
+      record: { route: 'unknown' },
+    };
   const tenantName = decodeURIComponent(match[1]);
   const route = match[2].startsWith('v2.0') ? 'openid-configuration' : match[2].startsWith('discovery') ? 'keys' : 'token';
   const tenant = dir.tenant(tenantName);
   if (!tenant) {
-    return oauthError(dir, 400, 'invalid_tenant', 90002, `Tenant '${tenantName}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`, { route, tenantId: tenantName });
+    return oauthError(
+      dir,
+      400,
+      'invalid_tenant',
+      90002,
+      `Tenant '${tenantName}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`,
+      { route, tenantId: tenantName },
+    );
   }
   if (route === 'openid-configuration') {
     if (req.method !== 'GET') return oauthError(dir, 405, 'invalid_request', 900561, 'The endpoint only accepts GET requests.', { route });
@@ -71,7 +83,14 @@ function token(dir: Directory, tenantId: string, form: URLSearchParams): Emulato
   if (!clientId) return oauthError(dir, 400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'.", record);
   const principal = dir.principal(tenantId, clientId);
   if (!principal) {
-    return oauthError(dir, 400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${tenantId}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`, record);
+    return oauthError(
+      dir,
+      400,
+      'unauthorized_client',
+      700016,
+      `Application with identifier '${clientId}' was not found in the directory '${tenantId}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
+      record,
+    );
   }
 
   // Scope: client credentials take exactly one resource with `/.default` (MSAL may add OIDC scopes).
@@ -80,7 +99,14 @@ function token(dir: Directory, tenantId: string, form: URLSearchParams): Emulato
   const scope = scopes[0];
   record.scope = scope;
   if (scopes.length > 1 || !scope.endsWith('/.default')) {
-    return oauthError(dir, 400, 'invalid_scope', 1002012, `The provided value for scope ${scopes.join(' ')} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`, record);
+    return oauthError(
+      dir,
+      400,
+      'invalid_scope',
+      1002012,
+      `The provided value for scope ${scopes.join(' ')} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+      record,
+    );
   }
 
   let credential: 'client_secret' | 'client_assertion';
@@ -90,26 +116,61 @@ function token(dir: Directory, tenantId: string, form: URLSearchParams): Emulato
   if (secret !== null) {
     credential = 'client_secret';
     if (principal.expiredSecrets?.includes(secret)) {
-      return oauthError(dir, 401, 'invalid_client', 7000222, `The provided client secret keys for app '${clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`, record);
+      return oauthError(
+        dir,
+        401,
+        'invalid_client',
+        7000222,
+        `The provided client secret keys for app '${clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`,
+        record,
+      );
     }
     if (!principal.secrets?.includes(secret)) {
-      return oauthError(dir, 401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`, record);
+      return oauthError(
+        dir,
+        401,
+        'invalid_client',
+        7000215,
+        `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
+        record,
+      );
     }
   } else if (assertion !== null) {
     credential = 'client_assertion';
     if (form.get('client_assertion_type') !== ASSERTION_TYPE) {
-      return oauthError(dir, 400, 'invalid_request', 50027, 'JWT token is invalid or malformed (client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer).', record);
+      return oauthError(
+        dir,
+        400,
+        'invalid_request',
+        50027,
+        'JWT token is invalid or malformed (client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer).',
+        record,
+      );
     }
     const checked = checkAssertion(dir, principal, assertion);
     if ('error' in checked) return oauthError(dir, checked.status, checked.error, checked.code, checked.message, record);
     assertionClaims = checked;
   } else {
-    return oauthError(dir, 401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.", record);
+    return oauthError(
+      dir,
+      401,
+      'invalid_client',
+      7000218,
+      "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+      record,
+    );
   }
 
   const resource = scope.replace(/\/\.default$/, '');
   if (!dir.isKnownResource(resource)) {
-    return oauthError(dir, 400, 'invalid_resource', 500011, `The resource principal named ${resource} was not found in the tenant named ${tenantId}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`, record);
+    return oauthError(
+      dir,
+      400,
+      'invalid_resource',
+      500011,
+      `The resource principal named ${resource} was not found in the tenant named ${tenantId}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
+      record,
+    );
   }
   const grant = dir.issue({ tenantId, clientId: principal.clientId, scope, credential, assertion: assertionClaims });
   const expiresIn = Math.round((grant.expiresAt - grant.issuedAt) / 1000);
@@ -128,7 +189,12 @@ function checkAssertion(dir: Directory, principal: Directory['principals'][numbe
   const aud = Array.isArray(claims.aud) ? String(claims.aud[0]) : String(claims.aud ?? '');
   const issuer = dir.issuers.find((i) => i.issuer === iss);
   if (!issuer) {
-    return { error: 'invalid_request', status: 400, code: 700211, message: `No matching federated identity record found for presented assertion issuer '${iss}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.` };
+    return {
+      error: 'invalid_request',
+      status: 400,
+      code: 700211,
+      message: `No matching federated identity record found for presented assertion issuer '${iss}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.`,
+    };
   }
   if (!verifyJwt(jwt, issuer.publicKeyPem)) {
     return { error: 'invalid_client', status: 401, code: 50013, message: 'Assertion failed signature validation.' };
@@ -138,14 +204,29 @@ function checkAssertion(dir: Directory, principal: Directory['principals'][numbe
   const nbf = Number(claims.nbf ?? claims.iat);
   if (!(nowS < exp) || nowS + 300 < nbf) {
     const iso = (s: number) => new Date(s * 1000).toISOString();
-    return { error: 'invalid_client', status: 401, code: 700024, message: `Client assertion is not within its valid time range. Current time: ${iso(nowS)}, assertion valid from ${iso(nbf)}, expiry time of assertion ${iso(exp)}.` };
+    return {
+      error: 'invalid_client',
+      status: 401,
+      code: 700024,
+      message: `Client assertion is not within its valid time range. Current time: ${iso(nowS)}, assertion valid from ${iso(nbf)}, expiry time of assertion ${iso(exp)}.`,
+    };
   }
   const records = (principal.federated ?? []).filter((f) => f.issuer === iss);
   if (!records.some((f) => f.subject === sub)) {
-    return { error: 'invalid_client', status: 401, code: 700213, message: `No matching federated identity record found for presented assertion subject '${sub}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.` };
+    return {
+      error: 'invalid_client',
+      status: 401,
+      code: 700213,
+      message: `No matching federated identity record found for presented assertion subject '${sub}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.`,
+    };
   }
   if (!records.some((f) => f.subject === sub && (f.audiences ?? [DEFAULT_AUDIENCE]).includes(aud))) {
-    return { error: 'invalid_client', status: 401, code: 700212, message: `No matching federated identity record found for presented assertion audience '${aud}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.` };
+    return {
+      error: 'invalid_client',
+      status: 401,
+      code: 700212,
+      message: `No matching federated identity record found for presented assertion audience '${aud}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.`,
+    };
   }
   return { issuer: iss, subject: sub, audience: aud, jti: String(claims.jti ?? '') };
 }
@@ -153,7 +234,10 @@ function checkAssertion(dir: Directory, principal: Directory['principals'][numbe
 function oauthError(dir: Directory, status: number, error: string, code: number, text: string, record: EmulatorResponse['record']): EmulatorResponse {
   const traceId = randomUUID();
   const correlationId = randomUUID();
-  const timestamp = new Date(dir.now()).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const timestamp = new Date(dir.now())
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
   return {
     status,
     body: {

@@ -69,7 +69,20 @@ export async function startGithubOidc(options: GithubOidcOptions = {}): Promise<
     const jti = randomUUID();
     const repository = subject.split(':')[1] ?? 'acme/drill';
     const token = signJwt(
-      { jti, sub: subject, aud: audience, repository, repository_owner: repository.split('/')[0], ref: 'refs/heads/main', event_name: 'workflow_dispatch', runner_environment: 'github-hosted', iss: issuer, nbf: iat - 5, iat, exp: iat + lifetime },
+      {
+        jti,
+        sub: subject,
+        aud: audience,
+        repository,
+        repository_owner: repository.split('/')[0],
+        ref: 'refs/heads/main',
+        event_name: 'workflow_dispatch',
+        runner_environment: 'github-hosted',
+        iss: issuer,
+        nbf: iat - 5,
+        iat,
+        exp: iat + lifetime,
+      },
       privateKey,
       kid,
     );

@@ -43,17 +43,36 @@ export function buildKubeconfig(cluster: AksClusterConfig, request: KubeconfigRe
       request.format === 'azure'
         ? {
             'auth-provider': {
-              config: { 'apiserver-id': AKS_SERVER_APP_ID, 'client-id': AKS_CLIENT_APP_ID, 'config-mode': '1', environment: 'AzurePublicCloud', 'tenant-id': request.tenantId },
+              config: {
+                'apiserver-id': AKS_SERVER_APP_ID,
+                'client-id': AKS_CLIENT_APP_ID,
+                'config-mode': '1',
+                environment: 'AzurePublicCloud',
+                'tenant-id': request.tenantId,
+              },
               name: 'azure',
             },
           }
         : {
             exec: {
               apiVersion: 'client.authentication.k8s.io/v1beta1',
-              args: ['get-token', '--environment', 'AzurePublicCloud', '--server-id', AKS_SERVER_APP_ID, '--client-id', AKS_CLIENT_APP_ID, '--tenant-id', request.tenantId, '--login', 'devicecode'],
+              args: [
+                'get-token',
+                '--environment',
+                'AzurePublicCloud',
+                '--server-id',
+                AKS_SERVER_APP_ID,
+                '--client-id',
+                AKS_CLIENT_APP_ID,
+                '--tenant-id',
+                request.tenantId,
+                '--login',
+                'devicecode',
+              ],
               command: 'kubelogin',
               env: null,
-              installHint: '\nkubelogin is not installed which is required to connect to AAD enabled cluster.\n\nTo learn more, please go to https://aka.ms/aks/kubelogin\n',
+              installHint:
+                '\nkubelogin is not installed which is required to connect to AAD enabled cluster.\n\nTo learn more, please go to https://aka.ms/aks/kubelogin\n',
               interactiveMode: 'IfAvailable',
               provideClusterInfo: false,
             },

@@ -143,5 +143,4 @@ export interface AzureRequestRecord {
 
 export type AzureFault =
   /** 5xx (default 503) for the next `count` requests (default: until cleared), with `Retry-After` when given. */
-  | { kind: 'server-error'; status?: number; count?: number; retryAfterSeconds?: number }
-  | { kind: 'slow'; delayMs: number };
+  { kind: 'server-error'; status?: number; count?: number; retryAfterSeconds?: number } | { kind: 'slow'; delayMs: number };

@@ -43,7 +43,13 @@ function apply(world: World, mirror: Mirror, pending: Pending): void {
   switch (pending.verb) {
     case 'promote':
       if (!linkUp(world, mirror) || !sourceTopic(world, mirror)) {
-        fail(world, mirror, pending, 'SOURCE_UNAVAILABLE_ERROR', `Promote of '${mirror.topic.name}' did not complete: the source cluster ${mirror.link.remoteId} became unreachable before the last sync. Use failover.`);
+        fail(
+          world,
+          mirror,
+          pending,
+          'SOURCE_UNAVAILABLE_ERROR',
+          `Promote of '${mirror.topic.name}' did not complete: the source cluster ${mirror.link.remoteId} became unreachable before the last sync. Use failover.`,
+        );
         return;
       }
       syncMirror(world, mirror, at, true);
@@ -76,7 +82,13 @@ function apply(world: World, mirror: Mirror, pending: Pending): void {
       const peer = world.peerLink(mirror.link);
       const source = sourceTopic(world, mirror);
       if (!linkUp(world, mirror) || !peer || !source || (source.mirror && source.mirror.status !== 'STOPPED')) {
-        fail(world, mirror, pending, 'REVERSE_FAILED_ERROR', `${pending.verb} of '${mirror.topic.name}' did not complete: the remote cluster ${mirror.link.remoteId} or its topic became unavailable.`);
+        fail(
+          world,
+          mirror,
+          pending,
+          'REVERSE_FAILED_ERROR',
+          `${pending.verb} of '${mirror.topic.name}' did not complete: the remote cluster ${mirror.link.remoteId} or its topic became unavailable.`,
+        );
         return;
       }
       syncMirror(world, mirror, at, true);

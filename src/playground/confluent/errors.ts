@@ -14,12 +14,7 @@ export class RestError extends Error {
 }
 
 /** Kafka protocol error codes the data plane can raise. */
-export type KafkaErrorCode =
-  | 'NETWORK_EXCEPTION'
-  | 'UNKNOWN_TOPIC_OR_PARTITION'
-  | 'INVALID_REQUEST'
-  | 'OFFSET_OUT_OF_RANGE'
-  | 'INVALID_REPLICATION_FACTOR';
+export type KafkaErrorCode = 'NETWORK_EXCEPTION' | 'UNKNOWN_TOPIC_OR_PARTITION' | 'INVALID_REQUEST' | 'OFFSET_OUT_OF_RANGE' | 'INVALID_REPLICATION_FACTOR';
 
 /** An error from the data plane (the stand-in for the Kafka protocol), named like the Java client's errors. */
 export class KafkaError extends Error {

@@ -18,7 +18,8 @@ export function commit(cluster: Cluster, groupId: string, offsets: Array<{ topic
     if (!topic || !Number.isInteger(o.partition) || o.partition < 0 || o.partition >= topic.partitions.length) {
       throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `This server does not host this topic-partition: ${o.topic}-${String(o.partition)}.`);
     }
-    if (!Number.isInteger(o.offset) || o.offset < 0) throw new KafkaError('INVALID_REQUEST', `Offset ${String(o.offset)} for ${o.topic}-${String(o.partition)} is not a valid offset.`);
+    if (!Number.isInteger(o.offset) || o.offset < 0)
+      throw new KafkaError('INVALID_REQUEST', `Offset ${String(o.offset)} for ${o.topic}-${String(o.partition)} is not a valid offset.`);
   }
   const group = groupOf(cluster, groupId);
   for (const o of offsets) {

@@ -13,7 +13,18 @@ import { effectiveStatus, mirrorLags, refreshKnown } from './replication.js';
 import { ClusterServer } from './server.js';
 import { World, type Cluster } from './state.js';
 import { append, createTopic as createTopicIn, deleteTopic as deleteTopicIn, read, requireTopic, requireUp } from './topics.js';
-import type { ClusterConfig, ClusterInfo, ConfluentEmulator, ConfluentOptions, Fault, GroupMember, LinkMode, MirrorLag, PermissionLevel, RequestRecord } from './types.js';
+import type {
+  ClusterConfig,
+  ClusterInfo,
+  ConfluentEmulator,
+  ConfluentOptions,
+  Fault,
+  GroupMember,
+  LinkMode,
+  MirrorLag,
+  PermissionLevel,
+  RequestRecord,
+} from './types.js';
 
 export type * from './types.js';
 export { KafkaError, RestError } from './errors.js';
@@ -41,7 +52,8 @@ export async function startConfluent(options: ConfluentOptions): Promise<Conflue
   try {
     for (const config of options.clusters) {
       const cluster = newCluster(config);
-      if (world.find(cluster.name) || world.find(cluster.id)) throw new Error(`startConfluent: cluster name or id '${cluster.name}'/'${cluster.id}' is used twice.`);
+      if (world.find(cluster.name) || world.find(cluster.id))
+        throw new Error(`startConfluent: cluster name or id '${cluster.name}'/'${cluster.id}' is used twice.`);
       world.clusters.push(cluster);
       const server = new ClusterServer(world, cluster, log);
       servers.set(cluster, server);
@@ -144,7 +156,13 @@ class Emulator implements ConfluentEmulator {
   produce(cluster: string, topic: string, records: Array<{ key?: string; value: string }>, partition?: number): Array<{ partition: number; offset: number }> {
     const c = this.at(cluster);
     requireUp(c);
-    return append(this.world, c, requireTopic(c, topic), records.map((r) => ({ key: r.key, value: r.value })), partition);
+    return append(
+      this.world,
+      c,
+      requireTopic(c, topic),
+      records.map((r) => ({ key: r.key, value: r.value })),
+      partition,
+    );
   }
 
   fetch(cluster: string, topic: string, partition: number, offset: number, max = 500): Array<{ offset: number; key?: string; value: string }> {

@@ -88,8 +88,12 @@ export function createLink(world: World, cluster: Cluster, name: string, request
   if (remoteId === cluster.id) throw badRequest(`A cluster link cannot point to its own cluster (${cluster.id}).`);
   const remote = world.byId(remoteId);
   if (validateLink) {
-    if (!remote) throw badRequest(`Unable to validate the cluster link: cluster ${remoteId} cannot be found. Check the cluster id, or pass validate_link=false.`);
-    if (remote.down) throw badRequest(`Unable to validate the cluster link: cluster ${remoteId} (${remote.bootstrap}) is not reachable. Retry when it is, or pass validate_link=false.`);
+    if (!remote)
+      throw badRequest(`Unable to validate the cluster link: cluster ${remoteId} cannot be found. Check the cluster id, or pass validate_link=false.`);
+    if (remote.down)
+      throw badRequest(
+        `Unable to validate the cluster link: cluster ${remoteId} (${remote.bootstrap}) is not reachable. Retry when it is, or pass validate_link=false.`,
+      );
   }
   const configs = new Map(request.configs);
   configs.set('link.mode', mode);
@@ -137,7 +141,10 @@ export function linkFailure(world: World, link: Link): Link['failure'] {
   if (bootstrap) {
     const hosts = bootstrap.split(',').map((h) => h.trim().replace(/^[A-Z_]+:\/\//, ''));
     if (!hosts.includes(remote.bootstrap)) {
-      return { error: 'UNRESOLVABLE_BOOTSTRAP_ERROR', message: `bootstrap.servers '${bootstrap}' does not reach cluster ${remote.id}, whose bootstrap is ${remote.bootstrap}.` };
+      return {
+        error: 'UNRESOLVABLE_BOOTSTRAP_ERROR',
+        message: `bootstrap.servers '${bootstrap}' does not reach cluster ${remote.id}, whose bootstrap is ${remote.bootstrap}.`,
+      };
     }
   }
   const jaas = link.configs.get('sasl.jaas.config');
@@ -145,7 +152,10 @@ export function linkFailure(world: World, link: Link): Link['failure'] {
     const user = /username\s*=\s*"([^"]*)"/.exec(jaas)?.[1];
     const pass = /password\s*=\s*"([^"]*)"/.exec(jaas)?.[1];
     if (user !== remote.apiKey || pass !== remote.apiSecret) {
-      return { error: 'AUTHENTICATION_ERROR', message: `Authentication to cluster ${remote.id} failed: the API key and secret in sasl.jaas.config are not a key of that cluster.` };
+      return {
+        error: 'AUTHENTICATION_ERROR',
+        message: `Authentication to cluster ${remote.id} failed: the API key and secret in sasl.jaas.config are not a key of that cluster.`,
+      };
     }
   }
   return undefined;
@@ -170,7 +180,9 @@ function chooseClusterLinkId(world: World, cluster: Cluster, link: Link, given: 
     const remote = world.remoteOf(link);
     const sameId = remote ? [...remote.links.values()].find((l) => l.clusterLinkId === given) : undefined;
     if (validateLink && sameId && (sameId.remoteId !== cluster.id || sameId.mode !== counterpartMode(link.mode))) {
-      throw badRequest(`cluster_link_id ${given} belongs to link '${sameId.name}' on cluster ${link.remoteId}, which is not the other side of this link (it points to ${sameId.remoteId}, link.mode ${sameId.mode}).`);
+      throw badRequest(
+        `cluster_link_id ${given} belongs to link '${sameId.name}' on cluster ${link.remoteId}, which is not the other side of this link (it points to ${sameId.remoteId}, link.mode ${sameId.mode}).`,
+      );
     }
     return given;
   }
@@ -193,7 +205,9 @@ export function deleteLink(world: World, cluster: Cluster, name: string, options
   const mirroring = [...link.mirrors.values()].filter((m) => m.status !== 'STOPPED').map((m) => m.topic.name);
   if (mirroring.length > 0 && !options.force) {
     const shown = mirroring.slice(0, 5).join(', ') + (mirroring.length > 5 ? `, ... (${mirroring.length} in all)` : '');
-    throw badRequest(`Cluster link '${name}' still has ${mirroring.length} mirror topic(s) that are mirroring: ${shown}. Promote or fail them over first, or delete with force=true.`);
+    throw badRequest(
+      `Cluster link '${name}' still has ${mirroring.length} mirror topic(s) that are mirroring: ${shown}. Promote or fail them over first, or delete with force=true.`,
+    );
   }
   if (options.validateOnly) return;
   for (const mirror of [...link.mirrors.values()]) world.detach(mirror);
@@ -204,7 +218,8 @@ export function deleteLink(world: World, cluster: Cluster, name: string, options
 export function alterLinkConfigs(world: World, link: Link, changes: Array<{ name: string; value: string | null }>, validateOnly = false): void {
   for (const change of changes) {
     if (!change.name) throw badRequest('Invalid Config Name.', 400);
-    if (LINK_CONFIG_DEFAULTS[change.name]?.readOnly) throw badRequest(`Config '${change.name}' of cluster link '${link.name}' cannot be altered after the link is created.`);
+    if (LINK_CONFIG_DEFAULTS[change.name]?.readOnly)
+      throw badRequest(`Config '${change.name}' of cluster link '${link.name}' cannot be altered after the link is created.`);
   }
   if (validateOnly) return;
   for (const change of changes) {
@@ -219,8 +234,14 @@ export function linkState(world: World, link: Link): { state: string; error: str
   if (link.failure) return { state: 'FAILED', error: link.failure.error, message: link.failure.message };
   const remote = world.remoteOf(link);
   if (!remote) return { state: 'UNAVAILABLE', error: 'UNRESOLVABLE_BOOTSTRAP_ERROR', message: `Cluster ${link.remoteId} cannot be resolved.` };
-  if (remote.down === 'hang') return { state: 'UNAVAILABLE', error: 'TIMEOUT_ERROR', message: `Timed out connecting to cluster ${remote.id} (${remote.bootstrap}).` };
-  if (remote.down) return { state: 'UNAVAILABLE', error: 'BOOTSTRAP_TCP_CONNECTION_FAILED_ERROR', message: `Connection to cluster ${remote.id} (${remote.bootstrap}) was refused.` };
+  if (remote.down === 'hang')
+    return { state: 'UNAVAILABLE', error: 'TIMEOUT_ERROR', message: `Timed out connecting to cluster ${remote.id} (${remote.bootstrap}).` };
+  if (remote.down)
+    return {
+      state: 'UNAVAILABLE',
+      error: 'BOOTSTRAP_TCP_CONNECTION_FAILED_ERROR',
+      message: `Connection to cluster ${remote.id} (${remote.bootstrap}) was refused.`,
+    };
   return { state: 'ACTIVE', error: 'NO_ERROR', message: null };
 }
 
@@ -232,7 +253,11 @@ export function linkTasks(world: World, link: Link): Array<{ task_name: string; 
     if (config(link, enabledConfig) !== 'true') return { task_name, state: 'NOT_CONFIGURED', errors: [] };
     if (linkDown) return { task_name, state: linkDown, errors: [] };
     if (filtersConfig && !config(link, filtersConfig)) {
-      return { task_name, state: 'IN_ERROR', errors: [{ error_code: 'MISCONFIGURATION_ERROR', error_message: `${enabledConfig} is true but ${filtersConfig} is not set.` }] };
+      return {
+        task_name,
+        state: 'IN_ERROR',
+        errors: [{ error_code: 'MISCONFIGURATION_ERROR', error_message: `${enabledConfig} is true but ${filtersConfig} is not set.` }],
+      };
     }
     return { task_name, state: 'ACTIVE', errors: [] };
   };

@@ -39,7 +39,8 @@ export function createMirror(world: World, cluster: Cluster, linkName: string, r
   }
   const remote = world.remoteOf(link);
   if (link.failure) throw badRequest(`Cluster link '${link.name}' has failed (${link.failure.error}): ${link.failure.message}`);
-  if (!remote || remote.down) throw badRequest(`Cannot create mirror topic '${name}': the source cluster ${link.remoteId} is not reachable over cluster link '${link.name}'.`);
+  if (!remote || remote.down)
+    throw badRequest(`Cannot create mirror topic '${name}': the source cluster ${link.remoteId} is not reachable over cluster link '${link.name}'.`);
   const source = remote.topics.get(request.sourceTopic);
   if (!source) throw new RestError(404, 40403, `Topic '${request.sourceTopic}' does not exist on source cluster ${remote.id}.`);
   if (cluster.topics.has(name)) throw badRequest(`Topic '${name}' already exists.`);
@@ -127,7 +128,10 @@ function reversePrerequisites(world: World, link: Link, verb: Verb): Problem | u
   const remote = world.remoteOf(link);
   if (!remote || remote.down || link.cluster.down) return fail(`the remote cluster ${link.remoteId} is not reachable; both clusters must be reachable.`);
   const peer = world.peerLink(link);
-  if (!peer) return fail(`cluster ${remote.id} has no side of this bidirectional link (cluster_link_id ${link.clusterLinkId}); create it there with cluster_link_id=${link.clusterLinkId}.`);
+  if (!peer)
+    return fail(
+      `cluster ${remote.id} has no side of this bidirectional link (cluster_link_id ${link.clusterLinkId}); create it there with cluster_link_id=${link.clusterLinkId}.`,
+    );
   if (prefixOf(peer)) return fail(`the peer side '${peer.name}' has cluster.link.prefix ('${prefixOf(peer)}'), which this operation does not support.`);
   return undefined;
 }
@@ -140,7 +144,8 @@ function checkVerb(world: World, mirror: Mirror, verb: Verb): Check {
   const pending = mirror.pending?.verb;
   if (status === 'STOPPED') return { code: 400, message: `Topic '${name}' has already stopped its mirror from '${mirror.link.name}'` };
   if (pending === verb) return 'noop';
-  if (PENDING_REVERSE.has(status)) return { code: 400, message: `Topic '${name}' has a mirror state change in progress (${status}); retry when it has completed.` };
+  if (PENDING_REVERSE.has(status))
+    return { code: 400, message: `Topic '${name}' has a mirror state change in progress (${status}); retry when it has completed.` };
   const broken = status === 'FAILED' ? ` its mirror has failed (${mirror.topicError})` : '';
   switch (verb) {
     case 'promote':
@@ -157,7 +162,8 @@ function checkVerb(world: World, mirror: Mirror, verb: Verb): Check {
       return 'ok';
     case 'pause':
       if (status === 'PENDING_STOPPED') return { code: 400, message: `Topic '${name}' is already being stopped (${pending ?? 'stop'} in progress).` };
-      if (status === 'PAUSED' && pending !== 'resume') return { code: 400, message: `Topic '${name}' is already paused on cluster link '${mirror.link.name}'.` };
+      if (status === 'PAUSED' && pending !== 'resume')
+        return { code: 400, message: `Topic '${name}' is already paused on cluster link '${mirror.link.name}'.` };
       if (status === 'FAILED') return { code: 400, message: `Cannot pause topic '${name}':${broken}.` };
       return 'ok';
     case 'resume':
@@ -168,7 +174,8 @@ function checkVerb(world: World, mirror: Mirror, verb: Verb): Check {
     default: {
       // reverse-and-start-mirror / reverse-and-pause-mirror
       if (status === 'PENDING_STOPPED') return { code: 400, message: `Topic '${name}' is already being stopped (${pending ?? 'stop'} in progress).` };
-      if (status !== 'ACTIVE' && status !== 'PAUSED') return { code: 400, message: `Cannot ${verb} topic '${name}': its mirror is ${status}.${broken ? ' Use failover.' : ''}` };
+      if (status !== 'ACTIVE' && status !== 'PAUSED')
+        return { code: 400, message: `Cannot ${verb} topic '${name}': its mirror is ${status}.${broken ? ' Use failover.' : ''}` };
       const source = sourceTopic(world, mirror);
       if (!source) return { code: 400, message: `Cannot ${verb} topic '${name}': its source topic no longer exists on cluster ${mirror.link.remoteId}.` };
       if (source.mirror && source.mirror.status !== 'STOPPED') {
@@ -219,7 +226,8 @@ function truncateOne(world: World, link: Link, name: string, linkProblem: Proble
   if (linkProblem) return result(name, [], linkProblem);
   const current = topic.mirror;
   if (current && current.status !== 'STOPPED') {
-    if (current.link === link && current.pending?.verb === 'truncate-and-restore') return { ...result(name, mirrorLags(world, current)), messages_truncated: 0 };
+    if (current.link === link && current.pending?.verb === 'truncate-and-restore')
+      return { ...result(name, mirrorLags(world, current)), messages_truncated: 0 };
     return result(name, mirrorLags(world, current), {
       code: 400,
       message: `Topic '${name}' is a mirror topic (${effectiveStatus(world, current)}) on cluster link '${current.link.name}'; truncate-and-restore applies to the former source topic after a failover.`,
@@ -230,7 +238,10 @@ function truncateOne(world: World, link: Link, name: string, linkProblem: Proble
   const peerMirror = peer.mirrors.get(name);
   const peerTopic = remote.topics.get(name);
   if (!peerMirror || peerMirror.sourceTopic !== name || !peerTopic) {
-    return result(name, [], { code: 400, message: `Cannot truncate-and-restore topic '${name}': cluster ${remote.id} has no mirror of it on cluster link '${peer.name}'.` });
+    return result(name, [], {
+      code: 400,
+      message: `Cannot truncate-and-restore topic '${name}': cluster ${remote.id} has no mirror of it on cluster link '${peer.name}'.`,
+    });
   }
   if (peerMirror.status !== 'STOPPED') {
     return result(name, [], {
@@ -243,7 +254,11 @@ function truncateOne(world: World, link: Link, name: string, linkProblem: Proble
     const to = Math.min(log.length, stopped[p] ?? log.length);
     return { partition_id: p, offset_truncated_to: to, messages_truncated: log.length - to };
   });
-  const lags = detail.map((d) => ({ partition: d.partition_id, lag: Math.max(0, (peerTopic.partitions[d.partition_id]?.length ?? 0) - d.offset_truncated_to), last_source_fetch_offset: d.offset_truncated_to }));
+  const lags = detail.map((d) => ({
+    partition: d.partition_id,
+    lag: Math.max(0, (peerTopic.partitions[d.partition_id]?.length ?? 0) - d.offset_truncated_to),
+    last_source_fetch_offset: d.offset_truncated_to,
+  }));
   if (!options.validateOnly) {
     // The records written to the old primary after the cut are dropped here, before mirroring resumes.
     detail.forEach((d) => (topic.partitions[d.partition_id].length = d.offset_truncated_to));

@@ -41,7 +41,8 @@ function produceOne(ctx: RequestContext, topic: Topic, input: unknown, single: b
     if (!input || typeof input !== 'object' || Array.isArray(input)) throw new RecordError(400, 'Bad Request: a record must be a JSON object.');
     const record = input as Record<string, unknown>;
     const partition = record.partition_id;
-    if (partition != null && (typeof partition !== 'number' || !Number.isInteger(partition))) throw new RecordError(400, 'Bad Request: partition_id must be an integer.');
+    if (partition != null && (typeof partition !== 'number' || !Number.isInteger(partition)))
+      throw new RecordError(400, 'Bad Request: partition_id must be an integer.');
     if (typeof partition === 'number' && (partition < 0 || partition >= topic.partitions.length)) {
       if (single) throw unknownTopic();
       throw new RecordError(40403, 'This server does not host this topic-partition.');
@@ -55,7 +56,13 @@ function produceOne(ctx: RequestContext, topic: Topic, input: unknown, single: b
       if (Number.isNaN(timestamp)) throw new RecordError(400, `Bad Request: timestamp ${JSON.stringify(record.timestamp)} is not an ISO-8601 date-time.`);
     }
     if (!writable(topic)) throw new RecordError(40002, readOnlyMessage(topic.name));
-    const [placed] = append(ctx.world, ctx.cluster, topic, [{ key: key?.stored, value: value?.stored ?? '', timestamp, headers }], typeof partition === 'number' ? partition : undefined);
+    const [placed] = append(
+      ctx.world,
+      ctx.cluster,
+      topic,
+      [{ key: key?.stored, value: value?.stored ?? '', timestamp, headers }],
+      typeof partition === 'number' ? partition : undefined,
+    );
     const stored = topic.partitions[placed.partition][placed.offset];
     return {
       error_code: 200,
@@ -90,7 +97,8 @@ function data(field: unknown, name: string): { stored: string; type: string; siz
       return { stored, type, size: Buffer.byteLength(stored) };
     }
     case 'BINARY': {
-      if (typeof payload !== 'string' || !BASE64.test(payload)) throw new RecordError(400, `Bad Request: data=${JSON.stringify(payload)} is not a base64 string.`);
+      if (typeof payload !== 'string' || !BASE64.test(payload))
+        throw new RecordError(400, `Bad Request: data=${JSON.stringify(payload)} is not a base64 string.`);
       const bytes = Buffer.from(payload, 'base64');
       return { stored: bytes.toString('utf8'), type, size: bytes.length };
     }

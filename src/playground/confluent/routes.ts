@@ -75,7 +75,10 @@ function optionalInteger(body: Record<string, unknown>, key: string): number | u
   const value = body[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw badRequest(`Cannot deserialize value of type \`java.lang.Integer\` from ${JSON.stringify(value)} (${key}): not a valid \`java.lang.Integer\` value`, 400);
+    throw badRequest(
+      `Cannot deserialize value of type \`java.lang.Integer\` from ${JSON.stringify(value)} (${key}): not a valid \`java.lang.Integer\` value`,
+      400,
+    );
   }
   return value;
 }
@@ -170,7 +173,10 @@ write('POST', '/links', (ctx) => {
   );
   return { status: 204 };
 });
-get('/links/{link_name}', (ctx) => ({ status: 200, body: view.linkView(ctx.world, getLink(ctx.cluster, ctx.params.link_name), flag(ctx.query, 'include_tasks')) }));
+get('/links/{link_name}', (ctx) => ({
+  status: 200,
+  body: view.linkView(ctx.world, getLink(ctx.cluster, ctx.params.link_name), flag(ctx.query, 'include_tasks')),
+}));
 write('DELETE', '/links/{link_name}', (ctx) => {
   deleteLink(ctx.world, ctx.cluster, ctx.params.link_name, { force: flag(ctx.query, 'force'), validateOnly: flag(ctx.query, 'validate_only') });
   return { status: 200 };
@@ -179,7 +185,8 @@ get('/links/{link_name}/configs', (ctx) => ({ status: 200, body: view.linkConfig
 get('/links/{link_name}/configs/{config_name}', (ctx) => {
   const link = getLink(ctx.cluster, ctx.params.link_name);
   const name = ctx.params.config_name;
-  if (!link.configs.has(name) && !(name in LINK_CONFIG_DEFAULTS)) throw new RestError(404, 404, `Config ${name} cannot be found for cluster link ${link.name}.`);
+  if (!link.configs.has(name) && !(name in LINK_CONFIG_DEFAULTS))
+    throw new RestError(404, 404, `Config ${name} cannot be found for cluster link ${link.name}.`);
   return { status: 200, body: view.linkConfigView(link, name) };
 });
 write('PUT', '/links/{link_name}/configs/{config_name}', (ctx) => {
@@ -200,7 +207,8 @@ write('PUT', '/links/{link_name}/configs:alter', (ctx) => {
   const changes = (body.data as Array<{ name?: unknown; value?: unknown; operation?: unknown }>).map((d) => {
     const operation = d.operation == null ? 'SET' : String(d.operation).toUpperCase();
     if (typeof d.name !== 'string') throw badRequest('Invalid Config Name.', 400);
-    if (operation !== 'SET' && operation !== 'DELETE') throw badRequest(`Invalid operation ${String(d.operation)} for config ${d.name}: use SET or DELETE.`, 400);
+    if (operation !== 'SET' && operation !== 'DELETE')
+      throw badRequest(`Invalid operation ${String(d.operation)} for config ${d.name}: use SET or DELETE.`, 400);
     if (operation === 'SET' && typeof d.value !== 'string') throw badRequest(`Config ${d.name}: SET needs a string value.`, 400);
     return { name: d.name, value: operation === 'DELETE' ? null : (d.value as string) };
   });
@@ -236,10 +244,17 @@ for (const verb of VERBS) {
   write('POST', `/links/{link_name}/mirrors:${verb}`, (ctx) => {
     const link = getLink(ctx.cluster, ctx.params.link_name);
     const body = jsonBody(ctx);
-    const results = alterMirrors(ctx.world, ctx.cluster, link.name, verb as Verb, { names: body.mirror_topic_names ?? undefined, pattern: body.mirror_topic_name_pattern ?? undefined }, {
-      validateOnly: flag(ctx.query, 'validate_only'),
-      includePartitionTruncation: flag(ctx.query, 'include_partition_level_truncation_data'),
-    });
+    const results = alterMirrors(
+      ctx.world,
+      ctx.cluster,
+      link.name,
+      verb as Verb,
+      { names: body.mirror_topic_names ?? undefined, pattern: body.mirror_topic_name_pattern ?? undefined },
+      {
+        validateOnly: flag(ctx.query, 'validate_only'),
+        includePartitionTruncation: flag(ctx.query, 'include_partition_level_truncation_data'),
+      },
+    );
     return { status: 200, body: view.alterView(ctx.cluster, link.name, results) };
   });
 }

@@ -131,7 +131,10 @@ export class ClusterServer {
     }
     if (fault?.kind === 'server-error') {
       this.consume();
-      return this.send(res, record, { status: fault.status ?? 503, body: errorBody(50003, 'Retriable Kafka error: the request timed out inside the cluster. Retry later.') });
+      return this.send(res, record, {
+        status: fault.status ?? 503,
+        body: errorBody(50003, 'Retriable Kafka error: the request timed out inside the cluster. Retry later.'),
+      });
     }
     if (fault?.kind === 'slow') {
       await new Promise<void>((resolve) => {
@@ -153,7 +156,8 @@ export class ClusterServer {
     if ('methodNotAllowed' in found) return { status: 405, body: errorBody(405, 'HTTP 405 Method Not Allowed') };
     if (found.params.cluster_id !== this.cluster.id) return { status: 404, body: errorBody(404, `Cluster ${found.params.cluster_id} cannot be found.`) };
     const permissions = this.cluster.permissions;
-    if (permissions === 'none' || (permissions === 'read-only' && found.route.write)) return { status: 403, body: errorBody(40301, 'Request is not authorized') };
+    if (permissions === 'none' || (permissions === 'read-only' && found.route.write))
+      return { status: 403, body: errorBody(40301, 'Request is not authorized') };
     try {
       return found.route.handle({
         world: this.world,
@@ -193,7 +197,14 @@ export class ClusterServer {
     this.sendRaw(res, record, reply.status, 'application/json', JSON.stringify(reply.body));
   }
 
-  private sendRaw(res: ServerResponse, record: RequestRecord, status: number, contentType: string | undefined, text: string, headers: Record<string, string> = {}): void {
+  private sendRaw(
+    res: ServerResponse,
+    record: RequestRecord,
+    status: number,
+    contentType: string | undefined,
+    text: string,
+    headers: Record<string, string> = {},
+  ): void {
     record.status = status;
     if (res.destroyed || res.writableEnded) return;
     const out: Record<string, string | number> = { ...headers };

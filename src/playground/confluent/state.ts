@@ -25,15 +25,7 @@ export const MIRROR_STATUSES = [
 export type MirrorStatus = (typeof MIRROR_STATUSES)[number];
 
 /** The `mirrors:<verb>` alter operations. */
-export const VERBS = [
-  'promote',
-  'failover',
-  'pause',
-  'resume',
-  'reverse-and-start-mirror',
-  'reverse-and-pause-mirror',
-  'truncate-and-restore',
-] as const;
+export const VERBS = ['promote', 'failover', 'pause', 'resume', 'reverse-and-start-mirror', 'reverse-and-pause-mirror', 'truncate-and-restore'] as const;
 /** One alter verb. */
 export type Verb = (typeof VERBS)[number];
 

@@ -64,7 +64,10 @@ export function requireTopic(cluster: Cluster, name: string): Topic {
 /** The data plane fails like a client that cannot connect. */
 export function requireUp(cluster: Cluster): void {
   if (cluster.down) {
-    throw new KafkaError('NETWORK_EXCEPTION', `Cluster ${cluster.name} (${cluster.bootstrap}) is unreachable: the connection ${cluster.down === 'hang' ? 'timed out' : 'was refused'}.`);
+    throw new KafkaError(
+      'NETWORK_EXCEPTION',
+      `Cluster ${cluster.name} (${cluster.bootstrap}) is unreachable: the connection ${cluster.down === 'hang' ? 'timed out' : 'was refused'}.`,
+    );
   }
 }
 
@@ -107,9 +110,14 @@ export function read(topic: Topic, partition: number, offset: number, max: numbe
   const log = topic.partitions[partition];
   if (!log) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `This server does not host this topic-partition: ${topic.name}-${String(partition)}.`);
   if (!Number.isInteger(offset) || offset < 0 || offset > log.length) {
-    throw new KafkaError('OFFSET_OUT_OF_RANGE', `Fetch position ${String(offset)} is out of range for partition ${topic.name}-${String(partition)} (log end ${String(log.length)}).`);
+    throw new KafkaError(
+      'OFFSET_OUT_OF_RANGE',
+      `Fetch position ${String(offset)} is out of range for partition ${topic.name}-${String(partition)} (log end ${String(log.length)}).`,
+    );
   }
-  return log.slice(offset, offset + max).map((record, i) => ({ offset: offset + i, ...(record.key !== undefined ? { key: record.key } : {}), value: record.value }));
+  return log
+    .slice(offset, offset + max)
+    .map((record, i) => ({ offset: offset + i, ...(record.key !== undefined ? { key: record.key } : {}), value: record.value }));
 }
 
 /** Kafka's murmur2 (the Java client's default partitioner hash). */

@@ -61,7 +61,11 @@ export function topicView(cluster: Cluster, topic: Topic): object {
 
 /** TopicDataList. */
 export function topicListView(cluster: Cluster): object {
-  return list('KafkaTopicList', `${base(cluster)}/topics`, [...cluster.topics.values()].map((t) => topicView(cluster, t)));
+  return list(
+    'KafkaTopicList',
+    `${base(cluster)}/topics`,
+    [...cluster.topics.values()].map((t) => topicView(cluster, t)),
+  );
 }
 
 /** PartitionData. */
@@ -81,7 +85,11 @@ export function partitionView(cluster: Cluster, topic: Topic, partition: number)
 
 /** PartitionDataList. */
 export function partitionListView(cluster: Cluster, topic: Topic): object {
-  return list('KafkaPartitionList', `${base(cluster)}/topics/${topic.name}/partitions`, topic.partitions.map((_, p) => partitionView(cluster, topic, p)));
+  return list(
+    'KafkaPartitionList',
+    `${base(cluster)}/topics/${topic.name}/partitions`,
+    topic.partitions.map((_, p) => partitionView(cluster, topic, p)),
+  );
 }
 
 /** ListLinksResponseData; `tasks` only when asked for. */
@@ -107,7 +115,11 @@ export function linkView(world: World, link: Link, includeTasks: boolean): objec
 
 /** ListLinksResponseDataList. */
 export function linkListView(world: World, cluster: Cluster): object {
-  return list('KafkaLinkDataList', `${base(cluster)}/links`, [...cluster.links.values()].map((l) => linkView(world, l, false)));
+  return list(
+    'KafkaLinkDataList',
+    `${base(cluster)}/links`,
+    [...cluster.links.values()].map((l) => linkView(world, l, false)),
+  );
 }
 
 /** ListLinkConfigsResponseData. */
@@ -133,7 +145,11 @@ export function linkConfigView(link: Link, name: string): object {
 /** ListLinkConfigsResponseDataList: defaults and set values. */
 export function linkConfigListView(link: Link): object {
   const names = [...new Set([...Object.keys(LINK_CONFIG_DEFAULTS), ...link.configs.keys()])].sort();
-  return list('KafkaLinkConfigDataList', `${base(link.cluster)}/links/${link.name}/configs`, names.map((n) => linkConfigView(link, n)));
+  return list(
+    'KafkaLinkConfigDataList',
+    `${base(link.cluster)}/links/${link.name}/configs`,
+    names.map((n) => linkConfigView(link, n)),
+  );
 }
 
 /** ListMirrorTopicsResponseData. */
@@ -159,7 +175,11 @@ export function mirrorView(world: World, mirror: Mirror, includeTransitionErrors
 
 /** ListMirrorTopicsResponseDataList. */
 export function mirrorListView(world: World, self: string, mirrors: Iterable<Mirror>): object {
-  return list('KafkaMirrorDataList', self, [...mirrors].map((m) => mirrorView(world, m, false)));
+  return list(
+    'KafkaMirrorDataList',
+    self,
+    [...mirrors].map((m) => mirrorView(world, m, false)),
+  );
 }
 
 /** AlterMirrorStatusResponseDataList: one entry per selected topic. */
@@ -197,7 +217,11 @@ export function groupView(cluster: Cluster, group: Group): object {
 
 /** ConsumerGroupDataList. */
 export function groupListView(cluster: Cluster): object {
-  return list('KafkaConsumerGroupList', `${base(cluster)}/consumer-groups`, [...cluster.groups.values()].map((g) => groupView(cluster, g)));
+  return list(
+    'KafkaConsumerGroupList',
+    `${base(cluster)}/consumer-groups`,
+    [...cluster.groups.values()].map((g) => groupView(cluster, g)),
+  );
 }
 
 /** ConsumerData. */
@@ -217,7 +241,11 @@ export function consumerView(cluster: Cluster, group: Group, member: Group['memb
 
 /** ConsumerDataList. */
 export function consumerListView(cluster: Cluster, group: Group): object {
-  return list('KafkaConsumerList', `${base(cluster)}/consumer-groups/${group.id}/consumers`, group.members.map((m) => consumerView(cluster, group, m)));
+  return list(
+    'KafkaConsumerList',
+    `${base(cluster)}/consumer-groups/${group.id}/consumers`,
+    group.members.map((m) => consumerView(cluster, group, m)),
+  );
 }
 
 /** ConsumerLagData. */
@@ -243,7 +271,11 @@ export function lagView(cluster: Cluster, group: Group, lag: PartitionLag): obje
 
 /** ConsumerLagDataList. */
 export function lagListView(cluster: Cluster, group: Group, lags: PartitionLag[]): object {
-  return list('KafkaConsumerLagList', `${base(cluster)}/consumer-groups/${group.id}/lags`, lags.map((l) => lagView(cluster, group, l)));
+  return list(
+    'KafkaConsumerLagList',
+    `${base(cluster)}/consumer-groups/${group.id}/lags`,
+    lags.map((l) => lagView(cluster, group, l)),
+  );
 }
 
 /** ConsumerGroupLagSummaryData. */

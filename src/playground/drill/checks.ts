@@ -60,7 +60,10 @@ export function phaseChecks(phase: PhaseFacts): Check[] {
   checks.push({
     name: `${phase.name}: records flow again on ${phase.to}`,
     ok: m.rtoMs !== undefined,
-    detail: m.rtoMs !== undefined ? `first record produced and consumed on ${phase.to} ${(m.rtoMs / 1000).toFixed(2)} s after the ${phaseT0(phase)}` : `no record produced on ${phase.to} was consumed there`,
+    detail:
+      m.rtoMs !== undefined
+        ? `first record produced and consumed on ${phase.to} ${(m.rtoMs / 1000).toFixed(2)} s after the ${phaseT0(phase)}`
+        : `no record produced on ${phase.to} was consumed there`,
   });
   // RPO is judged only for a switch that completed: an incomplete one may not have cut anything yet, and what
   // its count shows are records still on their way (its failure is already a failed check).
@@ -69,7 +72,10 @@ export function phaseChecks(phase: PhaseFacts): Check[] {
     checks.push({
       name: `${phase.name}: RPO is 0 (source reachable)`,
       ok: m.rpo === 0,
-      detail: m.rpo === 0 ? `all ${m.ackedOnSource} records acknowledged by ${phase.from} are on ${phase.to}` : `${m.rpo} of ${m.ackedOnSource} records acknowledged by ${phase.from} are missing on ${phase.to} (e.g. ${m.missingSample.join(', ')})`,
+      detail:
+        m.rpo === 0
+          ? `all ${m.ackedOnSource} records acknowledged by ${phase.from} are on ${phase.to}`
+          : `${m.rpo} of ${m.ackedOnSource} records acknowledged by ${phase.from} are missing on ${phase.to} (e.g. ${m.missingSample.join(', ')})`,
     });
   } else if (phase.expectedRpo) {
     const e = phase.expectedRpo;
@@ -79,7 +85,11 @@ export function phaseChecks(phase: PhaseFacts): Check[] {
       detail: `measured ${plural(m.rpo, 'record')} acknowledged by ${phase.from} and missing on ${phase.to}; ${e.source}: ${e.value}`,
     });
   } else {
-    checks.push({ name: `${phase.name}: RPO explained`, ok: false, detail: `measured ${m.rpo}, but nothing predicted it (no ccloud-mirror total-lag, no mirror lag at the outage)` });
+    checks.push({
+      name: `${phase.name}: RPO explained`,
+      ok: false,
+      detail: `measured ${m.rpo}, but nothing predicted it (no ccloud-mirror total-lag, no mirror lag at the outage)`,
+    });
   }
   return checks;
 }
@@ -112,7 +122,10 @@ export function finalChecks(scenario: Scenario, final: FinalMeasures, phases: Ph
   checks.push({
     name: 'end: every surviving record consumed',
     ok: final.unconsumed === 0,
-    detail: final.unconsumed === 0 ? `${final.delivered} records consumed, ${final.duplicates} duplicate deliveries` : `${final.unconsumed} records on the final cluster were never consumed (e.g. ${final.unconsumedSample.join(', ')})`,
+    detail:
+      final.unconsumed === 0
+        ? `${final.delivered} records consumed, ${final.duplicates} duplicate deliveries`
+        : `${final.unconsumed} records on the final cluster were never consumed (e.g. ${final.unconsumedSample.join(', ')})`,
   });
   return checks;
 }

@@ -34,7 +34,9 @@ export async function main(argv: string[], print: (line: string) => void = conso
   }
   const missing = BUNDLES.filter((name) => !existsSync(join(workspace, 'dist', name, 'index.js')));
   if (missing.length) {
-    print(`drill: the workflows run the action bundles, and ${missing.map((m) => `dist/${m}/index.js`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing. Build ${missing.length === 1 ? 'it' : 'them'} first: ${missing.map((m) => `npm run build -- ${m}`).join('; ')}`);
+    print(
+      `drill: the workflows run the action bundles, and ${missing.map((m) => `dist/${m}/index.js`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing. Build ${missing.length === 1 ? 'it' : 'them'} first: ${missing.map((m) => `npm run build -- ${m}`).join('; ')}`,
+    );
     return 2;
   }
   const out = resolve(process.cwd(), command.out);
@@ -59,7 +61,13 @@ export async function main(argv: string[], print: (line: string) => void = conso
   // In a GitHub job, the report also goes to the job summary (the Mermaid timeline renders there).
   if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, reportMarkdown(results));
   const passed = results.filter((r) => r.passed).length;
-  print(`\n${passed} of ${results.length} drill(s) passed in ${((Date.now() - started) / 1000).toFixed(1)} s. Report: ${relative(process.cwd(), reportPath) || reportPath}, timelines: ${Object.values(svgs).map((f) => relative(process.cwd(), join(out, f))).join(', ')}`);
+  print(
+    `\n${passed} of ${results.length} drill(s) passed in ${((Date.now() - started) / 1000).toFixed(1)} s. Report: ${relative(process.cwd(), reportPath) || reportPath}, timelines: ${Object.values(
+      svgs,
+    )
+      .map((f) => relative(process.cwd(), join(out, f)))
+      .join(', ')}`,
+  );
   return passed === results.length ? 0 : 1;
 }
 

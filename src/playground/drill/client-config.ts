@@ -107,7 +107,8 @@ function viaSidecar(spec: PodSpecLike, mounted: MountedConfig, local: string): {
     for (const mapping of args.filter((a) => a.startsWith('--bootstrap-server-mapping=')).map((a) => a.slice('--bootstrap-server-mapping='.length))) {
       const [remote, listen] = mapping.split(',').map((p) => p.trim());
       if (listen !== local) continue;
-      if (!remote || remote.includes('$(')) return { problem: `kafka-proxy sidecar '${container.name}' maps ${local} to '${remote ?? ''}': its environment does not define the bootstrap server` };
+      if (!remote || remote.includes('$('))
+        return { problem: `kafka-proxy sidecar '${container.name}' maps ${local} to '${remote ?? ''}': its environment does not define the bootstrap server` };
       return { bootstrap: firstServer(remote), username: flag('sasl-username') ?? '', password: flag('sasl-password') ?? '' };
     }
   }
@@ -135,7 +136,11 @@ export function resolveConnection(spec: PodSpecLike, mounted: MountedConfig): Cl
   let pattern: RegExp | undefined;
   if (role === 'consumer') {
     try {
-      pattern = props['topic.pattern'] ? new RegExp(props['topic.pattern']) : props.topic ? new RegExp(`^${props.topic.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : undefined;
+      pattern = props['topic.pattern']
+        ? new RegExp(props['topic.pattern'])
+        : props.topic
+          ? new RegExp(`^${props.topic.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`)
+          : undefined;
     } catch (err) {
       return { problem: `${source}: topic.pattern '${props['topic.pattern']}' is not a valid pattern: ${(err as Error).message}` };
     }

@@ -189,7 +189,15 @@ export class ClientFleet {
     }
     try {
       const [placed] = this.confluent.produce(pod.cluster, pod.connection.topic, [{ key: `user-${id.user}`, value: encodeRecord(id) }]);
-      this.ledger.ack({ key: recordKey(id), cluster: pod.cluster, topic: pod.connection.topic, partition: placed.partition, offset: placed.offset, at: this.now(), pod: pod.name });
+      this.ledger.ack({
+        key: recordKey(id),
+        cluster: pod.cluster,
+        topic: pod.connection.topic,
+        partition: placed.partition,
+        offset: placed.offset,
+        at: this.now(),
+        pod: pod.name,
+      });
       pod.lastError = undefined;
       return true;
     } catch (err) {

@@ -4,7 +4,21 @@
  */
 export { runScenario, type ScenarioOptions } from './scenario.js';
 export { DrillSession, firstFailure, switchOutputs, type DrillResult, type PhaseResult, type SessionOptions, type SwitchSpec } from './session.js';
-export { DEFAULT_SCENARIO, DEFAULT_TIMING, MODES, PATTERNS, STYLES, parseDrillArgs, scenarioSlug, scenarioTitle, type Mode, type Pattern, type Scenario, type Style, type Timing } from './options.js';
+export {
+  DEFAULT_SCENARIO,
+  DEFAULT_TIMING,
+  MODES,
+  PATTERNS,
+  STYLES,
+  parseDrillArgs,
+  scenarioSlug,
+  scenarioTitle,
+  type Mode,
+  type Pattern,
+  type Scenario,
+  type Style,
+  type Timing,
+} from './options.js';
 export { drillMarkdown, drillText, reportMarkdown } from './report.js';
 export { timelineSvg } from './svg.js';
 export { mermaidGantt } from './mermaid.js';

@@ -70,7 +70,8 @@ export class Ledger {
   private readonly seen = new Map<string, number>();
 
   ack(ack: Ack): void {
-    if (this.acks.has(ack.key)) throw new Error(`drill ledger: record ${ack.key} was acknowledged twice (${this.acks.get(ack.key)!.cluster} and ${ack.cluster})`);
+    if (this.acks.has(ack.key))
+      throw new Error(`drill ledger: record ${ack.key} was acknowledged twice (${this.acks.get(ack.key)!.cluster} and ${ack.cluster})`);
     this.acks.set(ack.key, ack);
   }
 

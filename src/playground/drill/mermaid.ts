@@ -5,7 +5,8 @@
 import type { Timeline, Tone } from './timeline.js';
 
 /** Words that start a gantt statement: a task named like that would be read as the statement. */
-const KEYWORDS = /^(gantt|title|section|dateformat|axisformat|tickinterval|includes|excludes|todaymarker|weekday|weekend|inclusiveenddates|topaxis|click|acctitle|accdescr|accdescription)\b/i;
+const KEYWORDS =
+  /^(gantt|title|section|dateformat|axisformat|tickinterval|includes|excludes|todaymarker|weekday|weekend|inclusiveenddates|topaxis|click|acctitle|accdescr|accdescription)\b/i;
 
 /** Gantt task names end at the first `:`, and `#`/`;` start comments or separate statements. */
 export function ganttLabel(text: string): string {

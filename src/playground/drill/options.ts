@@ -128,7 +128,10 @@ Exit code 0 when every drill passed its checks, 1 when one failed, 2 for a usage
 
 function pick<T extends string>(option: string, values: readonly T[], given: string | undefined, fallback: T): T[] {
   if (given === undefined) return [fallback];
-  const parts = given.split(',').map((p) => p.trim()).filter(Boolean);
+  const parts = given
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (parts.includes('all')) return [...values];
   const unknown = parts.filter((p) => !values.includes(p as T));
   if (unknown.length || parts.length === 0) throw new DrillUsageError(`--${option} '${given}' is not one of ${values.join(', ')} or all.`);

@@ -42,7 +42,10 @@ export function drillMarkdown(result: DrillResult, svgFile?: string): string {
         `${m.clients.producers + m.clients.consumers - m.clients.offTarget.length}/${m.clients.producers + m.clients.consumers}`,
       ];
     });
-    out.push(table(['Switch', 'Workflow', 'RTO', 'RPO (records)', 'RPO expected', 'Write gap', 'All clients moved', 'Duplicates', `Clients on target`], rows), '');
+    out.push(
+      table(['Switch', 'Workflow', 'RTO', 'RPO (records)', 'RPO expected', 'Write gap', 'All clients moved', 'Duplicates', `Clients on target`], rows),
+      '',
+    );
     if (result.final) {
       const f = result.final;
       out.push(
@@ -54,7 +57,13 @@ export function drillMarkdown(result: DrillResult, svgFile?: string): string {
   }
 
   out.push('### Checks', '');
-  out.push(table(['Check', 'Result', 'Detail'], result.checks.map((c) => [c.name, c.ok ? '✅' : '❌', c.detail])), '');
+  out.push(
+    table(
+      ['Check', 'Result', 'Detail'],
+      result.checks.map((c) => [c.name, c.ok ? '✅' : '❌', c.detail]),
+    ),
+    '',
+  );
 
   out.push('### Timeline', '');
   if (svgFile) out.push(`![Timeline of the drill](${svgFile})`, '');
@@ -82,7 +91,14 @@ export function reportMarkdown(results: DrillResult[], svgFiles: Record<string, 
         ['Drill', 'Result', 'Failover RTO', 'Failover RPO', 'Failback RTO', 'Failback RPO'],
         results.map((r) => {
           const [over, back] = [r.phases.find((p) => p.name === 'failover'), r.phases.find((p) => p.name === 'failback')];
-          return [r.title, r.passed ? '✅ passed' : '❌ failed', s(over?.measures.rtoMs), over ? String(over.measures.rpo) : '—', s(back?.measures.rtoMs), back ? String(back.measures.rpo) : '—'];
+          return [
+            r.title,
+            r.passed ? '✅ passed' : '❌ failed',
+            s(over?.measures.rtoMs),
+            over ? String(over.measures.rpo) : '—',
+            s(back?.measures.rtoMs),
+            back ? String(back.measures.rpo) : '—',
+          ];
         }),
       ),
       '',
@@ -95,7 +111,11 @@ export function reportMarkdown(results: DrillResult[], svgFiles: Record<string, 
 /** Pads a plain-text table for the terminal. */
 export function textTable(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (c ?? '').padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 

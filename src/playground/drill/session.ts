@@ -120,9 +120,17 @@ export class DrillSession {
     for (;;) {
       const live = this.fleet.live();
       const ready = live.filter((p) => p.readyAt !== undefined && p.cluster === cluster && !p.problem);
-      if (ready.some((p) => p.role === 'producer') && ready.some((p) => p.role === 'consumer') && ready.length === live.length && live.length >= this.topology.clientReplicas) break;
+      if (
+        ready.some((p) => p.role === 'producer') &&
+        ready.some((p) => p.role === 'consumer') &&
+        ready.length === live.length &&
+        live.length >= this.topology.clientReplicas
+      )
+        break;
       if (Date.now() > deadline) {
-        throw new Error(`drill: the client pods did not all become ready on ${cluster} within ${this.timing.startupTimeoutMs} ms: ${live.map((p) => `${p.name} ${p.readyAt ? 'ready' : 'not ready'} on ${p.cluster ?? 'nothing'}${p.problem ? ` (${p.problem})` : ''}`).join('; ') || 'no pod started'}`);
+        throw new Error(
+          `drill: the client pods did not all become ready on ${cluster} within ${this.timing.startupTimeoutMs} ms: ${live.map((p) => `${p.name} ${p.readyAt ? 'ready' : 'not ready'} on ${p.cluster ?? 'nothing'}${p.problem ? ` (${p.problem})` : ''}`).join('; ') || 'no pod started'}`,
+        );
       }
       await sleep(20);
     }
@@ -163,7 +171,10 @@ export class DrillSession {
 
   /** Pods of the clients' namespace whose containers wait with a reason (CrashLoopBackOff, ImagePullBackOff, ...). */
   podsInTrouble(): Array<{ name: string; reason: string }> {
-    const pods = this.topology.kube.list('Pod', this.topology.namespace) as Array<{ metadata: { name: string }; status?: { containerStatuses?: Array<{ state?: { waiting?: { reason?: string } } }> } }>;
+    const pods = this.topology.kube.list('Pod', this.topology.namespace) as Array<{
+      metadata: { name: string };
+      status?: { containerStatuses?: Array<{ state?: { waiting?: { reason?: string } } }> };
+    }>;
     return pods.flatMap((p) => {
       const reason = p.status?.containerStatuses?.map((c) => c.state?.waiting?.reason).find((r) => r && r !== 'ContainerCreating');
       return reason ? [{ name: p.metadata.name, reason }] : [];
@@ -174,7 +185,10 @@ export class DrillSession {
   async deletePods(names: string[]): Promise<void> {
     const { kube, kubeToken, namespace } = this.topology;
     for (const name of names) {
-      const response = await fetch(`${kube.url}/api/v1/namespaces/${namespace}/pods/${encodeURIComponent(name)}`, { method: 'DELETE', headers: { authorization: `Bearer ${kubeToken}` } });
+      const response = await fetch(`${kube.url}/api/v1/namespaces/${namespace}/pods/${encodeURIComponent(name)}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${kubeToken}` },
+      });
       if (!response.ok) throw new Error(`drill: deleting pod ${namespace}/${name} failed: HTTP ${response.status} ${await response.text()}`);
     }
     this.mark(`operator deletes pod${names.length === 1 ? '' : 's'} ${names.join(', ')}`);
@@ -235,13 +249,27 @@ export class DrillSession {
     } catch {
       // The target is unreachable: nothing can be counted as present there.
     }
-    const window: PhaseWindow = { name: spec.name, from: spec.from, to: spec.to, t0: t0.at, t0Label: t0.label, switchStart, switchEnd, evaluatedAt, presentOnTarget };
+    const window: PhaseWindow = {
+      name: spec.name,
+      from: spec.from,
+      to: spec.to,
+      t0: t0.at,
+      t0Label: t0.label,
+      switchStart,
+      switchEnd,
+      evaluatedAt,
+      presentOnTarget,
+    };
     const measures = measurePhase(this.ledger, this.fleet.pods, window, this.lastEvaluation);
     this.lastEvaluation = evaluatedAt;
     const outputs = switchOutputs(workflow);
     const totalLag = outputs['total-lag'];
     const truncated = allSteps(workflow).find((s) => s.id === 'restore' && s.outcome !== 'skipped')?.outputs['messages-truncated'];
-    const expectedRpo = spec.expectedRpo ?? (!spec.sourceReachable && totalLag !== undefined && totalLag !== '' ? { value: Number(totalLag), source: "ccloud-mirror's total-lag at the cut" } : undefined);
+    const expectedRpo =
+      spec.expectedRpo ??
+      (!spec.sourceReachable && totalLag !== undefined && totalLag !== ''
+        ? { value: Number(totalLag), source: "ccloud-mirror's total-lag at the cut" }
+        : undefined);
     const phase: PhaseResult = {
       name: spec.name,
       from: spec.from,
@@ -257,8 +285,10 @@ export class DrillSession {
       workflow,
       inputs: spec.inputs,
     };
-    if (measures.firstAckOnTargetMs !== undefined) this.marks.push({ at: t0.at + measures.firstAckOnTargetMs, label: `${spec.name}: first record acknowledged by ${spec.to}` });
-    if (measures.rtoMs !== undefined) this.marks.push({ at: t0.at + measures.rtoMs, label: `${spec.name}: records flow again on ${spec.to} (RTO ${(measures.rtoMs / 1000).toFixed(2)} s)` });
+    if (measures.firstAckOnTargetMs !== undefined)
+      this.marks.push({ at: t0.at + measures.firstAckOnTargetMs, label: `${spec.name}: first record acknowledged by ${spec.to}` });
+    if (measures.rtoMs !== undefined)
+      this.marks.push({ at: t0.at + measures.rtoMs, label: `${spec.name}: records flow again on ${spec.to} (RTO ${(measures.rtoMs / 1000).toFixed(2)} s)` });
     if (measures.clientsMovedMs !== undefined) this.marks.push({ at: t0.at + measures.clientsMovedMs, label: `${spec.name}: every client on ${spec.to}` });
     this.log(
       `${this.elapsed()}  ${spec.name}: ${workflow.conclusion}; RTO ${fmtS(measures.rtoMs)}, RPO ${measures.rpo} of ${measures.ackedOnSource}${expectedRpo ? ` (expected ${expectedRpo.value})` : ''}, ${measures.clients.offTarget.length} clients off ${spec.to}`,

@@ -54,10 +54,16 @@ export function timelineSvg(timeline: Timeline, title: string, width = 1200): st
     const tip = `${bar.label}: +${((bar.start - timeline.start) / 1000).toFixed(2)} s to +${((bar.end - timeline.start) / 1000).toFixed(2)} s (${bar.tone})`;
     if (bar.readyAt !== undefined && bar.readyAt > bar.start && bar.readyAt < bar.end) {
       const xr = x(bar.readyAt);
-      rows.push(`<rect x="${x0.toFixed(1)}" y="${y + 3}" width="${(xr - x0).toFixed(1)}" height="${rowH - 6}" fill="${color}" opacity="0.35"><title>${xmlEscape(`${tip}, starting`)}</title></rect>`);
-      rows.push(`<rect x="${xr.toFixed(1)}" y="${y + 3}" width="${Math.max(1, x1 - xr).toFixed(1)}" height="${rowH - 6}" fill="${color}"><title>${xmlEscape(`${tip}, ready`)}</title></rect>`);
+      rows.push(
+        `<rect x="${x0.toFixed(1)}" y="${y + 3}" width="${(xr - x0).toFixed(1)}" height="${rowH - 6}" fill="${color}" opacity="0.35"><title>${xmlEscape(`${tip}, starting`)}</title></rect>`,
+      );
+      rows.push(
+        `<rect x="${xr.toFixed(1)}" y="${y + 3}" width="${Math.max(1, x1 - xr).toFixed(1)}" height="${rowH - 6}" fill="${color}"><title>${xmlEscape(`${tip}, ready`)}</title></rect>`,
+      );
     } else {
-      rows.push(`<rect x="${x0.toFixed(1)}" y="${y + 3}" width="${(x1 - x0).toFixed(1)}" height="${rowH - 6}" fill="${color}"><title>${xmlEscape(tip)}</title></rect>`);
+      rows.push(
+        `<rect x="${x0.toFixed(1)}" y="${y + 3}" width="${(x1 - x0).toFixed(1)}" height="${rowH - 6}" fill="${color}"><title>${xmlEscape(tip)}</title></rect>`,
+      );
     }
     y += rowH;
   }
@@ -81,8 +87,12 @@ export function timelineSvg(timeline: Timeline, title: string, width = 1200): st
     if (row < 0) row = badgeRows.length - 1;
     lastInRow[row] = mx;
     const cy = badgeRows[row];
-    marks.push(`<line x1="${mx.toFixed(1)}" y1="${cy + 7}" x2="${mx.toFixed(1)}" y2="${plotBottom}" stroke="#24292f" stroke-width="1" stroke-dasharray="4 3"/>`);
-    marks.push(`<circle cx="${mx.toFixed(1)}" cy="${cy}" r="8" fill="#24292f"><title>${xmlEscape(mark.label)}</title></circle><text x="${mx.toFixed(1)}" y="${cy + 4}" text-anchor="middle" fill="#ffffff" font-size="10">${i + 1}</text>`);
+    marks.push(
+      `<line x1="${mx.toFixed(1)}" y1="${cy + 7}" x2="${mx.toFixed(1)}" y2="${plotBottom}" stroke="#24292f" stroke-width="1" stroke-dasharray="4 3"/>`,
+    );
+    marks.push(
+      `<circle cx="${mx.toFixed(1)}" cy="${cy}" r="8" fill="#24292f"><title>${xmlEscape(mark.label)}</title></circle><text x="${mx.toFixed(1)}" y="${cy + 4}" text-anchor="middle" fill="#ffffff" font-size="10">${i + 1}</text>`,
+    );
     legend.push(`<text x="18" y="${ly}">${i + 1}. ${xmlEscape(mark.label)} (+${((mark.at - timeline.start) / 1000).toFixed(2)} s)</text>`);
     ly += 16;
   });
@@ -95,11 +105,15 @@ export function timelineSvg(timeline: Timeline, title: string, width = 1200): st
   ];
   let kx = labelW;
   for (const [tone, text] of keys) {
-    legend.push(`<rect x="${kx}" y="${plotBottom + 14}" width="12" height="12" fill="${COLORS[tone]}"/><text x="${kx + 16}" y="${plotBottom + 24}">${xmlEscape(text)}</text>`);
+    legend.push(
+      `<rect x="${kx}" y="${plotBottom + 14}" width="12" height="12" fill="${COLORS[tone]}"/><text x="${kx + 16}" y="${plotBottom + 24}">${xmlEscape(text)}</text>`,
+    );
     kx += 16 + text.length * 6.5 + 18;
   }
   const height = Math.max(ly, plotBottom + 40) + 10;
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="-apple-system, Segoe UI, Helvetica, Arial, sans-serif" font-size="12">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="-apple-system, Segoe UI, Helvetica, Arial, sans-serif" font-size="12">`,
+  );
   out.push(`<rect width="100%" height="100%" fill="#ffffff"/>`);
   out.push(`<text x="8" y="22" font-size="15" font-weight="bold">${xmlEscape(title)}</text>`);
   out.push(...axis, ...rows, ...marks, ...legend);

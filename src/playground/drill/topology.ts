@@ -99,7 +99,11 @@ export interface Topology {
  * Consumer offset sync is on for every link (all groups), so consumers that move resume near where they were.
  */
 export async function startTopology(workspace: string, scenario: Scenario, timing: Timing): Promise<Topology> {
-  const confluent = await startConfluent({ clusters: [{ name: PRIMARY }, { name: SECONDARY }], replicationDelayMs: timing.replicationDelayMs, transitionMs: timing.transitionMs });
+  const confluent = await startConfluent({
+    clusters: [{ name: PRIMARY }, { name: SECONDARY }],
+    replicationDelayMs: timing.replicationDelayMs,
+    transitionMs: timing.transitionMs,
+  });
   let kube: KubeEmulator | undefined;
   try {
     const kubeToken = `drill-${randomBytes(18).toString('base64url')}`;
@@ -145,7 +149,9 @@ export async function startTopology(workspace: string, scenario: Scenario, timin
       vars,
       secretValues: [kubeToken, ...confluent.clusters.flatMap((c) => [c.apiKey, c.apiSecret])],
       kubeToken,
-      clientReplicas: manifests.filter((o) => o.kind === 'Deployment').reduce((sum, o) => sum + Number((o.spec as { replicas?: number } | undefined)?.replicas ?? 1), 0),
+      clientReplicas: manifests
+        .filter((o) => o.kind === 'Deployment')
+        .reduce((sum, o) => sum + Number((o.spec as { replicas?: number } | undefined)?.replicas ?? 1), 0),
       deployClients: () => void started.apply(manifests),
       async close() {
         await started.close();

@@ -65,7 +65,9 @@ export class KubeApi {
       const nsObj = this.store.get(NAMESPACE, undefined, ns);
       if (!nsObj) throw notFound(NAMESPACE, ns);
       if (nsObj.metadata.deletionTimestamp) {
-        throw forbidden(`${type.plural} "${obj.metadata.name ?? obj.metadata.generateName ?? ''}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`);
+        throw forbidden(
+          `${type.plural} "${obj.metadata.name ?? obj.metadata.generateName ?? ''}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
+        );
       }
     } else {
       delete obj.metadata.namespace;
@@ -146,12 +148,18 @@ export class KubeApi {
   patch(type: ResourceType, namespace: string | undefined, name: string, patchType: PatchType, patch: unknown, options: WriteOptions = {}): KubeObject {
     const old = this.store.get(type, namespace, name);
     if (patchType === 'application/apply-patch+yaml') {
-      if (!options.fieldManager) throw new ApiError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+      if (!options.fieldManager)
+        throw new ApiError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
       if (!old) return this.create(type, namespace, { ...(patch as object), metadata: { ...((patch as KubeObject).metadata ?? {}), name } }, options);
     }
     if (!old) throw notFound(type, name);
     const patched = applyPatch(patchType, clone(old), patch);
-    if (!isObject(patched)) throw new ApiError(422, 'Invalid', `${type.kind} "${name}" is invalid: the patch produced a ${Array.isArray(patched) ? 'list' : typeof patched}, not an object`);
+    if (!isObject(patched))
+      throw new ApiError(
+        422,
+        'Invalid',
+        `${type.kind} "${name}" is invalid: the patch produced a ${Array.isArray(patched) ? 'list' : typeof patched}, not an object`,
+      );
     return this.update(type, namespace, name, patched, options);
   }
 
@@ -160,9 +168,14 @@ export class KubeApi {
     const old = this.store.get(type, namespace, name);
     if (!old) throw notFound(type, name);
     const pre = options.preconditions;
-    if (pre?.uid && pre.uid !== old.metadata.uid) throw conflict(type, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`);
+    if (pre?.uid && pre.uid !== old.metadata.uid)
+      throw conflict(type, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`);
     if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
-      throw conflict(type, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`);
+      throw conflict(
+        type,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`,
+      );
     }
     const result = clone(old);
     result.metadata.deletionTimestamp = timestamp(this.now());
@@ -206,7 +219,8 @@ export class KubeApi {
     if (obj.apiVersion !== undefined && obj.apiVersion !== apiVersionOf(type)) {
       throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${apiVersionOf(type)})`);
     }
-    if (obj.kind !== undefined && obj.kind !== type.kind) throw badRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${type.kind})`);
+    if (obj.kind !== undefined && obj.kind !== type.kind)
+      throw badRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${type.kind})`);
     if (!isObject(obj.metadata)) obj.metadata = {};
     obj.apiVersion = apiVersionOf(type);
     obj.kind = type.kind;
@@ -250,7 +264,14 @@ function sameObject(a: KubeObject, b: KubeObject): boolean {
   return deepEqual(strip(a), strip(b));
 }
 
-function managed(previous: ManagedField[] | undefined, manager: string | undefined, operation: 'Update' | 'Apply', apiVersion: string, now: number, subresource?: string): ManagedField[] {
+function managed(
+  previous: ManagedField[] | undefined,
+  manager: string | undefined,
+  operation: 'Update' | 'Apply',
+  apiVersion: string,
+  now: number,
+  subresource?: string,
+): ManagedField[] {
   const name = manager || 'unknown';
   const list = (previous ?? []).filter((f) => !(f.manager === name && f.operation === operation && f.subresource === subresource)).map((f) => clone(f));
   const entry: ManagedField = { manager: name, operation, apiVersion, time: timestamp(now), fieldsType: 'FieldsV1', fieldsV1: {} };

@@ -10,7 +10,9 @@ export interface KubeSectionOptions {
  * pods ready after a second so a person can watch rollouts, and the kubeconfig it wrote, so any
  * client — kubectl included — can be pointed at it.
  */
-export async function startKubeSection(options: KubeSectionOptions = {}): Promise<{ title: string; lines: string[]; close(): Promise<void>; emulator: KubeEmulator }> {
+export async function startKubeSection(
+  options: KubeSectionOptions = {},
+): Promise<{ title: string; lines: string[]; close(): Promise<void>; emulator: KubeEmulator }> {
   const emulator = await startKube({ port: options.port ? options.port + 2 : 0, podReadyDelayMs: 1000 });
   const lines = [
     `api server     ${emulator.url}`,

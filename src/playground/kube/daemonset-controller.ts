@@ -3,7 +3,20 @@ import type { EventRecorder } from './events.js';
 import type { Controller, Scheduler } from './scheduler.js';
 import type { StoreEvent } from './store.js';
 import { clone, type DaemonSet, type Pod } from './types.js';
-import { DAEMON_SET, POD, controllerRef, isActivePod, isPodReady, omitZero, ownedBy, podAvailability, scaledValue, splitKey, templateHash, enqueueOwnAndOwned } from './workloads.js';
+import {
+  DAEMON_SET,
+  POD,
+  controllerRef,
+  isActivePod,
+  isPodReady,
+  omitZero,
+  ownedBy,
+  podAvailability,
+  scaledValue,
+  splitKey,
+  templateHash,
+  enqueueOwnAndOwned,
+} from './workloads.js';
 
 const REVISION_LABEL = 'controller-revision-hash';
 
@@ -96,7 +109,13 @@ export class DaemonSetController implements Controller {
       {
         apiVersion: 'v1',
         kind: 'Pod',
-        metadata: { generateName: `${ds.metadata.name}-`, namespace: ns, labels, annotations: template.metadata?.annotations, ownerReferences: [controllerRef(ds)] },
+        metadata: {
+          generateName: `${ds.metadata.name}-`,
+          namespace: ns,
+          labels,
+          annotations: template.metadata?.annotations,
+          ownerReferences: [controllerRef(ds)],
+        },
         spec: { ...template.spec, nodeName: node },
       },
       { fieldManager: 'kube-controller-manager' },

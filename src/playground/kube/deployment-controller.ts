@@ -28,7 +28,18 @@ import {
   type Status,
 } from './deployment-status.js';
 import { clone, deepEqual, type Condition, type Deployment, type ReplicaSet } from './types.js';
-import { DEPLOYMENT, REPLICA_SET, controllerOf, controllerRef, key, ownedBy, splitKey, templateHash, templateWithoutLabel, enqueueOwnAndOwned } from './workloads.js';
+import {
+  DEPLOYMENT,
+  REPLICA_SET,
+  controllerOf,
+  controllerRef,
+  key,
+  ownedBy,
+  splitKey,
+  templateHash,
+  templateWithoutLabel,
+  enqueueOwnAndOwned,
+} from './workloads.js';
 
 /**
  * The deployment controller of kube-controller-manager (pkg/controller/deployment), ported in its
@@ -64,7 +75,10 @@ export class DeploymentController implements Controller {
   private writeStatus(d: Deployment, status: Status, annotations?: Record<string, string>): Deployment {
     const current = this.fresh(d);
     const body = { ...current, status, metadata: { ...current.metadata, annotations: annotations ?? current.metadata.annotations } };
-    return this.api.update(DEPLOYMENT, d.metadata.namespace, d.metadata.name as string, body, { subresource: 'status', fieldManager: 'kube-controller-manager' }) as Deployment;
+    return this.api.update(DEPLOYMENT, d.metadata.namespace, d.metadata.name as string, body, {
+      subresource: 'status',
+      fieldManager: 'kube-controller-manager',
+    }) as Deployment;
   }
 
   sync(k: string): void {
@@ -145,7 +159,8 @@ export class DeploymentController implements Controller {
       const status = clone(d.status ?? {});
       const needsRevision = d.metadata.annotations?.[REVISION] !== revision;
       const hasProgressing = getCondition(status, 'Progressing') !== undefined;
-      if (hasProgressDeadline(d) && !hasProgressing) setCondition(status, this.condition('Progressing', 'True', 'FoundNewReplicaSet', `Found new replica set "${newRS.metadata.name}"`));
+      if (hasProgressDeadline(d) && !hasProgressing)
+        setCondition(status, this.condition('Progressing', 'True', 'FoundNewReplicaSet', `Found new replica set "${newRS.metadata.name}"`));
       if (needsRevision || (hasProgressDeadline(d) && !hasProgressing)) {
         d = this.writeStatus(d, status, { ...(d.metadata.annotations ?? {}), [REVISION]: revision });
       }
@@ -159,7 +174,10 @@ export class DeploymentController implements Controller {
       const rsName = `${d.metadata.name}-${hash}`;
       const existing = this.api.find(REPLICA_SET, ns, rsName) as ReplicaSet | undefined;
       if (existing) {
-        if (controllerOf(existing)?.uid === d.metadata.uid && deepEqual(templateWithoutLabel(existing.spec.template, HASH_LABEL), templateWithoutLabel(d.spec.template, HASH_LABEL))) {
+        if (
+          controllerOf(existing)?.uid === d.metadata.uid &&
+          deepEqual(templateWithoutLabel(existing.spec.template, HASH_LABEL), templateWithoutLabel(d.spec.template, HASH_LABEL))
+        ) {
           return this.syncRevision(d, [...rsList, existing], create);
         }
         collisions++;
@@ -217,10 +235,18 @@ export class DeploymentController implements Controller {
     const from = replicasOf(next);
     next.spec.replicas = replicas;
     next.metadata.annotations = { ...(next.metadata.annotations ?? {}), [DESIRED]: desired, [MAX]: max };
-    const stored = this.api.update(REPLICA_SET, rs.metadata.namespace, rs.metadata.name as string, next, { fieldManager: 'kube-controller-manager' }) as ReplicaSet;
+    const stored = this.api.update(REPLICA_SET, rs.metadata.namespace, rs.metadata.name as string, next, {
+      fieldManager: 'kube-controller-manager',
+    }) as ReplicaSet;
     if (sizeChange) {
       const dir = replicas > from ? 'up' : 'down';
-      this.events.record(d, 'Normal', 'ScalingReplicaSet', `Scaled ${dir} replica set ${rs.metadata.name} from ${from} to ${replicas}`, 'deployment-controller');
+      this.events.record(
+        d,
+        'Normal',
+        'ScalingReplicaSet',
+        `Scaled ${dir} replica set ${rs.metadata.name} from ${from} to ${replicas}`,
+        'deployment-controller',
+      );
     }
     return { rs: stored, scaled: sizeChange };
   }
@@ -315,7 +341,9 @@ export class DeploymentController implements Controller {
       const current = sum(active, replicasOf);
       let toAdd = allowed - current;
       if (toAdd !== 0) {
-        const ordered = [...active].sort((a, b) => replicasOf(b) - replicasOf(a) || (toAdd > 0 ? revisionOf(b) - revisionOf(a) : revisionOf(a) - revisionOf(b)));
+        const ordered = [...active].sort(
+          (a, b) => replicasOf(b) - replicasOf(a) || (toAdd > 0 ? revisionOf(b) - revisionOf(a) : revisionOf(a) - revisionOf(b)),
+        );
         const total = toAdd;
         const sizes = ordered.map((rs) => {
           const share = Math.min(Math.abs(toAdd), Math.round((replicasOf(rs) * Math.abs(total)) / current));
@@ -340,16 +368,37 @@ export class DeploymentController implements Controller {
     if (hasProgressDeadline(d) && !isComplete) {
       const rsName = newRS?.metadata.name;
       if (deploymentComplete(d, status)) {
-        setCondition(status, this.condition('Progressing', 'True', 'NewReplicaSetAvailable', rsName ? `ReplicaSet "${rsName}" has successfully progressed.` : 'Deployment has successfully progressed.'));
+        setCondition(
+          status,
+          this.condition(
+            'Progressing',
+            'True',
+            'NewReplicaSetAvailable',
+            rsName ? `ReplicaSet "${rsName}" has successfully progressed.` : 'Deployment has successfully progressed.',
+          ),
+        );
       } else if (deploymentProgressing(d, status)) {
-        const next = this.condition('Progressing', 'True', 'ReplicaSetUpdated', rsName ? `ReplicaSet "${rsName}" is progressing.` : 'Deployment is progressing.');
+        const next = this.condition(
+          'Progressing',
+          'True',
+          'ReplicaSetUpdated',
+          rsName ? `ReplicaSet "${rsName}" is progressing.` : 'Deployment is progressing.',
+        );
         if (current) {
           if (current.status === 'True') next.lastTransitionTime = current.lastTransitionTime;
           removeCondition(status, 'Progressing');
         }
         setCondition(status, next);
       } else if (deploymentTimedOut(d, status, this.now())) {
-        setCondition(status, this.condition('Progressing', 'False', 'ProgressDeadlineExceeded', rsName ? `ReplicaSet "${rsName}" has timed out progressing.` : `Deployment "${d.metadata.name}" has timed out progressing.`));
+        setCondition(
+          status,
+          this.condition(
+            'Progressing',
+            'False',
+            'ProgressDeadlineExceeded',
+            rsName ? `ReplicaSet "${rsName}" has timed out progressing.` : `Deployment "${d.metadata.name}" has timed out progressing.`,
+          ),
+        );
       }
     }
     if (!deepEqual(status, d.status ?? {})) this.writeStatus(d, status);

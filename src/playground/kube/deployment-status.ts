@@ -12,7 +12,14 @@ export const REVISION_HISTORY = 'deployment.kubernetes.io/revision-history';
 export const DESIRED = 'deployment.kubernetes.io/desired-replicas';
 export const MAX = 'deployment.kubernetes.io/max-replicas';
 export const HASH_LABEL = 'pod-template-hash';
-export const NOT_COPIED = new Set(['kubectl.kubernetes.io/last-applied-configuration', REVISION, REVISION_HISTORY, DESIRED, MAX, 'deprecated.deployment.rollback.to']);
+export const NOT_COPIED = new Set([
+  'kubectl.kubernetes.io/last-applied-configuration',
+  REVISION,
+  REVISION_HISTORY,
+  DESIRED,
+  MAX,
+  'deprecated.deployment.rollback.to',
+]);
 const MAX_INT32 = 2147483647;
 
 /** The `deployment.kubernetes.io/revision` of a ReplicaSet (0 when unset). */
@@ -94,7 +101,8 @@ export function calculateStatus(d: Deployment, all: ReplicaSet[], newRS: Replica
   );
   if (status.collisionCount === undefined) delete status.collisionCount;
   status.conditions = clone(d.status?.conditions ?? []);
-  if (available >= replicas - maxUnavailable(d)) setCondition(status, newCondition(now, 'Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.'));
+  if (available >= replicas - maxUnavailable(d))
+    setCondition(status, newCondition(now, 'Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.'));
   else setCondition(status, newCondition(now, 'Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.'));
   return status;
 }
@@ -102,7 +110,12 @@ export function calculateStatus(d: Deployment, all: ReplicaSet[], newRS: Replica
 /** DeploymentComplete. */
 export function deploymentComplete(d: Deployment, status: Status): boolean {
   const replicas = d.spec.replicas ?? 1;
-  return (status.updatedReplicas ?? 0) === replicas && (status.replicas ?? 0) === replicas && (status.availableReplicas ?? 0) === replicas && (status.observedGeneration ?? 0) >= (d.metadata.generation ?? 0);
+  return (
+    (status.updatedReplicas ?? 0) === replicas &&
+    (status.replicas ?? 0) === replicas &&
+    (status.availableReplicas ?? 0) === replicas &&
+    (status.observedGeneration ?? 0) >= (d.metadata.generation ?? 0)
+  );
 }
 
 /** DeploymentProgressing: more updated, fewer old, more ready or more available replicas than before. */

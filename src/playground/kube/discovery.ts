@@ -16,7 +16,15 @@ function resourceEntries(type: ResourceType): object[] {
   };
   const subs = type.subresources.map((sub) =>
     sub === 'scale'
-      ? { name: `${type.plural}/scale`, singularName: '', namespaced: type.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] }
+      ? {
+          name: `${type.plural}/scale`,
+          singularName: '',
+          namespaced: type.namespaced,
+          group: 'autoscaling',
+          version: 'v1',
+          kind: 'Scale',
+          verbs: ['get', 'patch', 'update'],
+        }
       : { name: `${type.plural}/status`, singularName: '', namespaced: type.namespaced, kind: type.kind, verbs: ['get', 'patch', 'update'] },
   );
   return [main, ...subs];
@@ -31,7 +39,13 @@ export function apiGroupList(): object {
 }
 
 export function appsGroup(): object {
-  return { kind: 'APIGroup', apiVersion: 'v1', name: 'apps', versions: [{ groupVersion: 'apps/v1', version: 'v1' }], preferredVersion: { groupVersion: 'apps/v1', version: 'v1' } };
+  return {
+    kind: 'APIGroup',
+    apiVersion: 'v1',
+    name: 'apps',
+    versions: [{ groupVersion: 'apps/v1', version: 'v1' }],
+    preferredVersion: { groupVersion: 'apps/v1', version: 'v1' },
+  };
 }
 
 export function resourceList(group: '' | 'apps'): object {

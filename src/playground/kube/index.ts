@@ -60,7 +60,9 @@ export interface KubeEmulator {
   /** Pods created from now on for this workload (`name` or `Kind/name`) fail this way (null clears). */
   setPodFault(namespace: string, workload: string, fault: PodFault | null): void;
   /** Pod lifecycle, for simulated clients: `mounted` is the config the pod read when it started. */
-  onPod(listener: (event: 'started' | 'ready' | 'deleted', pod: { namespace: string; name: string; owner: string }, mounted: MountedConfig) => void): () => void;
+  onPod(
+    listener: (event: 'started' | 'ready' | 'deleted', pod: { namespace: string; name: string; owner: string }, mounted: MountedConfig) => void,
+  ): () => void;
   requests(): Array<{ method: string; path: string; status: number; watch: boolean }>;
   resetRequests(): void;
   close(): Promise<void>;
@@ -89,7 +91,13 @@ export async function startKube(options: KubeOptions = {}): Promise<KubeEmulator
   const events = new EventRecorder(api);
   const nodes = options.nodes ?? ['kube-node-1', 'kube-node-2'];
   const kubelet = new Kubelet(api, events, scheduler, { readyDelayMs: options.podReadyDelayMs ?? 50, nodes });
-  const reloader = new ReloaderController(api, events, scheduler, options.reloader === false ? 'env-vars' : (options.reloader?.strategy ?? 'env-vars'), options.reloader !== false);
+  const reloader = new ReloaderController(
+    api,
+    events,
+    scheduler,
+    options.reloader === false ? 'env-vars' : (options.reloader?.strategy ?? 'env-vars'),
+    options.reloader !== false,
+  );
   const controllers = [
     kubelet,
     new ReplicaSetController(api, events, scheduler),
@@ -103,23 +111,44 @@ export async function startKube(options: KubeOptions = {}): Promise<KubeEmulator
     store.subscribe((e) => c.observe(e));
   }
 
-  for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) api.create(NAMESPACE, undefined, { metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } } });
+  for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease'])
+    api.create(NAMESPACE, undefined, { metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } } });
   nodes.forEach((node, i) => {
-    const created = api.create(NODE, undefined, { metadata: { name: node, labels: { 'kubernetes.io/hostname': node, 'kubernetes.io/os': 'linux' } }, spec: {} });
+    const created = api.create(NODE, undefined, {
+      metadata: { name: node, labels: { 'kubernetes.io/hostname': node, 'kubernetes.io/os': 'linux' } },
+      spec: {},
+    });
     const at = created.metadata.creationTimestamp;
     const status = {
-      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: at, lastTransitionTime: at }],
+      conditions: [
+        { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: at, lastTransitionTime: at },
+      ],
       addresses: [
         { type: 'InternalIP', address: `10.224.0.${i + 4}` },
         { type: 'Hostname', address: node },
       ],
-      nodeInfo: { kubeletVersion: 'v1.35.0', containerRuntimeVersion: 'containerd://2.0.0', operatingSystem: 'linux', architecture: 'amd64', osImage: 'Emulated Linux', kernelVersion: '6.8.0', kubeProxyVersion: '', machineID: '', systemUUID: '', bootID: '' },
+      nodeInfo: {
+        kubeletVersion: 'v1.35.0',
+        containerRuntimeVersion: 'containerd://2.0.0',
+        operatingSystem: 'linux',
+        architecture: 'amd64',
+        osImage: 'Emulated Linux',
+        kernelVersion: '6.8.0',
+        kubeProxyVersion: '',
+        machineID: '',
+        systemUUID: '',
+        bootID: '',
+      },
     };
     api.update(NODE, undefined, node, { ...created, status }, { subresource: 'status', fieldManager: 'kubelet' });
   });
 
   let address = '127.0.0.1:0';
-  const server: KubeServer = new KubeServer(api, store, { tokens: options.tokens, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000, serverAddress: () => address });
+  const server: KubeServer = new KubeServer(api, store, {
+    tokens: options.tokens,
+    bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
+    serverAddress: () => address,
+  });
   const http: Server = createServer((req, res) => server.handle(req, res));
   const sockets = new Set<Socket>();
   http.on('connection', (s) => {

@@ -27,7 +27,13 @@ export function openApiV3GroupVersion(path: string): object | undefined {
   for (const type of RESOURCES.filter((r) => r.group === gv.group)) {
     const gvk = { group: type.group, version: type.version, kind: type.kind };
     const base = type.namespaced ? `/${gv.path}/namespaces/{namespace}/${type.plural}` : `/${gv.path}/${type.plural}`;
-    const op = (verb: string) => ({ operationId: `${verb}${type.kind}`, parameters: [fieldValidation], responses: { '200': { description: 'OK' } }, 'x-kubernetes-action': verb, 'x-kubernetes-group-version-kind': gvk });
+    const op = (verb: string) => ({
+      operationId: `${verb}${type.kind}`,
+      parameters: [fieldValidation],
+      responses: { '200': { description: 'OK' } },
+      'x-kubernetes-action': verb,
+      'x-kubernetes-group-version-kind': gvk,
+    });
     paths[base] = { post: op('post') };
     paths[`${base}/{name}`] = { patch: op('patch'), put: op('put') };
   }

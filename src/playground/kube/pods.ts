@@ -122,7 +122,15 @@ export class Kubelet implements Controller {
     let rt = this.runtime.get(uid);
     if (!rt) {
       const owner = this.ownerOf(pod);
-      rt = { stage: 'new', fault: this.faultFor(ns, owner), owner, mounted: { configMaps: {}, secrets: {}, env: {} }, restarts: 0, backoffMs: this.options.readyDelayMs, announced: false };
+      rt = {
+        stage: 'new',
+        fault: this.faultFor(ns, owner),
+        owner,
+        mounted: { configMaps: {}, secrets: {}, env: {} },
+        restarts: 0,
+        backoffMs: this.options.readyDelayMs,
+        announced: false,
+      };
       this.runtime.set(uid, rt);
     }
     const now = this.now();
@@ -146,7 +154,13 @@ export class Kubelet implements Controller {
   }
 
   private writeStatus(pod: Pod, status: Pod['status']): Pod {
-    return this.api.update(POD, pod.metadata.namespace, pod.metadata.name as string, { ...pod, status }, { subresource: 'status', fieldManager: 'kubelet' }) as Pod;
+    return this.api.update(
+      POD,
+      pod.metadata.namespace,
+      pod.metadata.name as string,
+      { ...pod, status },
+      { subresource: 'status', fieldManager: 'kubelet' },
+    ) as Pod;
   }
 
   private bind(pod: Pod, rt: Runtime): void {
@@ -164,7 +178,13 @@ export class Kubelet implements Controller {
     const ip = this.nextIp++;
     const status: Pod['status'] = {
       phase: 'Pending',
-      conditions: [cond('PodReadyToStartContainers', 'False', at), cond('Initialized', 'True', at), cond('Ready', 'False', at, 'ContainersNotReady', notReadyMessage(pod)), cond('ContainersReady', 'False', at, 'ContainersNotReady', notReadyMessage(pod)), cond('PodScheduled', 'True', at)],
+      conditions: [
+        cond('PodReadyToStartContainers', 'False', at),
+        cond('Initialized', 'True', at),
+        cond('Ready', 'False', at, 'ContainersNotReady', notReadyMessage(pod)),
+        cond('ContainersReady', 'False', at, 'ContainersNotReady', notReadyMessage(pod)),
+        cond('PodScheduled', 'True', at),
+      ],
       hostIP: `10.224.0.${(nodes.indexOf(node) + 4) % 250}`,
       hostIPs: [{ ip: `10.224.0.${(nodes.indexOf(node) + 4) % 250}` }],
       podIP: `10.244.${Math.floor(ip / 250) % 250}.${ip % 250}`,
@@ -190,7 +210,9 @@ export class Kubelet implements Controller {
       const message = problems[0].message;
       this.events.record(pod, 'Warning', 'Failed', `Error: ${message}`, 'kubelet', node);
       const status = clone(pod.status ?? {});
-      status.containerStatuses = pod.spec.containers.map((c) => containerStatus(c.name, c.image ?? '', { waiting: { reason: 'CreateContainerConfigError', message } }, false, 0));
+      status.containerStatuses = pod.spec.containers.map((c) =>
+        containerStatus(c.name, c.image ?? '', { waiting: { reason: 'CreateContainerConfigError', message } }, false, 0),
+      );
       this.writeStatus(pod, status);
       return;
     }
@@ -221,7 +243,15 @@ export class Kubelet implements Controller {
     rt.announced = true;
     this.emit('started', pod, rt);
     if (rt.fault === 'NeverReady') {
-      this.events.record(pod, 'Warning', 'Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 503', 'kubelet', node, `spec.containers{${pod.spec.containers[0].name}}`);
+      this.events.record(
+        pod,
+        'Warning',
+        'Unhealthy',
+        'Readiness probe failed: HTTP probe failed with statuscode: 503',
+        'kubelet',
+        node,
+        `spec.containers{${pod.spec.containers[0].name}}`,
+      );
       return;
     }
     this.scheduler.enqueueAt(this.name, key(pod), now + this.options.readyDelayMs);
@@ -250,7 +280,12 @@ export class Kubelet implements Controller {
       containerStatus(
         c.name,
         c.image ?? '',
-        { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${Math.round(rt.backoffMs)}ms restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})` } },
+        {
+          waiting: {
+            reason: 'CrashLoopBackOff',
+            message: `back-off ${Math.round(rt.backoffMs)}ms restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`,
+          },
+        },
         false,
         i === 0 ? rt.restarts : 0,
         false,
@@ -259,7 +294,15 @@ export class Kubelet implements Controller {
     );
     this.writeStatus(pod, status);
     const c = pod.spec.containers[0].name;
-    this.events.record(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`, 'kubelet', node, `spec.containers{${c}}`);
+    this.events.record(
+      pod,
+      'Warning',
+      'BackOff',
+      `Back-off restarting failed container ${c} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`,
+      'kubelet',
+      node,
+      `spec.containers{${c}}`,
+    );
     rt.backoffMs = Math.min(rt.backoffMs * 2, this.options.readyDelayMs * 16);
     this.scheduler.enqueueAt(this.name, key(pod), now + Math.max(rt.backoffMs, 10));
   }
@@ -272,7 +315,15 @@ export class Kubelet implements Controller {
     rt.restarts++;
     if (first) {
       this.events.record(pod, 'Normal', 'Pulling', `Pulling image "${c.image}"`, 'kubelet', node, fieldPath);
-      this.events.record(pod, 'Warning', 'Failed', `Failed to pull image "${c.image}": rpc error: code = NotFound desc = failed to pull and unpack image "${c.image}": not found`, 'kubelet', node, fieldPath);
+      this.events.record(
+        pod,
+        'Warning',
+        'Failed',
+        `Failed to pull image "${c.image}": rpc error: code = NotFound desc = failed to pull and unpack image "${c.image}": not found`,
+        'kubelet',
+        node,
+        fieldPath,
+      );
       this.events.record(pod, 'Warning', 'Failed', 'Error: ErrImagePull', 'kubelet', node, fieldPath);
     } else {
       this.events.record(pod, 'Normal', 'BackOff', `Back-off pulling image "${c.image}"`, 'kubelet', node, fieldPath);

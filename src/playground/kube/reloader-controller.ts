@@ -80,7 +80,9 @@ export class ReloaderController implements Controller {
         if (plan.result !== 'Updated' || !plan.patch) continue;
         if (plan.invalidPausePeriod !== undefined) {
           // PauseDeployment fails on a bad duration and the error stops this change's processing.
-          console.error(`kube emulator (Reloader): invalid ${RELOADER_KEYS.pausePeriod} '${plan.invalidPausePeriod}' on Deployment ${resource.namespace}/${plan.name}; reload aborted`);
+          console.error(
+            `kube emulator (Reloader): invalid ${RELOADER_KEYS.pausePeriod} '${plan.invalidPausePeriod}' on Deployment ${resource.namespace}/${plan.name}; reload aborted`,
+          );
           return;
         }
         if (plan.pausePeriodMs !== undefined) this.pause(workload as Deployment, plan.pausePeriodMs);

@@ -55,7 +55,13 @@ export class ReplicaSetController implements Controller {
           {
             apiVersion: 'v1',
             kind: 'Pod',
-            metadata: { generateName: `${name}-`, namespace: ns, labels: template.metadata?.labels ?? {}, annotations: template.metadata?.annotations, ownerReferences: [controllerRef(rs)] },
+            metadata: {
+              generateName: `${name}-`,
+              namespace: ns,
+              labels: template.metadata?.labels ?? {},
+              annotations: template.metadata?.annotations,
+              ownerReferences: [controllerRef(rs)],
+            },
             spec: template.spec,
           },
           { fieldManager: 'kube-controller-manager' },

@@ -69,7 +69,8 @@ export class KubeServer {
   }
 
   private fail(res: ServerResponse, record: RequestRecord, err: unknown): void {
-    const apiError = err instanceof ApiError ? err : new ApiError(500, 'InternalError', `Internal error occurred: ${err instanceof Error ? err.message : String(err)}`);
+    const apiError =
+      err instanceof ApiError ? err : new ApiError(500, 'InternalError', `Internal error occurred: ${err instanceof Error ? err.message : String(err)}`);
     if (!(err instanceof ApiError)) console.error('kube emulator: internal error', err);
     record.status = apiError.code;
     if (res.headersSent) return void res.end();
@@ -181,9 +182,15 @@ export class KubeServer {
       const options = text.trim() ? (this.parseJson(text) as Record<string, unknown>) : {};
       const optDry = Array.isArray(options.dryRun) && options.dryRun.includes('All');
       const policy = (q.get('propagationPolicy') ?? options.propagationPolicy) as 'Background' | 'Foreground' | 'Orphan' | undefined;
-      const deleted = this.api.delete(type, namespace, name, { dryRun: dryRun || optDry, propagationPolicy: policy, preconditions: options.preconditions as { uid?: string; resourceVersion?: string } });
+      const deleted = this.api.delete(type, namespace, name, {
+        dryRun: dryRun || optDry,
+        propagationPolicy: policy,
+        preconditions: options.preconditions as { uid?: string; resourceVersion?: string },
+      });
       if (type.returnsDeleted) return this.json(res, 200, deleted);
-      const details = type.group ? { name, group: type.group, kind: type.plural, uid: deleted.metadata.uid } : { name, kind: type.plural, uid: deleted.metadata.uid };
+      const details = type.group
+        ? { name, group: type.group, kind: type.plural, uid: deleted.metadata.uid }
+        : { name, kind: type.plural, uid: deleted.metadata.uid };
       return this.json(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details });
     }
     throw methodNotAllowed(method, url.pathname);
@@ -271,9 +278,20 @@ export class KubeServer {
       return {
         kind: 'Scale',
         apiVersion: 'autoscaling/v1',
-        metadata: { name: o.metadata.name, namespace: o.metadata.namespace, uid: o.metadata.uid, resourceVersion: o.metadata.resourceVersion, creationTimestamp: o.metadata.creationTimestamp },
+        metadata: {
+          name: o.metadata.name,
+          namespace: o.metadata.namespace,
+          uid: o.metadata.uid,
+          resourceVersion: o.metadata.resourceVersion,
+          creationTimestamp: o.metadata.creationTimestamp,
+        },
         spec: { replicas: spec.replicas ?? 0 },
-        status: { replicas: status.replicas ?? 0, selector: Object.entries(spec.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',') },
+        status: {
+          replicas: status.replicas ?? 0,
+          selector: Object.entries(spec.selector?.matchLabels ?? {})
+            .map(([k, v]) => `${k}=${v}`)
+            .join(','),
+        },
       };
     };
     const current = this.api.get(type, namespace, name);
@@ -338,4 +356,3 @@ function managerFromAgent(agent: string | undefined): string {
   const name = (agent ?? '').split('/')[0].trim();
   return name || 'unknown';
 }
-

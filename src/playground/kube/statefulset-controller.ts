@@ -3,7 +3,19 @@ import type { EventRecorder } from './events.js';
 import type { Controller, Scheduler } from './scheduler.js';
 import type { StoreEvent } from './store.js';
 import { clone, type Pod, type PodTemplate, type StatefulSet } from './types.js';
-import { POD, STATEFUL_SET, controllerRef, isActivePod, isPodReady, omitZero, ownedBy, podAvailability, splitKey, templateHash, enqueueOwnAndOwned } from './workloads.js';
+import {
+  POD,
+  STATEFUL_SET,
+  controllerRef,
+  isActivePod,
+  isPodReady,
+  omitZero,
+  ownedBy,
+  podAvailability,
+  splitKey,
+  templateHash,
+  enqueueOwnAndOwned,
+} from './workloads.js';
 
 const REVISION_LABEL = 'controller-revision-hash';
 
@@ -69,7 +81,9 @@ export class StatefulSetController implements Controller {
 
     // Rolling update: replace the highest ordinal not yet at the update revision, while all are ready.
     if (rolling && current.length === replicas && current.every(isPodReady)) {
-      const stale = current.filter((p) => ordinal(p) >= partition && p.metadata.labels?.[REVISION_LABEL] !== updateRevision).sort((a, b) => ordinal(b) - ordinal(a));
+      const stale = current
+        .filter((p) => ordinal(p) >= partition && p.metadata.labels?.[REVISION_LABEL] !== updateRevision)
+        .sort((a, b) => ordinal(b) - ordinal(a));
       if (stale.length > 0) {
         this.deletePod(sts, stale[0]);
         current = pods();
@@ -92,10 +106,11 @@ export class StatefulSetController implements Controller {
       currentReplicas = updated;
     }
     const status = {
-      ...omitZero(
-        { observedGeneration: sts.metadata.generation, readyReplicas: ready, currentReplicas, updatedReplicas: updated, collisionCount: 0 },
-        ['readyReplicas', 'currentReplicas', 'updatedReplicas'],
-      ),
+      ...omitZero({ observedGeneration: sts.metadata.generation, readyReplicas: ready, currentReplicas, updatedReplicas: updated, collisionCount: 0 }, [
+        'readyReplicas',
+        'currentReplicas',
+        'updatedReplicas',
+      ]),
       replicas: current.length,
       availableReplicas: available,
       currentRevision: currentRev,
@@ -119,7 +134,12 @@ export class StatefulSetController implements Controller {
     this.api.create(
       POD,
       ns,
-      { apiVersion: 'v1', kind: 'Pod', metadata: { name: podName, namespace: ns, labels, annotations: template.metadata?.annotations, ownerReferences: [controllerRef(sts)] }, spec },
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: podName, namespace: ns, labels, annotations: template.metadata?.annotations, ownerReferences: [controllerRef(sts)] },
+        spec,
+      },
       { fieldManager: 'kube-controller-manager' },
     );
     this.events.record(sts, 'Normal', 'SuccessfulCreate', `create Pod ${podName} in StatefulSet ${sts.metadata.name} successful`, 'statefulset-controller');
@@ -127,6 +147,12 @@ export class StatefulSetController implements Controller {
 
   private deletePod(sts: StatefulSet, pod: Pod): void {
     this.api.delete(POD, pod.metadata.namespace, pod.metadata.name as string);
-    this.events.record(sts, 'Normal', 'SuccessfulDelete', `delete Pod ${pod.metadata.name} in StatefulSet ${sts.metadata.name} successful`, 'statefulset-controller');
+    this.events.record(
+      sts,
+      'Normal',
+      'SuccessfulDelete',
+      `delete Pod ${pod.metadata.name} in StatefulSet ${sts.metadata.name} successful`,
+      'statefulset-controller',
+    );
   }
 }

@@ -82,12 +82,25 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'IP', type: 'string', priority: 1, cell: (o) => (o as Pod).status?.podIP ?? '<none>' },
     { name: 'Node', type: 'string', priority: 1, cell: (o) => (o as Pod).spec.nodeName ?? '<none>' },
   ],
-  ConfigMap: [name, { name: 'Data', type: 'integer', cell: (o) => Object.keys((o.data as object) ?? {}).length + Object.keys((o.binaryData as object) ?? {}).length }, ageColumn],
-  Secret: [name, { name: 'Type', type: 'string', cell: (o) => String(o.type ?? '') }, { name: 'Data', type: 'integer', cell: (o) => Object.keys((o.data as object) ?? {}).length }, ageColumn],
+  ConfigMap: [
+    name,
+    { name: 'Data', type: 'integer', cell: (o) => Object.keys((o.data as object) ?? {}).length + Object.keys((o.binaryData as object) ?? {}).length },
+    ageColumn,
+  ],
+  Secret: [
+    name,
+    { name: 'Type', type: 'string', cell: (o) => String(o.type ?? '') },
+    { name: 'Data', type: 'integer', cell: (o) => Object.keys((o.data as object) ?? {}).length },
+    ageColumn,
+  ],
   Namespace: [name, { name: 'Status', type: 'string', cell: (o) => String(status(o).phase ?? '') }, ageColumn],
   Node: [
     name,
-    { name: 'Status', type: 'string', cell: (o) => (((status(o).conditions as Condition[] | undefined) ?? []).some((c) => c.type === 'Ready' && c.status === 'True') ? 'Ready' : 'NotReady') },
+    {
+      name: 'Status',
+      type: 'string',
+      cell: (o) => (((status(o).conditions as Condition[] | undefined) ?? []).some((c) => c.type === 'Ready' && c.status === 'True') ? 'Ready' : 'NotReady'),
+    },
     { name: 'Roles', type: 'string', cell: () => '<none>' },
     ageColumn,
     { name: 'Version', type: 'string', cell: (o) => String((status(o).nodeInfo as { kubeletVersion?: string } | undefined)?.kubeletVersion ?? '') },
@@ -96,7 +109,11 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'Last Seen', type: 'string', cell: (o, now) => age(String(o.lastTimestamp ?? o.metadata.creationTimestamp), now) },
     { name: 'Type', type: 'string', cell: (o) => String(o.type ?? '') },
     { name: 'Reason', type: 'string', cell: (o) => String(o.reason ?? '') },
-    { name: 'Object', type: 'string', cell: (o) => `${String((o.involvedObject as { kind?: string }).kind ?? '').toLowerCase()}/${String((o.involvedObject as { name?: string }).name ?? '')}` },
+    {
+      name: 'Object',
+      type: 'string',
+      cell: (o) => `${String((o.involvedObject as { kind?: string }).kind ?? '').toLowerCase()}/${String((o.involvedObject as { name?: string }).name ?? '')}`,
+    },
     { name: 'Message', type: 'string', cell: (o) => String(o.message ?? '') },
   ],
 };

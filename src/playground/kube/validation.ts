@@ -34,9 +34,18 @@ function checkLabels(field: string, labels: unknown, out: StatusCause[]): void {
   if (!isObject(labels)) return void out.push(invalidValue(field, labels, 'must be a map of strings'));
   for (const [k, v] of Object.entries(labels)) {
     const name = k.includes('/') ? k.slice(k.indexOf('/') + 1) : k;
-    if (!LABEL_NAME.test(name) || name.length > 63) out.push(invalidValue(field, k, "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"));
+    if (!LABEL_NAME.test(name) || name.length > 63)
+      out.push(
+        invalidValue(field, k, "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"),
+      );
     if (typeof v !== 'string' || v.length > 63 || !LABEL_VALUE.test(v)) {
-      out.push(invalidValue(`${field}`, v, "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"));
+      out.push(
+        invalidValue(
+          `${field}`,
+          v,
+          "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+        ),
+      );
     }
   }
 }
@@ -51,7 +60,14 @@ function checkConfigKeys(field: string, data: unknown, out: StatusCause[]): numb
   if (!isObject(data)) return 0;
   let bytes = 0;
   for (const [k, v] of Object.entries(data)) {
-    if (!CONFIG_KEY.test(k) || k.length > 253) out.push(invalidValue(field, k, "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
+    if (!CONFIG_KEY.test(k) || k.length > 253)
+      out.push(
+        invalidValue(
+          field,
+          k,
+          "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
+        ),
+      );
     if (typeof v !== 'string') out.push(invalidValue(`${field}[${k}]`, v, 'must be a string'));
     else bytes += Buffer.byteLength(v);
   }
@@ -77,8 +93,16 @@ function checkContainers(field: string, list: unknown, requiredList: boolean, vo
     if (!c.image) out.push(required(`${f}.image`));
     (c.env ?? []).forEach((e, j) => {
       if (!e?.name) out.push(required(`${f}.env[${j}].name`));
-      else if (!ENV_NAME.test(e.name)) out.push(invalidValue(`${f}.env[${j}].name`, e.name, "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit"));
-      if (e?.valueFrom && e.value !== undefined && e.value !== '') out.push(invalidValue(`${f}.env[${j}].valueFrom`, '', 'may not be specified when `value` is not empty'));
+      else if (!ENV_NAME.test(e.name))
+        out.push(
+          invalidValue(
+            `${f}.env[${j}].name`,
+            e.name,
+            "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit",
+          ),
+        );
+      if (e?.valueFrom && e.value !== undefined && e.value !== '')
+        out.push(invalidValue(`${f}.env[${j}].valueFrom`, '', 'may not be specified when `value` is not empty'));
     });
     (c.volumeMounts ?? []).forEach((m, j) => {
       if (!m?.name) out.push(required(`${f}.volumeMounts[${j}].name`));
@@ -101,7 +125,8 @@ export function validatePodSpec(field: string, spec: unknown, out: StatusCause[]
   checkContainers(`${field}.containers`, s.containers, true, volumes, out);
   checkContainers(`${field}.initContainers`, s.initContainers, false, volumes, out);
   const policy = (spec as Record<string, unknown>).restartPolicy;
-  if (restartPolicies && typeof policy === 'string' && !restartPolicies.includes(policy)) out.push(unsupportedValue(`${field}.restartPolicy`, policy, restartPolicies));
+  if (restartPolicies && typeof policy === 'string' && !restartPolicies.includes(policy))
+    out.push(unsupportedValue(`${field}.restartPolicy`, policy, restartPolicies));
 }
 
 function checkSelectorAndTemplate(spec: Record<string, unknown>, out: StatusCause[]): void {
@@ -131,7 +156,14 @@ function intOrPercent(field: string, value: unknown, out: StatusCause[]): number
     return value;
   }
   const m = typeof value === 'string' ? /^(\d+)%$/.exec(value) : null;
-  if (!m) return void out.push(invalidValue(field, value, "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"));
+  if (!m)
+    return void out.push(
+      invalidValue(
+        field,
+        value,
+        "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
+      ),
+    );
   if (Number(m[1]) > 100) out.push(invalidValue(field, value, 'must not be greater than 100%'));
   return Number(m[1]);
 }
@@ -144,12 +176,15 @@ function validateWorkloadSpec(type: ResourceType, obj: KubeObject, out: StatusCa
   checkSelectorAndTemplate(spec, out);
   if (type.kind === 'Deployment') {
     const strategy = (spec.strategy ?? {}) as { type?: string; rollingUpdate?: Record<string, unknown> };
-    if (strategy.type !== 'RollingUpdate' && strategy.type !== 'Recreate') out.push(unsupportedValue('spec.strategy.type', strategy.type, ['Recreate', 'RollingUpdate']));
-    if (strategy.type === 'Recreate' && strategy.rollingUpdate) out.push(forbiddenField('spec.strategy.rollingUpdate', 'may not be specified when strategy `type` is \'Recreate\''));
+    if (strategy.type !== 'RollingUpdate' && strategy.type !== 'Recreate')
+      out.push(unsupportedValue('spec.strategy.type', strategy.type, ['Recreate', 'RollingUpdate']));
+    if (strategy.type === 'Recreate' && strategy.rollingUpdate)
+      out.push(forbiddenField('spec.strategy.rollingUpdate', "may not be specified when strategy `type` is 'Recreate'"));
     if (strategy.type === 'RollingUpdate' && strategy.rollingUpdate) {
       const surge = intOrPercent('spec.strategy.rollingUpdate.maxSurge', strategy.rollingUpdate.maxSurge, out);
       const unavailable = intOrPercent('spec.strategy.rollingUpdate.maxUnavailable', strategy.rollingUpdate.maxUnavailable, out);
-      if (surge === 0 && unavailable === 0) out.push(invalidValue('spec.strategy.rollingUpdate.maxUnavailable', strategy.rollingUpdate.maxUnavailable, 'may not be 0 when `maxSurge` is 0'));
+      if (surge === 0 && unavailable === 0)
+        out.push(invalidValue('spec.strategy.rollingUpdate.maxUnavailable', strategy.rollingUpdate.maxUnavailable, 'may not be 0 when `maxSurge` is 0'));
     }
     const deadline = spec.progressDeadlineSeconds as number | undefined;
     if (deadline !== undefined && deadline <= ((spec.minReadySeconds as number | undefined) ?? 0)) {
@@ -158,12 +193,14 @@ function validateWorkloadSpec(type: ResourceType, obj: KubeObject, out: StatusCa
   }
   if (type.kind === 'StatefulSet') {
     const strategy = (spec.updateStrategy ?? {}) as { type?: string; rollingUpdate?: { partition?: unknown } };
-    if (strategy.type !== 'RollingUpdate' && strategy.type !== 'OnDelete') out.push(unsupportedValue('spec.updateStrategy.type', strategy.type, ['OnDelete', 'RollingUpdate']));
+    if (strategy.type !== 'RollingUpdate' && strategy.type !== 'OnDelete')
+      out.push(unsupportedValue('spec.updateStrategy.type', strategy.type, ['OnDelete', 'RollingUpdate']));
     nonNegative('spec.updateStrategy.rollingUpdate.partition', strategy.rollingUpdate?.partition, out);
   }
   if (type.kind === 'DaemonSet') {
     const strategy = (spec.updateStrategy ?? {}) as { type?: string };
-    if (strategy.type !== 'RollingUpdate' && strategy.type !== 'OnDelete') out.push(unsupportedValue('spec.updateStrategy.type', strategy.type, ['OnDelete', 'RollingUpdate']));
+    if (strategy.type !== 'RollingUpdate' && strategy.type !== 'OnDelete')
+      out.push(unsupportedValue('spec.updateStrategy.type', strategy.type, ['OnDelete', 'RollingUpdate']));
   }
 }
 

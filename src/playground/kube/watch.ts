@@ -35,7 +35,8 @@ export function serveWatch(store: Store, req: WatchRequest, res: ServerResponse)
   let startRv: number | undefined;
   if (req.resourceVersion !== undefined && req.resourceVersion !== '' && req.resourceVersion !== '0') {
     startRv = Number(req.resourceVersion);
-    if (!Number.isInteger(startRv) || startRv < 0) throw badRequest(`resourceVersion: Invalid value: "${req.resourceVersion}": must be a valid resource version`);
+    if (!Number.isInteger(startRv) || startRv < 0)
+      throw badRequest(`resourceVersion: Invalid value: "${req.resourceVersion}": must be a valid resource version`);
   }
 
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
@@ -59,7 +60,8 @@ export function serveWatch(store: Store, req: WatchRequest, res: ServerResponse)
       const before = matches(event.old);
       if (now && before) write('MODIFIED', event.object);
       else if (now) write('ADDED', event.object);
-      else if (before) write('DELETED', { ...(event.old as KubeObject), metadata: { ...(event.old as KubeObject).metadata, resourceVersion: String(event.rv) } });
+      else if (before)
+        write('DELETED', { ...(event.old as KubeObject), metadata: { ...(event.old as KubeObject).metadata, resourceVersion: String(event.rv) } });
     }
   };
 
@@ -93,7 +95,10 @@ export function serveWatch(store: Store, req: WatchRequest, res: ServerResponse)
   timeout.unref();
   timers.push(timeout);
   if (req.allowWatchBookmarks) {
-    const bookmark = setInterval(() => write('BOOKMARK', { kind: type.kind, apiVersion: apiVersionOf(type), metadata: { resourceVersion: String(store.resourceVersion) } }), req.bookmarkIntervalMs);
+    const bookmark = setInterval(
+      () => write('BOOKMARK', { kind: type.kind, apiVersion: apiVersionOf(type), metadata: { resourceVersion: String(store.resourceVersion) } }),
+      req.bookmarkIntervalMs,
+    );
     bookmark.unref();
     timers.push(bookmark);
   }

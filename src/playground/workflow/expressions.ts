@@ -75,7 +75,10 @@ export function evaluate(source: string, contexts: ExpressionContexts, status: S
 }
 
 function statusFunctionMap(status: StatusFunctions): Map<string, FunctionDefinition> {
-  const fn = (name: string, call: () => data.ExpressionData, maxArgs = 0): [string, FunctionDefinition] => [name.toLowerCase(), { name, minArgs: 0, maxArgs, call }];
+  const fn = (name: string, call: () => data.ExpressionData, maxArgs = 0): [string, FunctionDefinition] => [
+    name.toLowerCase(),
+    { name, minArgs: 0, maxArgs, call },
+  ];
   return new Map([
     fn('success', () => new data.BooleanData(status.success())),
     fn('failure', () => new data.BooleanData(status.failure())),
@@ -171,7 +174,13 @@ export function interpolateString(value: unknown, contexts: ExpressionContexts, 
  * Evaluates an `if:`. As on GitHub, the `${{ }}` wrapper is optional, and a condition that calls no
  * status function is implicitly `success() && (condition)`.
  */
-export function evaluateCondition(condition: unknown, contexts: ExpressionContexts, status: StatusFunctions, where: string, defaultCondition = 'success()'): boolean {
+export function evaluateCondition(
+  condition: unknown,
+  contexts: ExpressionContexts,
+  status: StatusFunctions,
+  where: string,
+  defaultCondition = 'success()',
+): boolean {
   if (condition === undefined || condition === null || condition === '') return evaluateCondition(defaultCondition, contexts, status, where);
   if (typeof condition === 'boolean') return condition && status.success();
   if (typeof condition === 'number') return condition !== 0 && status.success();

@@ -36,13 +36,17 @@ export function typeInputs(declared: Record<string, InputDef>, given: Record<str
     let value: unknown = given[name];
     if (value === undefined) {
       if (def?.required && def.default === undefined) {
-        throw new WorkflowInputError(mode === 'call' ? `${file}: Input ${name} is required, but not provided while calling.` : `${file}: Required input '${name}' not provided`);
+        throw new WorkflowInputError(
+          mode === 'call' ? `${file}: Input ${name} is required, but not provided while calling.` : `${file}: Required input '${name}' not provided`,
+        );
       }
       value = def?.default ?? (type === 'boolean' ? false : type === 'number' ? 0 : '');
       if (mode === 'call' || type === 'boolean' || type === 'number') value = convert(name, value, type, file, 'dispatch');
     } else value = convert(name, value, type, file, mode);
     if (type === 'choice' && def?.options && !def.options.includes(String(value))) {
-      throw new WorkflowInputError(`${file}: Provided value '${String(value)}' for input '${name}' not in the list of allowed values: ${def.options.join(', ')}`);
+      throw new WorkflowInputError(
+        `${file}: Provided value '${String(value)}' for input '${name}' not in the list of allowed values: ${def.options.join(', ')}`,
+      );
     }
     inputs[name] = value;
     eventInputs[name] = String(value);
@@ -52,7 +56,9 @@ export function typeInputs(declared: Record<string, InputDef>, given: Record<str
 
 function convert(name: string, value: unknown, type: string, file: string, mode: 'dispatch' | 'call'): unknown {
   const mismatch = (): never => {
-    throw new WorkflowInputError(`${file}: input '${name}': Unexpected type of value '${String(value)}', expected type: ${type[0].toUpperCase()}${type.slice(1)}.`);
+    throw new WorkflowInputError(
+      `${file}: input '${name}': Unexpected type of value '${String(value)}', expected type: ${type[0].toUpperCase()}${type.slice(1)}.`,
+    );
   };
   switch (type) {
     case 'boolean':

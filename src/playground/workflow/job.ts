@@ -104,12 +104,14 @@ export async function runStepsJob(job: StepsJob): Promise<JobResult> {
     const jobContexts = { github, inputs: scope.inputs, vars, needs: job.needs, strategy: job.strategy ?? {}, matrix: job.matrix ?? {}, secrets };
     jobEnv = stringRecord(interpolate(job.def.env ?? {}, jobContexts, statusFns, where('env')));
     jobMinutes = Number(interpolate(job.def['timeout-minutes'] ?? DEFAULT_JOB_TIMEOUT_MINUTES, jobContexts, statusFns, where('timeout-minutes')));
-    if (!Number.isFinite(jobMinutes) || jobMinutes <= 0) throw new Error(`${where('timeout-minutes')}: '${String(job.def['timeout-minutes'])}' is not a positive number of minutes`);
+    if (!Number.isFinite(jobMinutes) || jobMinutes <= 0)
+      throw new Error(`${where('timeout-minutes')}: '${String(job.def['timeout-minutes'])}' is not a positive number of minutes`);
     timer = setTimeout(() => {
       timedOut = true;
       jobAbort.abort();
     }, jobMinutes * run.minuteMs);
-    if (job.def.container !== undefined || job.def.services !== undefined) throw new Error(`${where('container')}: container jobs and service containers are not supported by the local runner`);
+    if (job.def.container !== undefined || job.def.services !== undefined)
+      throw new Error(`${where('container')}: container jobs and service containers are not supported by the local runner`);
     for (const step of job.def.steps ?? []) {
       if (step.uses && !step.uses.startsWith('./') && !(builtinKey(step.uses) in run.actions)) {
         throw new Error(
@@ -197,7 +199,16 @@ export async function runStepsJob(job: StepsJob): Promise<JobResult> {
         finishedAt,
         durationMs: finishedAt - startedAt,
       };
-      run.emit({ type: 'step-end', job: job.path, step: name, id: step.id, outcome: result.outcome, conclusion, at: finishedAt, durationMs: result.durationMs });
+      run.emit({
+        type: 'step-end',
+        job: job.path,
+        step: name,
+        id: step.id,
+        outcome: result.outcome,
+        conclusion,
+        at: finishedAt,
+        durationMs: result.durationMs,
+      });
       return result;
     };
     try {
@@ -214,7 +225,8 @@ export async function runStepsJob(job: StepsJob): Promise<JobResult> {
       const stepEnv = stringRecord(interpolate(step.env ?? {}, contexts({ secrets: true, action }), statusFns, `${stepWhere}.env`));
       const full = contexts({ secrets: true, env: stepEnv, action });
       continueOnError = isTruthy(interpolate(step['continue-on-error'] ?? false, full, statusFns, `${stepWhere}.continue-on-error`));
-      const timeoutMinutes = step['timeout-minutes'] === undefined ? undefined : Number(interpolate(step['timeout-minutes'], full, statusFns, `${stepWhere}.timeout-minutes`));
+      const timeoutMinutes =
+        step['timeout-minutes'] === undefined ? undefined : Number(interpolate(step['timeout-minutes'], full, statusFns, `${stepWhere}.timeout-minutes`));
       const timeoutMs = timeoutMinutes === undefined ? undefined : timeoutMinutes * run.minuteMs;
       const env = processEnv(stepEnv, action);
       const withValues: Record<string, string> = {};
@@ -230,15 +242,47 @@ export async function runStepsJob(job: StepsJob): Promise<JobResult> {
         const file = join(tempDir, `${randomUUID()}.sh`);
         writeFileSync(file, script);
         const [command, ...args] = shellCommand(shell, file);
-        produced = await runStepProcess({ command, args, env, cwd: workingDirectory(step), tempDir, timeoutMs, signal, masker: run.masker, debug: run.debug, onLog: log });
-        if (produced.end.code !== 0 && !produced.end.timedOut && !produced.end.cancelled) annotate({ level: 'error', message: `Process completed with exit code ${produced.end.code}.`, step: name });
+        produced = await runStepProcess({
+          command,
+          args,
+          env,
+          cwd: workingDirectory(step),
+          tempDir,
+          timeoutMs,
+          signal,
+          masker: run.masker,
+          debug: run.debug,
+          onLog: log,
+        });
+        if (produced.end.code !== 0 && !produced.end.timedOut && !produced.end.cancelled)
+          annotate({ level: 'error', message: `Process completed with exit code ${produced.end.code}.`, step: name });
       } else if (step.uses!.startsWith('./')) {
         const loaded = loadAction(resolve(run.workspace, step.uses!));
         const main = checkNodeAction(loaded, 'main');
         const inputEnv = actionInputs(loaded, withValues, full, name);
-        produced = await runStepProcess({ command: run.node, args: [main], env: { ...env, ...inputEnv }, cwd: run.workspace, tempDir, timeoutMs, signal, masker: run.masker, debug: run.debug, onLog: log });
+        produced = await runStepProcess({
+          command: run.node,
+          args: [main],
+          env: { ...env, ...inputEnv },
+          cwd: run.workspace,
+          tempDir,
+          timeoutMs,
+          signal,
+          masker: run.masker,
+          debug: run.debug,
+          onLog: log,
+        });
         if (loaded.def.runs.post) {
-          posts.push({ name: `Post ${name}`, stepId: step.id, uses: step.uses!, action: loaded, inputEnv, stepEnv, state: produced.state, condition: loaded.def.runs['post-if'] ?? 'always()' });
+          posts.push({
+            name: `Post ${name}`,
+            stepId: step.id,
+            uses: step.uses!,
+            action: loaded,
+            inputEnv,
+            stepEnv,
+            state: produced.state,
+            condition: loaded.def.runs['post-if'] ?? 'always()',
+          });
         }
       } else {
         const lines: string[] = [];
@@ -260,7 +304,10 @@ export async function runStepsJob(job: StepsJob): Promise<JobResult> {
       } else if (end.spawnError) error = `could not start '${step.run !== undefined ? 'shell' : run.node}': ${end.spawnError}`;
       else if (outcome === 'failure') error = produced.fileErrors[0] ?? lastError(produced) ?? `exit code ${end.code}`;
       if (end.timedOut) annotate({ level: 'error', message: error!, step: name });
-      return finish({ outcome, outputs: produced.outputs, exitCode: end.code, log: produced.log.join('\n'), summary: produced.summary, error }, continueOnError);
+      return finish(
+        { outcome, outputs: produced.outputs, exitCode: end.code, log: produced.log.join('\n'), summary: produced.summary, error },
+        continueOnError,
+      );
     } catch (err) {
       const message = (err as Error).message;
       annotate({ level: 'error', message, step: name });
@@ -274,8 +321,29 @@ export async function runStepsJob(job: StepsJob): Promise<JobResult> {
     const done = (partial: Partial<StepResult> & { outcome: Outcome }): StepResult => {
       const finishedAt = run.clock();
       if (partial.outcome === 'failure') status = 'failure';
-      run.emit({ type: 'step-end', job: job.path, step: post.name, id: post.stepId, outcome: partial.outcome, conclusion: partial.outcome, at: finishedAt, durationMs: finishedAt - startedAt });
-      return { name: post.name, kind: 'post', uses: post.uses, outputs: {}, log: '', summary: '', ...partial, conclusion: partial.outcome, startedAt, finishedAt, durationMs: finishedAt - startedAt };
+      run.emit({
+        type: 'step-end',
+        job: job.path,
+        step: post.name,
+        id: post.stepId,
+        outcome: partial.outcome,
+        conclusion: partial.outcome,
+        at: finishedAt,
+        durationMs: finishedAt - startedAt,
+      });
+      return {
+        name: post.name,
+        kind: 'post',
+        uses: post.uses,
+        outputs: {},
+        log: '',
+        summary: '',
+        ...partial,
+        conclusion: partial.outcome,
+        startedAt,
+        finishedAt,
+        durationMs: finishedAt - startedAt,
+      };
     };
     try {
       if (!evaluateCondition(post.condition, contexts(), statusFns, `${post.action.file}: runs.post-if`)) return done({ outcome: 'skipped' });
@@ -294,7 +362,13 @@ export async function runStepsJob(job: StepsJob): Promise<JobResult> {
       });
       for (const a of produced.annotations) annotate({ ...a, step: post.name });
       const outcome: Outcome = produced.end.code === 0 ? 'success' : 'failure';
-      return done({ outcome, exitCode: produced.end.code, log: produced.log.join('\n'), summary: produced.summary, error: outcome === 'failure' ? (lastError(produced) ?? `exit code ${produced.end.code}`) : undefined });
+      return done({
+        outcome,
+        exitCode: produced.end.code,
+        log: produced.log.join('\n'),
+        summary: produced.summary,
+        error: outcome === 'failure' ? (lastError(produced) ?? `exit code ${produced.end.code}`) : undefined,
+      });
     } catch (err) {
       annotate({ level: 'error', message: (err as Error).message, step: post.name });
       return done({ outcome: 'failure', error: (err as Error).message });
@@ -330,7 +404,11 @@ export async function runStepsJob(job: StepsJob): Promise<JobResult> {
     const declared = action.def.inputs ?? {};
     const unexpected = Object.keys(given).filter((name) => !(name in declared));
     if (unexpected.length) {
-      annotate({ level: 'warning', step: stepName, message: `Unexpected input(s) '${unexpected.join("', '")}', valid inputs are ['${Object.keys(declared).join("', '")}']` });
+      annotate({
+        level: 'warning',
+        step: stepName,
+        message: `Unexpected input(s) '${unexpected.join("', '")}', valid inputs are ['${Object.keys(declared).join("', '")}']`,
+      });
     }
     const env: Record<string, string> = {};
     const set = (name: string, value: string): void => {
@@ -389,5 +467,7 @@ function lastError(produced: StepProcessResult): string | undefined {
 /** An evaluated `env:` mapping as strings (booleans and numbers as GitHub prints them). */
 export function stringRecord(value: unknown): Record<string, string> {
   if (!value || typeof value !== 'object') return {};
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)]),
+  );
 }

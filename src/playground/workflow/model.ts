@@ -109,7 +109,8 @@ export function loadWorkflow(workspace: string, path: string): LoadedWorkflow {
     if (job.uses !== undefined && job.steps !== undefined) throw new WorkflowFileError(path, `job '${id}' has both 'steps' and 'uses'`);
     for (const [i, step] of ((job.steps as unknown[]) ?? []).entries()) {
       if (!isRecord(step)) throw new WorkflowFileError(path, `jobs.${id}.steps[${i}] must be a mapping`);
-      if ((step.uses === undefined) === (step.run === undefined)) throw new WorkflowFileError(path, `jobs.${id}.steps[${i}] needs exactly one of 'uses' or 'run'`);
+      if ((step.uses === undefined) === (step.run === undefined))
+        throw new WorkflowFileError(path, `jobs.${id}.steps[${i}] needs exactly one of 'uses' or 'run'`);
     }
   }
   return { path, def: { ...(doc as unknown as WorkflowDef), on: triggers } };
@@ -166,7 +167,10 @@ export interface LoadedAction {
 export function loadAction(dir: string): LoadedAction {
   const file = ['action.yml', 'action.yaml'].map((n) => join(dir, n)).find((f) => existsSync(f));
   if (!file) {
-    throw new WorkflowFileError(dir, `Can't find 'action.yml' or 'action.yaml' under '${dir}'. Did you forget to run actions/checkout before running your local action?`);
+    throw new WorkflowFileError(
+      dir,
+      `Can't find 'action.yml' or 'action.yaml' under '${dir}'. Did you forget to run actions/checkout before running your local action?`,
+    );
   }
   let doc: unknown;
   try {

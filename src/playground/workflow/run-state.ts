@@ -54,7 +54,13 @@ export function runnerContext(temp: string): Record<string, string> {
 }
 
 /** The default GITHUB_* / RUNNER_* variables of a step process. */
-export function defaultVariables(github: Record<string, unknown>, runnerTemp: string, eventPath: string, jobId: string, action: string): Record<string, string> {
+export function defaultVariables(
+  github: Record<string, unknown>,
+  runnerTemp: string,
+  eventPath: string,
+  jobId: string,
+  action: string,
+): Record<string, string> {
   const g = (key: string): string => String(github[key] ?? '');
   const runner = runnerContext(runnerTemp);
   return {

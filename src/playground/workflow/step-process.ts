@@ -81,14 +81,20 @@ export async function runStepProcess(options: StepProcessOptions): Promise<StepP
         return;
       case 'set-output':
         if (cmd.properties.name) commandOutputs[cmd.properties.name] = cmd.message;
-        annotations.push({ level: 'warning', message: 'The `set-output` command is deprecated and will be disabled soon. Please upgrade to using Environment Files.' });
+        annotations.push({
+          level: 'warning',
+          message: 'The `set-output` command is deprecated and will be disabled soon. Please upgrade to using Environment Files.',
+        });
         return;
       case 'save-state':
         if (cmd.properties.name) commandState[cmd.properties.name] = cmd.message;
         return;
       case 'set-env':
       case 'add-path':
-        annotations.push({ level: 'error', message: `The \`${cmd.command}\` command is disabled. Please upgrade to using Environment Files or opt into unsecure command execution by setting the \`ACTIONS_ALLOW_UNSECURE_COMMANDS\` environment variable to \`true\`.` });
+        annotations.push({
+          level: 'error',
+          message: `The \`${cmd.command}\` command is disabled. Please upgrade to using Environment Files or opt into unsecure command execution by setting the \`ACTIONS_ALLOW_UNSECURE_COMMANDS\` environment variable to \`true\`.`,
+        });
         return;
       case 'error':
       case 'warning':

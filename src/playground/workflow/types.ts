@@ -88,7 +88,11 @@ export type RunEvent =
   | { type: 'log'; job: string; step: string; line: string; at: number };
 
 /** A third-party action the local runner stands in for (the workspace is already the repository). */
-export type BuiltinAction = (call: { with: Record<string, string>; env: Record<string, string>; log(line: string): void }) => Promise<{ outputs?: Record<string, string> } | void>;
+export type BuiltinAction = (call: {
+  with: Record<string, string>;
+  env: Record<string, string>;
+  log(line: string): void;
+}) => Promise<{ outputs?: Record<string, string> } | void>;
 
 /** An environment's protection and its own secrets and variables. */
 export interface EnvironmentConfig {

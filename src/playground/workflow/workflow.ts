@@ -61,7 +61,20 @@ export async function runWorkflow(options: RunOptions): Promise<WorkflowResult> 
   const failed = (file: string, name: string, error: string): WorkflowResult => {
     const finishedAt = clock();
     const annotations: Annotation[] = [...run.annotations, { level: 'error', message: error, job: '' }];
-    return { file, name, event, conclusion: 'failure', jobs: [], outputs: {}, summary: '', annotations, startedAt, finishedAt, durationMs: finishedAt - startedAt, error };
+    return {
+      file,
+      name,
+      event,
+      conclusion: 'failure',
+      jobs: [],
+      outputs: {},
+      summary: '',
+      annotations,
+      startedAt,
+      finishedAt,
+      durationMs: finishedAt - startedAt,
+      error,
+    };
   };
 
   let workflow: LoadedWorkflow;
@@ -72,13 +85,27 @@ export async function runWorkflow(options: RunOptions): Promise<WorkflowResult> 
   }
   const name = workflow.def.name ?? workflow.path;
   try {
-    if (!(event in workflow.def.on)) throw new WorkflowInputError(`${workflow.path}: the workflow has no '${event}' trigger (it has: ${Object.keys(workflow.def.on).join(', ')})`);
+    if (!(event in workflow.def.on))
+      throw new WorkflowInputError(`${workflow.path}: the workflow has no '${event}' trigger (it has: ${Object.keys(workflow.def.on).join(', ')})`);
     const declared = event === 'workflow_dispatch' ? dispatchInputs(workflow) : event === 'workflow_call' ? (workflowCall(workflow)?.inputs ?? {}) : {};
     const given = options.inputs ?? {};
-    if (!['workflow_dispatch', 'workflow_call'].includes(event) && Object.keys(given).length) throw new WorkflowInputError(`${workflow.path}: a '${event}' run has no inputs`);
+    if (!['workflow_dispatch', 'workflow_call'].includes(event) && Object.keys(given).length)
+      throw new WorkflowInputError(`${workflow.path}: a '${event}' run has no inputs`);
     const { inputs, eventInputs } = typeInputs(declared, given, event === 'workflow_call' ? 'call' : 'dispatch', workflow.path);
     const github = githubContext(run.workspace, workflow, name, event, eventInputs, { token, ...options.github });
-    const scope: WorkflowScope = { run, file: workflow.path, prefix: '', chain: [], inputs, secrets, vars: options.vars ?? {}, github, env: {}, signal: abort.signal, depth: 0 };
+    const scope: WorkflowScope = {
+      run,
+      file: workflow.path,
+      prefix: '',
+      chain: [],
+      inputs,
+      secrets,
+      vars: options.vars ?? {},
+      github,
+      env: {},
+      signal: abort.signal,
+      depth: 0,
+    };
     const result = await runScoped(scope, workflow, 'top level workflow');
     const finishedAt = clock();
     return { ...result, event, startedAt, finishedAt, durationMs: finishedAt - startedAt, annotations: run.annotations };
@@ -93,7 +120,11 @@ export async function runWorkflow(options: RunOptions): Promise<WorkflowResult> 
 const never: StatusFunctions = { success: () => true, failure: () => false, cancelled: () => false };
 
 /** Workflow-level env and concurrency, the jobs, then the declared `workflow_call` outputs. */
-async function runScoped(scope: WorkflowScope, workflow: LoadedWorkflow, label: string): Promise<Omit<WorkflowResult, 'event' | 'startedAt' | 'finishedAt' | 'durationMs' | 'annotations'>> {
+async function runScoped(
+  scope: WorkflowScope,
+  workflow: LoadedWorkflow,
+  label: string,
+): Promise<Omit<WorkflowResult, 'event' | 'startedAt' | 'finishedAt' | 'durationMs' | 'annotations'>> {
   const { run } = scope;
   const name = workflow.def.name ?? workflow.path;
   const base: ExpressionContexts = { github: scope.github, inputs: scope.inputs, vars: scope.vars };
@@ -105,7 +136,12 @@ async function runScoped(scope: WorkflowScope, workflow: LoadedWorkflow, label: 
   scope.signal.addEventListener('abort', forward, { once: true });
   if (scope.signal.aborted) controller.abort();
   scope.signal = controller.signal;
-  const lock = await acquire(scope, workflow.def.concurrency, base, `${workflow.path}: concurrency`, { id, chain: scope.chain, label, cancel: () => controller.abort() });
+  const lock = await acquire(scope, workflow.def.concurrency, base, `${workflow.path}: concurrency`, {
+    id,
+    chain: scope.chain,
+    label,
+    cancel: () => controller.abort(),
+  });
   if (lock && !lock.ok) {
     run.annotations.push({ level: 'error', message: lock.reason, job: scope.prefix });
     return { file: workflow.path, name, conclusion: 'cancelled', jobs: [], outputs: {}, summary: '', error: lock.reason };
@@ -172,7 +208,13 @@ async function runJobs(scope: WorkflowScope, workflow: LoadedWorkflow): Promise<
 
 function aggregate(legs: JobResult[]): NeedResult {
   const results = legs.map((l) => l.result);
-  const result: Outcome = results.includes('failure') ? 'failure' : results.includes('cancelled') ? 'cancelled' : results.every((r) => r === 'skipped') ? 'skipped' : 'success';
+  const result: Outcome = results.includes('failure')
+    ? 'failure'
+    : results.includes('cancelled')
+      ? 'cancelled'
+      : results.every((r) => r === 'skipped')
+        ? 'skipped'
+        : 'success';
   return { result, outputs: Object.assign({}, ...legs.map((l) => l.outputs)) };
 }
 
@@ -188,7 +230,18 @@ async function runJobLegs(scope: WorkflowScope, workflow: LoadedWorkflow, id: st
   const where = `${workflow.path}: jobs.${id}`;
   const path = `${scope.prefix}${id}`;
   const now = run.clock();
-  const stub = (result: Outcome, error?: string): JobResult => ({ id, path, name: def.name ?? id, result, outputs: {}, steps: [], startedAt: now, finishedAt: now, durationMs: 0, error });
+  const stub = (result: Outcome, error?: string): JobResult => ({
+    id,
+    path,
+    name: def.name ?? id,
+    result,
+    outputs: {},
+    steps: [],
+    startedAt: now,
+    finishedAt: now,
+    durationMs: 0,
+    error,
+  });
   const status: StatusFunctions = {
     success: () => Object.values(needs).every((n) => n.result === 'success') && !scope.signal.aborted,
     failure: () => ancestorFailed(workflow, id, done),
@@ -198,12 +251,14 @@ async function runJobLegs(scope: WorkflowScope, workflow: LoadedWorkflow, id: st
   let legs: Array<Record<string, unknown> | undefined> = [undefined];
   try {
     if (!evaluateCondition(def.if, base, status, `${where}.if`)) return [stub('skipped')];
-    if (def.strategy?.matrix !== undefined) legs = expandMatrix(interpolate(def.strategy.matrix, base, never, `${where}.strategy.matrix`), `${where}.strategy.matrix`);
+    if (def.strategy?.matrix !== undefined)
+      legs = expandMatrix(interpolate(def.strategy.matrix, base, never, `${where}.strategy.matrix`), `${where}.strategy.matrix`);
   } catch (err) {
     run.annotations.push({ level: 'error', message: (err as Error).message, job: path });
     return [stub('failure', (err as Error).message)];
   }
-  const failFast = def.strategy?.['fail-fast'] === undefined ? true : isTruthy(interpolate(def.strategy['fail-fast'], base, never, `${where}.strategy.fail-fast`));
+  const failFast =
+    def.strategy?.['fail-fast'] === undefined ? true : isTruthy(interpolate(def.strategy['fail-fast'], base, never, `${where}.strategy.fail-fast`));
   const results: JobResult[] = [];
   for (const matrix of legs) {
     const legPath = matrix ? legName(path, matrix) : path;
@@ -216,7 +271,16 @@ async function runJobLegs(scope: WorkflowScope, workflow: LoadedWorkflow, id: st
   return results;
 }
 
-async function runLeg(scope: WorkflowScope, workflow: LoadedWorkflow, id: string, def: JobDef, path: string, needs: Record<string, NeedResult>, matrix: Record<string, unknown> | undefined, total: number): Promise<JobResult> {
+async function runLeg(
+  scope: WorkflowScope,
+  workflow: LoadedWorkflow,
+  id: string,
+  def: JobDef,
+  path: string,
+  needs: Record<string, NeedResult>,
+  matrix: Record<string, unknown> | undefined,
+  total: number,
+): Promise<JobResult> {
   const { run } = scope;
   const where = `${workflow.path}: jobs.${id}`;
   const startedAt = run.clock();
@@ -239,12 +303,18 @@ async function runLeg(scope: WorkflowScope, workflow: LoadedWorkflow, id: string
     const name = def.name === undefined ? id : interpolateString(def.name, contexts, never, `${where}.name`);
     const idToken = idTokenGrant(scope, workflow, id, def);
     const jobId = `${scope.chain.at(-1)}:${path}`;
-    lock = await acquire(scope, def.concurrency, contexts, `${where}.concurrency`, { id: jobId, chain: [...scope.chain, jobId], label: id, cancel: () => controller.abort() });
+    lock = await acquire(scope, def.concurrency, contexts, `${where}.concurrency`, {
+      id: jobId,
+      chain: [...scope.chain, jobId],
+      label: id,
+      cancel: () => controller.abort(),
+    });
     if (lock && !lock.ok) result = fail(lock.reason, 'cancelled');
     else {
       const environment = environmentName(interpolate(def.environment, contexts, never, `${where}.environment`));
       const config = environment ? run.environments[environment] : undefined;
-      if (config?.approve && !(await config.approve({ environment: environment!, job: path }))) result = fail(`The deployment to environment '${environment}' was rejected.`);
+      if (config?.approve && !(await config.approve({ environment: environment!, job: path })))
+        result = fail(`The deployment to environment '${environment}' was rejected.`);
       else if (def.uses !== undefined) {
         result = await runCall(jobScope, workflow, id, def, path, name, matrix, idToken, contexts);
       } else {
@@ -318,7 +388,8 @@ async function runCall(
   const where = `${caller.path}: jobs.${id}`;
   const startedAt = run.clock();
   const uses = def.uses!;
-  if (!uses.startsWith('./')) throw new Error(`${where}.uses: '${uses}' is a remote reusable workflow; the local runner runs only ./.github/workflows/ files of the workspace`);
+  if (!uses.startsWith('./'))
+    throw new Error(`${where}.uses: '${uses}' is a remote reusable workflow; the local runner runs only ./.github/workflows/ files of the workspace`);
   if (scope.depth + 1 > MAX_DEPTH) throw new Error(`${where}.uses: reusable workflows nest deeper than ${MAX_DEPTH} levels`);
   const called = loadWorkflow(run.workspace, uses.slice(2));
   const call = workflowCall(called);
@@ -359,7 +430,14 @@ async function runCall(
 }
 
 /** The `github` context of a run (and of the workflows it calls, which share it). */
-function githubContext(workspace: string, workflow: LoadedWorkflow, name: string, event: string, eventInputs: Record<string, string>, overrides: Record<string, unknown>): Record<string, unknown> {
+function githubContext(
+  workspace: string,
+  workflow: LoadedWorkflow,
+  name: string,
+  event: string,
+  eventInputs: Record<string, string>,
+  overrides: Record<string, unknown>,
+): Record<string, unknown> {
   let sha = '0'.repeat(40);
   try {
     sha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: workspace, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || sha;
@@ -370,7 +448,11 @@ function githubContext(workspace: string, workflow: LoadedWorkflow, name: string
   const ref = String(overrides.ref ?? 'refs/heads/main');
   const schedule = event === 'schedule' ? ((workflow.def.on.schedule as Array<{ cron?: string }> | undefined)?.[0]?.cron ?? '') : undefined;
   const payload: Record<string, unknown> =
-    event === 'workflow_dispatch' ? { inputs: eventInputs, ref, repository: { full_name: repository } } : event === 'schedule' ? { schedule } : { repository: { full_name: repository } };
+    event === 'workflow_dispatch'
+      ? { inputs: eventInputs, ref, repository: { full_name: repository } }
+      : event === 'schedule'
+        ? { schedule }
+        : { repository: { full_name: repository } };
   return {
     event_name: event,
     event: payload,
