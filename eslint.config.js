@@ -15,6 +15,16 @@ export default tseslint.config(
     },
   },
   {
+    // The actions and their core are bundled and shipped; the playground (emulators, drill, local runner) never is.
+    files: ['src/actions/**', 'src/core/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '(^|/)playground(/|$)', message: 'src/actions and src/core must not import src/playground: it is never bundled.' }] },
+      ],
+    },
+  },
+  {
     files: ['scripts/**', 'src/playground/**', 'test/**'],
     rules: { 'no-console': 'off' },
   },

@@ -5,11 +5,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { transform } from 'esbuild';
+import { actionNames, root, sourcesHash } from './bundle-sources.mjs';
 
-const root = new URL('..', import.meta.url).pathname;
-const all = readdirSync(join(root, 'src/actions'))
-  .filter((n) => existsSync(join(root, 'src/actions', n, 'index.ts')))
-  .sort();
+const all = actionNames();
 const wanted = process.argv.slice(2);
 for (const name of wanted) if (!all.includes(name)) throw new Error(`unknown action '${name}'; actions: ${all.join(', ')}`);
 const names = wanted.length ? wanted : all;
@@ -55,4 +53,6 @@ await Promise.all(
     }
   }),
 );
+// What each bundle was built from, checked before `npm test` (scripts/check-bundles.mjs).
+for (const name of names) writeFileSync(join(root, 'dist', name, 'sources.sha256'), `${sourcesHash(name)}\n`);
 execFileSync('node', [join(root, 'scripts/docs.mjs')], { stdio: 'inherit' });

@@ -1,4 +1,4 @@
-// npm run bench -- drill: the orchestration overhead of a full failover drill. Seed 001's outage (active-passive,
+// npm run bench -- drill: the orchestration overhead of a full failover drill. The primary's outage (active-passive,
 // proxy clients): north becomes unreachable, proxy-failover.yml runs through the local runner (aks-context,
 // ccloud-mirror failover, swap-configmap, verify-rollout as child processes), and the simulated clients move to
 // west. RTO is measured from the outage until a record produced on west is consumed there; the floor is what the

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configMapHash, reloadMarker } from '../../src/core/kube/reloader.js';
-import { rolloutStatus } from '../../src/core/kube/rollout-status.js';
+import { rolloutStatus } from '../../src/actions/verify-rollout/rollout-status.js';
 import type { Workload } from '../../src/core/kube/workload.js';
 import { startKube, type KubeEmulator } from '../../src/playground/kube/index.js';
 import { parseCommandFile } from '../../test/helpers/run-action.js';

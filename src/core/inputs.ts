@@ -6,7 +6,8 @@ import { parseDuration } from './time.js';
 /** Reads one raw input; '' when unset. Defaults to the runner's `INPUT_*` variables. */
 export type InputSource = (name: string) => string;
 
-export type { Masker } from './runner.js';
+/** The longest delay Node.js timers honour (2^31 - 1 ms, about 24.8 days). */
+export const MAX_TIMER_MS = 2_147_483_647;
 
 const TRUE = ['true', 'True', 'TRUE'];
 const FALSE = ['false', 'False', 'FALSE'];
@@ -83,6 +84,9 @@ export class InputReader {
     if (options.minMs !== undefined && ms < options.minMs) {
       throw new InputError(name, `has the value '${value}', which is too short`, `${accepted}, at least ${options.minMs}ms`);
     }
+    // Node.js fires a longer timer at once (after 1 ms, with a warning): a longer timeout would never wait at all.
+    if (ms > MAX_TIMER_MS)
+      throw new InputError(name, `has the value '${value}', which is longer than a timer can wait`, `${accepted}, at most \`596h\` (24.8 days)`);
     return ms;
   }
 
@@ -117,6 +121,15 @@ export class InputReader {
         name,
         `has the value '${value}', which is not a URL`,
         'an absolute URL such as `https://pkc-xxxxx.region.provider.confluent.cloud:443`',
+      );
+    }
+    if (parsed.username || parsed.password) {
+      // Credentials in a URL would be printed wherever the endpoint is; mask them first and never quote the value.
+      for (const part of [parsed.username, parsed.password, decodeURIComponent(parsed.username), decodeURIComponent(parsed.password)]) this.mask(part);
+      throw new InputError(
+        name,
+        'holds credentials (`user:password@` before the host), which would be printed wherever the endpoint is',
+        'a URL without them, such as `https://pkc-xxxxx.region.provider.confluent.cloud:443`; pass the key and secret as their own inputs',
       );
     }
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {

@@ -25,10 +25,10 @@ export interface PlaygroundOptions {
   replicationDelayMs?: number;
 }
 
-/** The link and topics of seed 001 (active-passive over a bidirectional link): north is primary, west the DR side. */
+/** The example link and topics (active-passive over a bidirectional link): north is primary, west the DR side. */
 export const SEED = { link: 'bidi-north-west', topics: ['active-passive-a', 'orders'] } as const;
 
-/** Creates seed 001's layout: topics on north, a bidirectional link on both sides, mirrors on west, a few records. */
+/** Creates the example layout: topics on north, a bidirectional link on both sides, mirrors on west, a few records. */
 export function seedConfluent(emulator: ConfluentEmulator): void {
   for (const topic of SEED.topics) emulator.createTopic('north', topic, { partitions: 6 });
   emulator.createLink('north', SEED.link, { remote: 'west', mode: 'BIDIRECTIONAL' });
@@ -43,7 +43,7 @@ export function seedConfluent(emulator: ConfluentEmulator): void {
   }
 }
 
-/** Starts the Confluent Cloud emulator with clusters north and west, seeded like seed 001. */
+/** Starts the Confluent Cloud emulator with clusters north and west, with the example link, topics and mirrors. */
 export async function startConfluentSection(options: PlaygroundOptions = {}): Promise<PlaygroundSection & { emulator: ConfluentEmulator }> {
   const emulator = await startConfluent({
     clusters: [
@@ -70,7 +70,7 @@ export async function startConfluentSection(options: PlaygroundOptions = {}): Pr
     'try:',
     `  curl -u '${west.apiKey}:${west.apiSecret}' ${west.restEndpoint}/kafka/v3/clusters/${west.id}/links/${SEED.link}/mirrors`,
     `  curl -u '${west.apiKey}:${west.apiSecret}' -H 'Content-Type: application/json' -d '{"mirror_topic_names":["${SEED.topics[0]}"]}' ${west.restEndpoint}/kafka/v3/clusters/${west.id}/links/${SEED.link}/mirrors:failover`,
-    'environment (the names of seed 000):',
+    'environment (the variable names the example client manifests use):',
   );
   for (const c of emulator.clusters) {
     const n = c.name.toUpperCase();

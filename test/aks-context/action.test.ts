@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { text } from '../../src/core/markdown.js';
 import { runAction, findLeaks, errorLines, type ActionRun } from '../helpers/run-action.js';
 import { AKS_SERVER_APP_ID } from '../../src/playground/azure/index.js';
 import { fakeAz, maskedValues, visible } from './helpers.js';
@@ -32,14 +34,31 @@ function secrets(): string[] {
 
 function expectNoLeaks(run: ActionRun): void {
   expect(findLeaks(visible(run), secrets())).toEqual([]);
-  const file = run.outputs['kubeconfig-path'];
-  if (file && existsSync(file)) {
-    // Every credential in the file was masked before anything was printed.
-    const masked = maskedValues(run);
-    for (const user of (parse(readFileSync(file, 'utf8')) as { users: Array<{ user: Record<string, string> }> }).users) {
-      for (const key of ['token', 'client-key-data', 'client-certificate-data']) if (user.user[key]) expect(masked).toContain(user.user[key]);
-    }
-  }
+}
+
+/**
+ * The run wrote its kubeconfig at `kubeconfig-path`, inside RUNNER_TEMP, and every credential in it
+ * (there is at least one) was registered as a mask before the action said anything about the file.
+ */
+function expectKubeconfigMasked(run: ActionRun): void {
+  const path = run.outputs['kubeconfig-path'];
+  expect(path).toMatch(new RegExp(`^${run.runnerTemp}/kubeconfig-aks-context-[0-9a-f]{16}\\.yaml$`));
+  expect(existsSync(path)).toBe(true);
+  const credentials = kubeconfigOf(run).users.flatMap((u) =>
+    ['token', 'client-key-data', 'client-certificate-data'].map((key) => u.user[key]).filter((v): v is string => typeof v === 'string'),
+  );
+  expect(credentials.length).toBeGreaterThan(0);
+  const lines = run.stdout.split('\n');
+  const wrote = lines.findIndex((l) => l.startsWith('Wrote the kubeconfig of '));
+  expect(wrote).toBeGreaterThan(0);
+  const maskedBefore = maskedValues({ stdout: lines.slice(0, wrote).join('\n') });
+  for (const credential of credentials) expect(maskedBefore).toContain(credential);
+}
+
+/** A failed run left no kubeconfig file in RUNNER_TEMP, and its job summary says so. */
+function expectNothingWritten(run: ActionRun): void {
+  expect(readdirSync(run.runnerTemp).filter((f) => f.startsWith('kubeconfig-'))).toEqual([]);
+  expect(run.summary).toContain('- No kubeconfig was written and `KUBECONFIG` is not set');
 }
 
 function kubeconfigOf(run: ActionRun): {
@@ -77,6 +96,7 @@ describe('aks-context (bundled, against the Azure emulator over HTTPS)', () => {
     expect(firstMask).toBeGreaterThanOrEqual(0);
     expect(run.stdout.slice(0, firstMask).replace(/::add-mask::[^\n]*\n/g, '')).toBe('');
     expectNoLeaks(run);
+    expectKubeconfigMasked(run);
   });
 
   it('creds: admin credentials carry the client certificate, masked, and use listClusterAdminCredential', async () => {
@@ -92,6 +112,7 @@ describe('aks-context (bundled, against the Azure emulator over HTTPS)', () => {
     expect(live.az.requests('arm').map((r) => r.route)).toEqual(['listClusterAdminCredential']);
     expect(run.summary).toContain('admin credentials');
     expectNoLeaks(run);
+    expectKubeconfigMasked(run);
   });
 
   it('creds: an Entra ID cluster gets a token kubeconfig for the AKS server app, from the same credential', async () => {
@@ -113,6 +134,7 @@ describe('aks-context (bundled, against the Azure emulator over HTTPS)', () => {
     // The ARM token was masked too, although only the SDK ever held it.
     expect(maskedValues(run)).toContain(grants[grants.length - 2].token);
     expectNoLeaks(run);
+    expectKubeconfigMasked(run);
   });
 
   it('public-fqdn asks for server-fqdn=public and gets the public API server', async () => {
@@ -166,6 +188,7 @@ describe('aks-context (bundled, against the Azure emulator over HTTPS)', () => {
     expect(kubeconfigOf(run).users[0].user).toEqual({ token: grants[1].token });
     expect(maskedValues(run)).toEqual(expect.arrayContaining(ids.map((t) => t.token)));
     expectNoLeaks(run);
+    expectKubeconfigMasked(run);
   });
 
   it('OIDC without `permissions: id-token: write` fails before any network call and says so', async () => {
@@ -209,6 +232,8 @@ describe('aks-context (bundled, against the Azure emulator over HTTPS)', () => {
       );
       expect(error).toContain('add one to the app registration');
       expect(live.az.requests('arm')).toEqual([]);
+      expect(run.summary).toContain("**What to do:** No federated credential matches this job's subject: add one to the app registration");
+      expectNothingWritten(run);
       expectNoLeaks(run);
     } finally {
       live.oidc.setSubject(w.federated.subject);
@@ -236,6 +261,7 @@ describe('aks-context (bundled, against the Azure emulator over HTTPS)', () => {
     expect(live.az.requests('entra')).toEqual([]);
     expect(maskedValues(run)).toEqual(expect.arrayContaining([arm.token, aks.token]));
     expectNoLeaks(run);
+    expectKubeconfigMasked(run);
   });
 
   it('az CLI route without a login: says which credentials to give', async () => {
@@ -295,6 +321,12 @@ describe('aks-context (bundled, against the Azure emulator over HTTPS)', () => {
     expect(error).toContain(`cluster ${w.resourceGroup}/${cluster}, subscription ${w.subscriptionId}`);
     expect(run.state).toEqual({});
     expect(run.env.KUBECONFIG).toBeUndefined();
+    // The job summary says the same: what failed, where, what to do, and that no kubeconfig exists.
+    expect(run.summary).toContain('### ❌ aks-context failed');
+    expect(run.summary).toContain(`**What failed:** ${text(what)}`);
+    expect(run.summary).toContain(`**Where:** cluster ${w.resourceGroup}/${cluster}, subscription ${w.subscriptionId}`);
+    expect(run.summary).toContain(text(fix));
+    expectNothingWritten(run);
     expectNoLeaks(run);
   });
 
@@ -373,6 +405,9 @@ describe('aks-context input errors: clear, and before any network call', () => {
     expect(errorLines(run)[0]).toContain(message);
     expect(visible(run)).not.toContain('s3cr3t-value-never-shown');
     expect(run.state).toEqual({});
+    expect(run.summary).toContain(`**What failed:** ${text(message)}`);
+    expect(run.summary).toMatch(/^\*\*Where:\*\* input '[a-z-]+'$/m);
+    expectNothingWritten(run);
   });
 });
 
@@ -412,6 +447,23 @@ users:
     expect(readFileSync(neighbour, 'utf8')).toBe('keep me');
   });
 
+  it('a failure after the kubeconfig was written names the file in the job summary, and post still removes it', async () => {
+    // GITHUB_ENV in a directory that does not exist: exporting KUBECONFIG fails after the file was written.
+    const run = await runAction('aks-context', { inputs: { kubeconfig }, env: { GITHUB_ENV: join(tmpdir(), `aks-context-no-dir-${Date.now()}`, 'env') } });
+    expect(run.code).toBe(1);
+    expect(errorLines(run)[0]).toContain('Missing file at path');
+    const files = readdirSync(run.runnerTemp).filter((f) => f.startsWith('kubeconfig-'));
+    expect(files).toHaveLength(1);
+    const path = join(run.runnerTemp, files[0]);
+    expect(run.state['kubeconfig-path']).toBe(path);
+    expect(run.summary).toContain(`- The kubeconfig \`${path}\` was written before the failure; the post step removes it.`);
+    expect(run.summary).toContain("**Where:** the 'kubeconfig' input");
+    expect(findLeaks(visible(run), [token])).toEqual([]);
+    const post = await runAction('aks-context', { entry: 'post', state: run.state, runnerTemp: run.runnerTemp });
+    expect(post.code).toBe(0);
+    expect(existsSync(path)).toBe(false);
+  });
+
   it('accepts the kubeconfig base64-encoded, and masks the encoded form', async () => {
     const encoded = Buffer.from(kubeconfig).toString('base64');
     const run = await runAction('aks-context', { inputs: { kubeconfig: encoded } });
@@ -425,6 +477,10 @@ users:
     expect(run.code).toBe(1);
     expect(errorLines(run)[0]).toContain("input 'kubeconfig' has no 'current-context'");
     expect(findLeaks(visible(run), [token])).toEqual([]);
+    expect(run.summary).toContain("**What failed:** input 'kubeconfig' has no 'current-context'");
+    expect(run.summary).toContain("**Where:** the 'kubeconfig' input");
+    expect(run.summary).toContain('**What to do:** Pass a complete kubeconfig');
+    expectNothingWritten(run);
   });
 
   it('keep-kubeconfig: post leaves the file and says so', async () => {

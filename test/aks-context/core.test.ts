@@ -3,17 +3,17 @@ import { mkdtempSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { ActionError } from '../../src/core/errors.js';
+import { ActionError, InputError } from '../../src/core/errors.js';
 import { InputReader } from '../../src/core/inputs.js';
-import { resolveCloud } from '../../src/core/azure/cloud.js';
-import { parseSdkAuth } from '../../src/core/azure/sdk-auth.js';
-import { AKS_SERVER_APP_ID, credentialValues, entraServerId, parseKubeconfig, withTokenUser, type KubeUser } from '../../src/core/azure/kubeconfig.js';
-import { explainAzureError, type AzureCallContext } from '../../src/core/azure/errors.js';
-import { fetchClusterKubeconfig } from '../../src/core/azure/arm.js';
+import { resolveCloud } from '../../src/actions/aks-context/azure/cloud.js';
+import { parseSdkAuth } from '../../src/actions/aks-context/azure/sdk-auth.js';
+import { AKS_SERVER_APP_ID, credentialValues, entraServerId, parseKubeconfig, withTokenUser, type KubeUser } from '../../src/actions/aks-context/kubeconfig.js';
+import { explainAzureError, type AzureCallContext } from '../../src/actions/aks-context/azure/errors.js';
+import { fetchClusterKubeconfig } from '../../src/actions/aks-context/azure/arm.js';
 import { writeSecureFile, kubeconfigPathIn } from '../../src/actions/aks-context/kubeconfig-file.js';
 import { removeKubeconfig } from '../../src/actions/aks-context/cleanup.js';
-import { getInputs } from '../../src/actions/aks-context/inputs.js';
-import { describeKubeconfig } from '../../src/actions/aks-context/report.js';
+import { getInputs, type AksContextInputs } from '../../src/actions/aks-context/inputs.js';
+import { describeKubeconfig, failureSummaryOf, outputsOf } from '../../src/actions/aks-context/report.js';
 
 const SECRET = 'Zx8~q7Q.secret-value-7f3a9c1e2b4d6f80';
 
@@ -481,5 +481,69 @@ describe('describeKubeconfig', () => {
     expect(describeKubeconfig({ ...base, auth: 'exec', execCommand: 'gke-gcloud-auth-plugin' }, '/p', 0).warnings).toEqual([
       "The kubeconfig's user runs the exec plugin 'gke-gcloud-auth-plugin': it must be installed on the runner for later steps to connect.",
     ]);
+  });
+});
+
+describe('outputs and the failure summary', () => {
+  const base = { kubeconfig: '', source: 's', context: 'c', server: 'https://x' };
+  const azure: AksContextInputs = {
+    mode: 'azure',
+    keepKubeconfig: false,
+    resourceGroup: 'rg',
+    clusterName: 'aks',
+    credential: { kind: 'azure-cli' },
+    admin: false,
+    publicFqdn: false,
+  };
+
+  it('outputs the path, and the token expiry when there is a token', () => {
+    const expires = Date.UTC(2026, 0, 1);
+    expect(outputsOf({ ...base, auth: 'entra-token', token: { scope: 'a/.default', expiresOnTimestamp: expires } }, '/p')).toEqual({
+      'kubeconfig-path': '/p',
+      'token-expires-on': '2026-01-01T00:00:00.000Z',
+    });
+    expect(outputsOf({ ...base, auth: 'token' }, '/p')).toEqual({ 'kubeconfig-path': '/p', 'token-expires-on': '' });
+  });
+
+  it('says what failed, where, what to do, and that no kubeconfig was written', () => {
+    const err = new ActionError('listClusterUserCredential returned 403 AuthorizationFailed: no', {
+      where: 'cluster rg/aks, subscription sub',
+      fix: 'Assign the principal the role',
+    });
+    expect(failureSummaryOf(err, { inputs: azure })).toBe(
+      [
+        '### ❌ aks-context failed',
+        '',
+        '**What failed:** listClusterUserCredential returned 403 AuthorizationFailed: no',
+        '',
+        '**Where:** cluster rg/aks, subscription sub',
+        '',
+        '**What to do:** Assign the principal the role',
+        '',
+        '**In place now:**',
+        '',
+        '- No kubeconfig was written and `KUBECONFIG` is not set: the steps after this one cannot reach the cluster.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('names the input of an input error, before any input was read', () => {
+    const text = failureSummaryOf(new InputError('cluster-name', "has the value '-bad-', which is not an AKS cluster name", 'a name'), {});
+    expect(text).toContain("**What failed:** input 'cluster-name' has the value '-bad-', which is not an AKS cluster name; expected a name");
+    expect(text).toContain("**Where:** input 'cluster-name'");
+  });
+
+  it('falls back to the cluster for an error without a place, and names a file the post step does not know', () => {
+    const text = failureSummaryOf(new Error('Missing file at path: /x (GITHUB_STATE)'), { inputs: azure, written: { path: '/t/k.yaml', recorded: false } });
+    expect(text).toContain('**What failed:** Missing file at path: /x \\(GITHUB\\_STATE\\)');
+    expect(text).toContain('**Where:** AKS cluster rg/aks');
+    expect(text).toContain('- The kubeconfig `/t/k.yaml` was written before the failure but not recorded for the post step');
+  });
+
+  it('says the post step removes a file written before the failure', () => {
+    expect(failureSummaryOf(new Error('x'), { inputs: azure, written: { path: '/t/k.yaml', recorded: true } })).toContain(
+      '- The kubeconfig `/t/k.yaml` was written before the failure; the post step removes it.',
+    );
   });
 });

@@ -12,8 +12,8 @@ import { form, httpsJson } from './helpers.js';
 import { startWorld, world } from './scenario.js';
 
 /**
- * The Azure emulator held to the saved spec (managedClusters.json 2026-04-01 excerpt and its examples)
- * and to Entra ID's documented token-endpoint behaviour, over real HTTPS with the TEST-ONLY CA.
+ * The Azure emulator held to the ARM spec kept in spec/azure/ (the managedClusters 2026-04-01 excerpt and
+ * its examples) and to Entra ID's documented token-endpoint behaviour, over real HTTPS with the TEST-ONLY CA.
  */
 const w = world();
 let az: AzureEmulator;
@@ -192,7 +192,7 @@ describe('Entra ID token endpoints', () => {
   });
 });
 
-describe('ARM credential calls (spec managedClusters.json 2026-04-01)', () => {
+describe('ARM credential calls (spec/azure/managedClusters.2026-04-01.excerpt.json)', () => {
   it('the spec examples themselves validate against the schema (the check can fail)', () => {
     for (const name of ['ManagedClustersListClusterUserCredentials.json', 'ManagedClustersListClusterAdminCredentials.json']) {
       const example = JSON.parse(readFileSync(join(specsDir, 'azure/examples', name), 'utf8')) as { responses: { 200: { body: unknown } } };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
 import { AKS_SERVER_APP_ID } from '../../src/playground/azure/index.js';
-import { getAksKubeconfig, type AksKubeconfigConfig } from '../../src/core/azure/aks-kubeconfig.js';
-import { resolveCloud } from '../../src/core/azure/cloud.js';
-import { createCredential } from '../../src/core/azure/credential.js';
+import { getAksKubeconfig, type AksKubeconfigConfig } from '../../src/actions/aks-context/azure/aks-kubeconfig.js';
+import { resolveCloud } from '../../src/actions/aks-context/azure/cloud.js';
+import { createCredential } from '../../src/actions/aks-context/azure/credential.js';
 import { ActionError } from '../../src/core/errors.js';
 import { liveWorld, world } from './scenario.js';
 

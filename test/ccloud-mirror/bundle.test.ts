@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { text } from '../../src/core/markdown.js';
 import { errorLines, findLeaks, runAction, type ActionRun } from '../helpers/run-action.js';
 import { drWorld, topicNames, type DrWorld } from './fixture.js';
 
@@ -95,6 +96,9 @@ describe('dist/ccloud-mirror as the runner runs it', () => {
     const run = await runAction('ccloud-mirror', { inputs: { ...inputsFor(world, 'south'), ...bad } });
     expect(run.code).toBe(1);
     expect(errorLines(run)).toEqual([expect.stringContaining(`::error::ccloud-mirror: ${message}`)]);
+    expect(run.summary).toContain(`**What failed:** ${text(message)}`);
+    expect(run.summary).toMatch(/^\*\*Where:\*\* input '[a-z-]+'$/m);
+    expect(run.summary).toContain('- Topics unchanged: the inputs are checked before any request is sent.');
     expect(world.emulator.requests()).toEqual([]);
     expect(world.emulator.mirrorState('south', world.link, 'orders')?.status).toBe('ACTIVE');
     expectNoLeaks(run, secretsOf(world, 'south'));
@@ -110,7 +114,11 @@ describe('dist/ccloud-mirror as the runner runs it', () => {
       `API key ${world.emulator.info('south').apiKey} was rejected by cluster lkc-south (HTTP 401, error_code 40101: Authentication failed)`,
     );
     expect(line).toContain('CLUSTER ALTER and DESCRIBE, TOPIC READ and DESCRIBE_CONFIGS');
-    expect(run.summary).toContain('❌ could not read link');
+    expect(run.summary).toContain('**What failed:** could not read link');
+    expect(run.summary).toContain("### ❌ ccloud-mirror failed\n\n**What failed:** could not read link 'dr-link': API key");
+    expect(run.summary).toContain('**Where:** cluster lkc-south, link dr-link');
+    expect(run.summary).toContain('**What to do:** Use an API key scoped to cluster lkc-south');
+    expect(run.summary).toContain('- Topics unchanged: `failover` stopped before it sent any request that changes a topic.');
     expectNoLeaks(run, [wrong, Buffer.from(`${world.emulator.info('south').apiKey}:${wrong}`).toString('base64'), ...secretsOf(world, 'south', 'north')]);
   });
 
@@ -142,6 +150,9 @@ describe('dist/ccloud-mirror as the runner runs it', () => {
     expect(error).toContain("- late-1: error_code 404: Topic 'late-1' is not a mirror topic on cluster link 'dr-link'.");
     expect(error).toContain("- late-2: error_code 404: Topic 'late-2' is not a mirror topic on cluster link 'dr-link'.");
     expect(first.summary).toContain('| `late-1` | NOT_A_MIRROR | NOT_A_MIRROR | 0 | 0 | **failed** |');
+    expect(first.summary).toContain(`**What failed:** ${text('2 of 4 topic(s) failed to failover:')}\n- late-1: ${text("error_code 404: Topic 'late-1'")}`);
+    expect(first.summary).toContain('**What to do:** Fix the cause and re-run the step: topics already STOPPED count as done\n');
+    expect(first.summary).toContain('- 2 of 4 topic(s) succeeded and 2 failed; the After column of the table above is the state each topic is in now.');
 
     for (const t of ['late-1', 'late-2']) {
       world.emulator.createTopic('north', t);
@@ -174,6 +185,10 @@ describe('dist/ccloud-mirror as the runner runs it', () => {
       "cannot promote: the remote cluster is not reachable from the link: the link is UNAVAILABLE (BOOTSTRAP_TCP_CONNECTION_FAILED_ERROR) and 1 topic(s) are SOURCE_UNAVAILABLE: orders (cluster lkc-south, link dr-link). The source cluster cannot be reached, and promote needs it for a final sync. If the source is down, use 'operation: failover'",
     );
     expect(world.emulator.mirrorState('south', world.link, 'orders')?.status).toBe('SOURCE_UNAVAILABLE');
+    expect(run.summary).toContain(
+      "**What to do:** The source cluster cannot be reached, and promote needs it for a final sync. If the source is down, use 'operation: failover'",
+    );
+    expect(run.summary).toContain('- Topics unchanged: `promote` stopped before it sent any request that changes a topic.');
   });
 
   it('refuses a failover above max-lag, changing nothing; force: true goes ahead', async () => {
@@ -182,6 +197,9 @@ describe('dist/ccloud-mirror as the runner runs it', () => {
     const refused = await runAction('ccloud-mirror', { inputs: inputsFor(world, 'south', { operation: 'failover', 'max-lag': '1' }) });
     expect(refused.code).toBe(1);
     expect(errorLines(refused)[0]).toContain('refusing to failover: 1 partition(s) of 1 topic(s) lag more than max-lag 1: orders partition 0: lag 2');
+    expect(refused.summary).toContain(`**What failed:** ${text('refusing to failover: 1 partition(s) of 1 topic(s) lag more than max-lag 1')}`);
+    expect(refused.summary).toContain('**What to do:** Nothing was changed. Stop the producers on the source');
+    expect(refused.summary).toContain('- Topics unchanged: `failover` stopped before it sent any request that changes a topic.');
     expect(world.emulator.mirrorState('south', world.link, 'orders')?.status).toBe('ACTIVE');
     const forced = await runAction('ccloud-mirror', { inputs: inputsFor(world, 'south', { operation: 'failover', 'max-lag': '1', force: 'true' }) });
     expect(forced.code).toBe(0);
@@ -189,7 +207,7 @@ describe('dist/ccloud-mirror as the runner runs it', () => {
     expect(forced.summary).toContain('`force: true` cut 1 partition(s) lagging above `max-lag`');
   });
 
-  it("runs the seed 001 reverse flow with each cluster's own secret, chaining outputs", async () => {
+  it("runs the reverse flow (reverse on DR, status and failback on the primary) with each cluster's own secret, chaining outputs", async () => {
     world = await drWorld({ topics: ['active-passive-a'], bidirectional: true });
     const reverse = await runAction('ccloud-mirror', {
       inputs: inputsFor(world, 'south', { operation: 'reverse-and-start-mirror', 'mirror-topics': 'active-passive-a' }),

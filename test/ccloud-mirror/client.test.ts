@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfluentApiError, ConfluentClient } from '../../src/core/confluent/client.js';
+import { ConfluentClient } from '../../src/actions/ccloud-mirror/confluent/client.js';
+import { ConfluentApiError } from '../../src/actions/ccloud-mirror/confluent/errors.js';
 import type { Clock } from '../../src/core/time.js';
 
 // A scripted server: the client's wire format and error mapping, independent of the emulator.

@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { ConfluentApiError } from '../../src/core/confluent/client.js';
+import { ConfluentApiError } from '../../src/actions/ccloud-mirror/confluent/errors.js';
 import { ActionError } from '../../src/core/errors.js';
 import type { Clock } from '../../src/core/time.js';
 import { runMirror } from '../../src/actions/ccloud-mirror/mirror.js';
 import { failureOf } from '../../src/actions/ccloud-mirror/report.js';
 import { clientFor, config, drWorld, memoryLogger, topicNames, type DrWorld } from './fixture.js';
 
-// The logic over real HTTP against the Confluent emulator: every scenario of the issue.
+// The logic over real HTTP against the Confluent emulator: every DR operation, the lag guard, auth and
+// network failures, chunking, waiting and re-runs.
 let world: DrWorld | undefined;
 afterEach(async () => {
   await world?.close();
@@ -87,7 +88,7 @@ describe('ccloud-mirror against the emulator', () => {
     expect(emulator.mirrorState('south', world.link, 'b')?.status).toBe('ACTIVE');
   });
 
-  it('runs seed 001: reverse-and-start-mirror on DR, then the failback on the primary with its own key', async () => {
+  it('reverses a bidirectional link: reverse-and-start-mirror on DR, then the failback on the primary with its own key', async () => {
     world = await drWorld({ topics: ['active-passive-a'], bidirectional: true });
     const { emulator } = world;
     const topic = 'active-passive-a';

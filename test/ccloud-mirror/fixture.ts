@@ -1,11 +1,11 @@
-import { ConfluentClient } from '../../src/core/confluent/client.js';
+import { ConfluentClient } from '../../src/actions/ccloud-mirror/confluent/client.js';
 import type { Logger } from '../../src/core/log.js';
 import type { Clock } from '../../src/core/time.js';
 import { startConfluent, type ConfluentEmulator } from '../../src/playground/confluent/index.js';
 import type { MirrorConfig } from '../../src/actions/ccloud-mirror/mirror.js';
 
 /**
- * Two emulated clusters as in the seeds: `north` (the primary, holding the source topics) and `south`
+ * Two emulated clusters: `north` (the primary, holding the source topics) and `south`
  * (DR). `dr-link` lives on south and mirrors north's topics (DESTINATION); with `bidirectional`, `bidi`
  * is a BIDIRECTIONAL link on both sides, south mirroring north's topics over it.
  */

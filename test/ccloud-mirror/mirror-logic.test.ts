@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfluentApiError } from '../../src/core/confluent/client.js';
-import { decodeLink, decodeMirror, type AlterMirrorResult, type ClusterLink, type MirrorTopic } from '../../src/core/confluent/types.js';
+import { ConfluentApiError } from '../../src/actions/ccloud-mirror/confluent/errors.js';
+import { ActionError } from '../../src/core/errors.js';
+import { decodeLink, decodeMirror, type AlterMirrorResult, type ClusterLink, type MirrorTopic } from '../../src/actions/ccloud-mirror/confluent/types.js';
 import type { Clock } from '../../src/core/time.js';
-import { runMirror, type MirrorApi, type MirrorConfig } from '../../src/actions/ccloud-mirror/mirror.js';
+import { runMirror, type MirrorApi, type MirrorConfig, type MirrorProgress } from '../../src/actions/ccloud-mirror/mirror.js';
 
 /**
  * Edge cases the emulator cannot be made to produce on demand (a lost answer, an answer that
@@ -160,5 +161,28 @@ describe('runMirror edge cases', () => {
     const api = new ScriptedApi({ a: 'ACTIVE' });
     api.onAlter = () => new ConfluentApiError('API key revoked', 'unauthenticated', 401, 40101, 'x', { where: 'cluster lkc-dr' });
     await expect(runMirror(api, CONFIG, { clock })).rejects.toThrow('API key revoked');
+  });
+
+  it('counts the change requests it sent, for the summary of a run that throws; a dry run sends none', async () => {
+    const progress: MirrorProgress = { changeRequests: 0 };
+    const api = new ScriptedApi({ a: 'ACTIVE' });
+    api.onAlter = () => new ConfluentApiError('no answer', 'unreachable', undefined, undefined, 'timed out', { where: 'cluster lkc-dr' });
+    await expect(runMirror(api, CONFIG, { clock, progress })).rejects.toThrow('no answer');
+    expect(progress.changeRequests).toBe(1);
+
+    const dry: MirrorProgress = { changeRequests: 0 };
+    const result = await runMirror(new ScriptedApi({ a: 'ACTIVE', b: 'ACTIVE', c: 'ACTIVE' }), { ...CONFIG, dryRun: true }, { clock, progress: dry });
+    expect(result.alterRequests).toBe(2);
+    expect(dry.changeRequests).toBe(0);
+  });
+
+  it('stops on an auth failure only when it is a Confluent API error; another ActionError fails its chunk alone', async () => {
+    const api = new ScriptedApi({ a: 'ACTIVE', b: 'ACTIVE', c: 'ACTIVE' });
+    // An ActionError that merely carries a `kind` field is not a refused key: the next chunk is still sent.
+    api.onAlter = (names, call) => (call === 1 ? Object.assign(new ActionError('something else'), { kind: 'unauthenticated' }) : names.map((n) => ok(n)));
+    const result = await runMirror(api, CONFIG, { clock });
+    expect(api.alters).toEqual([['a', 'b'], ['c']]);
+    expect(result.failed).toEqual(['a', 'b']);
+    expect(result.succeeded).toEqual(['c']);
   });
 });

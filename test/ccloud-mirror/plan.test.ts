@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { alterFailed, decodeAlterResult, decodeLink, decodeMirror, linkMode, type MirrorTopic } from '../../src/core/confluent/types.js';
+import { alterFailed, decodeAlterResult, decodeLink, decodeMirror, linkMode, type MirrorTopic } from '../../src/actions/ccloud-mirror/confluent/types.js';
 import type { Selection } from '../../src/actions/ccloud-mirror/inputs.js';
 import { chunk, lagOf, lagViolations, listSome, planTopics } from '../../src/actions/ccloud-mirror/plan.js';
 import { pollDelay } from '../../src/actions/ccloud-mirror/wait.js';

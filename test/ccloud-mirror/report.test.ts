@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
+import { ActionError, InputError } from '../../src/core/errors.js';
+import { ConfluentApiError } from '../../src/actions/ccloud-mirror/confluent/errors.js';
 import type { MirrorResult, TopicResult } from '../../src/actions/ccloud-mirror/result.js';
-import { failureOf, outputsOf, summaryOf } from '../../src/actions/ccloud-mirror/report.js';
+import { failureOf, failureSummaryOf, outputsOf, resultLine, summaryOf } from '../../src/actions/ccloud-mirror/report.js';
 
 function topic(name: string, outcome: TopicResult['outcome'], more: Partial<TopicResult> = {}): TopicResult {
   return { topic: name, before: 'ACTIVE', after: 'STOPPED', maxLag: 0, totalLag: 0, outcome, ...more };
@@ -66,5 +68,76 @@ describe('ccloud-mirror report', () => {
       "2 of 3 topic(s) on cluster lkc-dr, link dr-link failed to promote. 1 other topic(s) succeeded. Fix the cause and re-run the step: topics already STOPPED count as done. If the source cluster is unreachable, use 'operation: failover' instead (promote needs the source for a final sync).\n- a: r1\n- c: r2",
     );
     expect(failureOf(result([topic('a', 'changed')]))).toBeUndefined();
+  });
+
+  it('logs one line of totals', () => {
+    expect(resultLine(result([topic('a', 'changed'), topic('b', 'failed')]))).toBe(
+      'failover: 1 topic(s) ok, 1 failed; max-lag 7, total-lag 12; 5 request(s) in 1.2s (750ms of it waiting between polls)',
+    );
+  });
+});
+
+describe('ccloud-mirror failure summary', () => {
+  const inputs = { operation: 'failover' as const, linkName: 'dr-link', clusterId: 'lkc-dr' };
+  const none = { changeRequests: 0 };
+
+  it('when topics failed: which and why, where, what to do, and where the table shows their state', () => {
+    const r = result([topic('a', 'failed', { error: 'r1' }), topic('b', 'changed')], { timedOut: true });
+    expect(failureSummaryOf(failureOf(r), { inputs, progress: { changeRequests: 1 } })).toBe(
+      [
+        '### ❌ ccloud-mirror failed',
+        '',
+        '**What failed:** 1 of 2 topic\\(s\\) failed to failover:',
+        '- a: r1',
+        '',
+        '**Where:** cluster lkc-dr, link dr-link',
+        '',
+        "**What to do:** Fix the cause and re-run the step: topics already STOPPED count as done. Some topics did not reach the target in time: raise 'timeout' if they were still moving",
+        '',
+        '**In place now:**',
+        '',
+        '- 1 of 2 topic(s) succeeded and 1 failed; the After column of the table above is the state each topic is in now.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('lists at most 20 failed topics, the table has them all', () => {
+    const many = result(Array.from({ length: 25 }, (_, i) => topic(`t${i}`, 'failed', { error: 'x' })));
+    const text = failureSummaryOf(failureOf(many), { inputs, progress: none });
+    expect(text).toContain('- t19: x\n- and 5 more \\(see the table above\\)');
+    expect(text).not.toContain('- t20: x');
+  });
+
+  it('a run that threw before changing anything: what failed, where, what to do', () => {
+    const err = new ActionError('refusing to failover: 1 partition(s) of 1 topic(s) lag more than max-lag 1', {
+      where: 'cluster lkc-dr, link dr-link',
+      fix: 'Nothing was changed. Stop the producers',
+    });
+    const text = failureSummaryOf(err, { inputs, progress: none });
+    expect(text).toContain('**What failed:** refusing to failover: 1 partition\\(s\\) of 1 topic\\(s\\) lag more than max-lag 1\n');
+    expect(text).toContain('**Where:** cluster lkc-dr, link dr-link\n');
+    expect(text).toContain('**What to do:** Nothing was changed. Stop the producers\n');
+    expect(text).toContain('- Topics unchanged: `failover` stopped before it sent any request that changes a topic.');
+  });
+
+  it('an input error: the input, and that nothing was sent', () => {
+    const text = failureSummaryOf(new InputError('max-lag', "has the value 'lots', which is not a whole number", 'a whole number'), { progress: none });
+    expect(text).toContain("**Where:** input 'max-lag'");
+    expect(text).toContain('- Topics unchanged: the inputs are checked before any request is sent.');
+  });
+
+  it('knows a refused change request changed nothing, and says when the outcome is unknown', () => {
+    const refused = new ConfluentApiError('API key revoked', 'unauthenticated', 401, 40101, 'x', { where: 'cluster lkc-dr, link dr-link' });
+    expect(failureSummaryOf(refused, { inputs, progress: { changeRequests: 1 } })).toContain(
+      '- Topics unchanged: the cluster refused (HTTP 401) the request that would have changed them.',
+    );
+    const unanswered = new ConfluentApiError('could not failover 2 mirror topic(s): no answer', 'unreachable', undefined, undefined, 'timed out', {
+      where: 'cluster lkc-dr, link dr-link',
+    });
+    const text = failureSummaryOf(unanswered, { inputs, progress: { changeRequests: 1 } });
+    expect(text).toContain('- Topics unknown: a request that changes topics was sent, but whether the cluster applied it is not known.');
+    expect(text).toContain('`operation: status`');
+    expect(text).toContain('**What to do:** fix the cause and re-run the step: the operation is idempotent');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { decodeMirror, type MirrorTopic } from '../../src/core/confluent/types.js';
+import { decodeMirror, type MirrorTopic } from '../../src/actions/ccloud-mirror/confluent/types.js';
 import { silentLogger } from '../../src/core/log.js';
 import type { Clock } from '../../src/core/time.js';
 import { waitForStatus } from '../../src/actions/ccloud-mirror/wait.js';

@@ -25,7 +25,7 @@ async function until(output: () => string, text: string, ms = 30_000): Promise<v
 }
 
 describe('npm run emulator (src/playground/cli.ts)', () => {
-  it('prints each cluster’s endpoint, id, bootstrap and credentials, serves seed 001’s mirrors, and stops on Ctrl-C', async () => {
+  it('prints each cluster’s endpoint, id, bootstrap and credentials, serves the example mirrors, and stops on Ctrl-C', async () => {
     const run = start(['--transition-ms', '30', '--replication-delay-ms', '20']);
     try {
       await until(run.output, 'Ready. Press Ctrl-C to stop.');

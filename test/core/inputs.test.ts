@@ -55,6 +55,16 @@ describe('InputReader', () => {
     expect(() => reader({ timeout: 'soon' }).duration('timeout', '5m')).toThrow("input 'timeout' has the value 'soon', which is not a duration");
   });
 
+  it('refuses a duration longer than a Node.js timer can wait, naming the largest accepted value', () => {
+    // 1000h would be clamped by Node to 1 ms, so every request would "time out" at once.
+    expect(() => reader({ 'request-timeout': '1000h' }).duration('request-timeout', '30s')).toThrow(
+      "input 'request-timeout' has the value '1000h', which is longer than a timer can wait; expected a duration such as `90s`, `5m`, `1h30m` or a number of seconds, at most `596h` (24.8 days)",
+    );
+    expect(reader({ t: '596h' }).duration('t', '1s')).toBe(596 * 3_600_000);
+    expect(reader({ t: '2147483647ms' }).duration('t', '1s')).toBe(2_147_483_647);
+    expect(() => reader({ t: '2147483648ms' }).duration('t', '1s')).toThrow('longer than a timer can wait');
+  });
+
   it('accepts a choice case-insensitively and lists the allowed values otherwise', () => {
     const ops = ['status', 'failover'] as const;
     expect(reader({ operation: 'FailOver' }).choice('operation', ops)).toBe('failover');
@@ -67,6 +77,21 @@ describe('InputReader', () => {
     expect(reader({ u: 'https://x.example:443/' }).url('u', { required: true })).toBe('https://x.example:443');
     expect(() => reader({ u: 'pkc-123' }).url('u')).toThrow("input 'u' has the value 'pkc-123', which is not a URL");
     expect(() => reader({ r: '(' }).regex('r')).toThrow("input 'r' has the value '('");
+  });
+
+  it('refuses credentials inside a URL, masks them first and never quotes the value', () => {
+    const masked: string[] = [];
+    let message = '';
+    try {
+      reader({ 'rest-endpoint': 'https://KEY123:p%40ss-word@pkc-1.example:443' }, masked).url('rest-endpoint', { required: true });
+    } catch (err) {
+      message = (err as InputError).describe();
+    }
+    expect(message).toContain("input 'rest-endpoint' holds credentials");
+    expect(message).not.toContain('KEY123');
+    expect(message).not.toContain('p%40ss-word');
+    expect(message).not.toContain('p@ss-word');
+    expect(masked).toEqual(expect.arrayContaining(['KEY123', 'p%40ss-word', 'p@ss-word']));
   });
 });
 

@@ -167,7 +167,8 @@ describe('PATCH in its content types', () => {
     expect(patched.data).toEqual({ a: '9', b: '2' });
     const failed = await apiError(f.core.patchNamespacedConfigMap({ name: 'cfg', namespace: ns, body: [{ op: 'test', path: '/data/a', value: 'nope' }] }));
     expect(failed.code).toBe(422);
-    // Without the Content-Type override, client-node sends an object as json-patch+json: the trap in reference §3.
+    // Without a Content-Type override, client-node 2.x sends any patch body as application/json-patch+json, so an
+    // object meant as a merge patch reaches the server as a malformed JSON Patch and is refused.
     const trap = await apiError(f.core.patchNamespacedConfigMap({ name: 'cfg', namespace: ns, body: { data: { a: '5' } } }));
     expect(trap.code).toBe(400);
     expect(trap.body.message).toContain('cannot unmarshal object');

@@ -97,7 +97,7 @@ export function deployment(
   };
 }
 
-/** kubectl's `rollout status` verdict for a Deployment (reference §2). */
+/** kubectl's `rollout status` verdict for a Deployment (kubectl's polymorphichelpers/rollout_status.go). */
 export function deploymentRolledOut(obj: object | undefined): boolean {
   if (!obj) return false;
   const d = obj as { metadata?: { generation?: number }; spec?: { replicas?: number }; status?: Record<string, unknown> };

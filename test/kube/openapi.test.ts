@@ -6,7 +6,8 @@ import { deployment, namespace, startFixture, waitFor, type KubeFixture } from '
 /**
  * Holds the emulator to the published OpenAPI files: every kind of object it returns, in the
  * states the controllers produce (rolling, crash-looping, complete), its lists, errors, discovery
- * and watch events must validate against the schemas of ../shared/specs/kubernetes.
+ * and watch events must validate against the schemas in spec/kubernetes (copies of the API server's
+ * published OpenAPI v3 documents; spec/kubernetes/SOURCE.md says which).
  */
 
 let f: KubeFixture;

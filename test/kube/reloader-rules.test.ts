@@ -1,31 +1,36 @@
 import { describe, expect, it } from '@jest/globals';
-import { compileGoRegex, parseGoBool, parseGoDuration } from '../../src/core/kube/go.js';
+import { compileGoRegex, parseGoBool } from '../../src/core/kube/go.js';
 import {
-  EMPTY_HASH,
   LAST_RELOADED_FROM,
   configMapHash,
   containerUsingResource,
   convertToEnvVarName,
   envVarName,
-  formatReloadSource,
-  parseReloadSource,
-  pausePatch,
-  planReload,
+  generateSha,
+  reloadDecision,
   reloadMarker,
-  reloadedMessage,
-  resumePatch,
   secretHash,
   shouldReload,
-  workloadsToReload,
   type PodSpecLike,
   type ReloadResource,
-  type WorkloadLike,
 } from '../../src/core/kube/reloader.js';
+import { reloaderWorkload } from './reloader-workload.js';
+
+/**
+ * The prediction rules both actions use. Expected hashes are literals: Reloader v1.4.21's own test
+ * vectors (internal/pkg/crypto/sha_test.go), and the SHA-1 of Reloader's `key=value` entries, sorted
+ * byte-wise and joined by `;`, computed outside this code (e.g. `printf 'a.b=2;a=1' | sha1sum`).
+ */
 
 const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
 
 describe('Reloader hash (util.go GetSHAfromConfigmap / GetSHAfromSecret)', () => {
-  it('matches the three vectors of reference §1.3 and the empty hash', () => {
+  it("is Reloader's GenerateSHA: its own vectors for 'www.stakater.com' and for empty input", () => {
+    expect(generateSha('www.stakater.com')).toBe('abd4ed82fb04548388a6cf3c339fd9dc84d275df');
+    expect(generateSha('')).toBe('da39a3ee5e6b4b0d3255bfef95601890afd80709');
+  });
+
+  it('hashes data, data with dotted keys and binaryData as sha1sum does over the joined entries, and no data as the empty hash', () => {
     expect(configMapHash({ data: { 'bootstrap.servers': 'kafka-dr-0:9092,kafka-dr-1:9092', 'security.protocol': 'SSL' } })).toBe(
       '5944e7beeeeb8dc3f549b1b5a01ccba5a2e5d1b5',
     );
@@ -33,8 +38,8 @@ describe('Reloader hash (util.go GetSHAfromConfigmap / GetSHAfromSecret)', () =>
     expect(configMapHash({ data: { k: 'v' }, binaryData: { bin: Buffer.from([0x00, 0xff]).toString('base64') } })).toBe(
       'a52965cb888b938803e268dc84570cc376106ab0',
     );
-    expect(configMapHash({})).toBe(EMPTY_HASH);
-    expect(secretHash({ data: {} })).toBe(EMPTY_HASH);
+    expect(configMapHash({})).toBe('da39a3ee5e6b4b0d3255bfef95601890afd80709');
+    expect(secretHash({ data: {} })).toBe('da39a3ee5e6b4b0d3255bfef95601890afd80709');
   });
 
   it('hashes Secret values as decoded raw bytes (not base64 text), even when not UTF-8', () => {
@@ -58,6 +63,7 @@ describe('env var names (ConvertToEnvVarName)', () => {
     ['trail-', 'TRAIL_'],
     ['a..b', 'A_B'],
     ['x9', 'X9'],
+    ['www.stakater.com', 'WWW_STAKATER_COM'],
   ])('%s -> %s', (input, out) => {
     expect(convertToEnvVarName(input)).toBe(out);
   });
@@ -72,15 +78,6 @@ describe('Go parsers', () => {
     for (const t of ['1', 't', 'T', 'true', 'TRUE', 'True']) expect(parseGoBool(t)).toBe(true);
     for (const f of ['0', 'f', 'F', 'false', 'FALSE', 'False']) expect(parseGoBool(f)).toBe(false);
     for (const x of ['yes', 'tRUE', ' true', '']) expect(parseGoBool(x)).toBeUndefined();
-  });
-  it('parseGoDuration follows time.ParseDuration', () => {
-    expect(parseGoDuration('1h30m')).toBe(5_400_000);
-    expect(parseGoDuration('1.5s')).toBe(1500);
-    expect(parseGoDuration('300ms')).toBe(300);
-    expect(parseGoDuration('0')).toBe(0);
-    expect(parseGoDuration('10')).toBeUndefined();
-    expect(parseGoDuration('5 m')).toBeUndefined();
-    expect(parseGoDuration('')).toBeUndefined();
   });
   it('compileGoRegex rejects what RE2 rejects', () => {
     expect(() => compileGoRegex('(?=x)')).toThrow();
@@ -193,125 +190,27 @@ describe('container lookup (getContainerUsingResource)', () => {
   });
 });
 
-function workload(
-  kind: string,
-  name: string,
-  ns: string,
-  meta: Record<string, string>,
-  env: Array<{ name: string; value: string }> = [],
-  refs = true,
-): WorkloadLike {
-  return {
-    kind,
-    metadata: { name, namespace: ns, annotations: meta },
-    spec: {
-      template: {
-        metadata: {},
-        spec: {
-          containers: [{ name: 'app', env: [...env, ...(refs ? [{ name: 'B', valueFrom: { configMapKeyRef: { name: 'kafka' } } }] : [])] }],
-        },
-      },
-    },
-  };
-}
-
-describe('planReload and the patches', () => {
+describe('the decision for one workload, and how a rolled template shows it', () => {
   const resource: ReloadResource = { type: 'CONFIGMAP', name: 'kafka', namespace: 'apps', hash: '5944e7beeeeb8dc3f549b1b5a01ccba5a2e5d1b5' };
 
-  it('env-vars: the exact strategic merge patch, and NotUpdated when the variable already holds the hash', () => {
-    const plan = planReload(resource, workload('Deployment', 'p', 'apps', { 'reloader.stakater.com/auto': 'true' }));
-    expect(plan.result).toBe('Updated');
-    expect(JSON.stringify(plan.patch)).toBe(
-      '{"spec":{"template":{"spec":{"containers":[{"name":"app","env":[{"name":"STAKATER_KAFKA_CONFIGMAP","value":"5944e7beeeeb8dc3f549b1b5a01ccba5a2e5d1b5"}]}]}}}}',
-    );
-    const again = planReload(
-      resource,
-      workload('Deployment', 'p', 'apps', { 'reloader.stakater.com/auto': 'true' }, [{ name: 'STAKATER_KAFKA_CONFIGMAP', value: resource.hash }]),
-    );
-    expect(again.result).toBe('NotUpdated');
-    expect(again.patch).toBeUndefined();
-  });
-
-  it('annotations: last-reloaded-from JSON with fields in Reloader order, always Updated', () => {
-    const plan = planReload(
-      resource,
-      workload('Deployment', 'p', 'apps', { 'reloader.stakater.com/auto': 'true' }),
-      { strategy: 'annotations' },
-      1_700_000_000_999,
-    );
-    const value = (plan.patch as { spec: { template: { metadata: { annotations: Record<string, string> } } } }).spec.template.metadata.annotations[
-      LAST_RELOADED_FROM
-    ];
-    expect(value).toBe(
-      '{"type":"CONFIGMAP","name":"kafka","namespace":"apps","hash":"5944e7beeeeb8dc3f549b1b5a01ccba5a2e5d1b5","containerRefs":["app"],"observedAt":1700000000}',
-    );
-    expect(parseReloadSource(value)).toEqual({
-      type: 'CONFIGMAP',
-      name: 'kafka',
-      namespace: 'apps',
-      hash: resource.hash,
-      containerRefs: ['app'],
-      observedAt: 1700000000,
-    });
-    expect(formatReloadSource({ observedAt: 1, containerRefs: ['c'], hash: 'h', namespace: 'n', name: 'm', type: 'SECRET' })).toBe(
-      '{"type":"SECRET","name":"m","namespace":"n","hash":"h","containerRefs":["c"],"observedAt":1}',
-    );
-  });
-
   it('NoContainerFound for auto without a reference; other namespaces are never selected', () => {
-    expect(planReload(resource, workload('Deployment', 'p', 'apps', { 'reloader.stakater.com/auto': 'true' }, [], false)).result).toBe('NoContainerFound');
-    expect(planReload(resource, workload('Deployment', 'p', 'elsewhere', { 'reloader.stakater.com/auto': 'true' })).result).toBe('NotSelected');
-  });
-
-  it('reports a Deployment pause-period, valid or not', () => {
-    expect(
-      planReload(resource, workload('Deployment', 'p', 'apps', { 'reloader.stakater.com/auto': 'true', 'deployment.reloader.stakater.com/pause-period': '5m' }))
-        .pausePeriodMs,
-    ).toBe(300_000);
-    expect(
-      planReload(
-        resource,
-        workload('Deployment', 'p', 'apps', { 'reloader.stakater.com/auto': 'true', 'deployment.reloader.stakater.com/pause-period': 'soon' }),
-      ).invalidPausePeriod,
-    ).toBe('soon');
-    expect(
-      planReload(
-        resource,
-        workload('StatefulSet', 's', 'apps', { 'reloader.stakater.com/auto': 'true', 'deployment.reloader.stakater.com/pause-period': '5m' }),
-      ).pausePeriodMs,
-    ).toBeUndefined();
-    expect(pausePatch(Date.UTC(2026, 0, 2, 3, 4, 5, 600))).toEqual({
-      metadata: { annotations: { 'deployment.reloader.stakater.com/paused-at': '2026-01-02T03:04:05Z' } },
-      spec: { paused: true },
-    });
-    expect(resumePatch()).toEqual({ metadata: { annotations: { 'deployment.reloader.stakater.com/paused-at': null } }, spec: { paused: false } });
-  });
-
-  it('lists the workloads to reload in Reloader kind order', () => {
-    const list = workloadsToReload(resource, [
-      workload('StatefulSet', 's', 'apps', { 'reloader.stakater.com/auto': 'true' }),
-      workload('Deployment', 'quiet', 'apps', {}),
-      workload('DaemonSet', 'ds', 'apps', { 'configmap.reloader.stakater.com/reload': 'kafka' }),
-      workload('Deployment', 'd', 'apps', { 'reloader.stakater.com/auto': 'true' }),
-    ]);
-    expect(list.map((p) => `${p.kind}/${p.name}`)).toEqual(['Deployment/d', 'DaemonSet/ds', 'StatefulSet/s']);
+    expect(reloadDecision(resource, reloaderWorkload('Deployment', 'p', 'apps', { 'reloader.stakater.com/auto': 'true' }, [], false)).result).toBe(
+      'NoContainerFound',
+    );
+    expect(reloadDecision(resource, reloaderWorkload('Deployment', 'p', 'elsewhere', { 'reloader.stakater.com/auto': 'true' })).result).toBe('NotSelected');
   });
 
   it('recognises a template reloaded by either strategy for this exact hash', () => {
     const envTemplate = { spec: { containers: [{ name: 'app', env: [{ name: 'STAKATER_KAFKA_CONFIGMAP', value: resource.hash }] }] } };
     expect(reloadMarker(envTemplate, resource)).toEqual({ strategy: 'env-vars', container: 'app' });
     expect(reloadMarker(envTemplate, { ...resource, hash: 'other' })).toBeUndefined();
-    const source = formatReloadSource({ type: 'CONFIGMAP', name: 'kafka', namespace: 'apps', hash: resource.hash, containerRefs: ['app'], observedAt: 1 });
+    // What Reloader's annotations strategy writes (fields in its order).
+    const source =
+      '{"type":"CONFIGMAP","name":"kafka","namespace":"apps","hash":"5944e7beeeeb8dc3f549b1b5a01ccba5a2e5d1b5","containerRefs":["app"],"observedAt":1}';
     expect(reloadMarker({ metadata: { annotations: { [LAST_RELOADED_FROM]: source } }, spec: { containers: [] } }, resource)).toEqual({
       strategy: 'annotations',
       container: 'app',
     });
     expect(reloadMarker({ metadata: { annotations: { [LAST_RELOADED_FROM]: source } } }, { ...resource, type: 'SECRET' })).toBeUndefined();
-  });
-
-  it('formats the Reloaded event message as Reloader does', () => {
-    expect(reloadedMessage(resource, 'Deployment', 'producer')).toBe(
-      "Changes detected in 'kafka' of type 'CONFIGMAP' in namespace 'apps', Updated 'producer' of type 'Deployment' in namespace 'apps'",
-    );
   });
 });

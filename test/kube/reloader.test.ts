@@ -26,6 +26,27 @@ const configMap = (ns: string, name: string, data: Record<string, string>, annot
 });
 const usesConfigMap = (cm: string) => [{ name: 'app', image: 'client:1', envFrom: [{ configMapRef: { name: cm } }] }];
 
+/**
+ * Reloader's hash of the data these tests write: the SHA-1 of the `key=value` entries, sorted and
+ * joined by `;`, computed outside this code (`printf 'a=2' | sha1sum`), so the emulator's Reloader is
+ * held to fixed values rather than to the function it uses.
+ */
+const HASH: Record<string, string> = {
+  'bootstrap.servers=west:9092': '6da48cf3b9a8199566d4724cbc4196e76b123db3',
+  'upstream=west': 'd39a92b513c16fb0d0854eb32bd60d5569ed5bc7',
+  'a=2': 'd6dbf8a400e3e00c352f9ceeca960bdf64ab6377',
+  'a=3': 'bff5d5f052701168ee2d574f817e7877e19e39d0',
+  'n=1': '01ea4b6bd17ee603696dd6e63b08b3ba75b78dce',
+  'n=2': '2091fb295870e9f79b6d8a10d0f6046b091e6fe5',
+  'key=K2;secret=S1': 'ebbc372a0b8ad7ba37282ea5a004191165214a73',
+};
+const hashOf = (entries: string) => {
+  const hash = HASH[entries];
+  if (!hash) throw new Error(`no literal hash for '${entries}': add it to HASH (printf '${entries}' | sha1sum)`);
+  return hash;
+};
+
+/** Replaces a ConfigMap's data and returns the hash the core rules compute for what the server stored. */
 async function setData(ns: string, name: string, data: Record<string, string>): Promise<string> {
   await f.core.patchNamespacedConfigMap({ name, namespace: ns, body: { data } }, merge);
   return configMapHash({ data: (await f.core.readNamespacedConfigMap({ name, namespace: ns })).data });
@@ -39,8 +60,9 @@ function sentinel(ns: string): () => Promise<void> {
   f.emu.apply([configMap(ns, 'sentinel', { n: '0' }), deployment('sentinel', ns, { annotations: { 'configmap.reloader.stakater.com/reload': 'sentinel' } })]);
   let n = 0;
   return async () => {
-    const hash = await setData(ns, 'sentinel', { n: String(++n) });
-    await waitFor('the sentinel reload', () => envOf(get(ns, 'sentinel'), 'STAKATER_SENTINEL_CONFIGMAP') === hash);
+    const entries = `n=${++n}`;
+    expect(await setData(ns, 'sentinel', { n: String(n) })).toBe(hashOf(entries));
+    await waitFor('the sentinel reload', () => envOf(get(ns, 'sentinel'), 'STAKATER_SENTINEL_CONFIGMAP') === hashOf(entries));
   };
 }
 
@@ -56,8 +78,8 @@ describe('Reloader controller (env-vars strategy)', () => {
     const off = f.emu.onPod((event, pod, mounted) => {
       if (event === 'started' && pod.namespace === ns) started.push(mounted.env['bootstrap.servers']);
     });
-    const hash = await setData(ns, 'kafka', { 'bootstrap.servers': 'west:9092' });
-    expect(hash).toBe(configMapHash({ data: { 'bootstrap.servers': 'west:9092' } }));
+    const hash = hashOf('bootstrap.servers=west:9092');
+    expect(await setData(ns, 'kafka', { 'bootstrap.servers': 'west:9092' })).toBe(hash);
     const d = await waitFor('the env var', () => (envOf(get(ns, 'producer'), 'STAKATER_KAFKA_CONFIGMAP') === hash ? get(ns, 'producer') : undefined));
     expect(d.metadata.generation).toBe(2);
     expect(d.metadata.managedFields?.map((m) => m.manager)).toContain('Reloader');
@@ -88,7 +110,8 @@ describe('Reloader controller (env-vars strategy)', () => {
       deployment('unanchored', ns, { annotations: reload('kafka') }),
     ]);
     const flush = sentinel(ns);
-    const hash = await setData(ns, 'kafka-proxy-config', { upstream: 'west' });
+    const hash = hashOf('upstream=west');
+    expect(await setData(ns, 'kafka-proxy-config', { upstream: 'west' })).toBe(hash);
     await flush();
     // A named reload needs no reference in the pod spec: the variable goes into containers[0].
     expect(envOf(get(ns, 'producer'), 'STAKATER_KAFKA_PROXY_CONFIG_CONFIGMAP')).toBe(hash);
@@ -110,8 +133,8 @@ describe('Reloader controller (env-vars strategy)', () => {
     await setData(ns, 'unmarked', { a: '2' });
     await flush();
     expect(get(ns, 'searcher').metadata.generation).toBe(1);
-    const hash = await setData(ns, 'matched', { a: '2' });
-    await waitFor('search reload', () => envOf(get(ns, 'searcher'), 'STAKATER_MATCHED_CONFIGMAP') === hash);
+    expect(await setData(ns, 'matched', { a: '2' })).toBe(hashOf('a=2'));
+    await waitFor('search reload', () => envOf(get(ns, 'searcher'), 'STAKATER_MATCHED_CONFIGMAP') === hashOf('a=2'));
   });
 
   it('typed auto: secret.reloader.stakater.com/auto reloads on the Secret holding the API key, not on the ConfigMap', async () => {
@@ -137,7 +160,8 @@ describe('Reloader controller (env-vars strategy)', () => {
     expect(get(ns, 'producer').metadata.generation).toBe(1);
     await f.core.patchNamespacedSecret({ name: 'api-key', namespace: ns, body: { stringData: { key: 'K2' } } }, merge);
     const s = await f.core.readNamespacedSecret({ name: 'api-key', namespace: ns });
-    const hash = secretHash({ data: s.data });
+    const hash = hashOf('key=K2;secret=S1');
+    expect(secretHash({ data: s.data })).toBe(hash);
     await waitFor('secret reload', () => envOf(get(ns, 'producer'), 'STAKATER_API_KEY_SECRET') === hash);
     const events = await f.core.listNamespacedEvent({ namespace: ns, fieldSelector: 'reason=Reloaded,involvedObject.name=producer' });
     expect(events.items[0].source?.component).toBe('reloader-secrets');
@@ -193,7 +217,8 @@ describe('Reloader controller (env-vars strategy)', () => {
         spec: { selector: { matchLabels: { app: 'x' } }, template },
       },
     ]);
-    const hash = await setData(ns, 'kafka', { a: '2' });
+    const hash = hashOf('a=2');
+    expect(await setData(ns, 'kafka', { a: '2' })).toBe(hash);
     await waitFor('StatefulSet reloaded', () => envOf(get(ns, 'db', 'StatefulSet'), 'STAKATER_KAFKA_CONFIGMAP') === hash);
     await waitFor('DaemonSet reloaded', () => envOf(get(ns, 'agent', 'DaemonSet'), 'STAKATER_KAFKA_CONFIGMAP') === hash);
   });
@@ -208,7 +233,8 @@ describe('Reloader controller (env-vars strategy)', () => {
       }),
     ]);
     await waitFor('first rollout', () => deploymentRolledOut(get(ns, 'producer')));
-    const hash = await setData(ns, 'kafka', { a: '2' });
+    const hash = hashOf('a=2');
+    expect(await setData(ns, 'kafka', { a: '2' })).toBe(hash);
     const paused = await waitFor('paused with the env var', () => {
       const d = get(ns, 'producer');
       return d.spec.paused && envOf(d, 'STAKATER_KAFKA_CONFIGMAP') === hash ? d : undefined;
@@ -239,13 +265,14 @@ describe('Reloader controller (env-vars strategy)', () => {
     }
     await flush();
     expect(get(ns, 'producer').metadata.generation).toBe(1);
-    const hash = await setData(ns, 'kafka', { a: '3' });
+    const hash = hashOf('a=3');
+    expect(await setData(ns, 'kafka', { a: '3' })).toBe(hash);
     await waitFor('reload after switching on', () => envOf(get(ns, 'producer'), 'STAKATER_KAFKA_CONFIGMAP') === hash);
   });
 
   it('writes nothing when the container already holds the hash (NotUpdated)', async () => {
     const ns = namespace(f.emu);
-    const hash = configMapHash({ data: { a: '2' } });
+    const hash = hashOf('a=2');
     f.emu.apply([
       configMap(ns, 'kafka', { a: '1' }),
       deployment('producer', ns, {
@@ -270,7 +297,7 @@ describe('Reloader controller (annotations strategy)', () => {
         deployment('producer', ns, { annotations: { 'reloader.stakater.com/auto': 'true' }, containers: usesConfigMap('kafka') }),
       ]);
       await g.core.patchNamespacedConfigMap({ name: 'kafka', namespace: ns, body: { data: { a: '2' } } }, merge);
-      const hash = configMapHash({ data: { a: '2' } });
+      const hash = hashOf('a=2');
       const d = await waitFor('annotation', () => {
         const x = g.emu.get('Deployment', ns, 'producer') as Dep;
         return x.spec.template.metadata?.annotations?.[LAST_RELOADED_FROM] ? x : undefined;

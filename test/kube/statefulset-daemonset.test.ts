@@ -49,7 +49,7 @@ function sts(name: string, ns: string, replicas: number, updateStrategy?: object
   };
 }
 
-/** kubectl's StatefulSet rollout verdict (reference §2). */
+/** kubectl's StatefulSet rollout verdict (kubectl's polymorphichelpers/rollout_status.go). */
 function stsDone(s: Sts | undefined, partitioned: boolean, partition = 0): boolean {
   if (!s?.status) return false;
   if (!s.status.observedGeneration || s.metadata.generation > s.status.observedGeneration) return false;

@@ -150,6 +150,67 @@ describe('swap-configmap (bundled action)', () => {
     expect(kube.requests()).toEqual([]);
   });
 
+  it('a failure before any request writes a failure summary: what failed, where, what to do, nothing written', async () => {
+    const run = await swapAction({ manifests: 'k8s/kafka-proxy-configmap.yaml' }, { CCLOUD_URL: EAST.CCLOUD_URL, CCLOUD_APIKEY: EAST.CCLOUD_APIKEY });
+    expect(run.code).toBe(1);
+    expect(kube.requests()).toEqual([]);
+    expect(run.summary).toContain('### ❌ swap-configmap failed');
+    // Outside text is escaped in the summary (`_`, `{`, backticks): it can never turn into Markdown or HTML.
+    expect(run.summary).toContain('**What failed:** unresolved placeholders: $\\{CCLOUD\\_PASSWD\\} in k8s/kafka-proxy-configmap.yaml');
+    expect(run.summary).toContain("**Where:** input 'manifests'");
+    expect(run.summary).toContain("**What to do:** set each variable in the step's \\`env:\\`");
+    expect(run.summary).toContain('- Nothing was written: the cluster was not contacted.');
+    expect(findLeaks(visible(run), [EAST.CCLOUD_APIKEY])).toEqual([]);
+  });
+
+  it('a bad input writes a failure summary naming the input', async () => {
+    const run = await swapAction({ name: 'kafka-proxy-config', namespace: 'Clients', data: 'a: b' }, WEST);
+    expect(run.code).toBe(1);
+    expect(run.summary).toContain('### ❌ swap-configmap failed');
+    expect(run.summary).toContain("**What failed:** input 'namespace' has the value 'Clients', which is not a namespace name");
+    expect(run.summary).toContain("**Where:** input 'namespace'");
+    expect(run.summary).toContain('- Nothing was written: the cluster was not contacted.');
+    expect(kube.requests()).toEqual([]);
+  });
+
+  it('an object that does not exist: the failure summary lists every object as unchanged', async () => {
+    const run = await swapAction({ name: 'no-such-config', namespace: 'clients', data: 'a: b' }, WEST);
+    expect(run.code).toBe(1);
+    expect(writes(kube)).toEqual([]);
+    expect(run.summary).toContain('### ❌ swap-configmap failed');
+    expect(run.summary).toContain('**What failed:** nothing was written: ConfigMap no-such-config does not exist in namespace clients');
+    expect(run.summary).toContain(`**Where:** ConfigMap/clients/no-such-config on Kubernetes API ${kube.url}`);
+    expect(run.summary).toContain('- ConfigMap/clients/no-such-config: unchanged: this object failed');
+    expect(run.outputs).toEqual({});
+  });
+
+  it('a write that keeps failing after another object was written: the failure summary says which is written and which is not', async () => {
+    const SOUTH = { CCLOUD_URL: 'south.kafka.local:9092', CCLOUD_APIKEY: 'SQ4M8ZK2WT6NB3RH', CCLOUD_PASSWD: 's0uth-Pa55w0rd' };
+    const path = '/api/v1/namespaces/nproxy-clients/configmaps/java-cloud-consumer-noproxy-config';
+    const proxy = await conflictProxy(
+      kube,
+      path,
+      (n) => {
+        const current = kube.get('ConfigMap', 'nproxy-clients', 'java-cloud-consumer-noproxy-config') as Obj;
+        kube.apply({ ...current, data: { ...current.data, busy: String(n) } });
+      },
+      99,
+    );
+    try {
+      const run = await swapAction({ manifests: 'k8s/java-cloud-producer-noproxy-configmap.yaml' }, SOUTH, proxy.kubeconfigPath);
+      expect(run.code).toBe(1);
+      expect(errorLines(run).join('\n')).toContain('kept changing under us');
+      expect(run.summary).toContain('### ❌ swap-configmap failed');
+      expect(run.summary).toContain('**In place now:**');
+      expect(run.summary).toContain('- ConfigMap/nproxy-clients/java-cloud-producer-noproxy-config: written: the server holds the new data');
+      expect(run.summary).toContain('- ConfigMap/nproxy-clients/java-cloud-consumer-noproxy-config: unchanged: this object failed');
+      expect(run.summary).toContain('**What to do:** re-run the step: objects already written are found in place and left alone');
+      expect(findLeaks(visible(run), [...secretsOf(SOUTH), ...secretsOf(WEST), ...secretsOf(NORTH)])).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('a missing kubeconfig names the input and suggests the aks-context step', async () => {
     const run = await swapAction({ manifests: 'k8s/kafka-proxy-configmap.yaml' }, WEST, '');
     expect(errorLines(run).join('\n')).toContain(

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { desiredFromInputs, desiredFromManifests } from '../../src/actions/swap-configmap/desired.js';
 import { dataChanges } from '../../src/actions/swap-configmap/diff.js';
 import { fill, isSecretName } from '../../src/actions/swap-configmap/placeholders.js';
-import { ActionError } from '../../src/core/errors.js';
+import { ActionError, InputError } from '../../src/core/errors.js';
 
 const fixtures = new URL('./fixtures/', import.meta.url).pathname;
 const file = (name: string) => ({ path: `k8s/${name}`, text: readFileSync(join(fixtures, name), 'utf8') });
@@ -144,6 +144,31 @@ describe('desiredFromInputs', () => {
     expect(errorOf(() => desiredFromInputs({ kind: 'ConfigMap', name: 'x', namespace: 'n', data: 'a: ${NOPE}' }, {})).describe()).toContain(
       "${NOPE} in input 'data', key 'a' is not set",
     );
+  });
+});
+
+describe('errors: an input problem names the input', () => {
+  it.each([
+    [{ kind: 'ConfigMap' as const, name: 'Kafka_Config', namespace: 'clients', data: 'a: b' }, 'name'],
+    [{ kind: 'ConfigMap' as const, name: 'kafka', namespace: 'Clients!', data: 'a: b' }, 'namespace'],
+    [{ kind: 'ConfigMap' as const, name: 'kafka', namespace: 'clients', data: 'a: [1' }, 'data'],
+    [{ kind: 'ConfigMap' as const, name: 'kafka', namespace: 'clients', data: '- a' }, 'data'],
+    [{ kind: 'ConfigMap' as const, name: 'kafka', namespace: 'clients', data: 'bad key: ${NOPE}' }, 'data'],
+  ])('desiredFromInputs %p: InputError for input %s', (input, name) => {
+    const err = errorOf(() => desiredFromInputs(input, {}));
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).input).toBe(name);
+    expect(err.describe()).toMatch(new RegExp(`^input '${name}' `));
+  });
+
+  it("a bad 'namespace' input is an InputError; a bad manifest is the manifest's problem, not an input's", () => {
+    const ns = errorOf(() => desiredFromManifests([file('kafka-proxy-configmap.yaml')], WEST, 'Not_A_Namespace'));
+    expect(ns).toBeInstanceOf(InputError);
+    expect((ns as InputError).input).toBe('namespace');
+    const manifest = errorOf(() => desiredFromManifests([file('not-a-configmap.yaml')], {}));
+    expect(manifest).toBeInstanceOf(ActionError);
+    expect(manifest).not.toBeInstanceOf(InputError);
+    expect(manifest.where).toBe("input 'manifests'");
   });
 });
 

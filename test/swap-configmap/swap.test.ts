@@ -78,7 +78,7 @@ describe('swap against the Kubernetes emulator', () => {
     expect(writes(kube)).toEqual([]);
   });
 
-  it("gives Reloader's documented hash for the reference data", async () => {
+  it("reports Reloader's hash of the data (the SHA-1 of its sorted, joined key=value entries) and, before, the hash of no data", async () => {
     kube.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'vector', namespace: 'clients' }, data: {} });
     const result = await swap(
       clients,

@@ -106,6 +106,54 @@ describe('verify-rollout (bundled action) with Reloader', () => {
       ['java-cloud-producer', expect.stringMatching(/^(rolled|already-current)$/)],
     ]);
     expect(run.summary).toContain('❌ failed');
+    // And the failure summary: what failed, where, what to do, which workloads run with the new configuration.
+    expect(run.summary).toContain('### ❌ verify-rollout failed');
+    expect(run.summary).toContain(
+      '**What failed:** 1 of 2 workloads did not finish rolling out with the current configuration:\n- crash/Deployment/java-cloud-consumer:',
+    );
+    expect(run.summary).toContain(`**Where:** namespace crash, ConfigMap kafka-proxy-config, Kubernetes API ${kube.url}`);
+    expect(run.summary).toContain('**What to do:** fix the workloads listed');
+    expect(run.summary).toContain('- 1 of 2 workloads run with the current configuration: crash/Deployment/java-cloud-producer.');
+    expect(run.summary).toContain('- Not verified: crash/Deployment/java-cloud-consumer');
+    expect(run.summary).toContain('- Nothing was changed: verify-rollout only read the cluster.');
+  });
+
+  it('a multi-line Secret value is masked whole and line by line', async () => {
+    const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n-----END PRIVATE KEY-----';
+    kube.apply({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'ccloud-api-key', namespace: 'vault' },
+      type: 'Opaque',
+      stringData: { username: NORTH.CCLOUD_APIKEY, password: NORTH.CCLOUD_PASSWD, 'client.key': pem },
+    });
+    const run = await verify(kube, { namespace: 'vault', secret: 'ccloud-api-key' });
+    expect(run.code).toBe(0);
+    expect(run.masked).toEqual(expect.arrayContaining([NORTH.CCLOUD_APIKEY, NORTH.CCLOUD_PASSWD, ...pem.split('\n')]));
+    expect(run.masked).toContain(pem.replace(/\n/g, '%0A'));
+    expect(findLeaks(visible(run), [NORTH.CCLOUD_APIKEY, NORTH.CCLOUD_PASSWD, ...pem.split('\n').slice(1, 3)])).toEqual([]);
+  });
+
+  it('a setup failure writes a failure summary: nothing to verify, where, what to do, nothing changed', async () => {
+    const run = await verify(kube, { namespace: 'clients', configmap: 'no-such-config' });
+    expect(run.code).toBe(1);
+    expect(errorLines(run).join('\n')).toContain('ConfigMap no-such-config does not exist in namespace clients');
+    expect(run.summary).toContain('### ❌ verify-rollout failed');
+    expect(run.summary).toContain('**What failed:** ConfigMap no-such-config does not exist in namespace clients');
+    expect(run.summary).toContain(`**Where:** namespace clients, ConfigMap no-such-config, Kubernetes API ${kube.url}`);
+    expect(run.summary).toContain('**What to do:** check the configmap and namespace inputs');
+    expect(run.summary).toContain('- Nothing was changed: verify-rollout stopped before restarting any workload.');
+    expect(requestKinds(kube).writes).toEqual([]);
+  });
+
+  it('a bad input writes a failure summary naming the input, before any request', async () => {
+    const run = await verify(kube, { namespace: 'clients', configmap: 'a', timeout: 'soon' });
+    expect(run.code).toBe(1);
+    expect(run.summary).toContain('### ❌ verify-rollout failed');
+    expect(run.summary).toContain("**What failed:** input 'timeout' has the value 'soon', which is not a duration");
+    expect(run.summary).toContain("**Where:** input 'timeout'");
+    expect(run.summary).toContain('- Nothing was changed: the cluster was not contacted.');
+    expect(kube.requests()).toEqual([]);
   });
 
   it.each([

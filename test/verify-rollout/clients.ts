@@ -1,7 +1,7 @@
 import type { KubeEmulator } from '../../src/playground/kube/index.js';
 
 /**
- * Seed 000's Kubernetes clients, as emulator objects: the proxy clients (one `kafka-proxy-config`
+ * The example Kafka clients (as in src/playground/manifests/), as emulator objects: the proxy clients (one `kafka-proxy-config`
  * read by the kafka-proxy sidecar of a producer and a consumer, both annotated
  * `configmap.reloader.stakater.com/reload`), the no-proxy clients (one ConfigMap each, the producer
  * in search mode, the consumer in auto mode), and a client reading its API key from a Secret.
@@ -34,7 +34,7 @@ export function deployment(
   };
 }
 
-/** The kafka-proxy-config ConfigMap as seed 000 fills it for a cluster. */
+/** The kafka-proxy-config ConfigMap as swap-configmap fills it for a cluster. */
 export function kafkaProxyConfig(namespace: string, c: typeof NORTH): object {
   return {
     apiVersion: 'v1',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
-import { describePod, recentEvents, selectorString } from '../../src/core/kube/diagnose.js';
+import { describePod, recentEvents, selectorString } from '../../src/actions/verify-rollout/diagnose.js';
 
 describe('diagnostics of a workload that did not roll', () => {
   it('turns a selector into the labelSelector query', () => {

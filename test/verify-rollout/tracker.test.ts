@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseWorkloads } from '../../src/actions/verify-rollout/inputs.js';
-import { envVarName, formatReloadSource, LAST_RELOADED_FROM } from '../../src/core/kube/reloader.js';
-import { RESTARTED_AT, RESTARTED_FOR, restartPatch, restartRefusal } from '../../src/core/kube/restart.js';
-import { RolloutTracker, type Expected } from '../../src/core/kube/rollout-tracker.js';
-import { rolloutStatus } from '../../src/core/kube/rollout-status.js';
+import { envVarName, LAST_RELOADED_FROM } from '../../src/core/kube/reloader.js';
+import { formatReloadSource } from '../../src/playground/kube/reloader-plan.js';
+import { RESTARTED_AT, RESTARTED_FOR, restartPatch, restartRefusal } from '../../src/actions/verify-rollout/restart.js';
+import { RolloutTracker, type Expected } from '../../src/actions/verify-rollout/rollout-tracker.js';
+import { rolloutStatus } from '../../src/actions/verify-rollout/rollout-status.js';
 import type { Workload } from '../../src/core/kube/workload.js';
 
 const HASH = '5944e7beeeeb8dc3f549b1b5a01ccba5a2e5d1b5';

@@ -3,9 +3,9 @@ import { verifyRollout, type VerifySettings } from '../../src/actions/verify-rol
 import { ActionError } from '../../src/core/errors.js';
 import { connectKube, resolveKubeconfig, type KubeClients } from '../../src/core/kube/client.js';
 import { configMapHash } from '../../src/core/kube/reloader.js';
-import { RESTARTED_AT } from '../../src/core/kube/restart.js';
+import { RESTARTED_AT } from '../../src/actions/verify-rollout/restart.js';
 import { systemClock } from '../../src/core/time.js';
-import { CollectionWatch } from '../../src/core/kube/watch.js';
+import { CollectionWatch } from '../../src/actions/verify-rollout/watch.js';
 import type { Workload } from '../../src/core/kube/workload.js';
 import { startKube, type KubeEmulator } from '../../src/playground/kube/index.js';
 import { deployment, kafkaProxyConfig, noProxyClients, noProxyConfig, proxyClients, secretClients, settled, WEST } from './clients.js';
@@ -18,6 +18,7 @@ const base = (more: Partial<VerifySettings>): VerifySettings => ({
   restartIfNotReloaded: false,
   clock: systemClock,
   logger: quiet,
+  mask: () => {},
   ...more,
 });
 const proxyConfig = { kind: 'ConfigMap' as const, name: 'kafka-proxy-config' };

@@ -181,7 +181,7 @@ interface WorkflowDoc {
 describe('security and scheduling policy of the workflows', () => {
   const docs = Object.fromEntries(workflows.map((f) => [f, parse(read(`.github/workflows/${f}`)) as WorkflowDoc]));
   // CI is not a DR operation: it must not queue behind a drill, so it keeps its own group.
-  const callers = workflows.filter((f) => f !== 'ci.yml' && !('workflow_call' in docs[f].on));
+  const callers = workflows.filter((f) => f !== 'ci.yml' && f !== 'release.yml' && !('workflow_call' in docs[f].on));
 
   it('every workflow declares least permissions; id-token: write only where OIDC is used', () => {
     for (const file of workflows) {
@@ -207,6 +207,24 @@ describe('security and scheduling policy of the workflows', () => {
     // The reusable workflow must not ask for its callers' group: GitHub would cancel it as a deadlock.
     expect(docs['dr-switch.yml'].concurrency).toBeUndefined();
     for (const job of Object.values(docs['dr-switch.yml'].jobs)) expect(job.concurrency).toBeUndefined();
+  });
+
+  it('release.yml runs only for vX.Y.Z tags, one at a time, with contents: write in its one job only', () => {
+    const release = docs['release.yml'] as unknown as {
+      on: { push: { tags: string[] } };
+      permissions: Record<string, string>;
+      concurrency: { group: string; 'cancel-in-progress': boolean };
+      jobs: Record<string, { permissions?: Record<string, string>; steps: { run?: string; uses?: string }[] }>;
+    };
+    expect(release.on).toEqual({ push: { tags: ['v[0-9]+.[0-9]+.[0-9]+'] } });
+    expect(release.permissions).toEqual({ contents: 'read' });
+    expect(release.concurrency).toEqual({ group: 'release', 'cancel-in-progress': false });
+    expect(Object.values(release.jobs).map((j) => j.permissions)).toEqual([{ contents: 'write' }]);
+    const runs = Object.values(release.jobs)[0].steps.map((s) => s.run ?? s.uses ?? '');
+    // dist/ is checked before anything is published, and the notes come from CHANGELOG.md.
+    expect(runs.findIndex((r) => r.includes('npm run check-dist'))).toBeLessThan(runs.findIndex((r) => r.includes('gh release create')));
+    expect(runs.some((r) => r.includes('node scripts/release-notes.mjs "$TAG"'))).toBe(true);
+    expect(runs.some((r) => r.includes('git push --force origin "refs/tags/$major"'))).toBe(true);
   });
 
   it('the switch job runs in an environment that can require approval', () => {

@@ -1,5 +1,6 @@
 import { lstatSync, unlinkSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
+import { describeError } from '../../core/errors.js';
 import type { MainState } from './state.js';
 
 /** What post did, and the line to log; `warning` marks a problem (reported, never a failure). */
@@ -33,6 +34,6 @@ export function removeKubeconfig(state: MainState | undefined, runnerTemp: strin
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { outcome: 'missing', message: `The kubeconfig ${path} was already gone (removed by an earlier step?)`, warning: true };
-    return { outcome: 'failed', message: `Could not remove the kubeconfig ${path}: ${(err as Error).message}`, warning: true };
+    return { outcome: 'failed', message: `Could not remove the kubeconfig ${path}: ${describeError(err)}`, warning: true };
   }
 }

@@ -1,10 +1,10 @@
 import * as core from '../../core/runner.js';
-import { ActionError } from '../../core/errors.js';
-import type { Logger } from '../../core/log.js';
+import { ActionError, describeError } from '../../core/errors.js';
+import { silentLogger, type Logger } from '../../core/log.js';
 import { USER_AGENT } from '../../core/version.js';
-import { getAksKubeconfig } from '../../core/azure/aks-kubeconfig.js';
-import { resolveCloud } from '../../core/azure/cloud.js';
-import type { CredentialRoute } from '../../core/azure/credential.js';
+import { getAksKubeconfig } from './azure/aks-kubeconfig.js';
+import { resolveCloud } from './azure/cloud.js';
+import type { CredentialRoute } from './azure/credential.js';
 import type { AksContextInputs } from './inputs.js';
 import type { PreparedKubeconfig } from './prepared.js';
 
@@ -18,7 +18,7 @@ export function githubAssertion(audience: string): () => Promise<string> {
       const actionsCore = await import('@actions/core');
       return await actionsCore.getIDToken(audience);
     } catch (err) {
-      throw new ActionError(`Getting the GitHub ID token (audience ${audience}) failed: ${(err as Error).message.replace(/\s+/g, ' ').trim()}`, {
+      throw new ActionError(`Getting the GitHub ID token (audience ${audience}) failed: ${describeError(err).replace(/\s+/g, ' ').trim()}`, {
         fix: 'The job needs `permissions: id-token: write`',
         cause: err,
       });
@@ -39,7 +39,7 @@ export function routeOf(credential: AzureInputs['credential']): CredentialRoute 
 }
 
 /** The Azure route: a kubeconfig from ARM, with an Entra ID token in place of kubelogin. */
-export async function fromAzure(inputs: AzureInputs, logger: Logger): Promise<PreparedKubeconfig> {
+export async function fromAzure(inputs: AzureInputs, deps: { mask?: core.Masker; logger?: Logger } = {}): Promise<PreparedKubeconfig> {
   const result = await getAksKubeconfig(
     {
       route: routeOf(inputs.credential),
@@ -51,15 +51,11 @@ export async function fromAzure(inputs: AzureInputs, logger: Logger): Promise<Pr
       admin: inputs.admin,
       publicFqdn: inputs.publicFqdn,
     },
-    { mask: core.maskSecret, logger },
+    { mask: deps.mask ?? core.maskSecret, logger: deps.logger ?? silentLogger },
   );
+  const { operation: _operation, subscriptionId, ...kubeconfig } = result;
   return {
-    kubeconfig: result.kubeconfig,
-    source: `AKS cluster ${inputs.resourceGroup}/${inputs.clusterName} (${inputs.admin ? 'admin' : 'user'} credentials, subscription ${result.subscriptionId})`,
-    context: result.context,
-    server: result.server,
-    auth: result.auth,
-    token: result.token,
-    execCommand: result.execCommand,
+    ...kubeconfig,
+    source: `AKS cluster ${inputs.resourceGroup}/${inputs.clusterName} (${inputs.admin ? 'admin' : 'user'} credentials, subscription ${subscriptionId})`,
   };
 }

@@ -1,10 +1,10 @@
 import * as core from '../../core/runner.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { InputError } from '../../core/errors.js';
-import { InputReader, rejectBoth, type Masker } from '../../core/inputs.js';
-import { maskSdkAuthSecret, parseSdkAuth, type SdkAuth } from '../../core/azure/sdk-auth.js';
+import { InputReader, rejectBoth } from '../../core/inputs.js';
+import { parseSdkAuth, type SdkAuth } from './azure/sdk-auth.js';
 
-/** How aks-context signs in (OIDC's assertion callback is made in `run`, which owns GitHub I/O). */
+/** How aks-context signs in (the OIDC route's ID-token callback is made in from-azure.ts, which requests the tokens). */
 export type CredentialInput =
   { kind: 'oidc'; tenantId: string; clientId: string; audience: string } | { kind: 'client-secret'; creds: SdkAuth } | { kind: 'azure-cli' };
 
@@ -48,16 +48,20 @@ const AZURE_INPUTS = ['resource-group', 'cluster-name', 'subscription-id', 'clie
 /**
  * Reads and validates every input: chooses the route (kubeconfig content, or Azure with OIDC,
  * `creds` or the az CLI), rejects conflicting inputs naming both, masks `creds` and its client
- * secret the moment they are read, and checks the OIDC environment is there.
+ * secret the moment they are read, and checks the OIDC environment is there. `mask` is for the
+ * secrets found inside inputs (the client secret in `creds`, a base64 kubeconfig); `reader` masks
+ * the secret inputs themselves.
  */
 export function getInputs(
   reader: InputReader = new InputReader(),
   env: NodeJS.ProcessEnv = process.env,
-  mask: Masker = core.maskSecret,
+  mask: core.Masker = core.maskSecret,
 ): AksContextInputs {
-  // Secrets first: masked before any other input can fail and print something.
+  // Secrets first: masked before any other input can fail and print something. `creds` is parsed
+  // now, which masks its client secret, but a problem with it is reported only on the creds route:
+  // an input that conflicts with it is the mistake to name first.
   const credsText = reader.secret('creds');
-  if (credsText) maskSdkAuthSecret(credsText, mask);
+  const creds = credsText === undefined ? undefined : parseLater(() => parseSdkAuth(credsText, mask));
   const keepKubeconfig = reader.boolean('keep-kubeconfig', false);
 
   if (reader.has('kubeconfig')) {
@@ -77,22 +81,20 @@ export function getInputs(
     if (!reader.has(name))
       throw new InputError(name, "is required (unless 'kubeconfig' is given)", "the AKS cluster's resource group and name, or a kubeconfig in 'kubeconfig'");
   }
-  const resourceGroup = reader.string('resource-group', { required: true });
-  if (!RESOURCE_GROUP.test(resourceGroup) || resourceGroup.endsWith('.')) {
-    throw new InputError(
-      'resource-group',
-      `has the value '${resourceGroup}', which is not a resource group name`,
-      "1-90 letters, digits, '.', '_', '-', '(' or ')', not ending in '.'",
-    );
-  }
-  const clusterName = reader.string('cluster-name', { required: true });
-  if (!CLUSTER_NAME.test(clusterName)) {
-    throw new InputError(
-      'cluster-name',
-      `has the value '${clusterName}', which is not an AKS cluster name`,
-      "1-63 letters, digits, '-' or '_', starting and ending with a letter or digit",
-    );
-  }
+  const resourceGroup = checked(
+    reader,
+    'resource-group',
+    (v) => RESOURCE_GROUP.test(v) && !v.endsWith('.'),
+    'a resource group name',
+    "1-90 letters, digits, '.', '_', '-', '(' or ')', not ending in '.'",
+  );
+  const clusterName = checked(
+    reader,
+    'cluster-name',
+    (v) => CLUSTER_NAME.test(v),
+    'an AKS cluster name',
+    "1-63 letters, digits, '-' or '_', starting and ending with a letter or digit",
+  );
 
   // The route, in order of preference; two routes at once is a mistake worth stopping on.
   rejectBoth(reader, 'creds', 'client-id');
@@ -128,9 +130,10 @@ export function getInputs(
       );
     }
     credential = { kind: 'oidc', tenantId, clientId, audience: reader.string('audience', { default: DEFAULT_AUDIENCE })! };
-  } else if (credsText) {
-    const creds = parseSdkAuth(credsText!, () => {});
-    subscriptionId ??= creds.subscriptionId;
+  } else if (creds) {
+    if ('error' in creds) throw creds.error;
+    const { parsed } = creds;
+    subscriptionId ??= parsed.subscriptionId;
     if (!subscriptionId)
       throw new InputError(
         'subscription-id',
@@ -139,9 +142,9 @@ export function getInputs(
       );
     if (!GUID.test(subscriptionId))
       throw new InputError('creds', `has subscriptionId '${subscriptionId}', which is not a GUID`, 'the subscription GUID of the cluster');
-    armEndpoint ??= creds.resourceManagerEndpointUrl;
-    authorityHost ??= creds.activeDirectoryEndpointUrl;
-    credential = { kind: 'client-secret', creds };
+    armEndpoint ??= parsed.resourceManagerEndpointUrl;
+    authorityHost ??= parsed.activeDirectoryEndpointUrl;
+    credential = { kind: 'client-secret', creds: parsed };
   } else {
     credential = { kind: 'azure-cli' };
   }
@@ -166,6 +169,23 @@ export function getInputs(
   };
 }
 
+/** Runs a parser now and keeps its InputError for later, when the input turns out to matter. */
+function parseLater<T>(parse: () => T): { parsed: T } | { error: InputError } {
+  try {
+    return { parsed: parse() };
+  } catch (err) {
+    if (err instanceof InputError) return { error: err };
+    throw err;
+  }
+}
+
+/** A required input that `valid` accepts; else an InputError saying it is not `what`. */
+function checked(reader: InputReader, name: string, valid: (value: string) => boolean, what: string, accepted: string): string {
+  const value = reader.string(name, { required: true });
+  if (!valid(value)) throw new InputError(name, `has the value '${value}', which is not ${what}`, accepted);
+  return value;
+}
+
 function guid(reader: InputReader, name: string, accepted: string): string | undefined {
   const value = reader.string(name);
   if (value !== undefined && !GUID.test(value)) throw new InputError(name, `has the value '${value}', which is not a GUID`, accepted);
@@ -183,7 +203,7 @@ function httpsUrl(reader: InputReader, name: string): string | undefined {
  * The kubeconfig input: YAML/JSON content (the usual `${{ secrets.KUBECONFIG }}`), the same
  * base64-encoded (a common way such secrets are stored), or a path to a file on the runner.
  */
-function kubeconfigContent(reader: InputReader, mask: Masker): { kubeconfig: string; origin: 'content' | 'base64' | 'path' } {
+function kubeconfigContent(reader: InputReader, mask: core.Masker): { kubeconfig: string; origin: 'content' | 'base64' | 'path' } {
   const raw = reader.string('kubeconfig', { required: true });
   if (!raw.includes('\n')) {
     if (/^[A-Za-z0-9+/=_-]{40,}$/.test(raw)) {

@@ -1,6 +1,13 @@
-import { table } from '../../core/markdown.js';
+import { failureSummary } from '../../core/failure-summary.js';
+import { code, md, table } from '../../core/markdown.js';
 import { formatDuration } from '../../core/time.js';
+import type { AksContextInputs } from './inputs.js';
 import type { PreparedKubeconfig } from './prepared.js';
+
+/**
+ * Everything aks-context tells the user, as text: the outputs, the log lines and the job summary of a
+ * kubeconfig written, and the job summary of a failed step. Pure: `main` writes them.
+ */
 
 /** Tokens closer than this to expiry get a warning: later steps would meet 401s. */
 export const SHORT_TOKEN_MS = 15 * 60_000;
@@ -12,6 +19,11 @@ const AUTH_TEXT: Record<PreparedKubeconfig['auth'], string> = {
   exec: 'exec plugin',
   other: 'as given',
 };
+
+/** The action's outputs. */
+export function outputsOf(prepared: PreparedKubeconfig, path: string): Record<string, string> {
+  return { 'kubeconfig-path': path, 'token-expires-on': prepared.token ? new Date(prepared.token.expiresOnTimestamp).toISOString() : '' };
+}
 
 /** Log lines (info and warnings) about the kubeconfig written; never a credential. */
 export function describeKubeconfig(prepared: PreparedKubeconfig, path: string, now: number): { info: string[]; warnings: string[] } {
@@ -37,7 +49,7 @@ export function describeKubeconfig(prepared: PreparedKubeconfig, path: string, n
   return { info, warnings };
 }
 
-/** The job summary section. */
+/** The job summary of a kubeconfig written. */
 export function summaryOf(prepared: PreparedKubeconfig, path: string, keep: boolean): string {
   const rows: unknown[][] = [
     ['Source', prepared.source],
@@ -48,4 +60,27 @@ export function summaryOf(prepared: PreparedKubeconfig, path: string, keep: bool
   if (prepared.token) rows.push(['Token valid until', new Date(prepared.token.expiresOnTimestamp).toISOString()]);
   rows.push(['Kubeconfig', `\`${path}\` (${keep ? 'kept after the job' : 'removed by the post step'})`]);
   return `### aks-context\n\n${table(['Item', 'Value'], rows)}\n`;
+}
+
+/** What main knew when the step failed: its inputs once they were read, and the file once written. */
+export interface FailureContext {
+  inputs?: AksContextInputs;
+  /** The kubeconfig file; `recorded` once the post step was told to remove it. */
+  written?: { path: string; recorded: boolean };
+}
+
+/**
+ * The job summary of a failed step (bad input, refused sign-in, missing role...): what failed, where,
+ * what to do, and whether a kubeconfig was left on the runner. Errors never hold credentials.
+ */
+export function failureSummaryOf(err: unknown, context: FailureContext): string {
+  const { inputs, written } = context;
+  const where = inputs?.mode === 'azure' ? `AKS cluster ${inputs.resourceGroup}/${inputs.clusterName}` : inputs && "the 'kubeconfig' input";
+  const file = !written
+    ? 'No kubeconfig was written and `KUBECONFIG` is not set: the steps after this one cannot reach the cluster.'
+    : written.recorded
+      ? md`The kubeconfig ${code(written.path)} was written before the failure; the post step removes it.`.value
+      : md`The kubeconfig ${code(written.path)} was written before the failure but not recorded for the post step: it stays until the runner empties ${code('RUNNER_TEMP')}.`
+          .value;
+  return failureSummary('aks-context', err, { where, inPlace: [file] });
 }

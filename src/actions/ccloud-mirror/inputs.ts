@@ -1,5 +1,6 @@
 import { InputError } from '../../core/errors.js';
 import { InputReader, rejectBoth } from '../../core/inputs.js';
+import type { ConfluentClusterConfig } from './confluent/client.js';
 import { OPERATIONS, SPECS, type Operation } from './operations.js';
 
 /** Which mirror topics an operation acts on. */
@@ -9,14 +10,12 @@ export type Selection =
   | { kind: 'pattern'; pattern: RegExp; text: string }
   | { kind: 'all' };
 
-/** Everything ccloud-mirror needs, validated. Built once by `getInputs`, before any network call. */
-export interface MirrorInputs {
-  /** The cluster holding the link and its mirror topics (for failover or promote: the destination). */
-  restEndpoint: string;
-  clusterId: string;
-  /** Cluster-scoped API key id (named in auth errors) and its secret (masked when read). */
-  apiKey: string;
-  apiSecret: string;
+/**
+ * Everything ccloud-mirror needs, validated. Built once by `getInputs`, before any network call. The
+ * cluster is the one holding the link and its mirror topics (for failover or promote: the destination);
+ * its API secret is masked when read.
+ */
+export interface MirrorInputs extends ConfluentClusterConfig {
   linkName: string;
   operation: Operation;
   selection: Selection;

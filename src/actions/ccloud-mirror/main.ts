@@ -1,21 +1,38 @@
 import * as core from '../../core/runner.js';
-import { describeError } from '../../core/errors.js';
 import { actionsLogger } from '../../core/log.js';
-import { formatDuration } from '../../core/time.js';
-import { getInputs } from './inputs.js';
-import { failureOf, outputsOf, summaryOf } from './report.js';
+import { getInputs, type MirrorInputs } from './inputs.js';
+import type { MirrorProgress } from './mirror.js';
+import { failureOf, failureSummaryOf, outputsOf, resultLine, summaryOf, type FailureContext } from './report.js';
 import type { MirrorResult } from './result.js';
 
 /**
  * ccloud-mirror: reads and validates every input, then (only then) loads the HTTP client, runs the
  * mirror operation, sets the outputs and writes the job summary. Fails the step, after outputs and
- * summary are written, when any topic failed.
+ * summary are written, when any topic failed. Whatever fails, the job summary says what, where, what
+ * to do and the state the topics are in as far as it is known.
  */
 export async function run(): Promise<void> {
-  const inputs = getInputs();
-  for (const notice of inputs.notices) core.notice(notice);
+  const context: FailureContext = { progress: { changeRequests: 0 } };
+  try {
+    const inputs = getInputs();
+    context.inputs = inputs;
+    for (const notice of inputs.notices) core.notice(notice);
+    const result = await connectAndRun(inputs, context.progress);
+    core.setOutputs(outputsOf(result));
+    core.appendSummary(summaryOf(result));
+    core.info(resultLine(result));
+    const failure = failureOf(result);
+    if (failure) throw failure;
+  } catch (err) {
+    core.appendSummary(failureSummaryOf(err, context));
+    throw err;
+  }
+}
+
+/** The client for the cluster, then the operation; both modules load only once the inputs are valid. */
+async function connectAndRun(inputs: MirrorInputs, progress: MirrorProgress): Promise<MirrorResult> {
   // Loaded after validation so that a bad input fails without paying for undici.
-  const { ConfluentClient } = await import('../../core/confluent/client.js');
+  const { ConfluentClient } = await import('./confluent/client.js');
   const { runMirror } = await import('./mirror.js');
   const client = new ConfluentClient({
     restEndpoint: inputs.restEndpoint,
@@ -25,18 +42,5 @@ export async function run(): Promise<void> {
     operation: inputs.operation,
     http: { timeoutMs: inputs.requestTimeoutMs, logger: actionsLogger },
   });
-  let result: MirrorResult;
-  try {
-    result = await runMirror(client, inputs, { logger: actionsLogger });
-  } catch (err) {
-    core.appendSummary(`### ccloud-mirror: \`${inputs.operation}\` on link \`${inputs.linkName}\` (cluster ${inputs.clusterId})\n\n❌ ${describeError(err)}\n`);
-    throw err;
-  }
-  core.setOutputs(outputsOf(result));
-  core.appendSummary(summaryOf(result));
-  core.info(
-    `${inputs.operation}: ${result.succeeded.length} topic(s) ok, ${result.failed.length} failed; max-lag ${result.maxLag}, total-lag ${result.totalLag}; ${result.requests} request(s) in ${formatDuration(result.durationMs)} (${formatDuration(result.sleptMs)} of it waiting between polls)`,
-  );
-  const failure = failureOf(result);
-  if (failure) throw failure;
+  return runMirror(client, inputs, { logger: actionsLogger, progress });
 }

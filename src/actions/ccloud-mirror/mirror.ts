@@ -1,5 +1,6 @@
-import type { ConfluentClient } from '../../core/confluent/client.js';
-import { alterFailed, linkMode, type AlterMirrorResult, type ClusterLink, type MirrorTopic } from '../../core/confluent/types.js';
+import type { ConfluentClient } from './confluent/client.js';
+import { ConfluentApiError, type ConfluentFailure } from './confluent/errors.js';
+import { alterFailed, linkMode, type AlterMirrorResult, type ClusterLink, type MirrorTopic } from './confluent/types.js';
 import { ActionError, describeError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/log.js';
 import { systemClock, type Clock } from '../../core/time.js';
@@ -36,10 +37,18 @@ export type MirrorConfig = Pick<
 export interface MirrorDeps {
   clock?: Clock;
   logger?: Logger;
+  /** Kept up to date while the run goes, so a caller can tell what a run that threw had sent. */
+  progress?: MirrorProgress;
+}
+
+/** How far a run got: what the failure summary says about the topics when the run throws. */
+export interface MirrorProgress {
+  /** Requests sent that change topics (alter verbs and creates; dry runs change nothing), answered or not. */
+  changeRequests: number;
 }
 
 /** Failures after which sending more requests to the same cluster is pointless. */
-const FATAL = new Set(['unauthenticated', 'forbidden', 'unreachable']);
+const FATAL = new Set<ConfluentFailure>(['unauthenticated', 'forbidden', 'unreachable']);
 /** Outcomes of topics cut by this run: only they count in a cut's total-lag (no double count on re-runs). */
 const CUT_NOW = new Set(['changed', 'accepted', 'would-change']);
 /** How many stuck topics get a GET with their state transition errors, at most. */
@@ -50,7 +59,7 @@ interface Sent {
   error?: string;
   /** Never sent: an earlier request failed in a way that stopped the run (auth, unreachable). */
   unsent?: boolean;
-  /** The per-topic answer of the alter verb (absent for create and dry-run-less paths). */
+  /** The per-topic answer of the alter verb (absent for creates, which have none, and for failed requests). */
   answer?: AlterMirrorResult;
 }
 
@@ -62,6 +71,7 @@ interface Sent {
 export async function runMirror(api: MirrorApi, config: MirrorConfig, deps: MirrorDeps = {}): Promise<MirrorResult> {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? silentLogger;
+  const progress = deps.progress ?? { changeRequests: 0 };
   const started = clock.now();
   const spec = SPECS[config.operation];
   const where = `cluster ${api.clusterId}, link ${config.linkName}`;
@@ -76,7 +86,7 @@ export async function runMirror(api: MirrorApi, config: MirrorConfig, deps: Mirr
     // The topics to restore are the local ex-sources, which the local mirror list does not show:
     // only the server, which sees the peer's STOPPED mirrors, can match a pattern against them.
     checkSourceReachable(config, spec, link, [], where);
-    ({ planned, sent: presend } = await truncateByPattern(api, config, mirrors));
+    ({ planned, sent: presend } = await truncateByPattern(api, config, mirrors, progress));
   } else {
     planned = planTopics(config.operation, config.selection, mirrors, { sourceTopics: config.sourceTopics, prefix });
   }
@@ -102,7 +112,9 @@ export async function runMirror(api: MirrorApi, config: MirrorConfig, deps: Mirr
       `${config.dryRun ? 'Dry run: validating' : 'Sending'} ${config.operation} for ${toSend.length} topic(s) of link ${config.linkName}${already ? `; ${already} already ${config.operation === 'create' ? 'exist' : spec.target}, nothing to send for them` : ''}`,
     );
   }
-  const sent = presend ?? (config.operation === 'create' ? await sendCreates(api, config, toSend, logger) : await sendVerb(api, config, spec, toSend, logger));
+  const sent =
+    presend ??
+    (config.operation === 'create' ? await sendCreates(api, config, toSend, logger, progress) : await sendVerb(api, config, spec, toSend, logger, progress));
   const alterRequests = api.requestCount - requestsBefore;
 
   let waited: WaitOutcome | undefined;
@@ -231,7 +243,14 @@ function checkLag(config: MirrorConfig, spec: OperationSpec, planned: PlannedTop
   );
 }
 
-async function sendVerb(api: MirrorApi, config: MirrorConfig, spec: OperationSpec, toSend: PlannedTopic[], logger: Logger): Promise<Map<string, Sent>> {
+async function sendVerb(
+  api: MirrorApi,
+  config: MirrorConfig,
+  spec: OperationSpec,
+  toSend: PlannedTopic[],
+  logger: Logger,
+  progress: MirrorProgress,
+): Promise<Map<string, Sent>> {
   const sent = new Map<string, Sent>();
   const chunks = chunk(
     toSend.map((p) => p.topic),
@@ -239,6 +258,7 @@ async function sendVerb(api: MirrorApi, config: MirrorConfig, spec: OperationSpe
   );
   for (const [i, names] of chunks.entries()) {
     let answers: AlterMirrorResult[];
+    if (!config.dryRun) progress.changeRequests++;
     try {
       answers = await api.alterMirrors(config.linkName, spec.verb!, names, {
         validateOnly: config.dryRun,
@@ -264,8 +284,14 @@ async function sendVerb(api: MirrorApi, config: MirrorConfig, spec: OperationSpe
  * truncate-and-restore by pattern (or of everything: `.*`), in one request. Topics that already
  * are ACTIVE mirrors here were restored before: done, whatever the server says about them now.
  */
-async function truncateByPattern(api: MirrorApi, config: MirrorConfig, mirrors: MirrorTopic[]): Promise<{ planned: PlannedTopic[]; sent: Map<string, Sent> }> {
+async function truncateByPattern(
+  api: MirrorApi,
+  config: MirrorConfig,
+  mirrors: MirrorTopic[],
+  progress: MirrorProgress,
+): Promise<{ planned: PlannedTopic[]; sent: Map<string, Sent> }> {
   const pattern = config.selection.kind === 'pattern' ? config.selection.text : '.*';
+  if (!config.dryRun) progress.changeRequests++;
   const answers = await api.alterMirrors(
     config.linkName,
     'truncate-and-restore',
@@ -284,7 +310,7 @@ async function truncateByPattern(api: MirrorApi, config: MirrorConfig, mirrors: 
   return { planned, sent };
 }
 
-async function sendCreates(api: MirrorApi, config: MirrorConfig, toSend: PlannedTopic[], logger: Logger): Promise<Map<string, Sent>> {
+async function sendCreates(api: MirrorApi, config: MirrorConfig, toSend: PlannedTopic[], logger: Logger, progress: MirrorProgress): Promise<Map<string, Sent>> {
   const sent = new Map<string, Sent>();
   if (config.dryRun) {
     // The create endpoint has no validate_only: a dry run only plans.
@@ -293,6 +319,7 @@ async function sendCreates(api: MirrorApi, config: MirrorConfig, toSend: Planned
   }
   // One at a time: the API has no batch create, and parallel calls are what trip its rate limit.
   for (const [i, p] of toSend.entries()) {
+    progress.changeRequests++;
     try {
       await api.createMirror(config.linkName, p.source ?? p.topic, p.topic === p.source ? undefined : p.topic);
       sent.set(p.topic, {});
@@ -315,12 +342,12 @@ async function sendCreates(api: MirrorApi, config: MirrorConfig, toSend: Planned
 
 /**
  * Handles a failed request. Fatal failures (auth, unreachable) throw when nothing was sent yet,
- * and otherwise mark every unsent topic failed and return true (stop). Others fail only `names`.
+ * and otherwise mark every unsent topic failed and return true (stop). Others fail only `names`;
+ * anything that is not an ActionError is a bug, and is thrown as it is.
  */
 function abortOrRecord(err: unknown, index: number, unsent: string[], names: string[], sent: Map<string, Sent>): boolean {
   if (!(err instanceof ActionError)) throw err;
-  const kind = (err as { kind?: string }).kind;
-  const fatal = kind !== undefined && FATAL.has(kind);
+  const fatal = err instanceof ConfluentApiError && FATAL.has(err.kind);
   if (fatal && index === 0) throw err;
   const reason = describeError(err);
   if (fatal) {

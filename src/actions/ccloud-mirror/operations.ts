@@ -1,4 +1,4 @@
-import type { AlterVerb } from '../../core/confluent/types.js';
+import type { AlterVerb } from './confluent/types.js';
 
 /** Every value of input `operation`. */
 export const OPERATIONS = [

@@ -1,4 +1,4 @@
-import type { MirrorLag, MirrorTopic } from '../../core/confluent/types.js';
+import type { MirrorLag, MirrorTopic } from './confluent/types.js';
 import type { Selection } from './inputs.js';
 import { SPECS, type Operation } from './operations.js';
 

@@ -1,7 +1,17 @@
 import { ActionError } from '../../core/errors.js';
+import { failureSummary } from '../../core/failure-summary.js';
 import { table } from '../../core/markdown.js';
 import { formatDuration } from '../../core/time.js';
+import { ConfluentApiError } from './confluent/errors.js';
+import type { MirrorInputs } from './inputs.js';
+import type { MirrorProgress } from './mirror.js';
 import type { MirrorResult, TopicResult } from './result.js';
+
+/**
+ * Everything ccloud-mirror tells the user, as text: the outputs, the job summary and log line of a
+ * run that returned a result, the error that fails the step when topics failed, and the job summary
+ * of a failed step. Pure: `main` writes them.
+ */
 
 const OUTCOME_TEXT: Record<TopicResult['outcome'], string> = {
   changed: 'done',
@@ -24,7 +34,10 @@ export function outputsOf(result: MirrorResult): Record<string, unknown> {
   };
 }
 
-/** The job summary: a headline, the totals, and one table row per topic (failures first). */
+/**
+ * The job summary of a run that returned a result: a headline, the totals, and one table row per
+ * topic (failures first), whose After column is the state each topic is in now.
+ */
 export function summaryOf(result: MirrorResult): string {
   const lines = [`### ccloud-mirror: \`${result.operation}\` on link \`${result.link}\` (cluster ${result.clusterId})`, '', headline(result), ''];
   if (result.forcedOver?.length) {
@@ -88,21 +101,96 @@ function lagMeaning(result: MirrorResult): string {
     : 'Lag: records on the source not yet mirrored, at the last listing.';
 }
 
+/** What to do about the failed topics of a result: said in the step's error and in the failure summary. */
+function nextSteps(result: MirrorResult): string {
+  let steps = `Fix the cause and re-run the step: topics already ${result.target ?? 'done'} count as done`;
+  if (result.operation === 'promote')
+    steps += ". If the source cluster is unreachable, use 'operation: failover' instead (promote needs the source for a final sync)";
+  if (result.timedOut) steps += ". Some topics did not reach the target in time: raise 'timeout' if they were still moving";
+  return steps;
+}
+
+/** The error that fails the step when topics failed; it carries the result for the failure summary. */
+export class TopicsFailedError extends ActionError {
+  constructor(
+    message: string,
+    readonly result: MirrorResult,
+  ) {
+    super(message);
+    this.name = 'TopicsFailedError';
+  }
+}
+
+/** `- topic: reason` for each failed topic; past `limit`, one line saying how many more. */
+function failedLines(result: MirrorResult, limit = Infinity): string[] {
+  const failed = result.topics.filter((t) => t.outcome === 'failed');
+  const lines = failed.slice(0, limit).map((t) => `- ${t.topic}: ${t.error ?? 'failed'}`);
+  if (failed.length > limit) lines.push(`- and ${failed.length - limit} more (see the table above)`);
+  return lines;
+}
+
+function failedVerb(result: MirrorResult): string {
+  return result.dryRun ? `would fail to ${result.operation}` : result.operation === 'status' ? 'could not be read' : `failed to ${result.operation}`;
+}
+
 /**
  * The error that fails the step when any topic failed: every failed topic with its reason, one per
  * line, after all topics were tried. Undefined when all succeeded.
  */
-export function failureOf(result: MirrorResult): ActionError | undefined {
-  const failed = result.topics.filter((t) => t.outcome === 'failed');
-  if (failed.length === 0) return undefined;
-  const lines = failed.map((t) => `- ${t.topic}: ${t.error ?? 'failed'}`);
-  const verb = result.dryRun ? `would fail to ${result.operation}` : result.operation === 'status' ? 'could not be read' : `failed to ${result.operation}`;
-  let fix = `${result.succeeded.length} other topic(s) succeeded. Fix the cause and re-run the step: topics already ${result.target ?? 'done'} count as done`;
-  if (result.operation === 'promote')
-    fix += ". If the source cluster is unreachable, use 'operation: failover' instead (promote needs the source for a final sync)";
-  if (result.timedOut) fix += ". Some topics did not reach the target in time: raise 'timeout' if they were still moving";
+export function failureOf(result: MirrorResult): TopicsFailedError | undefined {
+  if (result.failed.length === 0) return undefined;
   // Where and fix are part of the text so the list of topics stays the last, readable block.
-  return new ActionError(
-    `${failed.length} of ${result.topics.length} topic(s) on cluster ${result.clusterId}, link ${result.link} ${verb}. ${fix}.\n${lines.join('\n')}`,
+  return new TopicsFailedError(
+    `${result.failed.length} of ${result.topics.length} topic(s) on cluster ${result.clusterId}, link ${result.link} ${failedVerb(result)}. ${result.succeeded.length} other topic(s) succeeded. ${nextSteps(result)}.\n${failedLines(result).join('\n')}`,
+    result,
   );
+}
+
+/** The log line of a run that returned a result. */
+export function resultLine(result: MirrorResult): string {
+  return `${result.operation}: ${result.succeeded.length} topic(s) ok, ${result.failed.length} failed; max-lag ${result.maxLag}, total-lag ${result.totalLag}; ${result.requests} request(s) in ${formatDuration(result.durationMs)} (${formatDuration(result.sleptMs)} of it waiting between polls)`;
+}
+
+/** What main knew when the step failed: its inputs once they were read, and what the run had sent. */
+export interface FailureContext {
+  inputs?: Pick<MirrorInputs, 'operation' | 'linkName' | 'clusterId'>;
+  progress: MirrorProgress;
+}
+
+/**
+ * The job summary of a failed step (bad input, missing link, refused key, lag above max-lag, failed
+ * topics...): what failed, where, what to do, and the state the topics are in as far as it is known.
+ */
+export function failureSummaryOf(err: unknown, context: FailureContext): string {
+  if (err instanceof TopicsFailedError) {
+    const { result } = err;
+    const failed = new ActionError(
+      `${result.failed.length} of ${result.topics.length} topic(s) ${failedVerb(result)}:\n${failedLines(result, 20).join('\n')}`,
+      {
+        where: `cluster ${result.clusterId}, link ${result.link}`,
+        fix: nextSteps(result),
+      },
+    );
+    return failureSummary('ccloud-mirror', failed, { inPlace: [topicsAfterResult(result)] });
+  }
+  const { inputs, progress } = context;
+  return failureSummary('ccloud-mirror', err, {
+    where: inputs && `cluster ${inputs.clusterId}, link ${inputs.linkName}`,
+    fix: 'fix the cause and re-run the step: the operation is idempotent, and topics already in its target state count as done',
+    inPlace: [topicsAfterThrow(err, progress, inputs?.operation)],
+  });
+}
+
+function topicsAfterResult(result: MirrorResult): string {
+  if (result.dryRun) return 'Topics unchanged: this was a dry run (`validate_only=true`).';
+  if (result.operation === 'status') return 'Topics unchanged: `status` only reads the link.';
+  return `${result.succeeded.length} of ${result.topics.length} topic(s) succeeded and ${result.failed.length} failed; the After column of the table above is the state each topic is in now.`;
+}
+
+function topicsAfterThrow(err: unknown, progress: MirrorProgress, operation: string | undefined): string {
+  if (operation === undefined) return 'Topics unchanged: the inputs are checked before any request is sent.';
+  if (progress.changeRequests === 0) return `Topics unchanged: \`${operation}\` stopped before it sent any request that changes a topic.`;
+  if (err instanceof ConfluentApiError && err.status !== undefined && err.status < 500)
+    return `Topics unchanged: the cluster refused (HTTP ${err.status}) the request that would have changed them.`;
+  return `Topics unknown: a request that changes topics was sent, but whether the cluster applied it is not known. Run this step with \`operation: status\` to see each topic's state; re-running \`${operation}\` is safe.`;
 }

@@ -1,4 +1,4 @@
-import type { MirrorTopic } from '../../core/confluent/types.js';
+import type { MirrorTopic } from './confluent/types.js';
 import { describeError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import { formatDuration, type Clock } from '../../core/time.js';

@@ -1,5 +1,6 @@
 import { parse, parseAllDocuments } from 'yaml';
-import { ActionError } from '../../core/errors.js';
+import { ActionError, InputError } from '../../core/errors.js';
+import { isNamespaceName, isObjectName, NAMESPACE_NAME_RULE, OBJECT_NAME_RULE } from '../../core/kube/names.js';
 import { describeUnresolved, fill, type Unresolved } from './placeholders.js';
 
 /**
@@ -41,8 +42,10 @@ export function objectKey(o: { kind: string; namespace: string; name: string }):
 }
 
 const KEY = /^[-._a-zA-Z0-9]+$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** The accepted form of input 'data', for its errors. */
+const DATA_FORM = 'a YAML mapping of keys to values, one `key: value` per line, e.g. `bootstrap.servers: ${CCLOUD_URL}`';
+/** What to do about unresolved placeholders. */
+const SET_VARIABLES = "set each variable in the step's `env:` (e.g. `CCLOUD_PASSWD: ${{ secrets.CCLOUD_WEST_PASSWD }}`)";
 
 /** Collects every problem so one error lists them all. */
 class Problems {
@@ -61,10 +64,12 @@ export interface ManifestFile {
 
 /**
  * Parses every manifest document (multi-document files allowed), fills placeholders, and checks
- * each is a ConfigMap or Secret with a name, a namespace and valid keys. Throws one ActionError
- * listing every problem (unresolved placeholders included) when anything is wrong.
+ * each is a ConfigMap or Secret with a name, a namespace and valid keys. Throws an InputError for a
+ * bad `namespace` input, otherwise one ActionError listing every problem of the manifests
+ * (unresolved placeholders included) when anything is wrong.
  */
 export function desiredFromManifests(files: ManifestFile[], env: Record<string, string | undefined>, namespaceOverride?: string): DesiredObject[] {
+  if (namespaceOverride) checkNamespaceInput(namespaceOverride);
   const problems = new Problems();
   const objects: DesiredObject[] = [];
   for (const file of files) {
@@ -85,31 +90,37 @@ export function desiredFromManifests(files: ManifestFile[], env: Record<string, 
   if (!objects.length && !problems.list.length && !problems.unresolved.length)
     problems.add(`${files.map((f) => f.path).join(', ')} hold no ConfigMap or Secret`);
   checkDuplicates(objects, problems);
-  throwProblems(problems, "input 'manifests'");
+  const parts = problemList(problems);
+  if (parts.length) {
+    throw new ActionError(parts.join('; '), {
+      where: "input 'manifests'",
+      fix: `${problems.unresolved.length ? SET_VARIABLES : 'fix the manifests'}; nothing was written`,
+    });
+  }
   return objects;
 }
 
-/** The `name`/`namespace`/`kind`/`data` form: a merge of the given keys into an existing object. */
+/**
+ * The `name`/`namespace`/`kind`/`data` form: a merge of the given keys into an existing object.
+ * Every problem here is an input's, so each is an InputError naming the input; the problems of
+ * input 'data' (keys, values, placeholders) are listed together in one.
+ */
 export function desiredFromInputs(
   input: { kind: ConfigKind; name: string; namespace: string; data: string },
   env: Record<string, string | undefined>,
 ): DesiredObject {
-  const problems = new Problems();
-  checkName(input.name, "input 'name'", problems);
-  checkNamespace(input.namespace, "input 'namespace'", problems);
+  if (!isObjectName(input.name)) throw new InputError('name', `has the value '${input.name}', which is not a valid ${input.kind} name`, OBJECT_NAME_RULE);
+  checkNamespaceInput(input.namespace);
   let parsed: unknown;
   try {
     parsed = parse(input.data);
   } catch (err) {
-    throw new ActionError(`input 'data' is not valid YAML: ${(err as Error).message.split('\n')[0]}`, {
-      fix: 'give a YAML mapping of keys to values, e.g. `bootstrap.servers: ${CCLOUD_URL}`',
-    });
+    throw new InputError('data', `is not valid YAML: ${(err as Error).message.split('\n')[0]}`, DATA_FORM);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || !Object.keys(parsed).length) {
-    throw new ActionError("input 'data' is not a YAML mapping of keys to values", {
-      fix: 'give one `key: value` per line, e.g. `bootstrap.servers: ${CCLOUD_URL}`',
-    });
+    throw new InputError('data', 'is not a YAML mapping of keys to values', DATA_FORM);
   }
+  const problems = new Problems();
   const secretValues: string[] = [];
   const data: Record<string, string | null> = {};
   for (const [key, raw] of Object.entries(parsed as Record<string, unknown>)) {
@@ -132,7 +143,9 @@ export function desiredFromInputs(
       data[key] = text;
     }
   }
-  throwProblems(problems, "inputs 'name'/'data'");
+  const parts = problemList(problems);
+  if (parts.length)
+    throw new InputError('data', `cannot be used: ${parts.join('; ')}`, problems.unresolved.length ? `${DATA_FORM}; ${SET_VARIABLES}` : DATA_FORM);
   return {
     kind: input.kind,
     namespace: input.namespace,
@@ -167,11 +180,13 @@ function fromManifest(
   const meta = (doc.metadata ?? {}) as Record<string, unknown>;
   const secretValues: string[] = [];
   const name = typeof meta.name === 'string' ? filled(meta.name, env, `${where} metadata.name`, problems, secretValues) : '';
-  checkName(name, `${where} metadata.name`, problems);
+  if (!name) problems.add(`${where} metadata.name is missing`);
+  else if (!isObjectName(name)) problems.add(`${where} metadata.name '${name}' is not a valid name (${OBJECT_NAME_RULE})`);
   const declared = typeof meta.namespace === 'string' ? filled(meta.namespace, env, `${where} metadata.namespace`, problems, secretValues) : undefined;
   const namespace = namespaceOverride || declared || '';
   if (!namespace) problems.add(`${where} has no metadata.namespace; set it, or give the input 'namespace'`);
-  else checkNamespace(namespace, namespaceOverride ? "input 'namespace'" : `${where} metadata.namespace`, problems);
+  else if (!namespaceOverride && !isNamespaceName(namespace))
+    problems.add(`${where} metadata.namespace '${namespace}' is not a valid namespace name (${NAMESPACE_NAME_RULE})`);
   const labels = stringMap(meta.labels, `${where} metadata.labels`, env, problems, secretValues);
   const annotations = stringMap(meta.annotations, `${where} metadata.annotations`, env, problems, secretValues);
 
@@ -248,14 +263,9 @@ function checkKey(key: string, where: string, problems: Problems): void {
     problems.add(`${where}: '${key}' is not a valid key (letters, digits, '-', '_' or '.', at most 253)`);
 }
 
-function checkName(name: string, where: string, problems: Problems): void {
-  if (!name) problems.add(`${where} is missing`);
-  else if (!DNS_SUBDOMAIN.test(name) || name.length > 253) problems.add(`${where} '${name}' is not a valid name (lower-case letters, digits, '-' and '.')`);
-}
-
-function checkNamespace(namespace: string, where: string, problems: Problems): void {
-  if (!DNS_LABEL.test(namespace) || namespace.length > 63)
-    problems.add(`${where} '${namespace}' is not a valid namespace name (lower-case letters, digits and '-', at most 63)`);
+/** The `namespace` input, which names the namespace of every object. */
+function checkNamespaceInput(namespace: string): void {
+  if (!isNamespaceName(namespace)) throw new InputError('namespace', `has the value '${namespace}', which is not a namespace name`, NAMESPACE_NAME_RULE);
 }
 
 function checkDuplicates(objects: DesiredObject[], problems: Problems): void {
@@ -268,14 +278,11 @@ function checkDuplicates(objects: DesiredObject[], problems: Problems): void {
   }
 }
 
-function throwProblems(problems: Problems, where: string): void {
+/** Every problem as one line each, unresolved placeholders first. */
+function problemList(problems: Problems): string[] {
   const parts = [...problems.list];
   if (problems.unresolved.length) parts.unshift(`unresolved placeholders: ${describeUnresolved(problems.unresolved)}`);
-  if (!parts.length) return;
-  const fix = problems.unresolved.length
-    ? "set each variable in the step's `env:` (e.g. `CCLOUD_PASSWD: ${{ secrets.CCLOUD_WEST_PASSWD }}`); nothing was written"
-    : 'fix the manifests; nothing was written';
-  throw new ActionError(parts.join('; '), { where, fix });
+  return parts;
 }
 
 function isBase64(text: string): boolean {

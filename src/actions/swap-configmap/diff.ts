@@ -25,12 +25,12 @@ export function dataChanges(before: Record<string, string>, after: Record<string
     const now = after[key];
     if (old === now) continue;
     const change = old === undefined ? 'added' : now === undefined ? 'removed' : 'modified';
-    changes.push({ key, change, lines: describe(key, old, now, options) });
+    changes.push({ key, change, lines: changeLines(key, old, now, options) });
   }
   return changes;
 }
 
-function describe(key: string, old: string | undefined, now: string | undefined, options: { secretKind: boolean; secrets: string[] }): string[] {
+function changeLines(key: string, old: string | undefined, now: string | undefined, options: { secretKind: boolean; secrets: string[] }): string[] {
   const size = (v: string | undefined) => (v === undefined ? 'none' : `${Buffer.byteLength(v)} bytes`);
   if (options.secretKind) return [`(secret value: ${size(old)} → ${size(now)})`];
   const nowHasSecret = now !== undefined && options.secrets.some((s) => now.includes(s));

@@ -1,6 +1,7 @@
 /**
- * `${VAR}` placeholders, filled from the step environment (how seed 000's `kafka-proxy-config` is
- * written: `${CCLOUD_URL}`, `${CCLOUD_APIKEY}`, `${CCLOUD_PASSWD}`). Substitution happens in parsed
+ * `${VAR}` placeholders, filled from the step environment (the example clients' `kafka-proxy-config`
+ * in src/playground/manifests/proxy/ is written so: `${CCLOUD_URL}`, `${CCLOUD_APIKEY}`,
+ * `${CCLOUD_PASSWD}`). Substitution happens in parsed
  * YAML string values, never in the YAML text, so a password holding `: `, `#` or quotes cannot change
  * the document's structure. `$${VAR}` is an escape for a literal `${VAR}`.
  */

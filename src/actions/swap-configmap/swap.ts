@@ -1,16 +1,15 @@
 import type { V1ConfigMap, V1Secret } from '@kubernetes/client-node';
-import { ActionError } from '../../core/errors.js';
-import { errorStatus, kubeError, type KubeClients } from '../../core/kube/client.js';
+import { ActionError, describeError, type ActionErrorOptions } from '../../core/errors.js';
+import { errorStatus, FIELD_MANAGER, kubeError, type KubeClients } from '../../core/kube/client.js';
 import { resourceHash, resourceTypeOfKind, RELOADER_KEYS } from '../../core/kube/reloader.js';
 import { allWorkloads, listWorkloads, reloadTargets, type ReloadTarget } from '../../core/kube/selection.js';
 import type { Logger } from '../../core/log.js';
+import type { Masker } from '../../core/runner.js';
 import { dataChanges, type KeyChange } from './diff.js';
 import { objectKey, type DesiredObject } from './desired.js';
 
 /** Label recording which cluster the object points at now (`target` input). */
 export const TARGET_LABEL = 'ccloud-dr-actions/target';
-/** Field manager of our writes, so `managedFields` show who changed the object. */
-export const FIELD_MANAGER = 'ccloud-dr-actions';
 
 export interface SwapSettings {
   objects: DesiredObject[];
@@ -20,8 +19,11 @@ export interface SwapSettings {
   /** Attempts per object when the server answers 409 Conflict (each on a freshly read object). */
   maxAttempts?: number;
   logger: Logger;
-  /** Masks values read from existing Secrets (they are never printed, but may surface in errors). */
-  mask: (value: string) => void;
+  /**
+   * Registers a secret (`core.maskSecret` in the action: the whole value and each of its lines). Every value
+   * read from an existing Secret is given to it, base64 and decoded: they are never printed, but may surface in errors.
+   */
+  mask: Masker;
 }
 
 /** What happened to one object. */
@@ -54,6 +56,32 @@ export interface SwapResult {
   dryRun: boolean;
 }
 
+/** Where a failed swap left one object. */
+export interface ObjectProgress {
+  /** `Kind/namespace/name`. */
+  object: string;
+  /**
+   * `written`: the server accepted the new data or metadata. `in-place`: it already held them.
+   * `would-change`: a dry run of it passed (nothing stored). `failed`: its check or write failed.
+   * `not-written`: left as it was, because another object failed.
+   */
+  state: 'written' | 'in-place' | 'would-change' | 'failed' | 'not-written';
+  /** Why, for `failed`. */
+  reason?: string;
+}
+
+/** A swap that stopped, with where it left every object (for the failure summary). */
+export class SwapError extends ActionError {
+  constructor(
+    message: string,
+    options: ActionErrorOptions,
+    readonly objects: ObjectProgress[],
+  ) {
+    super(message, options);
+    this.name = 'SwapError';
+  }
+}
+
 type ConfigObject = V1ConfigMap | V1Secret;
 
 /**
@@ -68,9 +96,18 @@ export async function swap(clients: KubeClients, settings: SwapSettings): Promis
 
   // Phase 1: read and check everything. Nothing is written if any object fails.
   const reads = await Promise.allSettled(settings.objects.map((d) => readChecked(clients, d, settings)));
-  const problems = reads.flatMap((r) => (r.status === 'rejected' ? [describe(r.reason)] : []));
+  const problems = reads.flatMap((r) => (r.status === 'rejected' ? [describeError(r.reason)] : []));
   if (problems.length) {
-    throw new ActionError(`nothing was written: ${problems.join('; ')}`, { fix: 'fix the objects named above (or the manifests) and re-run' });
+    throw new SwapError(
+      `nothing was written: ${problems.join('; ')}`,
+      { fix: 'fix the objects named above (or the manifests) and re-run' },
+      settings.objects.map((d, i): ObjectProgress => {
+        const read = reads[i];
+        return read.status === 'rejected'
+          ? { object: objectKey(d), state: 'failed', reason: describeError(read.reason) }
+          : { object: objectKey(d), state: 'not-written' };
+      }),
+    );
   }
   const current = reads.map((r) => (r as PromiseFulfilledResult<ConfigObject>).value);
   const plans = settings.objects.map((d, i) => plan(d, current[i], settings.target));
@@ -82,7 +119,7 @@ export async function swap(clients: KubeClients, settings: SwapSettings): Promis
       listings.set(
         namespace,
         listWorkloads(clients, namespace).then(allWorkloads, (err: unknown) => {
-          logger.warning(`could not list the workloads of namespace ${namespace} to tell which ones Reloader will roll: ${describe(err)}`);
+          logger.warning(`could not list the workloads of namespace ${namespace} to tell which ones Reloader will roll: ${describeError(err)}`);
           return null;
         }),
       );
@@ -147,7 +184,7 @@ export async function swap(clients: KubeClients, settings: SwapSettings): Promis
       workloads,
     };
     outcomes.push(outcome);
-    logger.info(summaryLine(outcome, settings.dryRun));
+    logger.info(outcomeLine(outcome, settings.dryRun));
     if (p.dataChanged && p.next.metadata?.annotations?.[RELOADER_KEYS.ignore] === 'true') {
       logger.warning(
         `${objectKey(desired)} has the annotation ${RELOADER_KEYS.ignore}: "true", so Reloader ignores its changes and rolls nothing; restart its clients yourself (verify-rollout with restart-if-not-reloaded: true)`,
@@ -272,24 +309,34 @@ async function replace(clients: KubeClients, desired: DesiredObject, body: Confi
   else await clients.core.replaceNamespacedConfigMap({ ...params, body: body as V1ConfigMap });
 }
 
-function halfDone(done: ObjectOutcome[], objects: DesiredObject[], failedAt: number, cause: unknown, dryRun: boolean): ActionError {
+function halfDone(done: ObjectOutcome[], objects: DesiredObject[], failedAt: number, cause: unknown, dryRun: boolean): SwapError {
   const failed = objects[failedAt];
   const written = done.filter((o) => o.written).map(objectKey);
   const untouched = done.filter((o) => !o.written).map(objectKey);
   const notAttempted = objects.slice(failedAt + 1).map(objectKey);
-  const parts = [`${dryRun ? 'dry run of ' : ''}${objectKey(failed)} failed: ${describe(cause)}`];
+  const parts = [`${dryRun ? 'dry run of ' : ''}${objectKey(failed)} failed: ${describeError(cause)}`];
   if (written.length) parts.push(`already written: ${written.join(', ')}`);
   if (untouched.length) parts.push(`already in place (unchanged): ${untouched.join(', ')}`);
   if (notAttempted.length) parts.push(`not attempted: ${notAttempted.join(', ')}`);
-  return new ActionError(parts.join('; '), {
-    fix: written.length
-      ? 're-run the step: objects already written are found in place and left alone, the rest are applied'
-      : 'fix the cause and re-run the step',
-    cause,
-  });
+  const progress: ObjectProgress[] = [
+    ...done.map((o): ObjectProgress => ({ object: objectKey(o), state: o.written ? 'written' : dryRun && o.changed ? 'would-change' : 'in-place' })),
+    { object: objectKey(failed), state: 'failed', reason: describeError(cause) },
+    ...notAttempted.map((object): ObjectProgress => ({ object, state: 'not-written' })),
+  ];
+  return new SwapError(
+    parts.join('; '),
+    {
+      fix: written.length
+        ? 're-run the step: objects already written are found in place and left alone, the rest are applied'
+        : 'fix the cause and re-run the step',
+      cause,
+    },
+    progress,
+  );
 }
 
-function summaryLine(o: ObjectOutcome, dryRun: boolean): string {
+/** The log line of one object's outcome. */
+function outcomeLine(o: ObjectOutcome, dryRun: boolean): string {
   const key = objectKey(o);
   if (!o.changed) return `${key}: data already in place (hash ${o.hash})${o.written ? '; metadata updated' : ''}`;
   const roll =
@@ -299,10 +346,6 @@ function summaryLine(o: ObjectOutcome, dryRun: boolean): string {
         ? `Reloader will roll ${o.workloads.map((w) => `${w.kind}/${w.name}`).join(', ')}`
         : 'no workload will be rolled';
   return `${key}: ${dryRun ? 'would change' : 'changed'} ${o.changedKeys.length} key(s) [${o.changedKeys.join(', ')}], hash ${o.previousHash} -> ${o.hash}${o.conflicts ? ` after ${o.conflicts} conflict(s)` : ''}; ${roll}`;
-}
-
-function describe(err: unknown): string {
-  return err instanceof ActionError ? err.describe() : err instanceof Error ? err.message : String(err);
 }
 
 function sameMap(a: Record<string, string>, b: Record<string, string>): boolean {

@@ -1,16 +1,14 @@
 import { InputError } from '../../core/errors.js';
 import { InputReader, rejectBoth } from '../../core/inputs.js';
 import { resolveKubeconfig, type KubeTarget } from '../../core/kube/client.js';
+import { isNamespaceName, isObjectName, NAMESPACE_NAME_RULE, OBJECT_NAME_RULE } from '../../core/kube/names.js';
+import type { WorkloadKind } from '../../core/kube/workload.js';
 import type { VerifySettings } from './verify.js';
-import { parseKind, type WorkloadKind } from '../../core/kube/workload.js';
 
 /** Everything verify-rollout needs, validated; reading it makes no network call. */
 export type VerifyInputs = Pick<VerifySettings, 'namespaces' | 'resource' | 'workloads' | 'timeoutMs' | 'graceMs' | 'restartIfNotReloaded'> & {
   kube: KubeTarget;
 };
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** Reads and checks every input before anything touches the cluster. */
 export function getInputs(inputs = new InputReader(), env: NodeJS.ProcessEnv = process.env): VerifyInputs {
@@ -18,8 +16,7 @@ export function getInputs(inputs = new InputReader(), env: NodeJS.ProcessEnv = p
   if (!namespaces.length)
     throw new InputError('namespace', 'is required but was not set', 'the namespace of the workloads, e.g. `clients` (several: `clients,nproxy-clients`)');
   for (const ns of namespaces) {
-    if (!DNS_LABEL.test(ns) || ns.length > 63)
-      throw new InputError('namespace', `has the value '${ns}', which is not a namespace name`, 'lower-case letters, digits and `-`, at most 63 characters');
+    if (!isNamespaceName(ns)) throw new InputError('namespace', `has the value '${ns}', which is not a namespace name`, NAMESPACE_NAME_RULE);
   }
   rejectBoth(inputs, 'configmap', 'secret');
   let resource: VerifyInputs['resource'];
@@ -29,8 +26,7 @@ export function getInputs(inputs = new InputReader(), env: NodeJS.ProcessEnv = p
   ] as const) {
     const name = inputs.string(input);
     if (name === undefined) continue;
-    if (!DNS_SUBDOMAIN.test(name) || name.length > 253)
-      throw new InputError(input, `has the value '${name}', which is not a ${kind} name`, 'lower-case letters, digits, `-` and `.`');
+    if (!isObjectName(name)) throw new InputError(input, `has the value '${name}', which is not a ${kind} name`, OBJECT_NAME_RULE);
     resource = { kind, name };
   }
   const workloads = inputs.has('workloads') ? parseWorkloads(inputs.list('workloads'), namespaces) : undefined;
@@ -94,10 +90,19 @@ export function parseWorkloads(items: string[], namespaces: string[]): Array<{ n
     }
     const kind = parseKind(kindText);
     if (!kind) throw new InputError('workloads', `has the item '${item}' with kind '${kindText}', which cannot be verified`, accepted);
-    if (!DNS_SUBDOMAIN.test(name)) throw new InputError('workloads', `has the item '${item}' with name '${name}', which is not a valid name`, accepted);
+    if (!isObjectName(name)) throw new InputError('workloads', `has the item '${item}' with name '${name}', which is not a valid name`, accepted);
     const key = `${namespace}/${kind}/${name}`;
     if (!seen.has(key)) out.push({ namespace, kind, name });
     seen.add(key);
   }
   return out;
+}
+
+/** Parses a kind as users write it: `Deployment`, `deployment`, `deployments`, `deploy`, `sts`, `ds`… */
+export function parseKind(text: string): WorkloadKind | undefined {
+  const t = text.trim().toLowerCase();
+  if (['deployment', 'deployments', 'deploy'].includes(t)) return 'Deployment';
+  if (['statefulset', 'statefulsets', 'sts'].includes(t)) return 'StatefulSet';
+  if (['daemonset', 'daemonsets', 'ds'].includes(t)) return 'DaemonSet';
+  return undefined;
 }

@@ -1,19 +1,16 @@
 import { ActionError } from '../../core/errors.js';
-import { errorStatus, kubeError, type KubeClients } from '../../core/kube/client.js';
-import { diagnose } from '../../core/kube/diagnose.js';
-import { resourceHash, resourceTypeOfKind } from '../../core/kube/reloader.js';
-import { restartPatch, restartRefusal } from '../../core/kube/restart.js';
-import { RolloutTracker, trackedKey, type Expected, type Result, type Strategy, type Tracked } from '../../core/kube/rollout-tracker.js';
+import { errorStatus, FIELD_MANAGER, kubeError, type KubeClients } from '../../core/kube/client.js';
+import { RELOADER_KEYS, resourceHash, resourceTypeOfKind } from '../../core/kube/reloader.js';
 import { listWorkloads, reloadTargets } from '../../core/kube/selection.js';
-import { Wakeup } from '../../core/kube/wait.js';
-import type { Clock } from '../../core/time.js';
-import { CollectionWatch, watchFailure, type WatchStats } from '../../core/kube/watch.js';
 import { WORKLOAD_KINDS, type Workload, type WorkloadKind } from '../../core/kube/workload.js';
 import type { Logger } from '../../core/log.js';
-import { formatDuration } from '../../core/time.js';
-
-/** Field manager of the restart patch. */
-export const RESTART_FIELD_MANAGER = 'ccloud-dr-actions';
+import type { Masker } from '../../core/runner.js';
+import { formatDuration, type Clock } from '../../core/time.js';
+import { diagnose } from './diagnose.js';
+import { restartPatch, restartRefusal } from './restart.js';
+import { RolloutTracker, trackedKey, type Expected, type Result, type Strategy, type Tracked } from './rollout-tracker.js';
+import { Wakeup } from './wakeup.js';
+import { CollectionWatch, watchFailure, type WatchStats } from './watch.js';
 
 export interface VerifySettings {
   namespaces: string[];
@@ -28,8 +25,11 @@ export interface VerifySettings {
   logger: Logger;
   /** Watch tuning (tests): server-side `timeoutSeconds` and client-node's inactivity timeout. */
   watch?: { timeoutSeconds?: number; inactivityMs?: number };
-  /** Masks a Secret's values as soon as they are read (they are only hashed, never printed). */
-  mask?: (value: string) => void;
+  /**
+   * Registers a secret (`core.maskSecret` in the action: the whole value and each of its lines). Every
+   * value of a Secret is given to it decoded, as soon as it is read; the values are only hashed, never printed.
+   */
+  mask: Masker;
 }
 
 /** One line of the `workloads` output. */
@@ -48,6 +48,8 @@ export interface WorkloadReport {
   details?: string[];
   /** When the action noticed the rollout complete (ISO time, ms precision). */
   noticedAt?: string;
+  /** This run restarted it (restart-if-not-reloaded); not an output. */
+  restarted: boolean;
 }
 
 export interface VerifyReport {
@@ -81,7 +83,7 @@ export async function verifyRollout(clients: KubeClients, settings: VerifySettin
       if (settings.resource) {
         const { kind, name } = settings.resource;
         const object = await readResource(clients, namespace, kind, name);
-        if (kind === 'Secret') for (const v of Object.values(object.data ?? {})) settings.mask?.(Buffer.from(v, 'base64').toString('utf8'));
+        if (kind === 'Secret') for (const v of Object.values(object.data ?? {})) settings.mask(Buffer.from(v, 'base64').toString('utf8'));
         annotations = object.metadata?.annotations;
         const type = resourceTypeOfKind(kind);
         expected = { type, name, namespace, hash: resourceHash(type, object) };
@@ -107,7 +109,7 @@ export async function verifyRollout(clients: KubeClients, settings: VerifySettin
       ]);
       if (!chosen.length) {
         setupProblems.push(
-          `no workload in namespace ${namespace} is rolled by Reloader for ${resource.kind} ${resource.name}: none has a matching reload, auto or search annotation with a container using it (or the ${resource.kind} has reloader.stakater.com/ignore). Name the workloads with the 'workloads' input to verify them anyway`,
+          `no workload in namespace ${namespace} is rolled by Reloader for ${resource.kind} ${resource.name}: none has a matching reload, auto or search annotation with a container using it (or the ${resource.kind} has ${RELOADER_KEYS.ignore}). Name the workloads with the 'workloads' input to verify them anyway`,
         );
       }
       for (const c of chosen) targets.push({ namespace, kind: c.kind, name: c.name, expected });
@@ -128,7 +130,7 @@ export async function verifyRollout(clients: KubeClients, settings: VerifySettin
     restartIfNotReloaded: settings.restartIfNotReloaded,
   });
   const wakeup = new Wakeup();
-  const report = (t: Tracked | undefined, before: string | undefined) => {
+  const announce = (t: Tracked | undefined, before: string | undefined) => {
     if (!t || t.state === before) return;
     if (t.state === 'done')
       logger.info(`${t.namespace}/${t.kind}/${t.name}: ${t.result} after ${formatDuration((t.doneAt ?? startedAt) - startedAt)} (${t.strategy}): ${t.reason}`);
@@ -138,7 +140,7 @@ export async function verifyRollout(clients: KubeClients, settings: VerifySettin
   const observe = (object: Workload, type: 'ADDED' | 'MODIFIED' | 'DELETED' = 'MODIFIED') => {
     const key = trackedKey(object.metadata.namespace ?? '', object.kind ?? '', object.metadata.name);
     const before = tracker.get(key)?.state;
-    report(tracker.observe(object, clock.now(), type), before);
+    announce(tracker.observe(object, clock.now(), type), before);
   };
   for (const { items } of listed.values()) for (const item of items) observe(item);
 
@@ -215,6 +217,7 @@ export async function verifyRollout(clients: KubeClients, settings: VerifySettin
     reason: t.reason ?? '',
     details: details.get(t.key),
     noticedAt: t.state === 'done' ? new Date(t.doneAt!).toISOString() : undefined,
+    restarted: t.restarted,
   }));
   return { ok: workloads.every((w) => w.result !== 'failed'), workloads, durationMs: clock.now() - startedAt, hashes, watch: stats };
 }
@@ -251,7 +254,7 @@ async function restartWorkload(
   const patch = restartPatch(clock.now(), t.expected!);
   const { lib } = clients;
   const options = lib.setHeaderOptions('Content-Type', lib.PatchStrategy.StrategicMergePatch);
-  const params = { name: t.name, namespace: t.namespace, body: patch, fieldManager: RESTART_FIELD_MANAGER };
+  const params = { name: t.name, namespace: t.namespace, body: patch, fieldManager: FIELD_MANAGER };
   try {
     const patched =
       t.kind === 'Deployment'

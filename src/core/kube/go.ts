@@ -1,7 +1,8 @@
 /**
- * Go standard-library parsers that Reloader relies on, reproduced so that the same annotation
- * value means the same thing here as in the controller (`strconv.ParseBool`, `time.ParseDuration`,
- * and the RE2 subset `regexp.Compile` accepts).
+ * Go standard-library parsers that Reloader's selection relies on, reproduced so that the same
+ * annotation value means the same thing here as in the controller (`strconv.ParseBool`, and the RE2
+ * subset `regexp.Compile` accepts). The emulator's `time.ParseDuration`, for the pause-period, is in
+ * src/playground/kube/reloader-plan.ts: no action reads that annotation.
  */
 
 const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
@@ -13,42 +14,6 @@ export function parseGoBool(value: string | undefined): boolean | undefined {
   if (TRUE.has(value)) return true;
   if (FALSE.has(value)) return false;
   return undefined;
-}
-
-const DURATION_UNITS: Record<string, number> = {
-  ns: 1e-6,
-  us: 1e-3,
-  µs: 1e-3,
-  μs: 1e-3,
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-};
-
-/**
- * Go `time.ParseDuration` (e.g. `1h30m`, `90s`, `1.5m`, `300ms`, `0`) in milliseconds, or undefined
- * when Go would reject the text. A bare number other than 0 has no unit and is rejected, as in Go.
- */
-export function parseGoDuration(text: string): number | undefined {
-  let rest = text;
-  let sign = 1;
-  if (rest.startsWith('-') || rest.startsWith('+')) {
-    if (rest[0] === '-') sign = -1;
-    rest = rest.slice(1);
-  }
-  if (rest === '0') return 0;
-  if (rest === '') return undefined;
-  let total = 0;
-  const part = /^(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)/;
-  while (rest !== '') {
-    const match = part.exec(rest);
-    if (!match || (match[1] === '' && (match[2] ?? '') === '')) return undefined;
-    const value = Number(`${match[1] || '0'}.${match[2] || '0'}`);
-    total += value * DURATION_UNITS[match[3]];
-    rest = rest.slice(match[0].length);
-  }
-  return sign * total;
 }
 
 /**

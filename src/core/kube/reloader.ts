@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
-import { compileGoRegex, parseGoBool, parseGoDuration } from './go.js';
+import { compileGoRegex, parseGoBool } from './go.js';
 
 /**
- * Stakater Reloader's rules (v1.4, as read from its source; see ../shared/reference/k8s-reloader.md §1),
- * as pure functions: the SHA-1 hash of a ConfigMap or Secret, the env var name, which workloads a
- * change reloads (`ShouldReload` + the container lookup), and the exact patches Reloader sends.
- * The Kubernetes emulator's Reloader controller and the swap-configmap / verify-rollout actions
- * both use this one module, so they cannot disagree about what Reloader does.
+ * Stakater Reloader's prediction rules (v1.4.21, as read from its source), as pure functions: the
+ * SHA-1 hash of a ConfigMap or Secret, the env var name, which workloads a change reloads
+ * (`ShouldReload` plus the container lookup) and how a rolled pod template shows it. Both actions use
+ * them (swap-configmap to say who will roll, verify-rollout to find and check them), and the
+ * Kubernetes emulator's Reloader builds its writes on them, so none of the three can disagree about
+ * what Reloader selects. What only the emulator needs (patches, pause and resume, event text) is
+ * beside its controller in src/playground/kube/reloader-plan.ts.
  */
 
 /** Reloader's annotation keys (each can be renamed by a Reloader flag, hence configurable). */
@@ -43,15 +45,9 @@ export const RELOADER_KEYS: ReloaderKeys = {
 
 /** Pod-template annotation written by the annotations strategy (not configurable in Reloader). */
 export const LAST_RELOADED_FROM = 'reloader.stakater.com/last-reloaded-from';
-/** Field manager of every Reloader patch. */
-export const RELOADER_FIELD_MANAGER = 'Reloader';
-/** SHA-1 of nothing: the hash of a ConfigMap or Secret without data. */
-export const EMPTY_HASH = 'da39a3ee5e6b4b0d3255bfef95601890afd80709';
 
 export type ReloadResourceType = 'CONFIGMAP' | 'SECRET';
 export type ReloadStrategy = 'env-vars' | 'annotations';
-/** Workload kinds in the order Reloader processes them (`doRollingUpgrade`). */
-export const RELOADER_KIND_ORDER = ['Deployment', 'CronJob', 'Job', 'DaemonSet', 'StatefulSet'] as const;
 
 /** Reloader's command-line options that change selection. */
 export interface ReloaderOptions {
@@ -69,6 +65,11 @@ export interface ReloaderOptions {
 
 type Bytes = Buffer;
 
+/** Reloader's `crypto.GenerateSHA`: the SHA-1 of the bytes, as 40 lower-case hex digits. */
+export function generateSha(data: Bytes | string): string {
+  return createHash('sha1').update(data).digest('hex');
+}
+
 function hashEntries(entries: Bytes[]): string {
   // Go sort.Strings compares bytes; JS string order (UTF-16 units) can differ, so sort Buffers.
   entries.sort(Buffer.compare);
@@ -77,7 +78,7 @@ function hashEntries(entries: Bytes[]): string {
     if (i > 0) parts.push(Buffer.from(';'));
     parts.push(entry);
   });
-  return createHash('sha1').update(Buffer.concat(parts)).digest('hex');
+  return generateSha(Buffer.concat(parts));
 }
 
 function entry(key: string, value: Bytes): Bytes {
@@ -180,6 +181,9 @@ export interface ReloadResource {
   hash: string;
 }
 
+/** A ConfigMap or Secret at one hash: what a pod template rolled for it records. */
+export type HashedResource = Omit<ReloadResource, 'annotations'>;
+
 /** Reloader's `ReloadSource`, the JSON value of `last-reloaded-from`. */
 export interface ReloadSource {
   type: string;
@@ -188,19 +192,6 @@ export interface ReloadSource {
   hash: string;
   containerRefs: string[];
   observedAt: number;
-}
-
-/** JSON of a ReloadSource with fields in Reloader's order (Go marshals struct fields in order). */
-export function formatReloadSource(source: ReloadSource): string {
-  const ordered: ReloadSource = {
-    type: source.type,
-    name: source.name,
-    namespace: source.namespace,
-    hash: source.hash,
-    containerRefs: source.containerRefs,
-    observedAt: source.observedAt,
-  };
-  return JSON.stringify(ordered);
 }
 
 /** Parses a `last-reloaded-from` value; undefined when it is not Reloader's JSON. */
@@ -240,7 +231,8 @@ export interface ReloadCheck {
   errors: string[];
 }
 
-function keysOf(options: ReloaderOptions): ReloaderKeys {
+/** The annotation keys in effect: the defaults, with any renamed by a Reloader flag. */
+export function reloaderKeys(options: ReloaderOptions = {}): ReloaderKeys {
   return { ...RELOADER_KEYS, ...options.keys };
 }
 
@@ -261,7 +253,7 @@ export function shouldReload(
   podAnnotations: Record<string, string> | null | undefined,
   options: ReloaderOptions = {},
 ): ReloadCheck {
-  const keys = keysOf(options);
+  const keys = reloaderKeys(options);
   const ignoredTypes: string[] = options.ignoredWorkloadTypes ?? [];
   if (ignoredTypes.length > 0 && ignoredTypes.every((t) => t === 'jobs' || t === 'cronjobs')) {
     const asFlag = workloadKind === 'Job' ? 'jobs' : workloadKind === 'CronJob' ? 'cronjobs' : workloadKind;
@@ -367,72 +359,30 @@ export function containerUsingResource(spec: PodSpecLike, resource: Pick<ReloadR
 }
 
 // ---------------------------------------------------------------------------------------------
-// Patches (callbacks/rolling_upgrade.go GetPatchTemplates, pause_deployment.go)
-
-/** The env-vars strategy's strategic merge patch. */
-export function envVarPatch(container: string, envVar: string, hash: string): Record<string, unknown> {
-  return { spec: { template: { spec: { containers: [{ name: container, env: [{ name: envVar, value: hash }] }] } } } };
-}
-
-/** The annotations strategy's strategic merge patch. */
-export function annotationPatch(source: ReloadSource): Record<string, unknown> {
-  return { spec: { template: { metadata: { annotations: { [LAST_RELOADED_FROM]: formatReloadSource(source) } } } } };
-}
-
-/** Go `time.Now().Format(time.RFC3339)` in UTC (Reloader's pods run in UTC). */
-export function goRfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
-
-/** The patch Reloader sends before reloading a Deployment with a pause period. */
-export function pausePatch(nowMs: number, keys: Partial<ReloaderKeys> = {}): Record<string, unknown> {
-  return { metadata: { annotations: { [keysOf({ keys }).pausedAt]: goRfc3339(nowMs) } }, spec: { paused: true } };
-}
-
-/** The patch Reloader sends when the pause period is over. */
-export function resumePatch(keys: Partial<ReloaderKeys> = {}): Record<string, unknown> {
-  return { metadata: { annotations: { [keysOf({ keys }).pausedAt]: null } }, spec: { paused: false } };
-}
-
-/** Message of the `Normal Reloaded` event Reloader records on the workload. */
-export function reloadedMessage(resource: Pick<ReloadResource, 'type' | 'name' | 'namespace'>, workloadKind: string, workloadName: string): string {
-  return (
-    `Changes detected in '${resource.name}' of type '${resource.type}' in namespace '${resource.namespace}'` +
-    `, Updated '${workloadName}' of type '${workloadKind}' in namespace '${resource.namespace}'`
-  );
-}
-
-// ---------------------------------------------------------------------------------------------
-// The whole decision for one workload
+// The whole decision for one workload (handler/upgrade.go PerformAction, callbacks/rolling_upgrade.go)
 
 /** Strategy outcome, named as in Reloader's constants (plus NotSelected when ShouldReload said no). */
 export type ReloadResult = 'Updated' | 'NotUpdated' | 'NoContainerFound' | 'NotSelected';
 
-/** What Reloader does to one workload for one change. */
-export interface ReloadPlan {
+/** What Reloader decides for one workload and one change. */
+export interface ReloadDecision {
   kind: string;
   name: string;
   namespace: string;
   check: ReloadCheck;
   result: ReloadResult;
-  /** The container written into (env-vars) or recorded (annotations). */
+  /** The container written into (env-vars) or recorded (annotations); set for Updated and NotUpdated. */
   container?: string;
-  /** The strategic merge patch Reloader sends (fieldManager Reloader); only when result is Updated. */
-  patch?: Record<string, unknown>;
-  /** `pause-period` of a Deployment, in ms, when set and valid (Reloader pauses before patching). */
-  pausePeriodMs?: number;
-  /** The raw pause-period value when it is set but Go cannot parse it (Reloader then fails the reload). */
-  invalidPausePeriod?: string;
   /** One line for humans. */
   why: string;
 }
 
 /**
- * Decides, exactly as Reloader does, what one changed ConfigMap/Secret does to one workload:
- * same namespace only, ShouldReload, the container lookup, then the strategy (env-vars writes
- * nothing when the variable already holds the hash; annotations always writes, `observedAt` moves).
+ * Decides, exactly as Reloader does, what one changed ConfigMap/Secret does to one workload: same
+ * namespace only, ShouldReload, the container lookup, then the strategy (env-vars writes nothing when
+ * the variable already holds the hash, `NotUpdated`; annotations always writes, as `observedAt` moves).
  */
-export function planReload(resource: ReloadResource, workload: WorkloadLike, options: ReloaderOptions = {}, nowMs: number = Date.now()): ReloadPlan {
+export function reloadDecision(resource: ReloadResource, workload: WorkloadLike, options: ReloaderOptions = {}): ReloadDecision {
   const kind = workload.kind ?? '';
   const name = workload.metadata?.name ?? '';
   const namespace = workload.metadata?.namespace ?? '';
@@ -445,78 +395,23 @@ export function planReload(resource: ReloadResource, workload: WorkloadLike, opt
       why: `in namespace ${namespace}, Reloader only reloads workloads in ${resource.namespace}`,
     };
   }
-  const meta = workload.metadata?.annotations ?? {};
   const template = workload.spec?.template;
-  const check = shouldReload(resource, kind, meta, template?.metadata?.annotations, options);
+  const check = shouldReload(resource, kind, workload.metadata?.annotations, template?.metadata?.annotations, options);
   if (!check.shouldReload) {
     return { ...base, check, result: 'NotSelected', why: `not selected (${check.reason})` };
   }
-  const spec = template?.spec ?? {};
-  const container = containerUsingResource(spec, resource, check.autoReload);
+  const container = containerUsingResource(template?.spec ?? {}, resource, check.autoReload);
   if (!container) {
     return { ...base, check, result: 'NoContainerFound', why: `selected by ${check.match} but no container uses ${resource.type} ${resource.name}` };
   }
-  const keys = keysOf(options);
-  const pause = kind === 'Deployment' && Object.hasOwn(meta, keys.pausePeriod) ? meta[keys.pausePeriod] : undefined;
-  const pauseFields: Pick<ReloadPlan, 'pausePeriodMs' | 'invalidPausePeriod'> = {};
-  if (pause !== undefined) {
-    const ms = parseGoDuration(pause);
-    if (ms === undefined) pauseFields.invalidPausePeriod = pause;
-    else pauseFields.pausePeriodMs = ms;
-  }
   if ((options.strategy ?? 'env-vars') === 'annotations') {
-    const source: ReloadSource = {
-      type: resource.type,
-      name: resource.name,
-      namespace: resource.namespace,
-      hash: resource.hash,
-      containerRefs: [container.name],
-      observedAt: Math.floor(nowMs / 1000),
-    };
-    return {
-      ...base,
-      check,
-      result: 'Updated',
-      container: container.name,
-      patch: annotationPatch(source),
-      ...pauseFields,
-      why: `selected by ${check.match}; annotation ${LAST_RELOADED_FROM}`,
-    };
+    return { ...base, check, result: 'Updated', container: container.name, why: `selected by ${check.match}; annotation ${LAST_RELOADED_FROM}` };
   }
   const envName = envVarName(resource.name, resource.type);
-  const existing = (container.env ?? []).find((e) => e.name === envName);
-  if (existing && existing.value === resource.hash) {
+  if ((container.env ?? []).find((e) => e.name === envName)?.value === resource.hash) {
     return { ...base, check, result: 'NotUpdated', container: container.name, why: `${envName} already holds the hash in container ${container.name}` };
   }
-  return {
-    ...base,
-    check,
-    result: 'Updated',
-    container: container.name,
-    patch: envVarPatch(container.name, envName, resource.hash),
-    ...pauseFields,
-    why: `selected by ${check.match}; ${envName} in container ${container.name}`,
-  };
-}
-
-/**
- * Every workload Reloader will roll for this change (result Updated), in Reloader's kind order.
- * Give it all the namespace's Deployments, DaemonSets and StatefulSets (each with its `kind` set).
- */
-export function workloadsToReload(
-  resource: ReloadResource,
-  workloads: WorkloadLike[],
-  options: ReloaderOptions = {},
-  nowMs: number = Date.now(),
-): ReloadPlan[] {
-  const order = (k: string) => {
-    const i = (RELOADER_KIND_ORDER as readonly string[]).indexOf(k);
-    return i < 0 ? RELOADER_KIND_ORDER.length : i;
-  };
-  return workloads
-    .map((w) => planReload(resource, w, options, nowMs))
-    .filter((p) => p.result === 'Updated')
-    .sort((a, b) => order(a.kind) - order(b.kind));
+  return { ...base, check, result: 'Updated', container: container.name, why: `selected by ${check.match}; ${envName} in container ${container.name}` };
 }
 
 /** Where a pod template shows that Reloader rolled it for this resource at this hash. */
@@ -532,7 +427,7 @@ export interface ReloadMarker {
  */
 export function reloadMarker(
   template: { metadata?: { annotations?: Record<string, string> | null }; spec?: PodSpecLike } | undefined,
-  resource: Omit<ReloadResource, 'annotations'>,
+  resource: HashedResource,
 ): ReloadMarker | undefined {
   const envName = envVarName(resource.name, resource.type);
   for (const c of [...(template?.spec?.containers ?? []), ...(template?.spec?.initContainers ?? [])]) {

@@ -1,10 +1,10 @@
-import { planReload, type ReloadResource, type ReloaderOptions, type WorkloadLike } from './reloader.js';
+import { reloadDecision, type ReloadResource, type ReloaderOptions, type WorkloadLike } from './reloader.js';
 import { kubeError, type KubeClients } from './client.js';
 import { WORKLOAD_KINDS, type Workload, type WorkloadKind } from './workload.js';
 
 /**
- * Which workloads Reloader rolls for a ConfigMap or Secret, by the shared rules in `reloader.ts`
- * (one implementation for the emulator and both actions), over the workloads listed from the cluster.
+ * Which workloads Reloader rolls for a ConfigMap or Secret, by the rules in `reloader.ts` (the ones
+ * the emulator's Reloader uses too), over the workloads listed from the cluster.
  */
 
 /** A workload chosen by Reloader's rules, and why. */
@@ -60,20 +60,20 @@ export async function listKind(clients: KubeClients, namespace: string, kind: Wo
 
 /**
  * The workloads Reloader rolls (or already rolled) for this resource: selected by `ShouldReload`
- * and with a container to write into. Unlike `workloadsToReload`, a workload whose env var already
- * holds the hash (`NotUpdated`) is included: after the change it is exactly the one that rolled.
+ * and with a container to write into. A workload whose env var already holds the hash (`NotUpdated`,
+ * so Reloader writes nothing now) is included: after the change it is exactly the one that rolled.
  */
 export function reloadTargets(resource: ReloadResource, workloads: Workload[], options: ReloaderOptions = {}): ReloadTarget[] {
   const targets: ReloadTarget[] = [];
   for (const w of workloads) {
-    const plan = planReload(resource, w as unknown as WorkloadLike, options);
-    if (plan.result !== 'Updated' && plan.result !== 'NotUpdated') continue;
+    const decision = reloadDecision(resource, w as unknown as WorkloadLike, options);
+    if (decision.result !== 'Updated' && decision.result !== 'NotUpdated') continue;
     targets.push({
       kind: w.kind as WorkloadKind,
       namespace: w.metadata.namespace ?? resource.namespace,
       name: w.metadata.name,
-      match: plan.check.match ?? '',
-      container: plan.container,
+      match: decision.check.match ?? '',
+      container: decision.container,
     });
   }
   return targets;

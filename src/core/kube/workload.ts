@@ -7,9 +7,6 @@
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
-/** Collection path segment of each kind under `/apis/apps/v1/namespaces/{ns}/`. */
-export const KIND_PLURAL: Record<WorkloadKind, string> = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' };
-
 export interface EnvVar {
   name: string;
   value?: string;
@@ -83,18 +80,4 @@ export interface Workload {
     currentRevision?: string;
     updateRevision?: string;
   };
-}
-
-/** `Deployment/producer`. */
-export function workloadRef(kind: WorkloadKind, name: string): string {
-  return `${kind}/${name}`;
-}
-
-/** Parses a kind as users write it: `Deployment`, `deployment`, `deployments`, `deploy`, `sts`, `ds`… */
-export function parseKind(text: string): WorkloadKind | undefined {
-  const t = text.trim().toLowerCase();
-  if (['deployment', 'deployments', 'deploy'].includes(t)) return 'Deployment';
-  if (['statefulset', 'statefulsets', 'sts'].includes(t)) return 'StatefulSet';
-  if (['daemonset', 'daemonsets', 'ds'].includes(t)) return 'DaemonSet';
-  return undefined;
 }

@@ -1,7 +1,7 @@
 /**
  * Confluent Cloud emulator: several Kafka clusters in one process, each with its own Kafka REST v3 endpoint
  * (cluster links, mirror topics and their state machine, topics, produce, consumer groups), replication between
- * them, and faults switchable at run time. See README "Confluent Cloud emulator" and contract A.
+ * them, and faults switchable at run time. See README "Confluent Cloud emulator" for what it serves.
  */
 import { randomBytes } from 'node:crypto';
 import { advance } from './engine.js';

@@ -1,4 +1,4 @@
-/** Public types of the Confluent Cloud emulator (contract A). */
+/** Public types of the Confluent Cloud emulator: what its users (tests, the drill, `npm run emulator`) pass and get. */
 
 /** One emulated Kafka cluster: its id, REST port and cluster-scoped API key. */
 export interface ClusterConfig {

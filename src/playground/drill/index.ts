@@ -1,5 +1,5 @@
 /**
- * The local DR drill playground (`npm run drill`): the seeds' topology on the emulators, simulated clients, the
+ * The local DR drill playground (`npm run drill`): two Confluent clusters linked both ways and Kubernetes clients on the emulators, simulated clients, the
  * repository's failover/failback workflows run by the local runner, and RTO/RPO counted from numbered records.
  */
 export { runScenario, type ScenarioOptions } from './scenario.js';

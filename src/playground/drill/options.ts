@@ -8,7 +8,11 @@ export const PATTERNS = ['active-passive', 'active-active'] as const;
 export const STYLES = ['proxy', 'noproxy'] as const;
 export const MODES = ['planned', 'unplanned'] as const;
 
-/** active-passive (seed 001): mirrors reversed or failed over; active-active (seed 000): only clients move. */
+/**
+ * active-passive: topics live on the primary and are mirrored under the same name on the DR cluster over a
+ * bidirectional link; a switch fails the mirrors over (or reverses them). active-active: each cluster owns its
+ * topics and mirrors the other's with a prefix; a switch moves only the clients.
+ */
 export type Pattern = (typeof PATTERNS)[number];
 /** proxy: one kafka-proxy-config moves both sidecars; noproxy: each client's own ConfigMap. */
 export type Style = (typeof STYLES)[number];
@@ -22,7 +26,7 @@ export interface Scenario {
   mode: Mode;
 }
 
-/** The scenario `npm run drill` runs without options: seed 001's outage with proxy clients. */
+/** The scenario `npm run drill` runs without options: the primary becomes unreachable, with proxy clients. */
 export const DEFAULT_SCENARIO: Scenario = { pattern: 'active-passive', style: 'proxy', mode: 'unplanned' };
 
 /** A short, file-name-safe name, e.g. `active-passive-proxy-unplanned`. */
@@ -49,7 +53,7 @@ export interface Timing {
   offsetSyncMs: number;
   /** Partitions of each drill topic. */
   partitions: number;
-  /** Concurrent users calling the producer service (seed 000's load test: 10). */
+  /** Concurrent users calling the producer service (10, a small load test). */
   users: number;
   /** Each user sends one record, waits for its acknowledgement, then waits this long. */
   userIntervalMs: number;

@@ -150,7 +150,7 @@ export class DrillSession {
   }
 
   /**
-   * Makes a cluster unreachable (REST and data plane), as seed 001's proxy change does, and returns how many of
+   * Makes a cluster unreachable (REST and data plane), as a proxy in front of the cluster that starts refusing connections does, and returns how many of
    * its records were not yet on the other cluster at that instant (the mirrors' lag there, frozen at the cut).
    */
   async outage(cluster: string): Promise<{ at: number; stranded: number }> {

@@ -1,5 +1,5 @@
 /**
- * The seeds' topology on the emulators, in this process: two Confluent clusters (north, the primary, and west)
+ * The drill's topology on the emulators, in this process: two Confluent clusters (north, the primary, and west)
  * linked both ways, a Kubernetes cluster with Reloader, and the example client manifests of one client style
  * applied with north's connection filled in. Also the repository secrets and variables that point the
  * workflows at it.
@@ -15,7 +15,7 @@ import type { Scenario, Style, Timing } from './options.js';
 
 export const PRIMARY = 'north';
 export const SECONDARY = 'west';
-/** The bidirectional link of the active-passive pattern (seed 001), the same name on both sides. */
+/** The bidirectional link of the active-passive pattern, the same name on both sides. */
 export const AP_LINK = 'dr-link';
 
 /** The link on `cluster` that mirrors the other cluster's topics, and the prefix of those mirrors. */

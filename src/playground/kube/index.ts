@@ -23,7 +23,7 @@ export type { MountedConfig } from './mounted.js';
 export type { PodFault } from './pods.js';
 export type { RequestRecord } from './server.js';
 
-/** Options of startKube (contract B, plus a few knobs for tests). */
+/** Options of startKube: Reloader, pod timing and a few knobs for tests. */
 export interface KubeOptions {
   /** Reloader inside the emulator; default enabled with the env-vars strategy. `false` starts it switched off. */
   reloader?: false | { strategy?: 'env-vars' | 'annotations' };

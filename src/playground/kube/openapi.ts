@@ -5,7 +5,7 @@ import { RESOURCES, apiVersionOf } from './resources.js';
  * kind with the `fieldValidation` parameter and the group-version-kind extension. That is what
  * kubectl reads to decide that the server validates fields itself (so `kubectl apply` works
  * without `--validate=false`); schemas are left out, so kubectl computes patches from its own
- * built-in types. The full published specs live in ../shared/specs and the tests hold the
+ * built-in types. The full published specs live in spec/kubernetes and the tests hold the
  * emulator's objects to them.
  */
 

@@ -1,15 +1,5 @@
-import {
-  RELOADER_FIELD_MANAGER,
-  RELOADER_KEYS,
-  pausePatch,
-  planReload,
-  reloadedMessage,
-  resourceHash,
-  resourceTypeOfKind,
-  resumePatch,
-  type ReloadResource,
-  type ReloadStrategy,
-} from '../../core/kube/reloader.js';
+import { RELOADER_KEYS, resourceHash, resourceTypeOfKind, type ReloadResource, type ReloadStrategy } from '../../core/kube/reloader.js';
+import { RELOADER_FIELD_MANAGER, pausePatch, reloadedMessage, resumePatch, workloadsToReload } from './reloader-plan.js';
 import type { KubeApi } from './api.js';
 import { ApiError } from './errors.js';
 import type { EventRecorder } from './events.js';
@@ -18,15 +8,15 @@ import type { StoreEvent } from './store.js';
 import type { ConfigMap, Deployment, KubeObject } from './types.js';
 import { DAEMON_SET, DEPLOYMENT, STATEFUL_SET } from './workloads.js';
 
-/** Kinds Reloader reloads that this emulator serves, in Reloader's processing order (no Jobs/CronJobs here). */
+/** Kinds Reloader reloads that this emulator serves (no Jobs/CronJobs here). */
 const KINDS = [DEPLOYMENT, DAEMON_SET, STATEFUL_SET];
 
 /**
  * Stakater Reloader v1.4 running inside the emulator, with its default flags: it reacts only to
  * ConfigMap/Secret updates whose hash changed (create and delete are ignored), selects workloads in
- * the same namespace with the shared rules of src/core/kube/reloader.ts, pauses Deployments with a
- * pause-period first, sends the strategy's strategic merge patch with fieldManager Reloader
- * through the API like any client, and records the `Reloaded` event on each workload.
+ * the same namespace with the rules the actions use (src/core/kube/reloader.ts), pauses Deployments
+ * with a pause-period first, sends the strategy's strategic merge patch (reloader-plan.ts) with
+ * fieldManager Reloader through the API like any client, and records the `Reloaded` event on each workload.
  */
 export class ReloaderController implements Controller {
   readonly name = 'reloader';
@@ -71,30 +61,28 @@ export class ReloaderController implements Controller {
       hash: resourceHash(type, changed as ConfigMap),
     };
     const component = type === 'SECRET' ? 'reloader-secrets' : 'reloader-configmaps';
-    for (const kind of KINDS) {
-      for (const item of this.api.select(kind, resource.namespace)) {
-        // retryOnConflict: our patches carry no resourceVersion, but re-read the item like Reloader does on a retry.
-        const workload = this.api.find(kind, resource.namespace, item.metadata.name as string);
-        if (!workload) continue;
-        const plan = planReload(resource, workload, { strategy: this.strategy }, this.now());
-        if (plan.result !== 'Updated' || !plan.patch) continue;
-        if (plan.invalidPausePeriod !== undefined) {
-          // PauseDeployment fails on a bad duration and the error stops this change's processing.
-          console.error(
-            `kube emulator (Reloader): invalid ${RELOADER_KEYS.pausePeriod} '${plan.invalidPausePeriod}' on Deployment ${resource.namespace}/${plan.name}; reload aborted`,
-          );
-          return;
-        }
-        if (plan.pausePeriodMs !== undefined) this.pause(workload as Deployment, plan.pausePeriodMs);
-        try {
-          this.api.patch(kind, resource.namespace, plan.name, 'application/strategic-merge-patch+json', plan.patch, { fieldManager: RELOADER_FIELD_MANAGER });
-        } catch (err) {
-          const message = `Update for '${plan.name}' of type '${kind.kind}' in namespace '${resource.namespace}' failed with error ${err instanceof ApiError ? err.message : String(err)}`;
-          this.events.record(workload, 'Warning', 'ReloadFail', message, component);
-          return;
-        }
-        this.events.record(workload, 'Normal', 'Reloaded', reloadedMessage(resource, kind.kind, plan.name), component);
+    const workloads = KINDS.flatMap((kind) => this.api.select(kind, resource.namespace));
+    // One pass in Reloader's kind order; everything here is synchronous, so no write lands between the plans.
+    for (const plan of workloadsToReload(resource, workloads, { strategy: this.strategy }, this.now())) {
+      const kind = KINDS.find((k) => k.kind === plan.kind);
+      const workload = kind && this.api.find(kind, resource.namespace, plan.name);
+      if (!kind || !workload || !plan.patch) continue;
+      if (plan.invalidPausePeriod !== undefined) {
+        // PauseDeployment fails on a bad duration and the error stops this change's processing.
+        console.error(
+          `kube emulator (Reloader): invalid ${RELOADER_KEYS.pausePeriod} '${plan.invalidPausePeriod}' on Deployment ${resource.namespace}/${plan.name}; reload aborted`,
+        );
+        return;
       }
+      if (plan.pausePeriodMs !== undefined) this.pause(workload as Deployment, plan.pausePeriodMs);
+      try {
+        this.api.patch(kind, resource.namespace, plan.name, 'application/strategic-merge-patch+json', plan.patch, { fieldManager: RELOADER_FIELD_MANAGER });
+      } catch (err) {
+        const message = `Update for '${plan.name}' of type '${kind.kind}' in namespace '${resource.namespace}' failed with error ${err instanceof ApiError ? err.message : String(err)}`;
+        this.events.record(workload, 'Warning', 'ReloadFail', message, component);
+        return;
+      }
+      this.events.record(workload, 'Normal', 'Reloaded', reloadedMessage(resource, kind.kind, plan.name), component);
     }
   }
 

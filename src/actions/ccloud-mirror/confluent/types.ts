@@ -1,0 +1,179 @@
+/**
+ * Types for the cluster-link and mirror-topic part of Confluent's Kafka REST v3, and decoders that
+ * turn raw bodies into them. Real responses carry explicit nulls and the status enums keep growing,
+ * so every decoder accepts null or missing optional fields and keeps unknown statuses as strings.
+ */
+
+/**
+ * A mirror status: ACTIVE, FAILED, LINK_FAILED, LINK_PAUSED, PAUSED, PENDING_STOPPED, SOURCE_UNAVAILABLE,
+ * STOPPED, PENDING_MIRROR, PENDING_SYNCHRONIZE, PENDING_SETUP_FOR_RESTORE, PENDING_RESTORE (the Kafka REST
+ * spec 3.0.0 kept in spec/confluent/), or anything newer the server sends: the enum has grown twice since 2023.
+ */
+export type MirrorStatus = string;
+
+/** Lag of one partition of a mirror topic (`MirrorLag`). */
+export interface MirrorLag {
+  partition: number;
+  /** Records on the source not yet copied, as last learnt from the source. */
+  lag: number;
+  lastSourceFetchOffset: number;
+}
+
+/** `ListMirrorTopicsResponseData`: one mirror topic as the list and get calls describe it. */
+export interface MirrorTopic {
+  linkName: string;
+  mirrorTopicName: string;
+  sourceTopicName: string;
+  numPartitions: number;
+  mirrorLags: MirrorLag[];
+  mirrorStatus: MirrorStatus;
+  /** Epoch ms of the last state change. */
+  stateTimeMs: number;
+  /** `mirror_topic_error`; undefined when absent, NO_ERROR or NOT_SET. */
+  mirrorTopicError?: string;
+  /** Only present when asked for with `include_state_transition_errors=true`. */
+  stateTransitionErrors: Array<{ errorCode: string; errorMessage: string }>;
+}
+
+/** `AlterMirrorStatusResponseData`: the per-topic answer of an alter verb. */
+export interface AlterMirrorResult {
+  mirrorTopicName: string;
+  /** Looks like an HTTP code (400), not the 5-digit top-level codes; null on success. */
+  errorCode: number | null;
+  errorMessage: string | null;
+  mirrorLags: MirrorLag[];
+  messagesTruncated: number | null;
+  partitionLevelTruncationData: Array<{ partitionId: number; offsetTruncatedTo: number; messagesTruncated: number }>;
+}
+
+/** `ListLinksResponseData`. The link mode is not a field: see `linkMode`. */
+export interface ClusterLink {
+  linkName: string;
+  clusterLinkId: string;
+  sourceClusterId: string | null;
+  destinationClusterId: string | null;
+  remoteClusterId: string | null;
+  topicNames: string[];
+  linkState?: string;
+  linkError?: string;
+  linkErrorMessage?: string;
+  tasks: Array<{ taskName: string; state: string; errors: Array<{ errorCode: string; errorMessage: string }> }>;
+}
+
+/** A link config entry (`ListLinkConfigsResponseData`), secrets left out by the caller. */
+export interface LinkConfig {
+  name: string;
+  value: string | null;
+}
+
+/** The alter verbs: the `:suffix` after `/mirrors`. */
+export type AlterVerb = 'promote' | 'failover' | 'pause' | 'resume' | 'reverse-and-start-mirror' | 'reverse-and-pause-mirror' | 'truncate-and-restore';
+
+/**
+ * Whether one per-topic alter result is a failure: a non-null non-zero `error_code`, or a non-empty
+ * `error_message`. Either alone can carry the failure, so checking only one of them misses some.
+ */
+export function alterFailed(result: Pick<AlterMirrorResult, 'errorCode' | 'errorMessage'>): boolean {
+  return (result.errorCode !== null && result.errorCode !== 0) || (result.errorMessage !== null && result.errorMessage !== '');
+}
+
+/** DESTINATION, SOURCE or BIDIRECTIONAL, from which cluster id the link carries (the answer has no mode field). */
+export function linkMode(
+  link: Pick<ClusterLink, 'sourceClusterId' | 'destinationClusterId' | 'remoteClusterId'>,
+): 'DESTINATION' | 'SOURCE' | 'BIDIRECTIONAL' | 'UNKNOWN' {
+  if (link.remoteClusterId) return 'BIDIRECTIONAL';
+  if (link.sourceClusterId) return 'DESTINATION';
+  if (link.destinationClusterId) return 'SOURCE';
+  return 'UNKNOWN';
+}
+
+type Raw = Record<string, unknown>;
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function num(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+function arr(value: unknown): Raw[] {
+  return Array.isArray(value) ? (value.filter((v) => v !== null && typeof v === 'object') as Raw[]) : [];
+}
+
+/** Reads a list envelope's `data`; throws when the body is not one (a proxy page, say). */
+export function listData(body: unknown, what: string): Raw[] {
+  if (body === null || typeof body !== 'object' || !Array.isArray((body as Raw).data)) {
+    throw new Error(`the answer to ${what} is not a list (no 'data' array)`);
+  }
+  return arr((body as Raw).data);
+}
+
+/** `mirror_lags`: one entry per partition. */
+export function decodeLags(value: unknown): MirrorLag[] {
+  return arr(value).map((l) => ({ partition: num(l.partition) ?? 0, lag: num(l.lag) ?? 0, lastSourceFetchOffset: num(l.last_source_fetch_offset) ?? -1 }));
+}
+
+const NO_TOPIC_ERROR = new Set(['', 'NO_ERROR', 'NOT_SET']);
+
+/** `ListMirrorTopicsResponseData`; NO_ERROR and NOT_SET topic errors become undefined. */
+export function decodeMirror(raw: Raw): MirrorTopic {
+  const topicError = str(raw.mirror_topic_error);
+  return {
+    linkName: str(raw.link_name) ?? '',
+    mirrorTopicName: str(raw.mirror_topic_name) ?? '',
+    sourceTopicName: str(raw.source_topic_name) ?? '',
+    numPartitions: num(raw.num_partitions) ?? 0,
+    mirrorLags: decodeLags(raw.mirror_lags),
+    mirrorStatus: str(raw.mirror_status) ?? 'UNKNOWN',
+    stateTimeMs: num(raw.state_time_ms) ?? 0,
+    mirrorTopicError: topicError === undefined || NO_TOPIC_ERROR.has(topicError) ? undefined : topicError,
+    stateTransitionErrors: arr(raw.mirror_state_transition_errors).map((e) => ({
+      errorCode: String(e.error_code ?? ''),
+      errorMessage: str(e.error_message) ?? '',
+    })),
+  };
+}
+
+/** `AlterMirrorStatusResponseData`, nulls kept (they carry meaning: null error = accepted). */
+export function decodeAlterResult(raw: Raw): AlterMirrorResult {
+  const code = num(raw.error_code);
+  return {
+    mirrorTopicName: str(raw.mirror_topic_name) ?? '',
+    errorCode: code ?? null,
+    errorMessage: str(raw.error_message) ?? null,
+    mirrorLags: decodeLags(raw.mirror_lags),
+    messagesTruncated: num(raw.messages_truncated) ?? null,
+    partitionLevelTruncationData: arr(raw.partition_level_truncation_data).map((p) => ({
+      partitionId: num(p.partition_id) ?? 0,
+      offsetTruncatedTo: num(p.offset_truncated_to) ?? 0,
+      messagesTruncated: num(p.messages_truncated) ?? 0,
+    })),
+  };
+}
+
+/** `ListLinksResponseData`; accepts the deprecated `link_id` when `cluster_link_id` is missing. */
+export function decodeLink(raw: Raw): ClusterLink {
+  const nullable = (v: unknown) => str(v) ?? null;
+  return {
+    linkName: str(raw.link_name) ?? '',
+    clusterLinkId: str(raw.cluster_link_id) ?? str(raw.link_id) ?? '',
+    sourceClusterId: nullable(raw.source_cluster_id),
+    destinationClusterId: nullable(raw.destination_cluster_id),
+    remoteClusterId: nullable(raw.remote_cluster_id),
+    topicNames: Array.isArray(raw.topic_names) ? raw.topic_names.filter((t): t is string => typeof t === 'string') : [],
+    linkState: str(raw.link_state),
+    linkError: str(raw.link_error),
+    linkErrorMessage: str(raw.link_error_message),
+    tasks: arr(raw.tasks).map((t) => ({
+      taskName: str(t.task_name) ?? '',
+      state: str(t.state) ?? 'UNKNOWN',
+      errors: arr(t.errors).map((e) => ({ errorCode: String(e.error_code ?? ''), errorMessage: str(e.error_message) ?? '' })),
+    })),
+  };
+}
+
+/** One `ListLinkConfigsResponseData` entry. */
+export function decodeLinkConfig(raw: Raw): LinkConfig {
+  return { name: str(raw.name) ?? '', value: str(raw.value) ?? null };
+}

@@ -1,0 +1,96 @@
+import { ActionError } from '../../core/errors.js';
+import { failureSummary } from '../../core/failure-summary.js';
+import { table, text } from '../../core/markdown.js';
+import { formatDuration } from '../../core/time.js';
+import type { VerifyReport, VerifySettings } from './verify.js';
+
+/**
+ * What verify-rollout reports: its outputs, the job summary of a verification, the error that fails
+ * the step when a workload did not finish, and the job summary of any failure. Pure: main writes them.
+ */
+
+/** The action's outputs: one entry per workload, and the duration in seconds. */
+export function outputsOf(report: VerifyReport): Record<string, unknown> {
+  return {
+    workloads: report.workloads.map(({ namespace, kind, name, strategy, seconds, result, reason, noticedAt }) => ({
+      namespace,
+      kind,
+      name,
+      strategy,
+      seconds,
+      result,
+      reason,
+      noticedAt,
+    })),
+    duration: (report.durationMs / 1000).toFixed(3),
+  };
+}
+
+/** The job summary: one table of workloads with result and time. */
+export function summaryOf(report: VerifyReport): string {
+  const failed = report.workloads.filter((w) => w.result === 'failed').length;
+  const head = `### verify-rollout: ${failed ? `${failed} of ${report.workloads.length} workloads failed` : `${report.workloads.length} workloads verified`} in ${formatDuration(report.durationMs)}`;
+  const rows = report.workloads.map((w) => [
+    w.namespace,
+    `${w.kind}/${w.name}`,
+    w.result === 'failed' ? `❌ failed` : `✅ ${w.result}`,
+    w.strategy ?? '',
+    w.seconds === null ? '' : `${w.seconds.toFixed(1)}s`,
+    [w.reason, ...(w.details ?? [])].join('\n'),
+  ]);
+  const hashes = Object.entries(report.hashes).map(([ns, h]) => `\`${ns}\`: \`${h}\``);
+  return [
+    head,
+    '',
+    table(['Namespace', 'Workload', 'Result', 'Strategy', 'Time', 'Detail'], rows),
+    '',
+    hashes.length ? `Reloader hash of the configuration: ${hashes.join(', ')}` : '',
+    '',
+  ].join('\n');
+}
+
+/** The error that fails the step, naming every workload that did not finish with its reason; undefined when all did. */
+export function failureOf(report: VerifyReport): ActionError | undefined {
+  const failed = report.workloads.filter((w) => w.result === 'failed');
+  if (!failed.length) return undefined;
+  const lines = failed.map((w) => `- ${w.namespace}/${w.kind}/${w.name}: ${w.reason}${w.details?.length ? ` [${w.details.join('; ')}]` : ''}`);
+  return new ActionError(
+    `${failed.length} of ${report.workloads.length} workloads did not finish rolling out with the current configuration:\n${lines.join('\n')}`,
+    { fix: 'fix the workloads listed (see the job summary), then re-run: workloads already rolled are verified at once' },
+  );
+}
+
+/** What main knew when the step failed: each field is set once the step got that far. */
+export interface FailureContext {
+  settings?: Pick<VerifySettings, 'namespaces' | 'resource'>;
+  /** The API server, once connected. */
+  server?: string;
+  /** The verification, when it ran to the end. */
+  report?: VerifyReport;
+}
+
+/** The job summary of a failed step: what failed, where, what to do and which workloads run with the current configuration. */
+export function failureSummaryOf(err: unknown, context: FailureContext): string {
+  const { settings, server } = context;
+  const where = [
+    settings && `namespace ${settings.namespaces.join(', ')}`,
+    settings?.resource && `${settings.resource.kind} ${settings.resource.name}`,
+    server && `Kubernetes API ${server}`,
+  ].filter(Boolean);
+  return failureSummary('verify-rollout', err, { where: where.join(', ') || undefined, inPlace: inPlace(context) });
+}
+
+function inPlace({ server, report }: FailureContext): string[] {
+  if (!report) {
+    return [server ? 'Nothing was changed: verify-rollout stopped before restarting any workload.' : 'Nothing was changed: the cluster was not contacted.'];
+  }
+  const list = (rows: VerifyReport['workloads']) => rows.map((w) => text(`${w.namespace}/${w.kind}/${w.name}`)).join(', ');
+  const current = report.workloads.filter((w) => w.result !== 'failed');
+  const restarted = report.workloads.filter((w) => w.restarted);
+  const failed = report.workloads.filter((w) => w.result === 'failed');
+  const lines = [`${current.length} of ${report.workloads.length} workloads run with the current configuration${current.length ? `: ${list(current)}` : ''}.`];
+  if (failed.length) lines.push(`Not verified: ${list(failed)} (see the table above for each reason).`);
+  if (restarted.length) lines.push(`Restarted by this step (restart-if-not-reloaded): ${list(restarted)}.`);
+  else lines.push('Nothing was changed: verify-rollout only read the cluster.');
+  return lines;
+}

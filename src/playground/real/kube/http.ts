@@ -1,0 +1,123 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+
+/** Where and how to reach the real API server: its URL, the CA that signed its cert, a bearer token. */
+export interface ApiTarget {
+  server: string;
+  /** PEM of the API server's self-signed CA; without it the certificate is not checked (startup only). */
+  ca?: string;
+  token?: string;
+}
+
+/** A non-2xx answer of the API server, with its status and Status message. */
+export class ApiStatusError extends Error {
+  constructor(
+    readonly status: number,
+    readonly method: string,
+    readonly path: string,
+    readonly body: string,
+  ) {
+    super(`${method} ${path}: HTTP ${status}: ${statusMessage(body)}`);
+  }
+}
+
+function statusMessage(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { message?: string };
+    return parsed.message ?? body.slice(0, 300);
+  } catch {
+    return body.slice(0, 300);
+  }
+}
+
+function send(
+  target: ApiTarget,
+  method: string,
+  path: string,
+  options: { body?: unknown; contentType?: string; timeoutMs?: number } = {},
+): Promise<IncomingMessage> {
+  const url = new URL(path, target.server);
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (target.token) headers.Authorization = `Bearer ${target.token}`;
+  let payload: string | undefined;
+  if (options.body !== undefined) {
+    payload = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    headers['Content-Type'] = options.contentType ?? 'application/json';
+    headers['Content-Length'] = String(Buffer.byteLength(payload));
+  }
+  const tls = url.protocol === 'https:';
+  return new Promise((resolve, reject) => {
+    const req = (tls ? httpsRequest : httpRequest)(
+      url,
+      { method, headers, ...(tls ? (target.ca ? { ca: target.ca } : { rejectUnauthorized: false }) : {}) },
+      resolve,
+    );
+    req.on('error', reject);
+    if (options.timeoutMs) req.setTimeout(options.timeoutMs, () => req.destroy(new Error(`${method} ${url.pathname}: no answer in ${options.timeoutMs} ms`)));
+    req.end(payload);
+  });
+}
+
+async function readBody(res: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of res) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** One request; resolves with the parsed JSON (or the text when it is not JSON), rejects with ApiStatusError on non-2xx. */
+export async function apiRequest<T = unknown>(
+  target: ApiTarget,
+  method: string,
+  path: string,
+  options: { body?: unknown; contentType?: string; timeoutMs?: number } = {},
+): Promise<T> {
+  const res = await send(target, method, path, { timeoutMs: 30_000, ...options });
+  const text = await readBody(res);
+  const status = res.statusCode ?? 0;
+  if (status < 200 || status > 299) throw new ApiStatusError(status, method, path, text);
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return text as T;
+  }
+}
+
+/** A watch event as the API server streams it. */
+export interface WatchEvent<T> {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  object: T;
+}
+
+/**
+ * Streams `path?watch=1&resourceVersion=…` until the server ends it or `signal` aborts; calls `onEvent`
+ * for each line. Resolves when the stream ends (the caller relists or re-watches); rejects on HTTP errors.
+ */
+export async function watchStream<T>(
+  target: ApiTarget,
+  path: string,
+  onEvent: (event: WatchEvent<T>) => void | Promise<void>,
+  signal: AbortSignal,
+): Promise<void> {
+  const res = await send(target, 'GET', path);
+  const status = res.statusCode ?? 0;
+  if (status < 200 || status > 299) throw new ApiStatusError(status, 'GET', path, await readBody(res));
+  const abort = () => res.destroy();
+  signal.addEventListener('abort', abort, { once: true });
+  let buffered = '';
+  try {
+    for await (const chunk of res) {
+      buffered += (chunk as Buffer).toString('utf8');
+      let newline = buffered.indexOf('\n');
+      while (newline >= 0) {
+        const line = buffered.slice(0, newline).trim();
+        buffered = buffered.slice(newline + 1);
+        if (line) await onEvent(JSON.parse(line) as WatchEvent<T>);
+        newline = buffered.indexOf('\n');
+      }
+    }
+  } catch (err) {
+    if (!signal.aborted) throw err;
+  } finally {
+    signal.removeEventListener('abort', abort);
+  }
+}
