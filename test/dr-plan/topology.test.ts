@@ -17,6 +17,18 @@ function problems(text: string): string[] {
 }
 
 describe('the topology file', () => {
+  it('the example in docs/topology.md is a valid topology', () => {
+    const doc = readFileSync(join(root, 'docs/topology.md'), 'utf8');
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(doc)![1];
+    const t = parseTopology('docs/topology.md', yaml);
+    expect(t.clusters.map((c) => c.name)).toEqual(['eastus', 'westus']);
+    expect(t.groups.map((g) => [g.name, 'aks' in g.kubernetes ? 'aks' : 'kubeconfig', g.verify])).toEqual([
+      ['payments-east', 'aks', undefined],
+      ['reporting-west', 'kubeconfig', ['Secret/reporting-kafka']],
+    ]);
+    expect(t.azure).toEqual({ clientId: { var: 'AZURE_CLIENT_ID' }, tenantId: { var: 'AZURE_TENANT_ID' }, subscriptionId: { var: 'AZURE_SUBSCRIPTION_ID' } });
+  });
+
   it('reads the playground example: clusters by their own names, the link, two client groups', () => {
     const t = parseTopology('ccloud-dr.yml', example);
     expect(t.clusters.map((c) => c.name)).toEqual(['north', 'west']);
