@@ -2,7 +2,7 @@
 // and src/actions/<name>/post.ts (when present) -> dist/<name>/post/index.js.
 // Usage: npm run build [-- <name> ...]   (default: every action)
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { transform } from 'esbuild';
 import { actionNames, root, sourcesHash } from './bundle-sources.mjs';
@@ -12,11 +12,16 @@ const wanted = process.argv.slice(2);
 for (const name of wanted) if (!all.includes(name)) throw new Error(`unknown action '${name}'; actions: ${all.join(', ')}`);
 const names = wanted.length ? wanted : all;
 
+// Each bundle is built beside dist/ and swapped in only when every bundle built: a failed build never leaves
+// dist/ half-empty. The sources' hash is taken before building, so a source edited during the build shows stale.
+const staging = join(root, 'dist/.building');
+rmSync(staging, { recursive: true, force: true });
+mkdirSync(staging, { recursive: true });
+const hashes = Object.fromEntries(names.map((name) => [name, sourcesHash(name)]));
 const jobs = [];
 for (const name of names) {
-  rmSync(join(root, 'dist', name), { recursive: true, force: true });
-  jobs.push({ src: `src/actions/${name}/index.ts`, out: `dist/${name}` });
-  if (existsSync(join(root, 'src/actions', name, 'post.ts'))) jobs.push({ src: `src/actions/${name}/post.ts`, out: `dist/${name}/post` });
+  jobs.push({ src: `src/actions/${name}/index.ts`, out: `dist/.building/${name}` });
+  if (existsSync(join(root, 'src/actions', name, 'post.ts'))) jobs.push({ src: `src/actions/${name}/post.ts`, out: `dist/.building/${name}/post` });
 }
 
 function ncc({ src, out }) {
@@ -49,10 +54,18 @@ await Promise.all(
       const started = Date.now();
       await ncc(job);
       await minifyChunks(job.out);
-      console.log(`built ${job.out}/index.js in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+      console.log(`built ${job.out.replace('.building/', '')}/index.js in ${((Date.now() - started) / 1000).toFixed(1)}s`);
     }
   }),
-);
-// What each bundle was built from, checked before `npm test` (scripts/check-bundles.mjs).
-for (const name of names) writeFileSync(join(root, 'dist', name, 'sources.sha256'), `${sourcesHash(name)}\n`);
+).catch((err) => {
+  rmSync(staging, { recursive: true, force: true });
+  throw err;
+});
+for (const name of names) {
+  // What each bundle was built from, checked before `npm test` (scripts/check-bundles.mjs).
+  writeFileSync(join(staging, name, 'sources.sha256'), `${hashes[name]}\n`);
+  rmSync(join(root, 'dist', name), { recursive: true, force: true });
+  renameSync(join(staging, name), join(root, 'dist', name));
+}
+rmSync(staging, { recursive: true, force: true });
 execFileSync('node', [join(root, 'scripts/docs.mjs')], { stdio: 'inherit' });

@@ -1,7 +1,7 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import { ActionError } from './errors.js';
 import { backoffDelay, defaultRetryPolicy, parseRetryAfter, type RetryPolicy } from './retry.js';
-import { systemClock, type Clock } from './time.js';
+import { formatDuration, systemClock, type Clock } from './time.js';
 import { silentLogger, type Logger } from './log.js';
 import { USER_AGENT } from './version.js';
 
@@ -19,6 +19,12 @@ export interface HttpClientOptions {
   /** What this client talks to, for error messages (e.g. `cluster lkc-123`). */
   target?: string;
   dispatcher?: Dispatcher;
+  /**
+   * Absolute time (on `clock`) by which every request must be done, retries included: each attempt's timeout
+   * and each retry's sleep are capped by what is left, no attempt starts after it, and a `Retry-After` longer
+   * than what is left ends the request at once, with an error saying so.
+   */
+  deadline?: number;
 }
 
 export interface HttpRequest {
@@ -29,6 +35,8 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   /** Statuses returned to the caller instead of thrown (e.g. 404 to list what exists). */
   accept?: number[];
+  /** This request's deadline, instead of the client's (e.g. a last read-back allowed a little past it). */
+  deadline?: number;
 }
 
 export interface HttpResponse<T = unknown> {
@@ -39,7 +47,10 @@ export interface HttpResponse<T = unknown> {
   json: T | undefined;
 }
 
-/** A request that failed for good: network error after retries, or a non-accepted status. */
+/**
+ * A request that failed for good: network error after retries, or a non-accepted status. `attempts` is 0 when
+ * nothing was sent (the deadline had passed); `deadline` says how the deadline ended it, when it did.
+ */
 export class HttpError extends ActionError {
   constructor(
     readonly method: string,
@@ -49,9 +60,12 @@ export class HttpError extends ActionError {
     readonly errorCode: number | undefined,
     where: string | undefined,
     readonly attempts: number,
+    readonly deadline?: string,
   ) {
     const statusText = status === undefined ? 'no response' : `HTTP ${status}${errorCode !== undefined ? ` (error_code ${errorCode})` : ''}`;
-    super(`${method} ${url} failed: ${statusText}: ${detail}${attempts > 1 ? ` after ${attempts} attempts` : ''}`, { where });
+    super(`${method} ${url} failed: ${statusText}: ${detail}${attempts > 1 ? ` after ${attempts} attempts` : ''}${deadline ? `; ${deadline}` : ''}`, {
+      where,
+    });
     this.name = 'HttpError';
   }
 }
@@ -82,11 +96,14 @@ function agent(): Agent {
 /**
  * The suite's one HTTP client (undici): base URL, versioned user agent, per-attempt timeout,
  * bounded retries with jittered exponential backoff on network errors, 429 and 5xx, honouring
- * `Retry-After`. Non-JSON error bodies (Confluent's 429 is an HTML page) still give a readable error.
+ * `Retry-After`, all within an optional deadline. Non-JSON error bodies (Confluent's 429 is an HTML
+ * page) still give a readable error.
  */
 export class HttpClient {
   /** Requests sent, retries included: for tests and benchmarks. */
   requestCount = 0;
+  /** Time slept before retries (backoff and Retry-After), measured on the clock. */
+  sleptMs = 0;
   private readonly policy: RetryPolicy;
   private readonly clock: Clock;
   private readonly random: () => number;
@@ -105,30 +122,47 @@ export class HttpClient {
     const url = this.url(req);
     const display = `${this.options.baseUrl}${req.path}`;
     const maxAttempts = this.policy.retries + 1;
+    const deadline = req.deadline ?? this.options.deadline;
+    const left = () => (deadline === undefined ? Infinity : deadline - this.clock.now());
+    const fail = (attempt: number, res: HttpResponse | undefined, networkError: Error | undefined, late?: string) =>
+      networkError || !res
+        ? new HttpError(req.method, display, undefined, networkError ? networkMessage(networkError) : 'not sent', undefined, this.options.target, attempt, late)
+        : new HttpError(req.method, display, res.status, errorDetail(res), errorCode(res), this.options.target, attempt, late);
+    if (left() <= 0) throw fail(0, undefined, undefined, 'the deadline had passed before it could be sent');
     for (let attempt = 1; ; attempt++) {
       let res: HttpResponse<T> | undefined;
       let networkError: Error | undefined;
+      const timeoutMs = Math.max(1, Math.min(this.timeoutMs, left()));
       try {
-        res = await this.once<T>(url, req);
+        res = await this.once<T>(url, req, timeoutMs, timeoutMs < this.timeoutMs);
       } catch (err) {
         networkError = err as Error;
-        if (!isRetryableNetworkError(networkError))
-          throw new HttpError(req.method, display, undefined, networkMessage(networkError), undefined, this.options.target, attempt);
+        if (!isRetryableNetworkError(networkError)) throw fail(attempt, undefined, networkError);
       }
       const ok = res !== undefined && ((res.status >= 200 && res.status < 300) || req.accept?.includes(res.status));
       if (ok) return res!;
       const retryable = networkError !== undefined || res!.status === 429 || res!.status >= 500;
-      if (!retryable || attempt >= maxAttempts) {
-        if (networkError) throw new HttpError(req.method, display, undefined, networkMessage(networkError), undefined, this.options.target, attempt);
-        throw new HttpError(req.method, display, res!.status, errorDetail(res!), errorCode(res!), this.options.target, attempt);
-      }
+      if (!retryable || attempt >= maxAttempts) throw fail(attempt, res, networkError);
       const retryAfter = res ? parseRetryAfter(res.headers['retry-after'], this.clock) : undefined;
       const delay = backoffDelay(this.policy, attempt, this.random, retryAfter);
+      const remaining = left();
+      if (delay >= remaining) {
+        // Sleeping past the deadline would only end in the same error, later: say now why it stops.
+        const late =
+          retryAfter !== undefined
+            ? `the server asked to retry after ${formatDuration(retryAfter)} (Retry-After), more than the ${formatDuration(Math.max(0, remaining))} left before the deadline`
+            : remaining <= 0
+              ? 'the deadline was reached'
+              : `only ${formatDuration(remaining)} left before the deadline, too little for another attempt`;
+        throw fail(attempt, res, networkError, late);
+      }
       const why = networkError ? networkMessage(networkError) : `HTTP ${res!.status}`;
       this.logger.info(
         `${req.method} ${display}: ${why}; attempt ${attempt} of ${maxAttempts}, retrying in ${delay}ms${retryAfter !== undefined ? ' (Retry-After)' : ''}`,
       );
+      const before = this.clock.now();
       await this.clock.sleep(delay);
+      this.sleptMs += this.clock.now() - before;
     }
   }
 
@@ -140,10 +174,11 @@ export class HttpClient {
     return url.toString();
   }
 
-  private async once<T>(url: string, req: HttpRequest): Promise<HttpResponse<T>> {
+  /** One attempt, aborted after `timeoutMs` (`capped`: the deadline, not the per-attempt timeout, set it). */
+  private async once<T>(url: string, req: HttpRequest, timeoutMs: number, capped: boolean): Promise<HttpResponse<T>> {
     this.requestCount++;
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new TimeoutErrorLike(this.timeoutMs)), this.timeoutMs);
+    const timer = setTimeout(() => controller.abort(new TimeoutErrorLike(timeoutMs, capped)), timeoutMs);
     try {
       const headers: Record<string, string> = { 'user-agent': USER_AGENT, accept: 'application/json', ...this.options.headers, ...req.headers };
       let body: string | undefined;
@@ -164,8 +199,8 @@ export class HttpClient {
 
 class TimeoutErrorLike extends Error {
   readonly code = 'ETIMEDOUT';
-  constructor(ms: number) {
-    super(`no answer within ${ms}ms`);
+  constructor(ms: number, capped: boolean) {
+    super(`no answer within ${Math.round(ms)}ms${capped ? ', all that was left before the deadline' : ''}`);
     this.name = 'TimeoutError';
   }
 }

@@ -59,7 +59,7 @@ export function md(strings: TemplateStringsArray, ...values: unknown[]): Md {
 export function cell(value: unknown): string {
   if (value === undefined || value === null || value === '') return '–';
   if (value instanceof Md) return value.value.replace(/(?<!\\)\|/g, '\\|').replace(/\r?\n|\r/g, '<br>');
-  return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+  return text(value);
 }
 
 /** A GitHub-flavoured Markdown table. */

@@ -19,7 +19,10 @@ function escapeData(value: string): string {
 }
 
 function command(name: string, message: string): void {
-  process.stdout.write(`::${name}::${escapeData(message)}${EOL}`);
+  // A legacy `##[...]` command inside an annotation's text is escaped too (a mask keeps its exact value, or it
+  // would not match what it must redact).
+  const data = name === 'add-mask' ? escapeData(message) : escapeData(message).replace(/##\[/g, '#%23[');
+  process.stdout.write(`::${name}::${data}${EOL}`);
 }
 
 /** Reads an input as the runner passes it: `INPUT_<NAME>` (spaces to `_`, upper-cased, dashes kept), trimmed. */

@@ -7,13 +7,23 @@ import { ActionError, InputError } from '../../src/core/errors.js';
 import { InputReader } from '../../src/core/inputs.js';
 import { resolveCloud } from '../../src/actions/aks-context/azure/cloud.js';
 import { parseSdkAuth } from '../../src/actions/aks-context/azure/sdk-auth.js';
-import { AKS_SERVER_APP_ID, credentialValues, entraServerId, parseKubeconfig, withTokenUser, type KubeUser } from '../../src/actions/aks-context/kubeconfig.js';
+import {
+  AKS_SERVER_APP_ID,
+  credentialValues,
+  entraServerId,
+  isSecretFlag,
+  parseKubeconfig,
+  withTokenUser,
+  type KubeUser,
+} from '../../src/actions/aks-context/kubeconfig.js';
 import { explainAzureError, type AzureCallContext } from '../../src/actions/aks-context/azure/errors.js';
 import { fetchClusterKubeconfig } from '../../src/actions/aks-context/azure/arm.js';
 import { writeSecureFile, kubeconfigPathIn } from '../../src/actions/aks-context/kubeconfig-file.js';
 import { removeKubeconfig } from '../../src/actions/aks-context/cleanup.js';
 import { getInputs, type AksContextInputs } from '../../src/actions/aks-context/inputs.js';
-import { describeKubeconfig, failureSummaryOf, outputsOf } from '../../src/actions/aks-context/report.js';
+import { describeKubeconfig, failureSummaryOf, outputsOf, summaryOf } from '../../src/actions/aks-context/report.js';
+import { runnerTempDir } from '../../src/actions/aks-context/state.js';
+import { text as mdText } from '../../src/core/markdown.js';
 
 const SECRET = 'Zx8~q7Q.secret-value-7f3a9c1e2b4d6f80';
 
@@ -134,6 +144,55 @@ users:
 
   it('lists every credential value of every user', () => {
     expect(credentialValues(parseKubeconfig(text, 'test').config).sort()).toEqual(['KEYDATA', 'env-123456', 'pw-123456', 'rt-123456', 'tok-123456']);
+  });
+
+  it('lists the values of secret exec arguments, as `--flag value` and `--flag=value`, and only those', () => {
+    const config = parseKubeconfig(
+      JSON.stringify({
+        clusters: [{ name: 'c', cluster: { server: 'https://x' } }],
+        contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
+        'current-context': 'c',
+        users: [
+          {
+            name: 'u',
+            user: {
+              exec: {
+                command: 'kubelogin',
+                args: [
+                  'get-token',
+                  '--client-secret',
+                  'cs-value-1',
+                  '--password=pw-value-2',
+                  '--token',
+                  'tk-value-3',
+                  '--api_key',
+                  'ak-value-4',
+                  '--login',
+                  'spn-login',
+                  '--client-id',
+                  'client-id-5',
+                  '--token-cache-dir',
+                  '/home/runner/.kube/cache',
+                  '--password-file=/etc/pw-file',
+                  '--token',
+                ],
+              },
+            },
+          },
+        ],
+      }),
+      'test',
+    ).config;
+    expect(credentialValues(config).sort()).toEqual(['ak-value-4', 'cs-value-1', 'pw-value-2', 'tk-value-3']);
+    expect(['--client-secret', '--password', '-p-token', '--access-token', '--id-token', '--private-key', '--secret'].every(isSecretFlag)).toBe(true);
+    expect(['--client-id', '--token-file', '--secret-name', '--login', '--server-id', '--environment', '--tenant-id'].some(isSecretFlag)).toBe(false);
+  });
+
+  it('quotes names from the kubeconfig in its errors as one inert line', () => {
+    const bad = JSON.stringify({ 'current-context': 'x\n::error::owned ##[group]y', contexts: [] });
+    expect(() => parseKubeconfig(bad, "input 'kubeconfig'")).toThrow(
+      "input 'kubeconfig' has no context named 'x ::error::owned #%23[group]y' (its current-context)",
+    );
   });
 
   it('replaces only the current user with a token, keeping cluster, CA and context', () => {
@@ -462,6 +521,25 @@ describe('getInputs', () => {
     writeFileSync(file, yaml);
     expect(read({ kubeconfig: file, 'keep-kubeconfig': 'true' }).inputs).toMatchObject({ origin: 'path', kubeconfig: yaml, keepKubeconfig: true });
   });
+
+  it('says a kubeconfig path that does not exist does not exist, naming it; never quotes what may be a secret', () => {
+    const missing = join(temp(), 'gone', 'kubeconfig.yaml');
+    expect(() => read({ kubeconfig: missing })).toThrow(`input 'kubeconfig' names the file '${missing}', which does not exist; expected kubeconfig content`);
+    expect(() => read({ kubeconfig: 'configs/dr.yml' })).toThrow(
+      `input 'kubeconfig' names the file 'configs/dr.yml', which does not exist (looked for ${join(process.cwd(), 'configs/dr.yml')})`,
+    );
+    // One line that is no path: read as content (and refused as such later, without quoting it).
+    for (const value of [
+      'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln',
+      'a/b+c=',
+      'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789/abcdefgh',
+      'just-a-word',
+      '{"clusters":[{"cluster":{"server":"https://k/x.yaml"}}],"users":[{"user":{"token":"t/x"}}]}',
+      '{apiVersion: v1, clusters: [], server: https://k/config.yaml}',
+      '[https://k/x.json]',
+    ])
+      expect(read({ kubeconfig: value }).inputs).toMatchObject({ origin: 'content', kubeconfig: value });
+  });
   const temp = () => mkdtempSync(join(tmpdir(), 'aks-context-inputs-'));
 });
 
@@ -476,6 +554,12 @@ describe('describeKubeconfig', () => {
     expect(
       describeKubeconfig({ ...base, auth: 'entra-token', token: { scope: 'a/.default', expiresOnTimestamp: now + 300_000 } }, '/p', now).warnings[0],
     ).toContain('expires in 5m00s');
+  });
+  it('makes kubeconfig text one inert line in the log', () => {
+    const evil = { ...base, context: 'c\n::add-mask::west', server: 'https://x/##[group]', auth: 'exec' as const, execCommand: 'p\n::error::x' };
+    const lines = describeKubeconfig(evil, '/p', 0);
+    expect(lines.info[1]).toBe("Context 'c ::add-mask::west', server https://x/#%23[group], authentication: exec plugin");
+    expect(lines.warnings[0]).toBe("The kubeconfig's user runs the exec plugin 'p ::error::x': it must be installed on the runner for later steps to connect.");
   });
   it('warns that an exec plugin must exist on the runner', () => {
     expect(describeKubeconfig({ ...base, auth: 'exec', execCommand: 'gke-gcloud-auth-plugin' }, '/p', 0).warnings).toEqual([
@@ -503,6 +587,21 @@ describe('outputs and the failure summary', () => {
       'token-expires-on': '2026-01-01T00:00:00.000Z',
     });
     expect(outputsOf({ ...base, auth: 'token' }, '/p')).toEqual({ 'kubeconfig-path': '/p', 'token-expires-on': '' });
+  });
+
+  it('writes a summary whose kubeconfig text is escaped, and the path as code', () => {
+    const evil = 'x</table><h1>y</h1> ![i](https://e.x/i.png)';
+    const summary = summaryOf({ ...base, context: evil, server: `https://k/${evil}`, auth: 'token' }, '/tmp/kube config', false);
+    expect(summary).toContain(`| Context | ${mdText(evil)} |`);
+    expect(summary).toContain('| Kubeconfig | `/tmp/kube config` (removed by the post step) |');
+    for (const raw of ['</table>', '<h1>', '![', '](']) expect(summary).not.toContain(raw);
+  });
+
+  it('resolves RUNNER_TEMP to an absolute path by one rule, for main and post alike', () => {
+    expect(runnerTempDir({ RUNNER_TEMP: 'rt' })).toBe(join(process.cwd(), 'rt'));
+    expect(runnerTempDir({ RUNNER_TEMP: '/runner/_temp/' })).toBe('/runner/_temp');
+    expect(runnerTempDir({})).toBeUndefined();
+    expect(runnerTempDir({ RUNNER_TEMP: '' })).toBeUndefined();
   });
 
   it('says what failed, where, what to do, and that no kubeconfig was written', () => {

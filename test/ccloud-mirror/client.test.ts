@@ -155,6 +155,66 @@ describe('ConfluentClient', () => {
     );
   });
 
+  it('refuses an answer naming a topic that breaks the topic-name rule, quoting it escaped', async () => {
+    const bad = 'x\n::set-output name=PWNED::1\n##[warning]PWNED';
+    const listing = { kind: 'KafkaMirrorDataList', metadata: {}, data: [{ mirror_topic_name: 'ok', source_topic_name: 'ok' }, { mirror_topic_name: bad }] };
+    script.push(json(200, listing));
+    const err = (await client()
+      .listMirrors('l')
+      .catch((e: unknown) => e)) as ConfluentApiError;
+    expect(err.kind).toBe('unexpected');
+    expect(err.message).toBe(
+      "the answer to GET /links/{link}/mirrors names the topic \"x\\n::set-output name=PWNED::1\\n#%23[warning]PWNED\", which is not a Kafka topic name (letters, digits, '.', '_', '-'; 1 to 249 characters): the answer was refused",
+    );
+    script.push(json(200, { data: [{ mirror_topic_name: 'ok', source_topic_name: 'a'.repeat(250) }] }));
+    expect(
+      (
+        (await client()
+          .listMirrors('l')
+          .catch((e: unknown) => e)) as ConfluentApiError
+      ).kind,
+    ).toBe('unexpected');
+    script.push(json(200, { data: [{ mirror_topic_name: '../x', error_code: null, error_message: null }] }));
+    expect(
+      (
+        (await client()
+          .alterMirrors('l', 'failover', ['t'])
+          .catch((e: unknown) => e)) as ConfluentApiError
+      ).message,
+    ).toContain('"../x"');
+    script.push(json(200, { mirror_topic_name: 'has space' }));
+    expect(
+      (
+        (await client()
+          .getMirror('l', 'x')
+          .catch((e: unknown) => e)) as ConfluentApiError
+      ).kind,
+    ).toBe('unexpected');
+  });
+
+  it('makes server text inert: statuses and messages become one line, with no workflow command left in them', async () => {
+    script.push(
+      json(200, {
+        data: [
+          {
+            mirror_topic_name: 't',
+            mirror_status: '::error::x\nACTIVE',
+            mirror_state_transition_errors: [{ error_code: 1, error_message: 'a\n::add-mask::b' }],
+          },
+        ],
+      }),
+    );
+    const [mirror] = await client().listMirrors('l');
+    expect(mirror.mirrorStatus).toBe('%3A:error::x ACTIVE');
+    expect(mirror.stateTransitionErrors[0].errorMessage).toBe('a ::add-mask::b');
+    script.push(json(400, { error_code: 40002, message: 'bad\n::error::injected ##[group]x' }));
+    const err = (await client()
+      .alterMirrors('l', 'failover', ['t'])
+      .catch((e: unknown) => e)) as ConfluentApiError;
+    expect(err.message).toBe('could not failover 1 mirror topic(s): HTTP 400, error_code 40002: bad ::error::injected #%23[group]x');
+    expect(err.detail).toBe('bad ::error::injected #%23[group]x');
+  });
+
   it('rejects a body that is not a list envelope', async () => {
     script.push({ status: 200, headers: { 'content-type': 'text/html' }, body: '<html>proxy login</html>' });
     const err = (await client()

@@ -387,6 +387,14 @@ describe('ccloud-mirror against the emulator', () => {
       config(world.link, { operation: 'failover', selection: { kind: 'pattern', pattern: /^(?:refunds-.*)$/, text: 'refunds-.*' } }),
     ).catch((e: unknown) => e);
     expect((none as ActionError).describe()).toContain("no mirror topics match the pattern 'refunds-.*', so there is nothing to failover");
+    // status too: a pattern that matches nothing is a mistake, not an empty report; a whole empty link is reported.
+    const status = await runMirror(
+      clientFor(world.emulator, 'south'),
+      config(world.link, { selection: { kind: 'pattern', pattern: /^(?:refunds-.*)$/, text: 'refunds-.*' } }),
+    ).catch((e: unknown) => e);
+    expect((status as ActionError).describe()).toBe(
+      "no mirror topics match the pattern 'refunds-.*', so there is nothing to report (cluster lkc-south, link dr-link). The link mirrors: orders-eu, orders-us, payments, old-orders-eu",
+    );
   });
 
   it('fails over 1,001 topics in ceil(1001 / 100) = 11 alter requests', async () => {

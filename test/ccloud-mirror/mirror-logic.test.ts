@@ -3,7 +3,7 @@ import { ConfluentApiError } from '../../src/actions/ccloud-mirror/confluent/err
 import { ActionError } from '../../src/core/errors.js';
 import { decodeLink, decodeMirror, type AlterMirrorResult, type ClusterLink, type MirrorTopic } from '../../src/actions/ccloud-mirror/confluent/types.js';
 import type { Clock } from '../../src/core/time.js';
-import { runMirror, type MirrorApi, type MirrorConfig, type MirrorProgress } from '../../src/actions/ccloud-mirror/mirror.js';
+import { readbackGraceMs, runMirror, type MirrorApi, type MirrorConfig, type MirrorProgress } from '../../src/actions/ccloud-mirror/mirror.js';
 
 /**
  * Edge cases the emulator cannot be made to produce on demand (a lost answer, an answer that
@@ -34,8 +34,14 @@ class ScriptedApi implements MirrorApi {
     this.requestCount++;
     return [];
   }
-  async listMirrors(): Promise<MirrorTopic[]> {
+  /** The options of each listing (the deadline a read-back after the run's deadline gets). */
+  listed: Array<{ deadline?: number } | undefined> = [];
+  /** When set, listings after the first throw it. */
+  failListingsAfterFirst?: Error;
+  async listMirrors(_link?: string, options?: { deadline?: number }): Promise<MirrorTopic[]> {
     this.requestCount++;
+    this.listed.push(options);
+    if (this.failListingsAfterFirst && this.listed.length > 1) throw this.failListingsAfterFirst;
     const page = [...this.states].map(([name, status]) =>
       decodeMirror({
         mirror_topic_name: name,
@@ -166,14 +172,82 @@ describe('runMirror edge cases', () => {
   it('counts the change requests it sent, for the summary of a run that throws; a dry run sends none', async () => {
     const progress: MirrorProgress = { changeRequests: 0 };
     const api = new ScriptedApi({ a: 'ACTIVE' });
-    api.onAlter = () => new ConfluentApiError('no answer', 'unreachable', undefined, undefined, 'timed out', { where: 'cluster lkc-dr' });
-    await expect(runMirror(api, CONFIG, { clock, progress })).rejects.toThrow('no answer');
+    api.onAlter = () => new ConfluentApiError('API key revoked', 'unauthenticated', 401, 40101, 'x', { where: 'cluster lkc-dr' });
+    await expect(runMirror(api, CONFIG, { clock, progress })).rejects.toThrow('API key revoked');
     expect(progress.changeRequests).toBe(1);
+
+    // A request the deadline stopped before it was sent changed nothing: it is not counted.
+    const late: MirrorProgress = { changeRequests: 0 };
+    const timedOut = new ScriptedApi({ a: 'ACTIVE' });
+    timedOut.onAlter = () => new ConfluentApiError("could not failover: the step's timeout ran out", 'out-of-time', undefined, undefined, '', { where: 'x' });
+    await expect(runMirror(timedOut, CONFIG, { clock, progress: late })).rejects.toThrow("the step's timeout ran out");
+    expect(late.changeRequests).toBe(0);
 
     const dry: MirrorProgress = { changeRequests: 0 };
     const result = await runMirror(new ScriptedApi({ a: 'ACTIVE', b: 'ACTIVE', c: 'ACTIVE' }), { ...CONFIG, dryRun: true }, { clock, progress: dry });
     expect(result.alterRequests).toBe(2);
     expect(dry.changeRequests).toBe(0);
+  });
+
+  it('an unanswered alter request is decided by the state read back: applied counts as changed, not applied fails', async () => {
+    const unanswered = () =>
+      new ConfluentApiError('could not failover 2 mirror topic(s): no answer', 'unreachable', undefined, undefined, 'timed out', { where: 'x' });
+    const applied = new ScriptedApi({ a: 'ACTIVE', b: 'ACTIVE', c: 'ACTIVE' });
+    applied.onAlter = (names) => {
+      // The cluster applied the first chunk, but its answer was lost.
+      for (const n of names) applied.next.set(n, 'STOPPED');
+      return unanswered();
+    };
+    const result = await runMirror(applied, CONFIG, { clock });
+    // Nothing more is sent after an unanswered request; the topics it carried are read back.
+    expect(applied.alters).toEqual([['a', 'b']]);
+    expect(result.topics.map((t) => [t.topic, t.outcome, t.after])).toEqual([
+      ['a', 'changed', 'STOPPED'],
+      ['b', 'changed', 'STOPPED'],
+      ['c', 'failed', 'ACTIVE'],
+    ]);
+    expect(result.topics[0].note).toMatch(/^the failover request got no answer, but the topic is STOPPED: could not failover 2 mirror topic\(s\): no answer/);
+    expect(result.topics[2].error).toMatch(/^not sent: /);
+    // Cut by this run: their lag (from the listing before, the answer being lost) counts.
+    expect(result.totalLag).toBe(8);
+
+    const lost = new ScriptedApi({ a: 'ACTIVE' });
+    lost.onAlter = unanswered;
+    const failed = await runMirror(lost, { ...CONFIG, wait: false }, { clock });
+    expect(failed.topics[0]).toMatchObject({
+      outcome: 'failed',
+      after: 'ACTIVE',
+      error: 'could not failover 2 mirror topic(s): no answer; read back afterwards, the topic was ACTIVE, not STOPPED',
+    });
+  });
+
+  it('an unanswered alter request whose state cannot be read back is failed as UNKNOWN, never as changed', async () => {
+    const api = new ScriptedApi({ a: 'ACTIVE' });
+    api.onAlter = () => new ConfluentApiError('could not failover: no answer', 'unreachable', undefined, undefined, 'timed out', { where: 'x' });
+    api.failListingsAfterFirst = new ConfluentApiError('could not list: no answer', 'unreachable', undefined, undefined, 'timed out', { where: 'x' });
+    const result = await runMirror(api, CONFIG, { clock });
+    expect(result.topics[0]).toMatchObject({
+      outcome: 'failed',
+      after: 'UNKNOWN',
+      error: expect.stringContaining('whether the cluster applied it is not known'),
+    });
+  });
+
+  it('gives reads after the deadline a short grace of their own, and stops the wait at the run deadline', async () => {
+    const api = new ScriptedApi({ a: 'ACTIVE' });
+    // The alter itself used up the run: the wait's one poll is the read-back, with its grace.
+    api.onAlter = (names) => {
+      clockAt.now += 5000;
+      for (const n of names) api.states.set(n, 'STOPPED');
+      return names.map((n) => ok(n));
+    };
+    const clockAt = { now: 0 };
+    const fake: Clock = { now: () => clockAt.now, sleep: async (ms) => void (clockAt.now += ms) };
+    const result = await runMirror(api, { ...CONFIG, timeoutMs: 5000 }, { clock: fake, deadline: 5000 });
+    expect(api.listed.map((o) => o?.deadline)).toEqual([undefined, 5000 + readbackGraceMs(5000)]);
+    expect(result.topics[0]).toMatchObject({ outcome: 'changed', after: 'STOPPED' });
+    expect(readbackGraceMs(5000)).toBe(1000);
+    expect(readbackGraceMs(300_000)).toBe(30_000);
   });
 
   it('stops on an auth failure only when it is a Confluent API error; another ActionError fails its chunk alone', async () => {

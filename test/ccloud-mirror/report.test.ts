@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ActionError, InputError } from '../../src/core/errors.js';
 import { ConfluentApiError } from '../../src/actions/ccloud-mirror/confluent/errors.js';
+import { text } from '../../src/core/markdown.js';
 import type { MirrorResult, TopicResult } from '../../src/actions/ccloud-mirror/result.js';
 import { failureOf, failureSummaryOf, outputsOf, resultLine, summaryOf } from '../../src/actions/ccloud-mirror/report.js';
 
@@ -49,9 +50,25 @@ describe('ccloud-mirror report', () => {
     );
     const rows = md.split('\n').filter((l) => l.startsWith('|'));
     expect(rows[0]).toBe('| Topic | Before | After | Max lag | Total lag | Result | Error or note |');
-    expect(rows[2]).toBe('| `b\\|x` | ACTIVE | ACTIVE | 0 | 0 | **failed** | error_code 400: no |');
+    // The error is the server's text: escaped as text (it renders as `error_code 400: no`).
+    expect(rows[2]).toBe(`| \`b\\|x\` | ACTIVE | ACTIVE | 0 | 0 | **failed** | ${text('error_code 400: no')} |`);
     expect(rows[3]).toBe('| `a` | ACTIVE | STOPPED | 7 | 12 | done | – |');
     expect(rows[4]).toBe('| **Total** (2) | – | – | **7** | **12** | 1 ok, 1 failed | – |');
+  });
+
+  it('shows server text (statuses, errors, notes) as text: no HTML, link, image or table break gets through', () => {
+    const hostile = 'x</table><h1>big</h1> ![i](https://e.x/i.png) [l](https://e.x) | cell';
+    const md = summaryOf(
+      result([
+        topic('a', 'failed', { before: hostile, after: 'PENDING_STOPPED', error: hostile }),
+        topic('b', 'changed', { note: `the server answered "${hostile}", but the topic is STOPPED` }),
+      ]),
+    );
+    for (const raw of ['</table>', '<h1>', '![', '](', ' | cell']) expect(md).not.toContain(raw);
+    const rows = md.split('\n').filter((l) => l.startsWith('|'));
+    expect(rows[2]).toBe(`| \`a\` | ${text(hostile)} | PENDING_STOPPED | 0 | 0 | **failed** | ${text(hostile)} |`);
+    // Seven cells on every row: an escaped pipe never splits one.
+    for (const row of rows) expect(row.split(/(?<!\\)\|/).length).toBe(9);
   });
 
   it('says a dry run changed nothing and what would change', () => {
@@ -72,7 +89,7 @@ describe('ccloud-mirror report', () => {
 
   it('logs one line of totals', () => {
     expect(resultLine(result([topic('a', 'changed'), topic('b', 'failed')]))).toBe(
-      'failover: 1 topic(s) ok, 1 failed; max-lag 7, total-lag 12; 5 request(s) in 1.2s (750ms of it waiting between polls)',
+      'failover: 1 topic(s) ok, 1 failed; max-lag 7, total-lag 12; 5 request(s) in 1.2s (750ms of it waiting: between polls and before retries)',
     );
   });
 });

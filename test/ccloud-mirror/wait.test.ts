@@ -67,6 +67,33 @@ describe('waitForStatus', () => {
     expect(api.calls()).toBe(11);
   });
 
+  it('tells the list call which poll is the last: the one at the deadline, or a first one after it', async () => {
+    const clock = fakeClock();
+    const flags: boolean[] = [];
+    const list = async (last: boolean) => {
+      flags.push(last);
+      return listing({ a: 'PENDING_STOPPED' });
+    };
+    const out = await waitForStatus(list, [{ topic: 'a' }], 'STOPPED', { timeoutMs: 1000, pollIntervalMs: 400, clock, logger: silentLogger });
+    // Sleeps 50, 100, 200, 400, then the 250 left: the poll after that last sleep is the last.
+    expect(clock.slept).toEqual([50, 100, 200, 400, 250]);
+    expect(flags).toEqual([false, false, false, false, false, true]);
+    expect(out.timedOut).toBe(true);
+
+    const late = fakeClock();
+    const after: boolean[] = [];
+    const past = await waitForStatus(
+      async (last) => {
+        after.push(last);
+        return listing({ a: 'PENDING_STOPPED' });
+      },
+      [{ topic: 'a' }],
+      'STOPPED',
+      { timeoutMs: 1000, deadline: late.now() - 1, pollIntervalMs: 400, clock: late, logger: silentLogger },
+    );
+    expect([after, past.timedOut, late.slept]).toEqual([[true], true, []]);
+  });
+
   it('gives up on a topic that breaks on the way, but not on one that was already FAILED', async () => {
     const clock = fakeClock();
     const api = scripted(listing({ a: 'FAILED', b: 'FAILED' }, { a: 'SOURCE_TOPIC_ID_CHANGED' }), listing({ a: 'FAILED', b: 'STOPPED' }));

@@ -58,6 +58,13 @@ describe('runner protocol', () => {
     expect(lines).toEqual(['mirror_status: ACTIVE', '%3A:add-mask::west', '  %3A:set-output name=x::1', 'ok #%23[error]boom', '']);
   });
 
+  it('escapes a legacy ##[ command inside warnings and errors, but keeps a mask exactly as the secret is', () => {
+    runner.warning('server said ##[add-mask]x');
+    runner.setFailed('bad ##[set-output name=a]1');
+    runner.maskSecret('pa##[ss');
+    expect(written).toEqual(['::warning::server said #%23[add-mask]x\n', '::error::bad #%23[set-output name=a]1\n', '::add-mask::pa##[ss\n']);
+  });
+
   it('writes outputs, env and state as heredocs with a random delimiter the runner parses back', () => {
     runner.setOutput('result', { topics: ['a', 'b'] });
     runner.setOutput('multi', 'line1\nline2');

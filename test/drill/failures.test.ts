@@ -71,7 +71,7 @@ suite('drills with a failing step', () => {
     const failedReport = drillMarkdown(s.result());
     expect(failedReport).toContain('First failure: switch / Verify the clients of kafka-proxy-config');
     expect(failedReport).toMatch(
-      /\| failover: every client on west \| ❌ \| 2 of 4 client pods not on west: java-cloud-producer-\w+-\w+ \(producer, on north\)/,
+      /\| failover: every client on west \| ❌ \| 2 of 4 client pods not on west: java-cloud-producer-\w+-\w+ \\\(producer, on north\\\)/,
     );
 
     // The fix: a version that starts (the fault cleared), and the crash-looping pod deleted so its ReplicaSet replaces it.
@@ -92,7 +92,7 @@ suite('drills with a failing step', () => {
     expectCompleted(rerun);
     // The re-run recognised what the first run had done.
     expect(rerun.workflow.summary).toContain('already STOPPED: nothing sent');
-    expect(rerun.workflow.summary).toMatch(/ConfigMap\/clients\/kafka-proxy-config \| unchanged/);
+    expect(rerun.workflow.summary).toMatch(/ConfigMap\/clients\/kafka-proxy-config \| already in place/);
     expect(rerun.measures.rtoMs!).toBeGreaterThan(first.window.switchEnd - first.window.t0);
 
     const final = await s.drain('west');
@@ -138,7 +138,8 @@ suite('drills with a failing step', () => {
     );
     expect(duringFailure.length).toBeGreaterThan(0);
     expect(drillMarkdown(s.result())).toContain(
-      "First failure: switch / switch / Mirror topics to west (reverse-and-start-mirror): ccloud-mirror: the cluster link 'dr-link-v2' doesn't exist",
+      // The report shows outside text escaped for Markdown.
+      "First failure: switch / switch / Mirror topics to west \\(reverse-and-start-mirror\\): ccloud-mirror: the cluster link 'dr-link-v2' doesn't exist",
     );
 
     s.topology.vars.CCLOUD_LINK_NAME = 'dr-link';

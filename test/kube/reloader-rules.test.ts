@@ -82,6 +82,10 @@ describe('Go parsers', () => {
   it('compileGoRegex rejects what RE2 rejects', () => {
     expect(() => compileGoRegex('(?=x)')).toThrow();
     expect(() => compileGoRegex('(a)\\1')).toThrow();
+    expect(() => compileGoRegex('a{1001}')).toThrow('invalid repeat count');
+    expect(() => compileGoRegex('x**')).toThrow('invalid nested repetition operator');
+    expect(compileGoRegex('^[[:alnum:]]+$').test('abc123')).toBe(true);
+    expect(compileGoRegex('^\\pL+$').test('ñandú')).toBe(true);
     expect(compileGoRegex('^(?i)KAFKA$').test('kafka')).toBe(true);
     expect(compileGoRegex('(?P<n>a)').test('a')).toBe(true);
   });
@@ -151,10 +155,29 @@ describe('ShouldReload', () => {
     expect(r.match).toBe(match);
     expect(r.autoReload).toBe(match === 'auto' || match === 'search');
   });
-  it('skips an invalid regex item, reporting it, and still matches the others', () => {
+  it('an invalid pattern reached before a match is a Reloader crash (v1.4.21 compiles each item with regexp.MustCompile)', () => {
     const r = shouldReload(cm('good'), 'Deployment', { 'configmap.reloader.stakater.com/reload': '(?=bad), good' }, {});
-    expect(r.shouldReload).toBe(true);
-    expect(r.errors).toHaveLength(1);
+    expect(r).toMatchObject({ shouldReload: false, reason: 'reloader-crash' });
+    expect(r.crash).toContain('regexp.MustCompile panics on "(?=bad)"');
+    expect(r.errors).toEqual([r.crash]);
+    // Items after the first match are never compiled.
+    expect(shouldReload(cm('good'), 'Deployment', { 'configmap.reloader.stakater.com/reload': 'good, a{1001}' }, {})).toMatchObject({
+      shouldReload: true,
+      match: 'named',
+      errors: [],
+    });
+    // The crash happens for any object: the list is compiled whatever it names.
+    expect(shouldReload(cm('other'), 'Deployment', { 'configmap.reloader.stakater.com/reload': 'a{1001}' }, {}).crash).toContain('invalid repeat count');
+  });
+  it('reload patterns are Go RE2: POSIX and Unicode classes match, what Go rejects is rejected', () => {
+    const named = (pattern: string, name: string) => shouldReload(cm(name), 'Deployment', { 'configmap.reloader.stakater.com/reload': pattern }, {});
+    expect(named('kafka-[[:alnum:]]+', 'kafka-config1').shouldReload).toBe(true);
+    expect(named('kafka-[[:alnum:]]+', 'kafka-').shouldReload).toBe(false);
+    expect(named('cfg-\\pL+', 'cfg-north').shouldReload).toBe(true);
+    expect(named('cfg-\\pL+', 'cfg-1').shouldReload).toBe(false);
+    // `^a|b$` is (^a)|(b$) in Go too: an alternation is not anchored as a whole.
+    expect(named('kafka|other', 'kafka-config').shouldReload).toBe(true);
+    expect(named('a{1001}', 'x').crash).toBeDefined();
   });
   it('auto-reload-all reloads workloads without auto annotations, but not an explicit auto false', () => {
     expect(shouldReload(cm('c'), 'Deployment', {}, {}, { autoReloadAll: true }).shouldReload).toBe(true);

@@ -42,6 +42,14 @@ describe('placeholders', () => {
     expect(isSecretName(name)).toBe(secret);
   });
 
+  it('treats the variables listed in secret-vars as secret whatever they are called', () => {
+    const env = { CCLOUD_PW: 'pw-value', SAS: 'sas-value', CCLOUD_URL: 'west:9092' };
+    const r = fill('p=${CCLOUD_PW};k=${SAS};u=${CCLOUD_URL}', env, 'x', new Set(['CCLOUD_PW', 'SAS']));
+    expect(r.secrets).toEqual(['pw-value', 'sas-value']);
+    expect(r.secretVars).toEqual(['CCLOUD_PW', 'SAS']);
+    expect(fill('p=${CCLOUD_PW}', env, 'x').secrets).toEqual([]);
+  });
+
   it('reports unset, empty and invalid placeholders without values', () => {
     const r = fill('${MISSING} ${EMPTY} ${1BAD}', { EMPTY: '' }, 'data key x');
     expect(r.unresolved.map((u) => [u.placeholder, u.problem])).toEqual([
@@ -109,6 +117,40 @@ describe('desiredFromManifests', () => {
     const twice = errorOf(() => desiredFromManifests([file('kafka-proxy-configmap.yaml'), file('kafka-proxy-configmap.yaml')], WEST)).describe();
     expect(twice).toContain('ConfigMap/clients/kafka-proxy-config is given twice');
     expect(errorOf(() => desiredFromManifests([{ path: 'broken.yaml', text: 'a: [1' }], {})).describe()).toContain('broken.yaml is not valid YAML');
+  });
+
+  it('masks each secret value the moment it is substituted, before validation, and never quotes it in an error', () => {
+    const masked: string[] = [];
+    const text = [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata: {name: "${CCLOUD_PASSWD}", namespace: "${CCLOUD_APIKEY}"}',
+      'data:',
+      '  SASL_PASS: "${CCLOUD_PW}"',
+      '  port: 9092',
+    ].join('\n');
+    const env = { ...WEST, CCLOUD_PW: 'listed-secret-pw' };
+    const err = errorOf(() => desiredFromManifests([{ path: 'm.yaml', text }], env, undefined, { mask: (v) => masked.push(v), secretVars: ['CCLOUD_PW'] }));
+    expect(masked).toEqual([WEST.CCLOUD_PASSWD, WEST.CCLOUD_APIKEY, 'listed-secret-pw']);
+    const message = err.describe();
+    expect(message).toContain('m.yaml metadata.name is filled from ${CCLOUD_PASSWD}, which holds a secret');
+    expect(message).toContain('m.yaml metadata.namespace is filled from ${CCLOUD_APIKEY}, which holds a secret');
+    expect(message).toContain("m.yaml data key 'port' is a number");
+    for (const secret of [WEST.CCLOUD_PASSWD, WEST.CCLOUD_APIKEY, 'listed-secret-pw']) expect(message).not.toContain(secret);
+  });
+
+  it('a value embedding a secret-vars variable is secret too (masked by value, redacted as a whole in the diff)', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: eh, namespace: n}\ndata:\n  EVENTHUB: "Endpoint=sb://x/;SharedAccessKey=${SAS}"\n';
+    const masked: string[] = [];
+    const [d] = desiredFromManifests([{ path: 'eh.yaml', text }], { SAS: 'sas-key-value' }, undefined, { mask: (v) => masked.push(v), secretVars: ['SAS'] });
+    expect(masked).toEqual(['sas-key-value']);
+    expect(d.secretValues).toEqual(['sas-key-value']);
+    const [change] = dataChanges(
+      { EVENTHUB: 'Endpoint=sb://x/;SharedAccessKey=old-sas' },
+      { EVENTHUB: d.data.EVENTHUB! },
+      { secretKind: false, secrets: d.secretValues },
+    );
+    expect(change.lines).toEqual(['(redacted: 40 bytes → 46 bytes)']);
   });
 
   it('refuses a Secret data value that is not base64', () => {

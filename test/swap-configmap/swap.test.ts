@@ -2,13 +2,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { desiredFromInputs, desiredFromManifests, type DesiredObject } from '../../src/actions/swap-configmap/desired.js';
-import { swap, TARGET_LABEL, type SwapSettings } from '../../src/actions/swap-configmap/swap.js';
+import { swap, SwapError, TARGET_LABEL, type SwapSettings } from '../../src/actions/swap-configmap/swap.js';
 import { ActionError } from '../../src/core/errors.js';
 import { connectKube, resolveKubeconfig, type KubeClients } from '../../src/core/kube/client.js';
 import { configMapHash, envVarName, secretHash } from '../../src/core/kube/reloader.js';
 import { startKube, type KubeEmulator } from '../../src/playground/kube/index.js';
 import { noProxyClients, proxyClients, reloaderEnv, secretClients, settled, until, WEST, writes } from '../verify-rollout/clients.js';
 import { conflictProxy } from './conflict-proxy.js';
+import { dropProxy, type DropDecision } from './drop-proxy.js';
 
 const fixtures = new URL('./fixtures/', import.meta.url).pathname;
 const manifest = (name: string) => ({ path: `k8s/${name}`, text: readFileSync(join(fixtures, name), 'utf8') });
@@ -194,6 +195,81 @@ describe('swap against the Kubernetes emulator', () => {
     } finally {
       await proxy.close();
     }
+  });
+
+  describe('a write whose answer is lost is read back', () => {
+    const cm = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'clients' }, data: { URL: 'north:9092' } });
+    const change = (name: string) => desiredFromInputs({ kind: 'ConfigMap', name, namespace: 'clients', data: 'URL: west:9092' }, {});
+    const objectPath = (name: string) => `/api/v1/namespaces/clients/configmaps/${name}`;
+
+    async function through(decide: (method: string, path: string) => DropDecision, objects: DesiredObject[], infos: string[] = []) {
+      const proxy = await dropProxy(kube, decide);
+      try {
+        const viaProxy = await connectKube(resolveKubeconfig(proxy.kubeconfigPath));
+        return await swap(viaProxy, settings(objects, { logger: { ...quiet, info: (m) => infos.push(m) } })).catch((e: unknown) => e);
+      } finally {
+        await proxy.close();
+      }
+    }
+
+    it('the server applied it and the connection dropped: written, with one PUT', async () => {
+      kube.apply(cm('lost-answer'));
+      kube.resetRequests();
+      const infos: string[] = [];
+      const result = await through((m, p) => (m === 'PUT' && p === objectPath('lost-answer') ? 'applied' : 'pass'), [change('lost-answer')], infos);
+      expect(result).not.toBeInstanceOf(Error);
+      const after = kube.get('ConfigMap', 'clients', 'lost-answer') as Obj;
+      expect(after.data).toEqual({ URL: 'west:9092' });
+      expect((result as Awaited<ReturnType<typeof swap>>).objects[0]).toMatchObject({
+        changed: true,
+        written: true,
+        state: 'written',
+        hash: configMapHash(after),
+      });
+      expect(infos.join('\n')).toContain("ConfigMap/clients/lost-answer: the write's answer was lost");
+      expect(infos.join('\n')).toContain('read it back: the server holds the new data, so the write was applied');
+      expect(writes(kube)).toEqual([`PUT ${objectPath('lost-answer')} 200`]);
+    });
+
+    it('the second of two was not applied: the first is reported applied, the second as still holding its previous data', async () => {
+      kube.apply([cm('lost-first'), cm('lost-second')]);
+      const second = configMapHash(kube.get('ConfigMap', 'clients', 'lost-second') as Obj);
+      const err = await through((m, p) => (m === 'PUT' && p === objectPath('lost-second') ? 'drop' : 'pass'), [change('lost-first'), change('lost-second')]);
+      expect(err).toBeInstanceOf(SwapError);
+      const e = err as SwapError;
+      expect(e.describe()).toContain('read it back: it does not hold the new data, so the write was not applied');
+      expect(e.describe()).toContain('already written: ConfigMap/clients/lost-first');
+      expect(e.applied.objects.map((o) => [o.name, o.state])).toEqual([['lost-first', 'written']]);
+      const first = configMapHash(kube.get('ConfigMap', 'clients', 'lost-first') as Obj);
+      expect(e.objects).toEqual([
+        { object: 'ConfigMap/clients/lost-first', state: 'written', now: { hash: first, target: undefined } },
+        expect.objectContaining({ object: 'ConfigMap/clients/lost-second', state: 'failed', now: { hash: second, target: undefined } }),
+      ]);
+      expect((kube.get('ConfigMap', 'clients', 'lost-second') as Obj).data).toEqual({ URL: 'north:9092' });
+    });
+
+    it('reading it back fails too: the outcome is unknown, and said so', async () => {
+      kube.apply(cm('lost-twice'));
+      let reads = 0;
+      const err = await through(
+        (m, p) => (p !== objectPath('lost-twice') ? 'pass' : m === 'PUT' ? 'drop' : m === 'GET' && reads++ > 0 ? 'drop' : 'pass'),
+        [change('lost-twice')],
+      );
+      expect(err).toBeInstanceOf(SwapError);
+      expect((err as SwapError).describe()).toContain('reading it back failed too');
+      expect((err as SwapError).describe()).toContain('whether the write was applied is unknown');
+      expect((err as SwapError).objects).toEqual([expect.objectContaining({ object: 'ConfigMap/clients/lost-twice', state: 'unknown' })]);
+    });
+
+    it('a refusal (4xx) is not read back: nothing was stored', async () => {
+      kube.apply(cm('refused'));
+      kube.resetRequests();
+      const desired = desiredFromInputs({ kind: 'ConfigMap', name: 'refused', namespace: 'clients', data: 'URL: west:9092' }, {});
+      const err = await through(() => 'pass', [{ ...desired, labels: { 'bad label!': 'x' } }]);
+      expect(err).toBeInstanceOf(SwapError);
+      expect((err as SwapError).describe()).not.toContain('read it back');
+      expect(kube.requests().filter((r) => r.path === objectPath('refused') && r.method === 'GET')).toHaveLength(1);
+    });
   });
 
   describe('nothing is half-applied', () => {

@@ -64,14 +64,15 @@ describe('verify-rollout (bundled action) with Reloader', () => {
     expect(run.summary).toContain('### verify-rollout: 2 workloads verified');
     expect(run.summary).toMatch(/\| clients \| Deployment\/java-cloud-producer \| ✅ rolled \| env-vars \| \d+\.\ds \|/);
     expect(run.summary).toContain(hash);
-    expect(requestKinds(kube)).toEqual({ gets: 4, watches: ['/apis/apps/v1/namespaces/clients/deployments'], writes: [] });
+    // The ConfigMap, the three workload kinds, and the Jobs and CronJobs Reloader also rolls (reported, not verified).
+    expect(requestKinds(kube)).toEqual({ gets: 6, watches: ['/apis/apps/v1/namespaces/clients/deployments'], writes: [] });
   });
 
   it('a re-run with unchanged data passes at once without watching', async () => {
     const run = await verify(kube, { namespace: 'clients', configmap: 'kafka-proxy-config' });
     expect(run.code).toBe(0);
     expect(rows(run).map((r) => r.result)).toEqual(['already-current', 'already-current']);
-    expect(requestKinds(kube)).toEqual({ gets: 4, watches: [], writes: [] });
+    expect(requestKinds(kube)).toEqual({ gets: 6, watches: [], writes: [] });
   });
 
   it('a Secret holding the API key: verified, and its values never shown', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { parseWorkloads } from '../../src/actions/verify-rollout/inputs.js';
 import { envVarName, LAST_RELOADED_FROM } from '../../src/core/kube/reloader.js';
 import { formatReloadSource } from '../../src/playground/kube/reloader-plan.js';
-import { RESTARTED_AT, RESTARTED_FOR, restartPatch, restartRefusal } from '../../src/actions/verify-rollout/restart.js';
+import { RESTARTED_AT, RESTARTED_FOR, restartPatch, restartRefusal } from '../../src/core/kube/restart.js';
 import { RolloutTracker, type Expected } from '../../src/actions/verify-rollout/rollout-tracker.js';
 import { rolloutStatus } from '../../src/actions/verify-rollout/rollout-status.js';
 import type { Workload } from '../../src/core/kube/workload.js';
@@ -147,8 +147,8 @@ describe('RolloutTracker', () => {
     const { restart } = t.tick(6000);
     expect(restart.map((r) => r.name)).toEqual(['producer']);
     expect(t.tick(6001).restart).toEqual([]);
-    const annotations = (restartPatch(6000, expected) as { spec: { template: { metadata: { annotations: Record<string, string> } } } }).spec.template.metadata
-      .annotations;
+    const annotations = (restartPatch(6000, expected, undefined) as { spec: { template: { metadata: { annotations: Record<string, string> } } } }).spec.template
+      .metadata.annotations;
     expect(annotations[RESTARTED_AT]).toBe('1970-01-01T00:00:06Z');
     t.observe(deployment({ generation: 2, observed: 1, annotations }), 6010);
     t.observe(deployment({ generation: 2, observed: 2, annotations }), 6500);

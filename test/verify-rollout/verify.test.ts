@@ -3,7 +3,7 @@ import { verifyRollout, type VerifySettings } from '../../src/actions/verify-rol
 import { ActionError } from '../../src/core/errors.js';
 import { connectKube, resolveKubeconfig, type KubeClients } from '../../src/core/kube/client.js';
 import { configMapHash } from '../../src/core/kube/reloader.js';
-import { RESTARTED_AT } from '../../src/actions/verify-rollout/restart.js';
+import { RESTARTED_AT } from '../../src/core/kube/restart.js';
 import { systemClock } from '../../src/core/time.js';
 import { CollectionWatch } from '../../src/actions/verify-rollout/watch.js';
 import type { Workload } from '../../src/core/kube/workload.js';
@@ -69,6 +69,9 @@ describe('verify-rollout with Reloader (env-vars strategy)', () => {
       '/apis/apps/v1/namespaces/clients/daemonsets',
       '/apis/apps/v1/namespaces/clients/deployments',
       '/apis/apps/v1/namespaces/clients/statefulsets',
+      // What Reloader also rolls, to report (not verify): Jobs and CronJobs.
+      '/apis/batch/v1/namespaces/clients/cronjobs',
+      '/apis/batch/v1/namespaces/clients/jobs',
     ]);
     expect(c.watches).toEqual(['/apis/apps/v1/namespaces/clients/deployments']);
     expect(c.writes).toEqual([]);
@@ -79,7 +82,7 @@ describe('verify-rollout with Reloader (env-vars strategy)', () => {
     const report = await verifyRollout(clients, base({ resource: proxyConfig }));
     expect(report.workloads.map((w) => w.result)).toEqual(['already-current', 'already-current']);
     expect(counts(kube).watches).toEqual([]);
-    expect(counts(kube).gets).toHaveLength(4);
+    expect(counts(kube).gets).toHaveLength(6);
   });
 
   it('requests grow with namespaces x kinds, not with workloads: 6 workloads cost what 2 do', async () => {
@@ -98,7 +101,7 @@ describe('verify-rollout with Reloader (env-vars strategy)', () => {
     expect(report.workloads).toHaveLength(6);
     expect(report.workloads.every((w) => w.result === 'rolled')).toBe(true);
     const c = counts(kube);
-    expect(c.gets).toHaveLength(4);
+    expect(c.gets).toHaveLength(6);
     expect(c.watches).toEqual(['/apis/apps/v1/namespaces/clients-b/deployments']);
   });
 
@@ -112,7 +115,7 @@ describe('verify-rollout with Reloader (env-vars strategy)', () => {
     expect(report.ok).toBe(true);
     expect(report.workloads).toHaveLength(8);
     expect(Object.keys(report.hashes).sort()).toEqual(['clients', 'clients-b']);
-    expect(counts(kube).gets).toHaveLength(8);
+    expect(counts(kube).gets).toHaveLength(12);
     expect(counts(kube).watches.sort()).toEqual(['/apis/apps/v1/namespaces/clients-b/deployments', '/apis/apps/v1/namespaces/clients/deployments']);
   });
 

@@ -1,5 +1,6 @@
 import * as core from '../../core/runner.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { InputReader, rejectBoth } from '../../core/inputs.js';
 import { parseSdkAuth, type SdkAuth } from './azure/sdk-auth.js';
@@ -206,7 +207,7 @@ function httpsUrl(reader: InputReader, name: string): string | undefined {
 function kubeconfigContent(reader: InputReader, mask: core.Masker): { kubeconfig: string; origin: 'content' | 'base64' | 'path' } {
   const raw = reader.string('kubeconfig', { required: true });
   if (!raw.includes('\n')) {
-    if (/^[A-Za-z0-9+/=_-]{40,}$/.test(raw)) {
+    if (BASE64.test(raw)) {
       const decoded = Buffer.from(raw, 'base64').toString('utf8');
       if (/\bclusters\s*:|"clusters"\s*:/.test(decoded)) {
         mask(raw);
@@ -218,6 +219,26 @@ function kubeconfigContent(reader: InputReader, mask: core.Masker): { kubeconfig
         throw new InputError('kubeconfig', `names '${raw}', which is not a file`, 'kubeconfig content, or the path of a kubeconfig file');
       return { kubeconfig: readFileSync(raw, 'utf8'), origin: 'path' };
     }
+    if (looksLikePath(raw))
+      throw new InputError(
+        'kubeconfig',
+        `names the file '${raw}', which does not exist${isAbsolute(raw) ? '' : ` (looked for ${resolve(raw)})`}`,
+        'kubeconfig content (YAML or JSON), the same base64-encoded, or the path of an existing kubeconfig file on the runner (check the path, and that the step creating the file ran first)',
+      );
   }
   return { kubeconfig: raw, origin: 'content' };
+}
+
+/** A base64-encoded kubeconfig: one long line of base64 characters. */
+const BASE64 = /^[A-Za-z0-9+/=_-]{40,}$/;
+
+/**
+ * Whether a one-line value that is neither a kubeconfig nor an existing file was meant as a path, and so may be
+ * quoted in the error: a kubeconfig-like file name, or slashes or `~` in something that is not base64 (which can
+ * hold `/` too, and might be a credential). Content is never quoted: JSON or YAML on one line (braces, brackets,
+ * quotes, `: `), and blanks, `=` and `+`, which such paths do not hold but content and secrets do.
+ */
+function looksLikePath(value: string): boolean {
+  if (/[\s=+{}[\]"',]|:\s|^[-:]/.test(value)) return false;
+  return /\.(ya?ml|json|conf|config|kubeconfig)$/i.test(value) || (/[\\/~]/.test(value) && !BASE64.test(value));
 }

@@ -1,5 +1,6 @@
 import { parseDocument, stringify } from 'yaml';
 import { ActionError } from '../../core/errors.js';
+import { kubeconfigText } from './text.js';
 
 /**
  * Pure kubeconfig handling for aks-context: parse and check, list the credential values to mask,
@@ -61,17 +62,41 @@ export function parseKubeconfig(text: string, source: string): ParsedKubeconfig 
       fix: 'Pass a complete kubeconfig (as written by `az aks get-credentials` or `kubectl config view --raw --minify`)',
     });
   if (!config || typeof config !== 'object' || Array.isArray(config)) throw fail('is not a kubeconfig (expected a YAML mapping)');
-  if (config.kind !== undefined && config.kind !== 'Config') throw fail(`has kind '${String(config.kind)}', not 'Config'`);
+  if (config.kind !== undefined && config.kind !== 'Config') throw fail(`has kind '${kubeconfigText(config.kind)}', not 'Config'`);
   const contextName = config['current-context'];
   if (!contextName) throw fail("has no 'current-context'");
   const context = config.contexts?.find((c) => c?.name === contextName)?.context;
-  if (!context) throw fail(`has no context named '${contextName}' (its current-context)`);
+  if (!context) throw fail(`has no context named '${kubeconfigText(contextName)}' (its current-context)`);
   const cluster = config.clusters?.find((c) => c?.name === context.cluster)?.cluster;
   if (!cluster || typeof cluster.server !== 'string' || !cluster.server)
-    throw fail(`has no cluster '${context.cluster ?? ''}' with a server, for context '${contextName}'`);
+    throw fail(`has no cluster '${kubeconfigText(context.cluster ?? '')}' with a server, for context '${kubeconfigText(contextName)}'`);
   const user = config.users?.find((u) => u?.name === context.user);
-  if (!user) throw fail(`has no user '${context.user ?? ''}', for context '${contextName}'`);
+  if (!user) throw fail(`has no user '${kubeconfigText(context.user ?? '')}', for context '${kubeconfigText(contextName)}'`);
   return { config, context: contextName, cluster: String(context.cluster), server: cluster.server, user: String(context.user) };
+}
+
+/**
+ * Whether an exec plugin flag carries a credential: `--client-secret`, `--password`, `--token`, `--api-key`,
+ * `--access-token`... but not where one is kept or what kind it is (`--token-file`, `--secret-name`, `--client-id`).
+ */
+export function isSecretFlag(flag: string): boolean {
+  const name = flag.replace(/^--?/, '').toLowerCase();
+  if (!/(secret|passw(or)?d|pwd|token|api[-_]?key|access[-_]?key|private[-_]?key|credential)/.test(name)) return false;
+  return !/(file|path|dir|cache|type|url|endpoint|name|id|method|audience|expiry|lifetime|login)$/.test(name);
+}
+
+/** The values of secret flags in exec plugin arguments, as `--flag value` or `--flag=value`. */
+function secretArgs(args: unknown): unknown[] {
+  if (!Array.isArray(args)) return [];
+  const found: unknown[] = [];
+  args.forEach((arg, i) => {
+    if (typeof arg !== 'string' || !arg.startsWith('-')) return;
+    const eq = arg.indexOf('=');
+    if (eq > 0) {
+      if (isSecretFlag(arg.slice(0, eq))) found.push(arg.slice(eq + 1));
+    } else if (isSecretFlag(arg) && typeof args[i + 1] === 'string' && !String(args[i + 1]).startsWith('--')) found.push(args[i + 1]);
+  });
+  return found;
 }
 
 /** Every credential value in the kubeconfig (all users), to mask before anything is logged. */
@@ -88,7 +113,9 @@ export function credentialValues(config: Kubeconfig): string[] {
     add(user['client-key-data']);
     add(user.password);
     for (const key of ['access-token', 'refresh-token', 'id-token', 'client-secret']) add(user['auth-provider']?.config?.[key]);
-    for (const env of user.exec?.env ?? []) add(env?.value);
+    // Every exec env value, whatever its name (a secret need not be called one), and the values of secret flags.
+    for (const env of Array.isArray(user.exec?.env) ? user.exec.env : []) add(env?.value);
+    for (const value of secretArgs(user.exec?.args)) add(value);
   }
   return [...new Set(values)];
 }
@@ -129,7 +156,7 @@ export type KubeconfigAuth = 'entra-token' | 'client-certificate' | 'token' | 'e
 /** How a kubeconfig user authenticates (for the log and summary). */
 export function describeUser(user: KubeUser | undefined): { auth: KubeconfigAuth; execCommand?: string } {
   if (!user) return { auth: 'other' };
-  if (user.exec) return { auth: 'exec', execCommand: user.exec.command };
+  if (user.exec) return { auth: 'exec', execCommand: user.exec.command === undefined ? undefined : String(user.exec.command) };
   if (user['client-certificate-data'] || user['client-certificate']) return { auth: 'client-certificate' };
   if (user.token || user.tokenFile) return { auth: 'token' };
   return { auth: 'other' };

@@ -5,7 +5,7 @@ import { getInputs, type AksContextInputs } from './inputs.js';
 import { kubeconfigPathIn, writeSecureFile } from './kubeconfig-file.js';
 import type { PreparedKubeconfig } from './prepared.js';
 import { describeKubeconfig, failureSummaryOf, outputsOf, summaryOf, type FailureContext } from './report.js';
-import { saveMainState } from './state.js';
+import { runnerTempDir, saveMainState } from './state.js';
 
 /**
  * aks-context: validates every input, gets a kubeconfig (from Azure, or from the `kubeconfig`
@@ -16,7 +16,7 @@ export async function run(): Promise<void> {
   const context: FailureContext = {};
   try {
     const inputs = (context.inputs = getInputs());
-    const runnerTemp = process.env.RUNNER_TEMP;
+    const runnerTemp = runnerTempDir();
     if (!runnerTemp)
       throw new ActionError('RUNNER_TEMP is not set, so there is no private place for the kubeconfig', {
         fix: 'Run inside GitHub Actions, or set RUNNER_TEMP to a private temporary directory',

@@ -2,6 +2,7 @@ import { failureSummary } from '../../core/failure-summary.js';
 import { code, md, table } from '../../core/markdown.js';
 import { formatDuration } from '../../core/time.js';
 import type { AksContextInputs } from './inputs.js';
+import { kubeconfigText } from './text.js';
 import type { PreparedKubeconfig } from './prepared.js';
 
 /**
@@ -25,11 +26,14 @@ export function outputsOf(prepared: PreparedKubeconfig, path: string): Record<st
   return { 'kubeconfig-path': path, 'token-expires-on': prepared.token ? new Date(prepared.token.expiresOnTimestamp).toISOString() : '' };
 }
 
-/** Log lines (info and warnings) about the kubeconfig written; never a credential. */
+/**
+ * Log lines (info and warnings) about the kubeconfig written; never a credential. What comes from the kubeconfig
+ * (context, server, exec command) is one inert line each: a warning is a workflow command, so its text must be.
+ */
 export function describeKubeconfig(prepared: PreparedKubeconfig, path: string, now: number): { info: string[]; warnings: string[] } {
   const info = [
     `Wrote the kubeconfig of ${prepared.source} to ${path} (mode 0600); KUBECONFIG is set for the following steps`,
-    `Context '${prepared.context}', server ${prepared.server}, authentication: ${AUTH_TEXT[prepared.auth]}`,
+    `Context '${kubeconfigText(prepared.context)}', server ${kubeconfigText(prepared.server)}, authentication: ${AUTH_TEXT[prepared.auth]}`,
   ];
   const warnings: string[] = [];
   if (prepared.token) {
@@ -44,12 +48,15 @@ export function describeKubeconfig(prepared: PreparedKubeconfig, path: string, n
   }
   if (prepared.auth === 'exec')
     warnings.push(
-      `The kubeconfig's user runs the exec plugin '${prepared.execCommand ?? '?'}': it must be installed on the runner for later steps to connect.`,
+      `The kubeconfig's user runs the exec plugin '${kubeconfigText(prepared.execCommand ?? '?')}': it must be installed on the runner for later steps to connect.`,
     );
   return { info, warnings };
 }
 
-/** The job summary of a kubeconfig written. */
+/**
+ * The job summary of a kubeconfig written. Context and server come from the kubeconfig and the source may name
+ * Azure resources: the table shows them as text (escaped), only the path is code.
+ */
 export function summaryOf(prepared: PreparedKubeconfig, path: string, keep: boolean): string {
   const rows: unknown[][] = [
     ['Source', prepared.source],
@@ -58,7 +65,7 @@ export function summaryOf(prepared: PreparedKubeconfig, path: string, keep: bool
     ['Authentication', AUTH_TEXT[prepared.auth]],
   ];
   if (prepared.token) rows.push(['Token valid until', new Date(prepared.token.expiresOnTimestamp).toISOString()]);
-  rows.push(['Kubeconfig', `\`${path}\` (${keep ? 'kept after the job' : 'removed by the post step'})`]);
+  rows.push(['Kubeconfig', md`${code(path)} (${keep ? 'kept after the job' : 'removed by the post step'})`]);
   return `### aks-context\n\n${table(['Item', 'Value'], rows)}\n`;
 }
 

@@ -25,7 +25,10 @@ export interface MirrorInputs extends ConfluentClusterConfig {
   dryRun: boolean;
   /** Poll until every topic reaches the operation's target state. */
   wait: boolean;
-  /** Deadline of the wait. */
+  /**
+   * The whole run's deadline, from its start: preflight, alter calls and the wait end by it (each request's timeout
+   * and each retry's sleep are capped by what is left), and one last read-back may take `readbackGraceMs` more.
+   */
   timeoutMs: number;
   /** Longest pause between two polls (the first polls come sooner). */
   pollIntervalMs: number;

@@ -32,6 +32,8 @@ export async function run(): Promise<void> {
 /** The client for the cluster, then the operation; both modules load only once the inputs are valid. */
 async function connectAndRun(inputs: MirrorInputs, progress: MirrorProgress): Promise<MirrorResult> {
   // Loaded after validation so that a bad input fails without paying for undici.
+  // One deadline for the whole run, set before the first request: preflight, alter calls and polls all end by it.
+  const deadline = Date.now() + inputs.timeoutMs;
   const { ConfluentClient } = await import('./confluent/client.js');
   const { runMirror } = await import('./mirror.js');
   const client = new ConfluentClient({
@@ -40,7 +42,7 @@ async function connectAndRun(inputs: MirrorInputs, progress: MirrorProgress): Pr
     apiKey: inputs.apiKey,
     apiSecret: inputs.apiSecret,
     operation: inputs.operation,
-    http: { timeoutMs: inputs.requestTimeoutMs, logger: actionsLogger },
+    http: { timeoutMs: inputs.requestTimeoutMs, logger: actionsLogger, deadline },
   });
-  return runMirror(client, inputs, { logger: actionsLogger, progress });
+  return runMirror(client, inputs, { logger: actionsLogger, progress, deadline });
 }

@@ -10,11 +10,12 @@ import { chunk, lagOf, lagViolations, listSome, planTopics, type PlannedTopic } 
 import type { MirrorResult, TopicResult } from './result.js';
 import { waitForStatus, type WaitOutcome } from './wait.js';
 
-/** The calls the logic makes: a ConfluentClient, or anything shaped like one. */
+/** The calls the logic makes: a ConfluentClient, or anything shaped like one (`sleptMs` optional). */
 export type MirrorApi = Pick<
   ConfluentClient,
   'clusterId' | 'requestCount' | 'listLinks' | 'getLink' | 'linkConfigs' | 'listMirrors' | 'getMirror' | 'createMirror' | 'alterMirrors'
->;
+> &
+  Partial<Pick<ConfluentClient, 'sleptMs'>>;
 
 /** The validated inputs the logic needs (no credentials: those live in the client). */
 export type MirrorConfig = Pick<
@@ -37,6 +38,11 @@ export type MirrorConfig = Pick<
 export interface MirrorDeps {
   clock?: Clock;
   logger?: Logger;
+  /**
+   * The run's deadline on `clock` (default: start + `timeoutMs`). Give the same one to the client's HttpClient, so
+   * that preflight, alter calls and polls all end by it.
+   */
+  deadline?: number;
   /** Kept up to date while the run goes, so a caller can tell what a run that threw had sent. */
   progress?: MirrorProgress;
 }
@@ -48,17 +54,27 @@ export interface MirrorProgress {
 }
 
 /** Failures after which sending more requests to the same cluster is pointless. */
-const FATAL = new Set<ConfluentFailure>(['unauthenticated', 'forbidden', 'unreachable']);
+const FATAL = new Set<ConfluentFailure>(['unauthenticated', 'forbidden', 'unreachable', 'out-of-time']);
 /** Outcomes of topics cut by this run: only they count in a cut's total-lag (no double count on re-runs). */
 const CUT_NOW = new Set(['changed', 'accepted', 'would-change']);
 /** How many stuck topics get a GET with their state transition errors, at most. */
 const DIAGNOSE_LIMIT = 10;
+
+/**
+ * How long a last read-back after the deadline may take: when a change request went unanswered at the deadline
+ * (the cluster may have applied it), one listing, not the timeout, decides what happened to its topics.
+ */
+export function readbackGraceMs(timeoutMs: number): number {
+  return Math.min(30_000, Math.max(1000, Math.round(timeoutMs / 10)));
+}
 
 /** What happened to one sent topic before the wait. */
 interface Sent {
   error?: string;
   /** Never sent: an earlier request failed in a way that stopped the run (auth, unreachable). */
   unsent?: boolean;
+  /** Sent, but no answer came (timed out, connection lost): the cluster may have applied it; the state read back decides. */
+  unanswered?: boolean;
   /** The per-topic answer of the alter verb (absent for creates, which have none, and for failed requests). */
   answer?: AlterMirrorResult;
 }
@@ -73,6 +89,16 @@ export async function runMirror(api: MirrorApi, config: MirrorConfig, deps: Mirr
   const logger = deps.logger ?? silentLogger;
   const progress = deps.progress ?? { changeRequests: 0 };
   const started = clock.now();
+  const sleptBefore = api.sleptMs ?? 0;
+  const deadline = deps.deadline ?? started + config.timeoutMs;
+  // Reads at or after the deadline (the wait's last poll, the read-back of unanswered requests, diagnoses) share
+  // one short grace, from the first of them: however late the answer before came, the read-back gets its time.
+  let graceEnd: number | undefined;
+  const late = (last = false): { deadline?: number } => {
+    if (!last && clock.now() < deadline) return {};
+    graceEnd ??= Math.max(clock.now(), deadline) + readbackGraceMs(config.timeoutMs);
+    return { deadline: graceEnd };
+  };
   const spec = SPECS[config.operation];
   const where = `cluster ${api.clusterId}, link ${config.linkName}`;
 
@@ -90,10 +116,12 @@ export async function runMirror(api: MirrorApi, config: MirrorConfig, deps: Mirr
   } else {
     planned = planTopics(config.operation, config.selection, mirrors, { sourceTopics: config.sourceTopics, prefix });
   }
-  if (planned.length === 0 && config.operation !== 'status') {
+  // `status` of a whole empty link reports it empty; a pattern that matches nothing is a mistake for every operation.
+  if (planned.length === 0 && (config.operation !== 'status' || config.selection.kind === 'pattern')) {
     const what = config.selection.kind === 'pattern' ? `match the pattern '${config.selection.text}'` : 'exist on it';
     const restoring = config.operation === 'truncate-and-restore';
-    throw new ActionError(`no ${restoring ? 'topics' : 'mirror topics'} ${what}, so there is nothing to ${config.operation}`, {
+    const verb = config.operation === 'status' ? 'report' : config.operation;
+    throw new ActionError(`no ${restoring ? 'topics' : 'mirror topics'} ${what}, so there is nothing to ${verb}`, {
       where,
       fix: restoring
         ? 'truncate-and-restore applies to the former source topics on this cluster whose mirrors on the peer cluster are STOPPED (after a failover there): check that the failover ran, or name the topics in mirror-topics'
@@ -120,25 +148,31 @@ export async function runMirror(api: MirrorApi, config: MirrorConfig, deps: Mirr
   let waited: WaitOutcome | undefined;
   let listing: MirrorTopic[] | undefined;
   const accepted = toSend.filter((p) => sent.get(p.topic)?.error === undefined);
-  const rejected = toSend.filter((p) => sent.get(p.topic)?.error !== undefined && !sent.get(p.topic)?.unsent);
-  if (config.wait && !config.dryRun && spec.target && accepted.length + rejected.length > 0) {
+  // Unanswered requests are awaited like accepted ones: only the state read back can tell whether they were applied.
+  const unanswered = toSend.filter((p) => sent.get(p.topic)?.unanswered);
+  const rejected = toSend.filter((p) => {
+    const s = sent.get(p.topic);
+    return s?.error !== undefined && !s.unsent && !s.unanswered;
+  });
+  if (config.wait && !config.dryRun && spec.target && accepted.length + unanswered.length + rejected.length > 0) {
     waited = await waitForStatus(
-      async () => (listing = await api.listMirrors(config.linkName)),
+      async (last) => (listing = await api.listMirrors(config.linkName, late(last))),
       [
-        ...accepted.map((p) => ({ topic: p.topic, beforeStatus: p.before?.mirrorStatus })),
+        ...[...accepted, ...unanswered].map((p) => ({ topic: p.topic, beforeStatus: p.before?.mirrorStatus })),
         ...rejected.map((p) => ({ topic: p.topic, beforeStatus: p.before?.mirrorStatus, rejected: true })),
       ],
       spec.target,
-      { timeoutMs: config.timeoutMs, pollIntervalMs: config.pollIntervalMs, clock, logger },
+      { timeoutMs: config.timeoutMs, deadline, pollIntervalMs: config.pollIntervalMs, clock, logger },
     );
-  } else if (!config.dryRun && rejected.length > 0) {
-    // One listing to tell an "already stopped" answer (success) from a real failure.
-    listing = await api.listMirrors(config.linkName).catch(() => undefined);
+  } else if (!config.dryRun && rejected.length + unanswered.length > 0) {
+    // One listing to tell an "already stopped" answer (success) from a real failure, and an unanswered request
+    // that was applied from one that was not.
+    listing = await api.listMirrors(config.linkName, late()).catch(() => undefined);
   }
-  const diagnoses = waited ? await diagnose(api, config.linkName, accepted, waited) : new Map<string, string>();
+  const diagnoses = waited ? await diagnose(api, config.linkName, [...accepted, ...unanswered], waited, late) : new Map<string, string>();
 
-  const latest = new Map((listing ?? []).map((m) => [m.mirrorTopicName, m]));
-  const topics = planned.map((p) => topicResult(p, spec, config, sent.get(p.topic), latest.get(p.topic), waited, diagnoses.get(p.topic)));
+  const latest = listing && new Map(listing.map((m) => [m.mirrorTopicName, m]));
+  const topics = planned.map((p) => topicResult(p, spec, config, sent.get(p.topic), latest, waited, diagnoses.get(p.topic)));
   const counted = topics.filter((t) => t.outcome !== 'failed');
   const lagged = spec.cut ? topics.filter((t) => CUT_NOW.has(t.outcome)) : counted;
   const truncated = topics.filter((t) => t.messagesTruncated !== undefined);
@@ -161,7 +195,8 @@ export async function runMirror(api: MirrorApi, config: MirrorConfig, deps: Mirr
     polls: waited?.polls ?? 0,
     timedOut: waited?.timedOut ?? false,
     durationMs: clock.now() - started,
-    sleptMs: waited?.sleptMs ?? 0,
+    // Measured: sleeps between polls, and before retries (backoff, Retry-After) anywhere in the run.
+    sleptMs: (waited?.sleptMs ?? 0) + (api.sleptMs ?? 0) - sleptBefore,
   };
 }
 
@@ -265,6 +300,7 @@ async function sendVerb(
         includePartitionLevelTruncationData: config.includePartitionDetail && spec.verb === 'truncate-and-restore',
       });
     } catch (err) {
+      if (!config.dryRun && neverSent(err)) progress.changeRequests--;
       if (abortOrRecord(err, i, chunks.slice(i).flat(), names, sent)) break;
       continue;
     }
@@ -324,6 +360,7 @@ async function sendCreates(api: MirrorApi, config: MirrorConfig, toSend: Planned
       await api.createMirror(config.linkName, p.source ?? p.topic, p.topic === p.source ? undefined : p.topic);
       sent.set(p.topic, {});
     } catch (err) {
+      if (neverSent(err)) progress.changeRequests--;
       if (
         abortOrRecord(
           err,
@@ -340,16 +377,28 @@ async function sendCreates(api: MirrorApi, config: MirrorConfig, toSend: Planned
   return sent;
 }
 
+/** A request the deadline stopped before it was sent: it changed nothing. */
+function neverSent(err: unknown): boolean {
+  return err instanceof ConfluentApiError && err.kind === 'out-of-time';
+}
+
 /**
- * Handles a failed request. Fatal failures (auth, unreachable) throw when nothing was sent yet,
- * and otherwise mark every unsent topic failed and return true (stop). Others fail only `names`;
- * anything that is not an ActionError is a bug, and is thrown as it is.
+ * Handles a failed request. An unanswered one (timed out, connection lost) may have been applied: its topics are
+ * left for the state read back to decide, and nothing more is sent. Other fatal failures (auth, the deadline)
+ * throw when nothing was sent yet, and otherwise mark every unsent topic failed and return true (stop). Others
+ * fail only `names`; anything that is not an ActionError is a bug, and is thrown as it is.
  */
 function abortOrRecord(err: unknown, index: number, unsent: string[], names: string[], sent: Map<string, Sent>): boolean {
   if (!(err instanceof ActionError)) throw err;
+  const reason = describeError(err);
+  if (err instanceof ConfluentApiError && err.kind === 'unreachable') {
+    // The message alone: what to do about the topic follows the state read back, at its end.
+    for (const name of names) sent.set(name, { error: err.message, unanswered: true });
+    for (const name of unsent.filter((n) => !names.includes(n))) sent.set(name, { error: `not sent: ${reason}`, unsent: true });
+    return true;
+  }
   const fatal = err instanceof ConfluentApiError && FATAL.has(err.kind);
   if (fatal && index === 0) throw err;
-  const reason = describeError(err);
   if (fatal) {
     for (const name of unsent) sent.set(name, { error: `not sent: ${reason}`, unsent: true });
     return true;
@@ -363,14 +412,20 @@ function answerError(answer: AlterMirrorResult): string {
   return `error_code ${answer.errorCode ?? '–'}: ${answer.errorMessage ?? '(no message)'}`;
 }
 
-async function diagnose(api: MirrorApi, link: string, accepted: PlannedTopic[], waited: WaitOutcome): Promise<Map<string, string>> {
+async function diagnose(
+  api: MirrorApi,
+  link: string,
+  accepted: PlannedTopic[],
+  waited: WaitOutcome,
+  late: (last?: boolean) => { deadline?: number },
+): Promise<Map<string, string>> {
   const stuck = accepted
     .map((p) => p.topic)
     .filter((t) => !waited.reached.has(t))
     .slice(0, waited.pollError ? 0 : DIAGNOSE_LIMIT);
   const found = new Map<string, string>();
   for (const topic of stuck) {
-    const mirror = await api.getMirror(link, topic, { includeStateTransitionErrors: true }).catch(() => undefined);
+    const mirror = await api.getMirror(link, topic, { includeStateTransitionErrors: true, ...late() }).catch(() => undefined);
     const errors = mirror?.stateTransitionErrors.map((e) => `${e.errorCode}: ${e.errorMessage}`) ?? [];
     if (errors.length) found.set(topic, `state transition errors: ${errors.join('; ')}`);
   }
@@ -382,10 +437,11 @@ function topicResult(
   spec: OperationSpec,
   config: MirrorConfig,
   sent: Sent | undefined,
-  now: MirrorTopic | undefined,
+  listed: Map<string, MirrorTopic> | undefined,
   waited: WaitOutcome | undefined,
   diagnosis: string | undefined,
 ): TopicResult {
+  const now = listed?.get(p.topic);
   const before = p.before?.mirrorStatus ?? 'NOT_A_MIRROR';
   const base = { topic: p.topic, source: p.source ?? now?.sourceTopicName, before };
   const lagsNow = (now ?? p.before)?.mirrorLags ?? [];
@@ -424,16 +480,33 @@ function topicResult(
       return result('failed', after, { error: `not a mirror topic on link ${config.linkName}` });
   }
   if (sent?.error !== undefined) {
-    // Retried POSTs and re-runs meet "already stopped"-style answers: the listing decides.
+    // Retried POSTs and re-runs meet "already stopped"-style answers, and an unanswered request may have been
+    // applied: the listing decides.
     if (!config.dryRun && now?.mirrorStatus === spec.target)
-      return result('changed', after, { note: `the server answered "${sent.error}", but the topic is ${spec.target}` });
+      return result('changed', after, {
+        note: sent.unanswered
+          ? `the ${spec.verb ?? config.operation} request got no answer, but the topic is ${spec.target}: ${sent.error}`
+          : `the server answered "${sent.error}", but the topic is ${spec.target}`,
+      });
+    if (sent.unanswered && !config.dryRun) {
+      if (!listed)
+        return result('failed', 'UNKNOWN', {
+          error: `${sent.error}; whether the cluster applied it is not known: no listing could be read after it. Run the step with operation: status to see`,
+        });
+      const status = now?.mirrorStatus ?? 'not listed';
+      const topicError = now?.mirrorTopicError ? ` (mirror_topic_error ${now.mirrorTopicError})` : '';
+      return result('failed', status, {
+        error: `${sent.error}; read back afterwards, the topic was ${status}${topicError}, not ${spec.target}${waited?.timedOut ? ' when the wait timed out' : ''}${diagnosis ? `; ${diagnosis}` : ''}`,
+      });
+    }
     return result('failed', after, { error: sent.error });
   }
   if (config.dryRun) return result('would-change', before);
   if (!waited) return result('accepted', after, { note: config.wait ? undefined : 'accepted; not awaited (wait: false)' });
   if (waited.reached.has(p.topic)) return result('changed', after);
   const seen = waited.latest.get(p.topic);
-  const status = seen?.mirrorStatus ?? 'not listed';
+  // Never read after the change: its state is not known (the wait's polls failed), not "not listed".
+  const status = seen?.mirrorStatus ?? (waited.pollError && waited.polls === 0 ? 'UNKNOWN' : 'not listed');
   const topicError = seen?.mirrorTopicError ? ` (mirror_topic_error ${seen.mirrorTopicError})` : '';
   const detail = diagnosis ? `; ${diagnosis}` : '';
   if (waited.broken.has(p.topic)) return result('failed', status, { error: `went ${status}${topicError} instead of ${spec.target}${detail}` });

@@ -1,6 +1,6 @@
 import { ActionError } from '../../core/errors.js';
 import { failureSummary } from '../../core/failure-summary.js';
-import { table } from '../../core/markdown.js';
+import { Md, code, md, table } from '../../core/markdown.js';
 import { formatDuration } from '../../core/time.js';
 import { ConfluentApiError } from './confluent/errors.js';
 import type { MirrorInputs } from './inputs.js';
@@ -13,14 +13,22 @@ import type { MirrorResult, TopicResult } from './result.js';
  * of a failed step. Pure: `main` writes them.
  */
 
-const OUTCOME_TEXT: Record<TopicResult['outcome'], string> = {
-  changed: 'done',
-  already: 'already there',
-  accepted: 'accepted (not awaited)',
-  'would-change': 'would change',
-  reported: '–',
-  failed: '**failed**',
+const OUTCOME_TEXT: Record<TopicResult['outcome'], Md> = {
+  changed: md`done`,
+  already: md`already there`,
+  accepted: md`accepted (not awaited)`,
+  'would-change': md`would change`,
+  reported: md`–`,
+  failed: md`**failed**`,
 };
+
+/**
+ * A mirror status for a table cell. The known form (`PENDING_STOPPED`: letters, digits, inner underscores) is
+ * shown as it is, which renders as plain text; anything else the server sent is escaped as text.
+ */
+function status(value: string): Md | string {
+  return /^[A-Za-z0-9]+(_[A-Za-z0-9]+)*$/.test(value) ? new Md(value) : value;
+}
 
 /** The action's outputs, all derived from the result (objects become JSON in `setOutputs`). */
 export function outputsOf(result: MirrorResult): Record<string, unknown> {
@@ -39,7 +47,7 @@ export function outputsOf(result: MirrorResult): Record<string, unknown> {
  * topic (failures first), whose After column is the state each topic is in now.
  */
 export function summaryOf(result: MirrorResult): string {
-  const lines = [`### ccloud-mirror: \`${result.operation}\` on link \`${result.link}\` (cluster ${result.clusterId})`, '', headline(result), ''];
+  const lines = [md`### ccloud-mirror: ${code(result.operation)} on link ${code(result.link)} (cluster ${result.clusterId})`.value, '', headline(result), ''];
   if (result.forcedOver?.length) {
     lines.push(`> [!WARNING]\n> \`force: true\` cut ${result.forcedOver.length} partition(s) lagging above \`max-lag\`; those records were not mirrored.`, '');
   }
@@ -47,26 +55,27 @@ export function summaryOf(result: MirrorResult): string {
   const rows = [...result.topics]
     .sort((a, b) => rank(a) - rank(b))
     .map((t) => [
-      `\`${t.topic}\``,
-      t.before,
-      result.dryRun && t.outcome === 'would-change' ? `${t.after} → ${result.target} (dry run)` : t.after,
+      code(t.topic),
+      status(t.before),
+      result.dryRun && t.outcome === 'would-change' ? md`${status(t.after)} → ${status(result.target ?? '')} (dry run)` : status(t.after),
       t.maxLag,
       t.totalLag,
       OUTCOME_TEXT[t.outcome],
-      t.error ?? t.note ?? (t.messagesTruncated !== undefined ? `${t.messagesTruncated} record(s) truncated` : ''),
+      // Errors and notes carry the server's words: escaped as text by the table.
+      t.error ?? t.note ?? (t.messagesTruncated !== undefined ? md`${t.messagesTruncated} record(s) truncated` : ''),
     ]);
   rows.push([
-    `**Total** (${result.topics.length})`,
+    md`**Total** (${result.topics.length})`,
     '',
     '',
-    `**${result.maxLag}**`,
-    `**${result.totalLag}**`,
-    `${result.succeeded.length} ok, ${result.failed.length} failed`,
+    md`**${result.maxLag}**`,
+    md`**${result.totalLag}**`,
+    md`${result.succeeded.length} ok, ${result.failed.length} failed`,
     '',
   ]);
   lines.push(table(['Topic', 'Before', 'After', 'Max lag', 'Total lag', 'Result', 'Error or note'], rows), '');
   lines.push(
-    `<sub>${lagMeaning(result)} ${result.requests} request(s), ${result.alterRequests} of them to change topics, ${result.polls} poll(s), ${formatDuration(result.durationMs)}.</sub>`,
+    `<sub>${lagMeaning(result)} ${result.requests} request(s), ${result.alterRequests} of them to change topics, ${result.polls} poll(s), ${formatDuration(result.durationMs)} (${formatDuration(result.sleptMs)} of it waiting).</sub>`,
     '',
   );
   return lines.join('\n');
@@ -148,7 +157,7 @@ export function failureOf(result: MirrorResult): TopicsFailedError | undefined {
 
 /** The log line of a run that returned a result. */
 export function resultLine(result: MirrorResult): string {
-  return `${result.operation}: ${result.succeeded.length} topic(s) ok, ${result.failed.length} failed; max-lag ${result.maxLag}, total-lag ${result.totalLag}; ${result.requests} request(s) in ${formatDuration(result.durationMs)} (${formatDuration(result.sleptMs)} of it waiting between polls)`;
+  return `${result.operation}: ${result.succeeded.length} topic(s) ok, ${result.failed.length} failed; max-lag ${result.maxLag}, total-lag ${result.totalLag}; ${result.requests} request(s) in ${formatDuration(result.durationMs)} (${formatDuration(result.sleptMs)} of it waiting: between polls and before retries)`;
 }
 
 /** What main knew when the step failed: its inputs once they were read, and what the run had sent. */

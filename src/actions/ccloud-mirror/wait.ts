@@ -7,6 +7,8 @@ import { BROKEN_STATUSES } from './operations.js';
 /** The deadline and pace of a wait. */
 export interface WaitOptions {
   timeoutMs: number;
+  /** Absolute deadline on `clock`, e.g. the whole run's; default: the wait's start + `timeoutMs`. */
+  deadline?: number;
   /** Longest pause between polls; the first ones come sooner (see `pollDelays`). */
   pollIntervalMs: number;
   clock: Clock;
@@ -24,7 +26,7 @@ export interface WaitOutcome {
   settled: Set<string>;
   timedOut: boolean;
   polls: number;
-  /** Time spent sleeping between polls, i.e. waiting for the service, not working. */
+  /** Time spent sleeping between polls, i.e. waiting for the service, not working (measured on the clock). */
   sleptMs: number;
   /** Set when a poll failed for good: what is not reached is then unconfirmed, not failed. */
   pollError?: string;
@@ -41,27 +43,30 @@ export function pollDelay(poll: number, pollIntervalMs: number): number {
 
 /**
  * Polls with ONE list call per poll (never one call per topic) until every awaited topic shows
- * `target`, breaks, or the deadline passes. The first poll is immediate.
+ * `target`, breaks, or the deadline passes. The first poll is immediate. The poll at the deadline (the
+ * last sleep is cut to it), or a first poll made after it, is the last one: `list(true)`, so the caller
+ * can give that read-back a short deadline of its own instead of the little or nothing left.
  */
 export async function waitForStatus(
-  list: () => Promise<MirrorTopic[]>,
+  list: (last: boolean) => Promise<MirrorTopic[]>,
   awaited: Array<{ topic: string; beforeStatus?: string; rejected?: boolean }>,
   target: string,
   options: WaitOptions,
 ): Promise<WaitOutcome> {
   const { clock, logger } = options;
   const started = clock.now();
-  const deadline = started + options.timeoutMs;
+  const deadline = options.deadline ?? started + options.timeoutMs;
   const outcome: WaitOutcome = { latest: new Map(), reached: new Set(), broken: new Set(), settled: new Set(), timedOut: false, polls: 0, sleptMs: 0 };
   const before = new Map(awaited.map((a) => [a.topic, a.beforeStatus]));
   // A topic whose verb was rejected is worth waiting for only while it is on its way (PENDING_*):
   // that is a re-run meeting its own earlier request, which counts once the target is reached.
   const rejected = new Set(awaited.filter((a) => a.rejected).map((a) => a.topic));
   let open = awaited.map((a) => a.topic);
+  let last = clock.now() >= deadline;
   while (open.length > 0) {
     let mirrors: MirrorTopic[];
     try {
-      mirrors = await list();
+      mirrors = await list(last);
     } catch (err) {
       outcome.pollError = describeError(err);
       logger.warning(`Stopped waiting for ${target}: ${outcome.pollError}`);
@@ -91,13 +96,16 @@ export async function waitForStatus(
     );
     if (open.length === 0) break;
     const remaining = deadline - clock.now();
-    if (remaining <= 0) {
+    if (last || remaining <= 0) {
       outcome.timedOut = true;
       break;
     }
-    const delay = Math.min(remaining, pollDelay(outcome.polls - 1, options.pollIntervalMs));
+    const wanted = pollDelay(outcome.polls - 1, options.pollIntervalMs);
+    last = wanted >= remaining;
+    const delay = Math.min(remaining, wanted);
+    const sleepStart = clock.now();
     await clock.sleep(delay);
-    outcome.sleptMs += delay;
+    outcome.sleptMs += clock.now() - sleepStart;
   }
   return outcome;
 }

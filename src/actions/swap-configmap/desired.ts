@@ -1,13 +1,27 @@
 import { parse, parseAllDocuments } from 'yaml';
 import { ActionError, InputError } from '../../core/errors.js';
 import { isNamespaceName, isObjectName, NAMESPACE_NAME_RULE, OBJECT_NAME_RULE } from '../../core/kube/names.js';
-import { describeUnresolved, fill, type Unresolved } from './placeholders.js';
+import type { Masker } from '../../core/runner.js';
+import { describeUnresolved, fill, type Filled, type Unresolved } from './placeholders.js';
 
 /**
  * Turns manifests (or the `name`/`data` inputs) into the desired state of each ConfigMap or Secret,
  * with every placeholder filled and every value checked, before any call to the cluster. Pure: file
- * contents and the environment come in as arguments.
+ * contents, the environment and the masker come in as arguments.
+ *
+ * Secrets are masked the moment they exist: each secret value is given to `mask` right after it is
+ * substituted or decoded, before anything is validated, so no message can show it unmasked; and no
+ * message quotes one (an object's name or namespace may not come from a secret variable at all, since
+ * they are printed everywhere; any other message is redacted).
  */
+
+/** How to treat secrets while building the desired objects. */
+export interface DesiredOptions {
+  /** Registers a secret with the runner (`core.maskSecret` in the action); called once per value, as soon as it exists. */
+  mask?: Masker;
+  /** Variables whose values are secret whatever they are called (input `secret-vars`), besides those named like a secret. */
+  secretVars?: Iterable<string>;
+}
 
 export type ConfigKind = 'ConfigMap' | 'Secret';
 
@@ -47,12 +61,37 @@ const DATA_FORM = 'a YAML mapping of keys to values, one `key: value` per line, 
 /** What to do about unresolved placeholders. */
 const SET_VARIABLES = "set each variable in the step's `env:` (e.g. `CCLOUD_PASSWD: ${{ secrets.CCLOUD_WEST_PASSWD }}`)";
 
-/** Collects every problem so one error lists them all. */
+/** Collects every problem so one error lists them all, and every secret so none is ever shown. */
 class Problems {
   readonly list: string[] = [];
   readonly unresolved: Unresolved[] = [];
+  readonly secretVars: ReadonlySet<string>;
+  private readonly secrets = new Set<string>();
+  private readonly mask: Masker;
+
+  constructor(options: DesiredOptions) {
+    this.mask = options.mask ?? (() => {});
+    this.secretVars = new Set(options.secretVars ?? []);
+  }
+
   add(message: string): void {
     this.list.push(message);
+  }
+
+  /** Records secret values on an object's list and masks each new one at once. */
+  secret(list: string[], ...values: string[]): void {
+    for (const value of values) {
+      if (value === '') continue;
+      list.push(value);
+      if (this.secrets.has(value)) continue;
+      this.secrets.add(value);
+      this.mask(value);
+    }
+  }
+
+  /** A message with every known secret replaced by `***` (longest first, so no part of one survives). */
+  redact(message: string): string {
+    return [...this.secrets].sort((a, b) => b.length - a.length).reduce((text, s) => text.split(s).join('***'), message);
   }
 }
 
@@ -68,9 +107,14 @@ export interface ManifestFile {
  * bad `namespace` input, otherwise one ActionError listing every problem of the manifests
  * (unresolved placeholders included) when anything is wrong.
  */
-export function desiredFromManifests(files: ManifestFile[], env: Record<string, string | undefined>, namespaceOverride?: string): DesiredObject[] {
+export function desiredFromManifests(
+  files: ManifestFile[],
+  env: Record<string, string | undefined>,
+  namespaceOverride?: string,
+  options: DesiredOptions = {},
+): DesiredObject[] {
   if (namespaceOverride) checkNamespaceInput(namespaceOverride);
-  const problems = new Problems();
+  const problems = new Problems(options);
   const objects: DesiredObject[] = [];
   for (const file of files) {
     const docs = parseAllDocuments(file.text);
@@ -92,7 +136,7 @@ export function desiredFromManifests(files: ManifestFile[], env: Record<string, 
   checkDuplicates(objects, problems);
   const parts = problemList(problems);
   if (parts.length) {
-    throw new ActionError(parts.join('; '), {
+    throw new ActionError(problems.redact(parts.join('; ')), {
       where: "input 'manifests'",
       fix: `${problems.unresolved.length ? SET_VARIABLES : 'fix the manifests'}; nothing was written`,
     });
@@ -108,6 +152,7 @@ export function desiredFromManifests(files: ManifestFile[], env: Record<string, 
 export function desiredFromInputs(
   input: { kind: ConfigKind; name: string; namespace: string; data: string },
   env: Record<string, string | undefined>,
+  options: DesiredOptions = {},
 ): DesiredObject {
   if (!isObjectName(input.name)) throw new InputError('name', `has the value '${input.name}', which is not a valid ${input.kind} name`, OBJECT_NAME_RULE);
   checkNamespaceInput(input.namespace);
@@ -120,7 +165,7 @@ export function desiredFromInputs(
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || !Object.keys(parsed).length) {
     throw new InputError('data', 'is not a YAML mapping of keys to values', DATA_FORM);
   }
-  const problems = new Problems();
+  const problems = new Problems(options);
   const secretValues: string[] = [];
   const data: Record<string, string | null> = {};
   for (const [key, raw] of Object.entries(parsed as Record<string, unknown>)) {
@@ -135,9 +180,9 @@ export function desiredFromInputs(
       problems.add(`${where} is a ${Array.isArray(raw) ? 'list' : 'mapping'}; values must be text`);
       continue;
     }
-    const text = filled(String(raw), env, where, problems, secretValues);
+    const text = filled(String(raw), env, where, problems, secretValues).value;
     if (input.kind === 'Secret') {
-      secretValues.push(text, base64(text));
+      problems.secret(secretValues, text, base64(text));
       data[key] = base64(text);
     } else {
       data[key] = text;
@@ -145,7 +190,11 @@ export function desiredFromInputs(
   }
   const parts = problemList(problems);
   if (parts.length)
-    throw new InputError('data', `cannot be used: ${parts.join('; ')}`, problems.unresolved.length ? `${DATA_FORM}; ${SET_VARIABLES}` : DATA_FORM);
+    throw new InputError(
+      'data',
+      `cannot be used: ${problems.redact(parts.join('; '))}`,
+      problems.unresolved.length ? `${DATA_FORM}; ${SET_VARIABLES}` : DATA_FORM,
+    );
   return {
     kind: input.kind,
     namespace: input.namespace,
@@ -179,14 +228,17 @@ function fromManifest(
   if (doc.apiVersion !== 'v1') problems.add(`${where}: apiVersion is '${String(doc.apiVersion)}'; a ${kind} has apiVersion: v1`);
   const meta = (doc.metadata ?? {}) as Record<string, unknown>;
   const secretValues: string[] = [];
-  const name = typeof meta.name === 'string' ? filled(meta.name, env, `${where} metadata.name`, problems, secretValues) : '';
-  if (!name) problems.add(`${where} metadata.name is missing`);
-  else if (!isObjectName(name)) problems.add(`${where} metadata.name '${name}' is not a valid name (${OBJECT_NAME_RULE})`);
-  const declared = typeof meta.namespace === 'string' ? filled(meta.namespace, env, `${where} metadata.namespace`, problems, secretValues) : undefined;
+  const name = typeof meta.name === 'string' ? filledName(meta.name, env, `${where} metadata.name`, problems, secretValues) : '';
+  if (name === '') problems.add(`${where} metadata.name is missing`);
+  else if (name !== null && !isObjectName(name)) problems.add(`${where} metadata.name '${name}' is not a valid name (${OBJECT_NAME_RULE})`);
+  const declared = typeof meta.namespace === 'string' ? filledName(meta.namespace, env, `${where} metadata.namespace`, problems, secretValues) : undefined;
   const namespace = namespaceOverride || declared || '';
-  if (!namespace) problems.add(`${where} has no metadata.namespace; set it, or give the input 'namespace'`);
-  else if (!namespaceOverride && !isNamespaceName(namespace))
-    problems.add(`${where} metadata.namespace '${namespace}' is not a valid namespace name (${NAMESPACE_NAME_RULE})`);
+  // A namespace refused for coming from a secret variable (null) is not checked further.
+  if (declared !== null || namespaceOverride) {
+    if (!namespace) problems.add(`${where} has no metadata.namespace; set it, or give the input 'namespace'`);
+    else if (!namespaceOverride && !isNamespaceName(namespace))
+      problems.add(`${where} metadata.namespace '${namespace}' is not a valid namespace name (${NAMESPACE_NAME_RULE})`);
+  }
   const labels = stringMap(meta.labels, `${where} metadata.labels`, env, problems, secretValues);
   const annotations = stringMap(meta.annotations, `${where} metadata.annotations`, env, problems, secretValues);
 
@@ -209,15 +261,16 @@ function fromManifest(
       }
       const bytes = Buffer.from(b64, 'base64');
       data[key] = bytes.toString('base64');
-      secretValues.push(bytes.toString('utf8'), data[key]!, b64);
+      problems.secret(secretValues, bytes.toString('utf8'), data[key]!, b64);
     }
     // Every value of a Secret is secret, whatever its variable is called.
     const plain = stringMap(doc.stringData, `${where} stringData`, env, problems, secretValues, true);
     for (const [key, text] of Object.entries(plain)) {
       data[key] = base64(text);
-      secretValues.push(text, base64(text));
+      problems.secret(secretValues, text, base64(text));
     }
   }
+  if (name === null) return undefined;
   return { kind, namespace, name, source: where, mode: 'replace', data, binaryData, labels, annotations, secretType, secretValues: unique(secretValues) };
 }
 
@@ -246,16 +299,30 @@ function stringMap(
       );
       continue;
     }
-    out[key] = substitute ? filled(raw, env, `${where} key '${key}'`, problems, secrets) : raw;
+    out[key] = substitute ? filled(raw, env, `${where} key '${key}'`, problems, secrets).value : raw;
   }
   return out;
 }
 
-function filled(text: string, env: Record<string, string | undefined>, where: string, problems: Problems, secrets: string[]): string {
-  const result = fill(text, env, where);
+/** Fills one value: substitute, then mask the secrets it received (before anything can be validated or shown). */
+function filled(text: string, env: Record<string, string | undefined>, where: string, problems: Problems, secrets: string[]): Filled {
+  const result = fill(text, env, where, problems.secretVars);
   problems.unresolved.push(...result.unresolved);
-  secrets.push(...result.secrets);
-  return result.value;
+  problems.secret(secrets, ...result.secrets);
+  return result;
+}
+
+/**
+ * Fills an object's name or namespace, or refuses it (null) when a secret variable went into it: names are printed in
+ * every log line, output and summary, and stored unencrypted in the cluster, so they cannot hold a secret.
+ */
+function filledName(text: string, env: Record<string, string | undefined>, where: string, problems: Problems, secrets: string[]): string | null {
+  const result = filled(text, env, where, problems, secrets);
+  if (!result.secretVars.length) return result.value;
+  problems.add(
+    `${where} is filled from ${result.secretVars.map((v) => `\${${v}}`).join(', ')}, which holds a secret (its name looks secret, or input 'secret-vars' lists it); an object's name and namespace are shown in logs, outputs and the job summary, so write them in the manifest instead`,
+  );
+  return null;
 }
 
 function checkKey(key: string, where: string, problems: Problems): void {

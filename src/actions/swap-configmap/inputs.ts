@@ -1,9 +1,10 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { InputReader, rejectBoth } from '../../core/inputs.js';
 import { resolveKubeconfig, type KubeTarget } from '../../core/kube/client.js';
 import type { ConfigKind, ManifestFile } from './desired.js';
+import { isVariableName } from './placeholders.js';
 
 /** Everything swap-configmap needs, validated; reading it makes no network call. */
 export interface SwapInputs {
@@ -17,6 +18,10 @@ export interface SwapInputs {
   target?: string;
   dryRun: boolean;
   kube: KubeTarget;
+  /** Variables whose values are secret whatever they are called (`secret-vars`). */
+  secretVars: string[];
+  /** Timeout of one request to the Kubernetes API (`request-timeout`). */
+  requestTimeoutMs: number;
 }
 
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
@@ -36,21 +41,44 @@ export function getInputs(inputs = new InputReader(), env: NodeJS.ProcessEnv = p
   }
   const dryRun = inputs.boolean('dry-run', false);
   const kind = inputs.choice('kind', ['ConfigMap', 'Secret'] as const, { default: 'ConfigMap' });
+  const secretVars = inputs.list('secret-vars');
+  for (const name of secretVars) {
+    if (!isVariableName(name))
+      throw new InputError(
+        'secret-vars',
+        `lists '${name}', which is not a variable name`,
+        'names of environment variables (letters, digits and `_`, not starting with a digit), separated by commas or newlines, e.g. `CCLOUD_PW, SAS`',
+      );
+  }
+  const requestTimeoutMs = inputs.duration('request-timeout', '30s', { minMs: 100 });
 
   let manifests: ManifestFile[] = [];
   let single: SwapInputs['single'];
   if (inputs.has('manifests')) {
-    const base = env.GITHUB_WORKSPACE || process.cwd();
+    const base = resolve(env.GITHUB_WORKSPACE || process.cwd());
+    const root = existsSync(base) ? realpathSync(base) : base;
     manifests = inputs.list('manifests').map((path) => {
       const full = isAbsolute(path) ? path : resolve(base, path);
-      if (!existsSync(full) || !statSync(full).isFile()) {
+      // Where the path really leads, symlinks followed; a missing file is compared as written (and refused below).
+      const exists = existsSync(full);
+      const real = exists ? realpathSync(full) : full;
+      const inside = relative(exists ? root : base, real);
+      if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+        throw new InputError(
+          'manifests',
+          `names '${path}', which resolves outside the workspace${real === path ? '' : ` (to '${real}')`}`,
+          `paths of ConfigMap or Secret YAML files inside the workspace ${root}, relative to it, that are not symlinks leading out of it`,
+        );
+      }
+      if (!existsSync(real) || !statSync(real).isFile()) {
         throw new InputError(
           'manifests',
           `names '${path}', which is not a file${env.GITHUB_WORKSPACE ? ' in the workspace' : ''}`,
           'paths of ConfigMap or Secret YAML files relative to the repository root (did the job run actions/checkout?)',
         );
       }
-      return { path, text: readFileSync(full, 'utf8') };
+      // Read the file the check resolved, not the path again.
+      return { path, text: readFileSync(real, 'utf8') };
     });
   } else if (inputs.has('name')) {
     const name = inputs.string('name', { required: true });
@@ -67,5 +95,5 @@ export function getInputs(inputs = new InputReader(), env: NodeJS.ProcessEnv = p
     );
   }
   const kube = resolveKubeconfig(inputs.string('kubeconfig'), env);
-  return { manifests, single, namespace, target, dryRun, kube };
+  return { manifests, single, namespace, target, dryRun, kube, secretVars, requestTimeoutMs };
 }

@@ -31,19 +31,33 @@ export interface Unresolved {
 /** The outcome of filling one string. */
 export interface Filled {
   value: string;
-  /** Substituted values whose variable name looks secret. */
+  /** Substituted values of secret variables: named like a secret (`SECRET_NAME`) or listed in `secretVars`. */
   secrets: string[];
+  /** Names of the secret variables used (those whose values are in `secrets`). */
+  secretVars: string[];
   /** Names of the variables used. */
   used: string[];
   unresolved: Unresolved[];
 }
 
+/** True when a variable's value is secret: its name looks secret, or it is listed (input `secret-vars`). */
+export function isSecretVariable(name: string, secretVars: ReadonlySet<string> = new Set()): boolean {
+  return secretVars.has(name) || isSecretName(name);
+}
+
+/** True when `name` can be a placeholder's variable (`${NAME}`). */
+export function isVariableName(name: string): boolean {
+  return NAME.test(name);
+}
+
 /**
  * Fills `${VAR}` in `text` from `env`. An unset or empty variable is unresolved (an empty value is
- * almost always a secret the workflow could not read, e.g. on a pull request from a fork).
+ * almost always a secret the workflow could not read, e.g. on a pull request from a fork). The values
+ * of secret variables (see `isSecretVariable`) are returned in `secrets`, for the caller to mask at once.
  */
-export function fill(text: string, env: Record<string, string | undefined>, where: string): Filled {
+export function fill(text: string, env: Record<string, string | undefined>, where: string, secretVars: ReadonlySet<string> = new Set()): Filled {
   const secrets: string[] = [];
+  const names: string[] = [];
   const used: string[] = [];
   const unresolved: Unresolved[] = [];
   const value = text.replace(PLACEHOLDER, (whole, escape: string, name: string) => {
@@ -58,10 +72,13 @@ export function fill(text: string, env: Record<string, string | undefined>, wher
       return whole;
     }
     used.push(name);
-    if (isSecretName(name)) secrets.push(found);
+    if (isSecretVariable(name, secretVars)) {
+      secrets.push(found);
+      names.push(name);
+    }
     return found;
   });
-  return { value, secrets, used, unresolved };
+  return { value, secrets, secretVars: [...new Set(names)], used, unresolved };
 }
 
 /** One line per unresolved placeholder, for the error message. */

@@ -1,7 +1,9 @@
 import type { V1ConfigMap, V1Secret } from '@kubernetes/client-node';
 import { ActionError, describeError, type ActionErrorOptions } from '../../core/errors.js';
 import { errorStatus, FIELD_MANAGER, kubeError, type KubeClients } from '../../core/kube/client.js';
+import { dataChange, dataDigest } from '../../core/kube/data.js';
 import { resourceHash, resourceTypeOfKind, RELOADER_KEYS } from '../../core/kube/reloader.js';
+import { restartForCollision } from '../../core/kube/restart.js';
 import { allWorkloads, listWorkloads, reloadTargets, type ReloadTarget } from '../../core/kube/selection.js';
 import type { Logger } from '../../core/log.js';
 import type { Masker } from '../../core/runner.js';
@@ -35,6 +37,8 @@ export interface ObjectOutcome {
   changed: boolean;
   /** A real (not dry-run) write was accepted by the server. */
   written: boolean;
+  /** `written`, `in-place` (nothing to write), or `would-change` (a dry run that would write). */
+  state: 'written' | 'in-place' | 'would-change';
   /** Reloader's hash of the data after / before. */
   hash: string;
   previousHash: string;
@@ -62,20 +66,25 @@ export interface ObjectProgress {
   object: string;
   /**
    * `written`: the server accepted the new data or metadata. `in-place`: it already held them.
-   * `would-change`: a dry run of it passed (nothing stored). `failed`: its check or write failed.
+   * `would-change`: a dry run of it passed (nothing stored). `failed`: its check or write failed, and it
+   * still holds what it held. `unknown`: its write's answer was lost and reading it back failed too.
    * `not-written`: left as it was, because another object failed.
    */
-  state: 'written' | 'in-place' | 'would-change' | 'failed' | 'not-written';
-  /** Why, for `failed`. */
+  state: 'written' | 'in-place' | 'would-change' | 'failed' | 'unknown' | 'not-written';
+  /** Why, for `failed` and `unknown`. */
   reason?: string;
+  /** What the object holds now, when known: Reloader's hash of its data and its target label. */
+  now?: { hash: string; target?: string };
 }
 
-/** A swap that stopped, with where it left every object (for the failure summary). */
+/** A swap that stopped, with where it left every object (for the failure summary) and what it applied (for the outputs). */
 export class SwapError extends ActionError {
   constructor(
     message: string,
     options: ActionErrorOptions,
     readonly objects: ObjectProgress[],
+    /** The objects done before the failure (written or already in place), in order. */
+    readonly applied: SwapResult = { objects: [], changed: false, dryRun: false },
   ) {
     super(message, options);
     this.name = 'SwapError';
@@ -88,7 +97,10 @@ type ConfigObject = V1ConfigMap | V1Secret;
  * Applies the desired objects in place, all or nothing as far as the API allows: every object is
  * read and checked first (exists, namespace exists, not immutable when its data changes), and only
  * then written, each with the `resourceVersion` it was read at. A 409 re-reads and recomputes the
- * change on the fresh object (never a blind overwrite). Identical data is not written.
+ * change on the fresh object (never a blind overwrite). Identical data is not written. A write whose
+ * answer is lost (timeout, connection reset, 5xx) may still have been applied: the object is read back,
+ * and it counts as written when it holds the new data. A failure after some objects were written says
+ * where each stands; a re-run finds those in place and writes the rest.
  */
 export async function swap(clients: KubeClients, settings: SwapSettings): Promise<SwapResult> {
   const { logger } = settings;
@@ -103,9 +115,9 @@ export async function swap(clients: KubeClients, settings: SwapSettings): Promis
       { fix: 'fix the objects named above (or the manifests) and re-run' },
       settings.objects.map((d, i): ObjectProgress => {
         const read = reads[i];
-        return read.status === 'rejected'
-          ? { object: objectKey(d), state: 'failed', reason: describeError(read.reason) }
-          : { object: objectKey(d), state: 'not-written' };
+        if (read.status === 'rejected') return { object: objectKey(d), state: 'failed', reason: describeError(read.reason) };
+        const p = plan(d, read.value, settings.target);
+        return { object: objectKey(d), state: 'not-written', now: { hash: p.previousHash, target: p.previousTarget } };
       }),
     );
   }
@@ -129,16 +141,20 @@ export async function swap(clients: KubeClients, settings: SwapSettings): Promis
 
   // Phase 3: write, in order; on failure say exactly what is done and what is not.
   const outcomes: ObjectOutcome[] = [];
+  const stop = (failedAt: number, cause: unknown, failed: Omit<ObjectProgress, 'object' | 'reason'>) =>
+    halfDone(outcomes, settings.objects, plans, failedAt, cause, settings.dryRun, failed);
   for (const [i, desired] of settings.objects.entries()) {
     let p = plans[i];
     let conflicts = 0;
     for (let attempt = 1; ; attempt++) {
       if (!p.dataChanged && !p.metaChanged) break;
+      const unchanged = { state: 'failed' as const, now: { hash: p.previousHash, target: p.previousTarget } };
       try {
         await replace(clients, desired, p.next, settings.dryRun);
         break;
       } catch (err) {
-        if (errorStatus(err) === 409 && attempt < maxAttempts) {
+        const status = errorStatus(err);
+        if (status === 409 && attempt < maxAttempts) {
           conflicts++;
           logger.info(
             `${objectKey(desired)} was changed by someone else since it was read (409 Conflict): re-reading it and recomputing the change (attempt ${attempt + 1} of ${maxAttempts})`,
@@ -147,17 +163,48 @@ export async function swap(clients: KubeClients, settings: SwapSettings): Promis
             const fresh = await readChecked(clients, desired, settings);
             p = plan(desired, fresh, settings.target);
           } catch (readErr) {
-            throw halfDone(outcomes, settings.objects, i, readErr, settings.dryRun);
+            throw stop(i, readErr, unchanged);
           }
           continue;
         }
-        const cause =
-          errorStatus(err) === 409
-            ? new ActionError(`${objectKey(desired)} kept changing under us: ${maxAttempts} writes in a row answered 409 Conflict`, {
-                fix: 'find the other writer (another job, a controller) and re-run when it is done',
-              })
-            : kubeError(err, `${settings.dryRun ? 'dry-run ' : ''}update ${desired.kind} ${desired.namespace}/${desired.name}`, clients.server);
-        throw halfDone(outcomes, settings.objects, i, cause, settings.dryRun);
+        if (status === 409) {
+          throw stop(
+            i,
+            new ActionError(`${objectKey(desired)} kept changing under us: ${maxAttempts} writes in a row answered 409 Conflict`, {
+              fix: 'find the other writer (another job, a controller) and re-run when it is done',
+            }),
+            unchanged,
+          );
+        }
+        const failure = kubeError(err, `${settings.dryRun ? 'dry-run ' : ''}update ${desired.kind} ${desired.namespace}/${desired.name}`, clients.server);
+        if (settings.dryRun || !answerMayBeLost(status)) throw stop(i, failure, unchanged);
+        // The server may have applied the write although its answer never came: what it holds decides.
+        const back = await readBack(clients, desired, settings);
+        if (back.applied) {
+          const lost = describeError(failure).replace(/\s*(\r?\n|\r)\s*/g, ' ');
+          logger.info(`${objectKey(desired)}: the write's answer was lost (${lost}); read it back: the server holds the new data, so the write was applied`);
+          break;
+        }
+        if (back.plan) {
+          throw stop(
+            i,
+            new ActionError(`${failure.message}; read it back: it does not hold the new data, so the write was not applied (or was changed since)`, {
+              where: failure.where,
+              fix: failure.fix,
+              cause: err,
+            }),
+            { state: 'failed', now: { hash: back.plan.previousHash, target: back.plan.previousTarget } },
+          );
+        }
+        throw stop(
+          i,
+          new ActionError(`${failure.message}; reading it back failed too (${describeError(back.error)}), so whether the write was applied is unknown`, {
+            where: failure.where,
+            fix: `check ${objectKey(desired)} with kubectl get, then re-run the step: a write that was applied is found in place and left alone`,
+            cause: err,
+          }),
+          { state: 'unknown' },
+        );
       }
     }
     const type = resourceTypeOfKind(desired.kind);
@@ -174,6 +221,7 @@ export async function swap(clients: KubeClients, settings: SwapSettings): Promis
       name: desired.name,
       changed: p.dataChanged,
       written: !settings.dryRun && (p.dataChanged || p.metaChanged),
+      state: !(p.dataChanged || p.metaChanged) ? 'in-place' : settings.dryRun ? 'would-change' : 'written',
       hash: p.hash,
       previousHash: p.previousHash,
       target: p.next.metadata?.labels?.[TARGET_LABEL],
@@ -185,6 +233,10 @@ export async function swap(clients: KubeClients, settings: SwapSettings): Promis
     };
     outcomes.push(outcome);
     logger.info(outcomeLine(outcome, settings.dryRun));
+    if (p.collision) {
+      const reason = { kind: desired.kind, type, name: desired.name, namespace: desired.namespace, hash: p.hash, data: dataDigest(type, p.next) };
+      await restartForCollision(clients, reason, workloads, await workloadsOf(desired.namespace), { dryRun: settings.dryRun, logger });
+    }
     if (p.dataChanged && p.next.metadata?.annotations?.[RELOADER_KEYS.ignore] === 'true') {
       logger.warning(
         `${objectKey(desired)} has the annotation ${RELOADER_KEYS.ignore}: "true", so Reloader ignores its changes and rolls nothing; restart its clients yourself (verify-rollout with restart-if-not-reloaded: true)`,
@@ -200,7 +252,10 @@ export async function swap(clients: KubeClients, settings: SwapSettings): Promis
 
 interface Plan {
   next: ConfigObject;
+  /** The data differs (compared as data: Reloader's hash can collide). */
   dataChanged: boolean;
+  /** It differs but Reloader's hash is the same: Reloader will not roll its workloads. */
+  collision: boolean;
   metaChanged: boolean;
   hash: string;
   previousHash: string;
@@ -230,7 +285,16 @@ export function plan(desired: DesiredObject, existing: ConfigObject, target: str
 
   const labels = { ...(existing.metadata?.labels ?? {}), ...desired.labels };
   if (target !== undefined) labels[TARGET_LABEL] = target;
-  const annotations = { ...(existing.metadata?.annotations ?? {}), ...desired.annotations };
+  const change = dataChange(
+    type,
+    { data: oldData, binaryData: oldBinary },
+    { data: newData, binaryData: newBinary },
+    {
+      ...(existing.metadata?.annotations ?? {}),
+      ...desired.annotations,
+    },
+  );
+  const annotations = change.annotations;
   const metaChanged = !sameMap(labels, existing.metadata?.labels ?? {}) || !sameMap(annotations, existing.metadata?.annotations ?? {});
 
   const next = { ...existing, metadata: { ...existing.metadata, labels, annotations } } as ConfigObject;
@@ -250,10 +314,20 @@ export function plan(desired: DesiredObject, existing: ConfigObject, target: str
         lines: ['(binary data)'],
       });
   }
-  return { next, dataChanged: hash !== previousHash, metaChanged, hash, previousHash, previousTarget: existing.metadata?.labels?.[TARGET_LABEL], changes };
+  return {
+    next,
+    dataChanged: change.changed,
+    collision: change.collision,
+    metaChanged,
+    hash,
+    previousHash,
+    previousTarget: existing.metadata?.labels?.[TARGET_LABEL],
+    changes,
+  };
 }
 
-async function readChecked(clients: KubeClients, desired: DesiredObject, settings: SwapSettings): Promise<ConfigObject> {
+/** Reads the object; a Secret's values are masked at once. */
+async function readObject(clients: KubeClients, desired: DesiredObject, settings: SwapSettings): Promise<ConfigObject> {
   const { namespace, name } = desired;
   let object: ConfigObject;
   try {
@@ -270,6 +344,43 @@ async function readChecked(clients: KubeClients, desired: DesiredObject, setting
       settings.mask(v);
       settings.mask(Buffer.from(v, 'base64').toString('utf8'));
     }
+  }
+  return object;
+}
+
+/**
+ * A failed write may have been applied unless the server refused it: it may when there is no HTTP status
+ * (a timeout, a reset connection; a timeout's DOMException carries `code` 23, which is not a status either)
+ * or a 5xx (the API server answers 504 when its own deadline passed, and may still commit). A 4xx is a
+ * refusal: nothing was stored.
+ */
+function answerMayBeLost(status: number | undefined): boolean {
+  return status === undefined || status < 400 || status >= 500;
+}
+
+/** Reads the object after a write whose answer was lost: `applied` when it holds the desired state. */
+async function readBack(
+  clients: KubeClients,
+  desired: DesiredObject,
+  settings: SwapSettings,
+): Promise<
+  | { applied: true; plan?: undefined; error?: undefined }
+  | { applied: false; plan: Plan; error?: undefined }
+  | { applied: false; plan?: undefined; error: unknown }
+> {
+  let fresh: ConfigObject;
+  try {
+    fresh = await readObject(clients, desired, settings);
+  } catch (error) {
+    return { applied: false, error };
+  }
+  const again = plan(desired, fresh, settings.target);
+  return again.dataChanged || again.metaChanged ? { applied: false, plan: again } : { applied: true };
+}
+
+async function readChecked(clients: KubeClients, desired: DesiredObject, settings: SwapSettings): Promise<ConfigObject> {
+  const object = await readObject(clients, desired, settings);
+  if (desired.kind === 'Secret') {
     const type = (object as V1Secret).type;
     if (desired.secretType && type && desired.secretType !== type) {
       throw new ActionError(`${objectKey(desired)} has type ${type} but ${desired.source} says ${desired.secretType}; a Secret's type cannot change`, {
@@ -309,29 +420,50 @@ async function replace(clients: KubeClients, desired: DesiredObject, body: Confi
   else await clients.core.replaceNamespacedConfigMap({ ...params, body: body as V1ConfigMap });
 }
 
-function halfDone(done: ObjectOutcome[], objects: DesiredObject[], failedAt: number, cause: unknown, dryRun: boolean): SwapError {
+/** The error of a swap stopped at `failedAt`: what is written, what is in place, what is not, and where each object points. */
+function halfDone(
+  done: ObjectOutcome[],
+  objects: DesiredObject[],
+  plans: Plan[],
+  failedAt: number,
+  cause: unknown,
+  dryRun: boolean,
+  failedState: Omit<ObjectProgress, 'object' | 'reason'>,
+): SwapError {
   const failed = objects[failedAt];
-  const written = done.filter((o) => o.written).map(objectKey);
-  const untouched = done.filter((o) => !o.written).map(objectKey);
-  const notAttempted = objects.slice(failedAt + 1).map(objectKey);
+  const keys = (state: ObjectOutcome['state']) => done.filter((o) => o.state === state).map(objectKey);
+  const written = keys('written');
+  const notAttempted = objects.slice(failedAt + 1);
   const parts = [`${dryRun ? 'dry run of ' : ''}${objectKey(failed)} failed: ${describeError(cause)}`];
   if (written.length) parts.push(`already written: ${written.join(', ')}`);
-  if (untouched.length) parts.push(`already in place (unchanged): ${untouched.join(', ')}`);
-  if (notAttempted.length) parts.push(`not attempted: ${notAttempted.join(', ')}`);
+  if (keys('would-change').length) parts.push(`dry run passed: ${keys('would-change').join(', ')}`);
+  if (keys('in-place').length) parts.push(`already in place (unchanged): ${keys('in-place').join(', ')}`);
+  if (notAttempted.length) parts.push(`not attempted: ${notAttempted.map(objectKey).join(', ')}`);
   const progress: ObjectProgress[] = [
-    ...done.map((o): ObjectProgress => ({ object: objectKey(o), state: o.written ? 'written' : dryRun && o.changed ? 'would-change' : 'in-place' })),
-    { object: objectKey(failed), state: 'failed', reason: describeError(cause) },
-    ...notAttempted.map((object): ObjectProgress => ({ object, state: 'not-written' })),
+    ...done.map((o): ObjectProgress => ({
+      object: objectKey(o),
+      state: o.state,
+      now: o.state === 'would-change' ? { hash: o.previousHash, target: o.previousTarget } : { hash: o.hash, target: o.target },
+    })),
+    { object: objectKey(failed), reason: describeError(cause), ...failedState },
+    ...notAttempted.map((d, j): ObjectProgress => ({
+      object: objectKey(d),
+      state: 'not-written',
+      now: { hash: plans[failedAt + 1 + j].previousHash, target: plans[failedAt + 1 + j].previousTarget },
+    })),
   ];
   return new SwapError(
     parts.join('; '),
     {
       fix: written.length
         ? 're-run the step: objects already written are found in place and left alone, the rest are applied'
-        : 'fix the cause and re-run the step',
+        : failedState.state === 'unknown'
+          ? `check ${objectKey(failed)} with kubectl get, then re-run the step: a write that was applied is found in place and left alone`
+          : 'fix the cause and re-run the step',
       cause,
     },
     progress,
+    { objects: [...done], changed: done.some((o) => o.changed), dryRun },
   );
 }
 

@@ -1,6 +1,7 @@
 import { ActionError } from '../../core/errors.js';
 import { failureSummary } from '../../core/failure-summary.js';
-import { table, text } from '../../core/markdown.js';
+import { serverText } from '../../core/kube/client.js';
+import { code, md, Md, table, text } from '../../core/markdown.js';
 import { formatDuration } from '../../core/time.js';
 import type { VerifyReport, VerifySettings } from './verify.js';
 
@@ -26,7 +27,16 @@ export function outputsOf(report: VerifyReport): Record<string, unknown> {
   };
 }
 
-/** The job summary: one table of workloads with result and time. */
+/** Lines of text as one table cell: each escaped, one per line. */
+function cellLines(values: string[]): Md | string {
+  const shown = values.filter((v) => v !== '');
+  return shown.length ? new Md(shown.map((v) => md`${v}`.value).join('<br>')) : '';
+}
+
+/**
+ * The job summary: one table of workloads with result and time, then the Jobs and CronJobs Reloader also rolls
+ * (not verified) and the namespaces where they could not be checked. Server text is escaped (`md`, `code`).
+ */
 export function summaryOf(report: VerifyReport): string {
   const failed = report.workloads.filter((w) => w.result === 'failed').length;
   const head = `### verify-rollout: ${failed ? `${failed} of ${report.workloads.length} workloads failed` : `${report.workloads.length} workloads verified`} in ${formatDuration(report.durationMs)}`;
@@ -36,26 +46,31 @@ export function summaryOf(report: VerifyReport): string {
     w.result === 'failed' ? `❌ failed` : `✅ ${w.result}`,
     w.strategy ?? '',
     w.seconds === null ? '' : `${w.seconds.toFixed(1)}s`,
-    [w.reason, ...(w.details ?? [])].join('\n'),
+    cellLines([w.reason, ...(w.details ?? [])]),
   ]);
-  const hashes = Object.entries(report.hashes).map(([ns, h]) => `\`${ns}\`: \`${h}\``);
-  return [
-    head,
-    '',
-    table(['Namespace', 'Workload', 'Result', 'Strategy', 'Time', 'Detail'], rows),
-    '',
-    hashes.length ? `Reloader hash of the configuration: ${hashes.join(', ')}` : '',
-    '',
-  ].join('\n');
+  const hashes = Object.entries(report.hashes).map(([ns, h]) => `${code(ns)}: ${code(h)}`);
+  const out = [head, '', table(['Namespace', 'Workload', 'Result', 'Strategy', 'Time', 'Detail'], rows), ''];
+  if (hashes.length) out.push(`Reloader hash of the configuration: ${hashes.join(', ')}`, '');
+  if (report.unverified.length) {
+    out.push(
+      '**Not verified:** Reloader also rolls these Jobs and CronJobs for the object; verify-rollout verifies Deployments, StatefulSets and DaemonSets only:',
+      '',
+      ...report.unverified.map((u) => `- ${code(`${u.namespace}/${u.kind}/${u.name}`)} (${text(u.match)})`),
+      '',
+    );
+  }
+  if (report.uncheckedKinds.length) out.push('**Not checked:**', '', ...report.uncheckedKinds.map((p) => `- ${text(p)}`), '');
+  return out.join('\n');
 }
 
 /** The error that fails the step, naming every workload that did not finish with its reason; undefined when all did. */
 export function failureOf(report: VerifyReport): ActionError | undefined {
   const failed = report.workloads.filter((w) => w.result === 'failed');
   if (!failed.length) return undefined;
-  const lines = failed.map((w) => `- ${w.namespace}/${w.kind}/${w.name}: ${w.reason}${w.details?.length ? ` [${w.details.join('; ')}]` : ''}`);
+  // Reasons and details carry server text (status messages, events): a `##[` in them is escaped for the runner.
+  const items = failed.map((w) => serverText(`- ${w.namespace}/${w.kind}/${w.name}: ${w.reason}${w.details?.length ? ` [${w.details.join('; ')}]` : ''}`));
   return new ActionError(
-    `${failed.length} of ${report.workloads.length} workloads did not finish rolling out with the current configuration:\n${lines.join('\n')}`,
+    `${failed.length} of ${report.workloads.length} workloads did not finish rolling out with the current configuration:\n${items.join('\n')}`,
     { fix: 'fix the workloads listed (see the job summary), then re-run: workloads already rolled are verified at once' },
   );
 }

@@ -1,25 +1,39 @@
-import { envVarName, LAST_RELOADED_FROM, reloadMarker, RELOADER_KEYS, type HashedResource } from '../../core/kube/reloader.js';
-import { restartedFor } from './restart.js';
+import { configMarker, type ExpectedData, type MarkerVerdict } from '../../core/kube/config-marker.js';
+import { envVarName, LAST_RELOADED_FROM, RELOADER_KEYS, reloaderEnvValue } from '../../core/kube/reloader.js';
 import { rolloutStatus, type RolloutStatus } from './rollout-status.js';
-import type { PodTemplate, Workload, WorkloadKind } from '../../core/kube/workload.js';
+import type { OtherKind, PodTemplate, Workload, WorkloadKind } from '../../core/kube/workload.js';
 
 /**
  * The verification of a set of workloads, as a pure state machine: feed it every version of every
  * workload (`observe`) and the passing of time (`tick`); it says which workloads are done, which need
  * a restart, and which failed and why. No I/O: the caller runs the watches, timers and restarts.
  *
- * A workload is verified when (1) its pod template carries the expected hash of the ConfigMap/Secret
- * (Reloader's env var or `last-reloaded-from` annotation, or our restart record), and (2) its rollout
- * is complete by `kubectl rollout status` rules on a version whose `status.observedGeneration` is at
- * least the generation at which that hash first appeared — so the status describes pods of that template.
+ * A workload is verified when (1) its pod template's latest marker for the ConfigMap/Secret is for the
+ * current data (Reloader's env var in `containers`, its `last-reloaded-from` annotation, or our restart
+ * record; `configMarker` decides which marker is the latest), and (2) its rollout is complete by
+ * `kubectl rollout status` rules on a version whose `status.observedGeneration` is at least the generation
+ * at which that marker first appeared — so the status describes the pods running that template.
  */
 
-/** The ConfigMap/Secret, at its current hash, that the workloads must run with. */
-export type Expected = HashedResource;
+/** The ConfigMap/Secret, at its current data, that the workloads must run with. */
+export type Expected = ExpectedData & {
+  /** A workload of the namespace on whose annotation Reloader panics, so it rolls nothing after it. */
+  reloaderCrash?: string;
+};
 
 export type Strategy = 'env-vars' | 'annotations' | 'restart' | 'none';
 export type Result = 'rolled' | 'already-current' | 'restarted' | 'failed';
-export type FailureKind = 'timeout' | 'not-reloaded' | 'progress-deadline' | 'on-delete' | 'deleted' | 'restart-refused' | 'error';
+export type FailureKind =
+  | 'timeout'
+  | 'not-reloaded'
+  | 'progress-deadline'
+  | 'on-delete'
+  | 'deleted'
+  | 'restart-refused'
+  | 'error'
+  | 'reloader-crash'
+  | 'config-deleted'
+  | 'config-changed';
 
 export interface TrackerSettings {
   /** When the verification started (clock ms). */
@@ -34,9 +48,12 @@ export interface TrackerSettings {
 export interface Tracked {
   key: string;
   namespace: string;
-  kind: WorkloadKind;
+  /** Jobs and CronJobs are only tracked to report Reloader crashing on them (failed from the start). */
+  kind: WorkloadKind | OtherKind;
   name: string;
   expected?: Expected;
+  /** What the latest version's markers said, when they did not prove the data (for the reason). */
+  verdict?: MarkerVerdict;
   state: 'waiting' | 'restarting' | 'rolling' | 'done' | 'failed';
   strategy?: Strategy;
   /** metadata.generation of the first version seen carrying the hash. */
@@ -69,7 +86,7 @@ export class RolloutTracker {
   private readonly items = new Map<string, Tracked>();
 
   constructor(
-    workloads: Array<{ namespace: string; kind: WorkloadKind; name: string; expected?: Expected }>,
+    workloads: Array<{ namespace: string; kind: WorkloadKind | OtherKind; name: string; expected?: Expected }>,
     private readonly settings: TrackerSettings,
   ) {
     for (const w of workloads) {
@@ -118,7 +135,7 @@ export class RolloutTracker {
     }
     t.latest = object;
     const template = object.spec?.template;
-    const status = rolloutStatus(kind, object);
+    const status = rolloutStatus(kind as WorkloadKind, object);
     t.status = status;
 
     // OnDelete never rolls by waiting: kubectl refuses it outright, and so do we.
@@ -211,10 +228,9 @@ export class RolloutTracker {
 
   private markerOf(t: Tracked, template: PodTemplate | undefined): Strategy | undefined {
     if (!t.expected) return 'none';
-    const marker = reloadMarker(template, t.expected);
-    if (marker) return marker.strategy;
-    if (restartedFor(template, t.expected)) return 'restart';
-    return undefined;
+    const verdict = configMarker(template, t.expected);
+    t.verdict = verdict.current ? undefined : verdict;
+    return verdict.current ? verdict.strategy : undefined;
   }
 
   private timeoutReason(t: Tracked): string {
@@ -239,9 +255,18 @@ export class RolloutTracker {
   private notReloadedReason(t: Tracked): string {
     const e = t.expected!;
     const env = envVarName(e.name, e.type);
-    const other = [...(t.latest?.spec?.template?.spec?.containers ?? [])].flatMap((c) => c.env ?? []).find((v) => v.name === env)?.value;
     const seconds = Math.round(this.settings.graceMs / 1000);
-    const found = other ? `; it still has ${env}=${other}, the hash of older data` : '';
-    return `Reloader did not roll it within reload-grace (${seconds}s): its pod template has neither ${env}=${e.hash} nor a ${LAST_RELOADED_FROM} annotation for ${e.type === 'SECRET' ? 'Secret' : 'ConfigMap'} ${e.name} with that hash${found}. Is Reloader running and watching namespace ${e.namespace}? Set restart-if-not-reloaded: true to restart it instead`;
+    const object = `${e.type === 'SECRET' ? 'Secret' : 'ConfigMap'} ${e.name}`;
+    const why = t.verdict?.why ?? `its pod template has neither ${env}=${e.hash} nor a ${LAST_RELOADED_FROM} annotation for ${object} with that hash`;
+    const inInit = (t.latest?.spec?.template?.spec?.initContainers ?? []).some((c) => (c.env ?? []).some((v) => v.name === env))
+      ? ` (${env} in an init container does not count: Reloader only writes into containers)`
+      : '';
+    const crash = e.reloaderCrash ? `. Reloader panics on ${e.reloaderCrash} in this namespace and rolls nothing after it` : '';
+    const holds = reloaderEnvValue(t.latest?.spec?.template, e)?.value === e.hash;
+    const action =
+      holds || e.collision
+        ? `Reloader will not roll it: to Reloader the data did not change${holds ? ` (${env} already holds ${e.hash})` : ''}. Set restart-if-not-reloaded: true to restart it instead`
+        : `Is Reloader running and watching namespace ${e.namespace}? Set restart-if-not-reloaded: true to restart it instead`;
+    return `Reloader did not roll it within reload-grace (${seconds}s): ${why}${inInit}${crash}. ${action}`;
   }
 }

@@ -1,6 +1,6 @@
-import type { Watch } from '@kubernetes/client-node';
-import { kubeError, type KubeClients } from '../../core/kube/client.js';
-import { listKind } from '../../core/kube/selection.js';
+import { errorStatus, kubeError, type KubeClients } from '../../core/kube/client.js';
+import { listKind, listPermission } from '../../core/kube/selection.js';
+import { watchStream, WatchTimeoutError } from '../../core/kube/watch-stream.js';
 import { backoffDelay } from '../../core/retry.js';
 import type { Clock } from '../../core/time.js';
 import type { Workload, WorkloadKind } from '../../core/kube/workload.js';
@@ -8,10 +8,14 @@ import type { Logger } from '../../core/log.js';
 
 /**
  * One list+watch of one workload collection (a namespace and a kind), kept alive for as long as it
- * is needed: client-node 2.0.1 ends a watch after 30 s without data (TimeoutError) and the server ends
+ * is needed: a watch silent for 30 s is ended here (as client-node 2.0.1's Watch does) and the server ends
  * it at `timeoutSeconds`; both resume from the last resourceVersion seen. A 410 Gone (inside the 200
  * stream as an ERROR event, or as the HTTP status) means that version is too old: re-list, then watch
- * from the list's version. Network failures are retried with backoff, then reported once.
+ * from the list's version. Server errors (5xx, 429), network failures and timeouts are retried with backoff
+ * for as long as the watch is needed (the verification's deadline ends it); only an answer that waiting cannot
+ * change (401, 403, 404, 400) is reported, once. Each connection attempt is bounded by the clients' request
+ * limits, so a server that accepts the connection and never answers cannot hold it past the deadline, and
+ * `stop()` ends it at once, connected or not (watch-stream.ts).
  */
 export interface CollectionWatchOptions {
   namespace: string;
@@ -20,19 +24,20 @@ export interface CollectionWatchOptions {
   resourceVersion: string;
   /** Every object seen: ADDED/MODIFIED from the stream, and each item of a re-list. */
   onObject: (object: Workload, type: 'ADDED' | 'MODIFIED' | 'DELETED') => void;
-  /** Called once when the watch cannot be kept alive (after retries). */
+  /** Called once when the watch cannot be kept alive (an answer retrying cannot change). */
   onFatal: (error: Error) => void;
   clock: Clock;
   logger: Logger;
   /** Server-side watch timeout (`timeoutSeconds`); default 300. */
   timeoutSeconds?: number;
-  /** Client-side inactivity timeout of client-node's Watch (default 30 s); a test hook. */
+  /** Client-side inactivity timeout (default 30 s); a test hook. */
   inactivityMs?: number;
-  /** Consecutive failed attempts before giving up; default 6 (up to ~16 s of jittered backoff). */
-  maxFailures?: number;
   /** Jitter source of the reconnect backoff (tests). */
   random?: () => number;
 }
+
+/** Answers that retrying cannot change: the watch is reported lost at once. */
+const FATAL_STATUS = new Set([400, 401, 403, 404, 405, 422]);
 
 /** Collection path segment of each kind under `/apis/apps/v1/namespaces/{ns}/`. */
 const KIND_PLURAL: Record<WorkloadKind, string> = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' };
@@ -48,6 +53,9 @@ export interface WatchStats {
   gone: number;
   failures: number;
 }
+
+/** Silence after which a watch is resumed, as client-node 2.0.1's Watch does (its `requestTimeoutMs`). */
+const INACTIVITY_MS = 30_000;
 
 export class CollectionWatch {
   readonly stats: WatchStats = { watches: 0, relists: 0, timeouts: 0, closed: 0, gone: 0, failures: 0 };
@@ -88,8 +96,6 @@ export class CollectionWatch {
   }
 
   private async run(): Promise<void> {
-    const watch = new this.clients.lib.Watch(this.clients.config);
-    if (this.options.inactivityMs !== undefined) (watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs = this.options.inactivityMs;
     let failures = 0;
     let relist = false;
     while (!this.stopped) {
@@ -103,7 +109,12 @@ export class CollectionWatch {
           continue;
         }
       }
-      const outcome = await this.watchOnce(watch);
+      if (this.clients.limits.budget().ms <= 0) {
+        // The deadline passed: nothing more to watch for; wait for stop().
+        await this.options.clock.sleep(60_000, this.sleeper.signal);
+        continue;
+      }
+      const outcome = await this.watchOnce();
       if (this.stopped) return;
       if (outcome.kind === 'gone') {
         this.stats.gone++;
@@ -122,14 +133,20 @@ export class CollectionWatch {
   /** Returns true when it gave up. */
   private async failed(err: unknown, failures: number): Promise<boolean> {
     this.stats.failures++;
-    const max = this.options.maxFailures ?? 6;
-    const error = kubeError(err, `watch ${this.options.kind}s in namespace ${this.options.namespace}`, this.clients.server);
-    if (failures >= max) {
-      this.options.onFatal(new Error(`${error.describe()} (gave up after ${failures} attempts)`));
+    const { kind, namespace } = this.options;
+    const status = errorStatus(err);
+    const permission = status === 403 ? { ...listPermission(kind, namespace), verb: 'watch' } : undefined;
+    const error = kubeError(err, `watch ${kind}s in namespace ${namespace}`, this.clients.server, permission);
+    if (status !== undefined && FATAL_STATUS.has(status)) {
+      this.options.onFatal(new Error(error.describe()));
       return true;
     }
-    const wait = backoffDelay({ retries: max - 1, baseDelayMs: 250, maxDelayMs: 8000, maxRetryAfterMs: 0 }, failures, this.options.random ?? Math.random);
-    this.options.logger.info(`${error.message}; retrying in ${wait}ms (attempt ${failures + 1} of ${max})`);
+    const wait = backoffDelay(
+      { retries: 0, baseDelayMs: 250, maxDelayMs: 4000, maxRetryAfterMs: 0 },
+      Math.min(failures, 10),
+      this.options.random ?? Math.random,
+    );
+    this.options.logger.info(`${error.message}; retrying in ${wait}ms (attempt ${failures + 1})`);
     await this.options.clock.sleep(wait, this.sleeper.signal);
     return this.stopped;
   }
@@ -149,60 +166,52 @@ export class CollectionWatch {
     this.resourceVersion = resourceVersion;
   }
 
-  private watchOnce(watch: Watch): Promise<{ kind: 'closed'; timeout: boolean } | { kind: 'gone' } | { kind: 'error'; error: unknown }> {
-    return new Promise((resolve) => {
-      let gone = false;
-      let settled = false;
-      const finish = (value: Parameters<typeof resolve>[0]) => {
-        if (!settled) {
-          settled = true;
-          resolve(value);
+  private watchOnce(): Promise<{ kind: 'closed'; timeout: boolean } | { kind: 'gone' } | { kind: 'error'; error: unknown }> {
+    const controller = new AbortController();
+    this.controller = controller;
+    // The connection may last the request timeout, each silence the inactivity timeout; neither past the deadline.
+    const budget = this.clients.limits.budget().ms;
+    const inactivityMs = Math.min(this.options.inactivityMs ?? INACTIVITY_MS, budget);
+    let gone = false;
+    let failure: Error | undefined;
+    this.stats.watches++;
+    return watchStream(this.clients, {
+      path: this.path,
+      query: { resourceVersion: this.resourceVersion, allowWatchBookmarks: true, timeoutSeconds: this.options.timeoutSeconds ?? 300 },
+      signal: controller.signal,
+      connectMs: budget,
+      inactivityMs,
+      onEvent: (type, object) => {
+        if (type === 'ERROR') {
+          const status = object as { code?: number; message?: string };
+          if (status?.code === 410) gone = true;
+          else failure = Object.assign(new Error(status?.message ?? 'watch ERROR event'), { statusCode: status?.code });
+          controller.abort();
+          return;
         }
-      };
-      this.stats.watches++;
-      const query = { resourceVersion: this.resourceVersion, allowWatchBookmarks: true, timeoutSeconds: this.options.timeoutSeconds ?? 300 };
-      watch
-        .watch(
-          this.path,
-          query,
-          (type: string, object: unknown) => {
-            if (type === 'ERROR') {
-              const status = object as { code?: number; message?: string };
-              if (status?.code === 410) {
-                gone = true;
-                this.controller?.abort();
-              } else {
-                finish({ kind: 'error', error: Object.assign(new Error(status?.message ?? 'watch ERROR event'), { statusCode: status?.code }) });
-                this.controller?.abort();
-              }
-              return;
-            }
-            const workload = object as Workload;
-            const version = workload?.metadata?.resourceVersion;
-            if (version) this.resourceVersion = version;
-            if (type === 'BOOKMARK') return;
-            if (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED') return;
-            if (type === 'DELETED') this.known.delete(workload.metadata.name);
-            else this.known.add(workload.metadata.name);
-            this.options.onObject({ ...workload, kind: this.options.kind }, type);
-          },
-          (err: unknown) => {
-            if (gone) return finish({ kind: 'gone' });
-            if (this.stopped) return finish({ kind: 'closed', timeout: false });
-            if (!err) return finish({ kind: 'closed', timeout: false });
-            if ((err as { name?: string }).name === 'TimeoutError') return finish({ kind: 'closed', timeout: true });
-            if ((err as { statusCode?: number }).statusCode === 410) return finish({ kind: 'gone' });
-            finish({ kind: 'error', error: err });
-          },
-        )
-        .then(
-          (controller) => {
-            this.controller = controller;
-            if (this.stopped || settled || gone) controller.abort();
-          },
-          (err: unknown) => finish({ kind: 'error', error: err }),
-        );
-    });
+        const workload = object as Workload;
+        const version = workload?.metadata?.resourceVersion;
+        if (version) this.resourceVersion = version;
+        if (type === 'BOOKMARK') return;
+        if (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED') return;
+        if (type === 'DELETED') this.known.delete(workload.metadata.name);
+        else this.known.add(workload.metadata.name);
+        this.options.onObject({ ...workload, kind: this.options.kind }, type);
+      },
+    }).then(
+      () => {
+        if (gone) return { kind: 'gone' as const };
+        if (failure) return { kind: 'error' as const, error: failure };
+        return { kind: 'closed' as const, timeout: false };
+      },
+      (err: unknown) => {
+        if (gone) return { kind: 'gone' as const };
+        if (this.stopped) return { kind: 'closed' as const, timeout: false };
+        if (err instanceof WatchTimeoutError) return { kind: 'closed' as const, timeout: true };
+        if ((err as { statusCode?: number }).statusCode === 410) return { kind: 'gone' as const };
+        return { kind: 'error' as const, error: err };
+      },
+    );
   }
 }
 

@@ -2,6 +2,10 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, resolve } from 'node:path';
 import type * as K8s from '@kubernetes/client-node';
 import { ActionError, InputError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { backoffDelay, parseRetryAfter } from '../retry.js';
+import { systemClock } from '../time.js';
+import { USER_AGENT } from '../version.js';
 
 /**
  * The one place where `@kubernetes/client-node` clients are built. client-node is heavy (about 5 MB
@@ -24,14 +28,137 @@ export interface KubeTarget {
   input: string;
 }
 
-/** The clients an action uses; all share one KubeConfig (credentials, TLS, server). */
+/** The clients an action uses; all share one KubeConfig (credentials, TLS, server) and one set of request bounds. */
 export interface KubeClients {
   lib: typeof K8s;
   config: K8s.KubeConfig;
   core: K8s.CoreV1Api;
   apps: K8s.AppsV1Api;
+  batch: K8s.BatchV1Api;
   /** Server URL of the current context, for messages. */
   server: string;
+  /** How long each request may take; set `limits.deadline` to make the step's timeout bound every request. */
+  limits: RequestLimits;
+  /** undici's fetch, as client-node uses it (for watch streams, see watch-stream.ts). */
+  fetch: typeof import('undici').fetch;
+}
+
+/** The bound of one request when no input says otherwise. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * The time bounds of Kubernetes requests: each request (headers and body) gets the request timeout, capped by
+ * what is left until `deadline` (the step's own timeout), so an API server that accepts connections and never
+ * answers cannot hold a step past either. Watches take their connection bound from here too.
+ */
+export class RequestLimits {
+  constructor(
+    readonly requestTimeoutMs: number = DEFAULT_REQUEST_TIMEOUT_MS,
+    /** Epoch ms after which no request may run; undefined: only the request timeout. */
+    public deadline?: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The time the next request may take, and which bound set it. */
+  budget(): { ms: number; bound: 'request-timeout' | 'deadline' } {
+    const left = this.deadline === undefined ? Infinity : this.deadline - this.now();
+    return left < this.requestTimeoutMs ? { ms: Math.max(0, Math.floor(left)), bound: 'deadline' } : { ms: this.requestTimeoutMs, bound: 'request-timeout' };
+  }
+}
+
+/** `30s`, `9.5s`: a bound as messages show it. */
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`;
+}
+
+/** A Kubernetes request that got no (complete) answer within its bound. */
+export class KubeTimeoutError extends Error {
+  constructor(
+    readonly ms: number,
+    readonly bound: 'request-timeout' | 'deadline',
+  ) {
+    super(
+      ms <= 0
+        ? "the step's timeout had passed before the Kubernetes API answered"
+        : `the Kubernetes API did not answer within ${seconds(ms)} (${bound === 'deadline' ? "what was left of the step's timeout" : 'the request timeout'})`,
+    );
+    this.name = 'KubeTimeoutError';
+  }
+}
+
+/** Options of `connectKube`. */
+export interface ConnectOptions {
+  /** Bound of each request (default 30 s). */
+  requestTimeoutMs?: number;
+  /** Epoch ms: no request runs past it (the step's timeout); can be set later on `limits`. */
+  deadline?: number;
+  /** Where retries of reads are logged (debug). */
+  logger?: Logger;
+  /** Jitter source of the read retries' backoff (tests). */
+  random?: () => number;
+}
+
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+/** Retries of a failed read when no deadline bounds them (swap-configmap): a few, quick. */
+const READ_RETRIES_WITHOUT_DEADLINE = 3;
+
+/**
+ * client-node's HTTP library (undici fetch), bounded: every request gets an abort timer from `limits` that covers
+ * the headers and the whole body, and reads (GET) are retried on 429, 5xx and network errors with jittered
+ * backoff, honouring Retry-After: until the deadline when there is one, else a few times. A timed-out read is
+ * retried only while a deadline leaves time for another attempt; writes are never retried here.
+ */
+function boundedHttpLibrary(lib: typeof K8s, fetch: typeof import('undici').fetch, limits: RequestLimits, options: ConnectOptions): K8s.HttpLibrary {
+  const random = options.random ?? Math.random;
+  const sleep = (ms: number) => systemClock.sleep(ms);
+  const send = async (request: K8s.RequestContext): Promise<K8s.ResponseContext> => {
+    const method = request.getHttpMethod().toString();
+    const read = method === 'GET';
+    for (let attempt = 1; ; attempt++) {
+      const budget = limits.budget();
+      const controller = new AbortController();
+      const timeout = new KubeTimeoutError(budget.ms, budget.bound);
+      const timer = setTimeout(() => controller.abort(timeout), budget.ms);
+      let retry: { why: string; retryAfterMs?: number } | undefined;
+      try {
+        if (budget.ms <= 0) throw timeout;
+        const headers = { 'User-Agent': USER_AGENT, ...request.getHeaders() };
+        const response = await fetch(request.getUrl(), {
+          method,
+          body: request.getBody() as string | undefined,
+          headers,
+          signal: controller.signal,
+          dispatcher: request.getDispatcher() as import('undici').Dispatcher | undefined,
+        });
+        // The whole body is read under the same timer: a server that sends headers and then stalls is bounded too.
+        const text = await response.text();
+        const answer: Record<string, string> = {};
+        response.headers.forEach((value, name) => (answer[name] = value));
+        const result = () =>
+          new lib.ResponseContext(response.status, answer, { text: async () => text, binary: async () => Buffer.from(text), stream: () => null });
+        if (!(read && RETRYABLE_STATUS.has(response.status))) return result();
+        retry = { why: `HTTP ${response.status}`, retryAfterMs: parseRetryAfter(answer['retry-after'], systemClock) };
+        if (!canRetry(attempt, false)) return result();
+      } catch (err) {
+        const timedOut = controller.signal.aborted || err === timeout;
+        if (!read || !canRetry(attempt, timedOut)) throw timedOut ? timeout : err;
+        retry = { why: timedOut ? timeout.message : ((err as Error).message ?? String(err)) };
+      } finally {
+        clearTimeout(timer);
+      }
+      const wait = backoffDelay({ retries: 0, baseDelayMs: 250, maxDelayMs: 4000, maxRetryAfterMs: 10_000 }, attempt, random, retry.retryAfterMs);
+      const left = limits.budget();
+      const pause = left.bound === 'deadline' ? Math.min(wait, Math.max(0, left.ms - 1)) : wait;
+      options.logger?.debug(`${method} ${request.getUrl()}: ${retry.why}; retrying in ${pause}ms (attempt ${attempt + 1})`);
+      await sleep(pause);
+    }
+  };
+  /** Whether a failed read may be tried again: while the deadline leaves time, or a few times without one (timeouts: never). */
+  const canRetry = (attempt: number, timedOut: boolean): boolean => {
+    if (limits.deadline === undefined) return !timedOut && attempt <= READ_RETRIES_WITHOUT_DEADLINE;
+    return limits.budget().ms > 0;
+  };
+  return lib.wrapHttpLibrary({ send });
 }
 
 const AKS_HINT = 'run the aks-context action earlier in the job (it exports KUBECONFIG), or pass the path of a kubeconfig file';
@@ -66,9 +193,10 @@ export function resolveKubeconfig(value: string | undefined, env: NodeJS.Process
   return { kubeconfigPaths: paths, input };
 }
 
-/** Loads client-node, reads the kubeconfig and builds the API clients. */
-export async function connectKube(target: KubeTarget): Promise<KubeClients> {
+/** Loads client-node, reads the kubeconfig and builds the API clients, every request bounded by `limits`. */
+export async function connectKube(target: KubeTarget, options: ConnectOptions = {}): Promise<KubeClients> {
   const lib = await import('@kubernetes/client-node');
+  const { fetch } = await import('undici');
   const config = new lib.KubeConfig();
   try {
     for (const [i, path] of target.kubeconfigPaths.entries()) {
@@ -94,7 +222,22 @@ export async function connectKube(target: KubeTarget): Promise<KubeClients> {
       fix: 'set `current-context` in the file to a context that names a cluster',
     });
   }
-  return { lib, config, core: config.makeApiClient(lib.CoreV1Api), apps: config.makeApiClient(lib.AppsV1Api), server: cluster.server };
+  const limits = new RequestLimits(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, options.deadline);
+  const configuration = lib.createConfiguration({
+    baseServer: new lib.ServerConfiguration(cluster.server, {}),
+    authMethods: { default: config },
+    httpApi: boundedHttpLibrary(lib, fetch, limits, options),
+  });
+  return {
+    lib,
+    config,
+    core: new lib.CoreV1Api(configuration),
+    apps: new lib.AppsV1Api(configuration),
+    batch: new lib.BatchV1Api(configuration),
+    server: cluster.server,
+    limits,
+    fetch,
+  };
 }
 
 /** A Kubernetes `Status` object as returned in error bodies. */
@@ -128,17 +271,54 @@ export function parseStatus(err: unknown): KubeStatus | undefined {
   }
 }
 
+/** An RBAC permission a request needs, for the message of a 403. */
+export interface Permission {
+  verb: string;
+  /** Plural resource name, e.g. `statefulsets`. */
+  resource: string;
+  /** API group, `''` for the core group. */
+  group: string;
+  namespace?: string;
+}
+
+/** `list statefulsets (API group apps) in namespace clients`. */
+export function describePermission(p: Permission): string {
+  return `${p.verb} ${p.resource} (${p.group ? `API group ${p.group}` : 'core API group'})${p.namespace ? ` in namespace ${p.namespace}` : ''}`;
+}
+
+/**
+ * Server text as it may go into messages: a legacy `##[` workflow command anywhere in a line would be read by
+ * the runner, also inside an `::error::` line, so it is escaped visibly (as the runner module's `inert` does).
+ */
+export function serverText(text: string): string {
+  return text.replace(/##\[/g, '#%23[');
+}
+
 /**
  * Turns a client-node failure into an ActionError saying what was attempted on which object, the
- * server's own `Status.message`, and what to do. `what` reads like `read ConfigMap clients/kafka-proxy-config`.
+ * server's own `Status.message`, and what to do. `what` reads like `read ConfigMap clients/kafka-proxy-config`;
+ * with `permission`, a 403 names the RBAC permission the request needed.
  */
-export function kubeError(err: unknown, what: string, server?: string): ActionError {
+export function kubeError(err: unknown, what: string, server?: string, permission?: Permission): ActionError {
   if (err instanceof ActionError) return err;
+  const timeout =
+    err instanceof KubeTimeoutError
+      ? err
+      : (err as { cause?: unknown })?.cause instanceof KubeTimeoutError
+        ? (err as { cause: KubeTimeoutError }).cause
+        : undefined;
+  if (timeout) {
+    return new ActionError(`could not ${what}: ${timeout.message}`, {
+      where: server ? `Kubernetes API ${server}` : undefined,
+      fix: 'check that the API server is healthy and reachable from the runner: one that accepts connections and never answers is often a private cluster reached from outside its network, or a proxy in between',
+      cause: err,
+    });
+  }
   const code = errorStatus(err);
   if (code === undefined) {
     const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
     const netCode = (err as { code?: string })?.code ?? cause?.code;
-    const detail = netCode === 'ECONNREFUSED' ? 'connection refused' : (cause?.message ?? (err as Error)?.message ?? String(err));
+    const detail = netCode === 'ECONNREFUSED' ? 'connection refused' : serverText(cause?.message ?? (err as Error)?.message ?? String(err));
     return new ActionError(`could not ${what}: ${detail}`, {
       where: server ? `Kubernetes API ${server}` : undefined,
       fix: 'check the cluster is reachable from the runner (for a private AKS cluster, run on a runner inside its network) and that the kubeconfig points at it',
@@ -146,17 +326,24 @@ export function kubeError(err: unknown, what: string, server?: string): ActionEr
     });
   }
   const status = parseStatus(err);
-  const message = status?.message ?? `HTTP ${code}`;
-  const causes = (status?.details?.causes ?? []).map((c) => c.message).filter(Boolean);
-  const text = `could not ${what}: ${message}${causes.length && !message.includes(causes[0]!) ? ` (${causes.join('; ')})` : ''} (HTTP ${code}${status?.reason ? ` ${status.reason}` : ''})`;
-  return new ActionError(text, { where: server ? `Kubernetes API ${server}` : undefined, fix: fixFor(code), cause: err });
+  const message = serverText(status?.message ?? `HTTP ${code}`);
+  const causes = (status?.details?.causes ?? [])
+    .map((c) => c.message)
+    .filter((c): c is string => Boolean(c))
+    .map(serverText);
+  const reason = status?.reason ? ` ${serverText(status.reason)}` : '';
+  const text = `could not ${what}: ${message}${causes.length && !message.includes(causes[0]) ? ` (${causes.join('; ')})` : ''} (HTTP ${code}${reason})`;
+  return new ActionError(text, { where: server ? `Kubernetes API ${server}` : undefined, fix: fixFor(code, permission), cause: err });
 }
 
-function fixFor(code: number): string | undefined {
+function fixFor(code: number, permission?: Permission): string | undefined {
   switch (code) {
     case 401:
       return 'the credentials in the kubeconfig were refused: they may have expired; re-run the aks-context step to get fresh ones';
     case 403:
+      if (permission) {
+        return `the identity in the kubeconfig lacks the RBAC permission to ${describePermission(permission)}: grant it a Role (or ClusterRole) with apiGroups ["${permission.group}"], resources ["${permission.resource}"] and verbs ["${permission.verb}"]${permission.namespace ? ` in namespace ${permission.namespace}` : ''}`;
+      }
       return 'the identity in the kubeconfig lacks the RBAC permission for this: grant it a Role (or ClusterRole) allowing this verb on this resource in this namespace';
     case 404:
       return 'check the name and the namespace';

@@ -1,7 +1,9 @@
+import { RE2JS } from 're2js';
+
 /**
  * Go standard-library parsers that Reloader's selection relies on, reproduced so that the same
- * annotation value means the same thing here as in the controller (`strconv.ParseBool`, and the RE2
- * subset `regexp.Compile` accepts). The emulator's `time.ParseDuration`, for the pause-period, is in
+ * annotation value means the same thing here as in the controller (`strconv.ParseBool`, and Go's
+ * `regexp`, which is RE2). The emulator's `time.ParseDuration`, for the pause-period, is in
  * src/playground/kube/reloader-plan.ts: no action reads that annotation.
  */
 
@@ -16,21 +18,17 @@ export function parseGoBool(value: string | undefined): boolean | undefined {
   return undefined;
 }
 
+/** A compiled Go regexp: `test` is Go's `(*Regexp).MatchString`, a match anywhere in the text. */
+export interface GoRegex {
+  test(text: string): boolean;
+}
+
 /**
- * Compiles a pattern the way Go's `regexp.Compile` would accept it, as a JavaScript RegExp.
- * RE2 has no look-around and no back-references, so those are errors here too (Reloader logs and
- * skips such an item); `(?P<name>` and leading flag groups like `(?i)` are translated.
+ * Compiles a pattern as Go's `regexp.Compile` does, with RE2JS (the RE2 engine Go's package is a port of):
+ * POSIX classes (`[[:alnum:]]`), Unicode classes (`\pL`), `(?P<name>…)` and flag groups are accepted; look-around,
+ * back-references and repeat counts above 1000 are errors, as in Go. Throws the parser's message on error.
  */
-export function compileGoRegex(pattern: string): RegExp {
-  if (/\(\?<?[=!]/.test(pattern)) throw new Error(`invalid or unsupported Perl syntax in ${JSON.stringify(pattern)}`);
-  if (/\\[1-9]/.test(pattern)) throw new Error(`invalid escape sequence in ${JSON.stringify(pattern)}`);
-  let source = pattern.replace(/\(\?P</g, '(?<');
-  let flags = '';
-  // Go accepts `(?flags)` anywhere; only the common "whole pattern" use is translated.
-  source = source.replace(/\(\?([imsU]+)\)/g, (_all, f: string) => {
-    if (f.includes('U')) throw new Error(`unsupported flag U in ${JSON.stringify(pattern)}`);
-    for (const c of f) if (!flags.includes(c)) flags += c;
-    return '';
-  });
-  return new RegExp(source, flags);
+export function compileGoRegex(pattern: string): GoRegex {
+  const re = RE2JS.compile(pattern);
+  return { test: (text) => re.test(text) };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { compileGoRegex, parseGoBool } from './go.js';
+import { compileGoRegex, parseGoBool, type GoRegex } from './go.js';
 
 /**
  * Stakater Reloader's prediction rules (v1.4.21, as read from its source), as pure functions: the
@@ -165,11 +165,21 @@ export interface ContainerLike {
   envFrom?: Array<{ configMapRef?: { name?: string } | null; secretRef?: { name?: string } | null }>;
   volumeMounts?: Array<{ name: string }>;
 }
-/** Structural subset of a Deployment, DaemonSet or StatefulSet. */
+/** A pod template as Reloader reads it. */
+export interface PodTemplateLike {
+  metadata?: { annotations?: Record<string, string> | null };
+  spec?: PodSpecLike;
+}
+/** Structural subset of a Deployment, DaemonSet, StatefulSet, Job or CronJob (whose template is in its jobTemplate). */
 export interface WorkloadLike {
   kind?: string;
   metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> | null };
-  spec?: { template?: { metadata?: { annotations?: Record<string, string> | null }; spec?: PodSpecLike } };
+  spec?: { template?: PodTemplateLike; jobTemplate?: { spec?: { template?: PodTemplateLike } } };
+}
+
+/** The pod template Reloader reads and writes: a CronJob's is in `spec.jobTemplate.spec.template`. */
+export function podTemplateOf(workload: WorkloadLike): PodTemplateLike | undefined {
+  return workload.kind === 'CronJob' ? workload.spec?.jobTemplate?.spec?.template : workload.spec?.template;
 }
 /** The changed ConfigMap or Secret, as Reloader's `Config` holds it. */
 export interface ReloadResource {
@@ -226,8 +236,14 @@ export interface ReloadCheck {
   /** Which rule selected the workload. */
   match?: ReloadMatch;
   /** Why not, when shouldReload is false. */
-  reason?: 'ignored-workload-type' | 'resource-ignored' | 'excluded' | 'not-annotated';
-  /** Invalid items of a reload list (logged and skipped by Reloader). */
+  reason?: 'ignored-workload-type' | 'resource-ignored' | 'excluded' | 'not-annotated' | 'reloader-crash';
+  /**
+   * Set when Reloader panics on this workload: an item of its reload list that Go's regexp rejects, reached
+   * before any item matched (`regexp.MustCompile` in pkg/common/common.go). The panic ends Reloader's handling
+   * of the change, so this workload and every one after it in Reloader's order is not rolled.
+   */
+  crash?: string;
+  /** Problems found in the annotations (the crash, when there is one). */
   errors: string[];
 }
 
@@ -244,7 +260,8 @@ function excluded(resourceName: string, list: string | undefined): boolean {
 /**
  * Reloader's `ShouldReload`: reads the reload, search, auto and typed-auto keys from the workload's
  * metadata, or, only when none of the four is there, from the pod template; excludes always from
- * the workload metadata. Named lists are anchored regexes (`^item$`).
+ * the workload metadata. Named lists are anchored Go regexes (`^item$`), compiled in order with
+ * `regexp.MustCompile`: an invalid one reached before a match crashes Reloader (`crash`).
  */
 export function shouldReload(
   resource: Pick<ReloadResource, 'type' | 'name' | 'annotations'>,
@@ -274,12 +291,12 @@ export function shouldReload(
   const errors: string[] = [];
   for (const raw of (source[reloadKey] ?? '').split(',')) {
     const item = raw.trim();
-    let re: RegExp;
+    let re: GoRegex;
     try {
       re = compileGoRegex(`^${item}$`);
     } catch (err) {
-      errors.push(`invalid regex ${JSON.stringify(item)} in reload annotation ${JSON.stringify(reloadKey)}: ${(err as Error).message}`);
-      continue;
+      const crash = `regexp.MustCompile panics on ${JSON.stringify(item)} in annotation ${reloadKey}: ${(err as Error).message}`;
+      return { shouldReload: false, autoReload: false, reason: 'reloader-crash', crash, errors: [crash] };
     }
     if (re.test(resource.name)) return { shouldReload: true, autoReload: false, match: 'named', errors };
   }
@@ -361,8 +378,11 @@ export function containerUsingResource(spec: PodSpecLike, resource: Pick<ReloadR
 // ---------------------------------------------------------------------------------------------
 // The whole decision for one workload (handler/upgrade.go PerformAction, callbacks/rolling_upgrade.go)
 
-/** Strategy outcome, named as in Reloader's constants (plus NotSelected when ShouldReload said no). */
-export type ReloadResult = 'Updated' | 'NotUpdated' | 'NoContainerFound' | 'NotSelected';
+/**
+ * Strategy outcome, named as in Reloader's constants, plus NotSelected when ShouldReload said no and
+ * ReloaderCrash when Reloader panics on the workload's annotation (nothing is written, Reloader restarts).
+ */
+export type ReloadResult = 'Updated' | 'NotUpdated' | 'NoContainerFound' | 'NotSelected' | 'ReloaderCrash';
 
 /** What Reloader decides for one workload and one change. */
 export interface ReloadDecision {
@@ -395,8 +415,11 @@ export function reloadDecision(resource: ReloadResource, workload: WorkloadLike,
       why: `in namespace ${namespace}, Reloader only reloads workloads in ${resource.namespace}`,
     };
   }
-  const template = workload.spec?.template;
+  const template = podTemplateOf(workload);
   const check = shouldReload(resource, kind, workload.metadata?.annotations, template?.metadata?.annotations, options);
+  if (check.crash !== undefined) {
+    return { ...base, check, result: 'ReloaderCrash', why: `Reloader will crash on this annotation: ${check.crash}` };
+  }
   if (!check.shouldReload) {
     return { ...base, check, result: 'NotSelected', why: `not selected (${check.reason})` };
   }
@@ -422,20 +445,35 @@ export interface ReloadMarker {
 
 /**
  * Whether the pod template carries the given hash of the resource, by either strategy:
- * `STAKATER_<NAME>_<TYPE>=<hash>` in some container, or a `last-reloaded-from` annotation whose
- * type, name, namespace and hash match (it only records the last trigger).
+ * `STAKATER_<NAME>_<TYPE>=<hash>` in one of its `containers` (Reloader never writes into init
+ * containers, so a variable there proves nothing), or a `last-reloaded-from` annotation whose type,
+ * name, namespace and hash match (it only records the last trigger). Whether that marker is the
+ * template's latest word on the resource is `configMarker`'s question (config-marker.ts).
  */
-export function reloadMarker(
-  template: { metadata?: { annotations?: Record<string, string> | null }; spec?: PodSpecLike } | undefined,
-  resource: HashedResource,
-): ReloadMarker | undefined {
+export function reloadMarker(template: PodTemplateLike | undefined, resource: HashedResource): ReloadMarker | undefined {
+  const value = reloaderEnvValue(template, resource);
+  if (value && value.value === resource.hash) return { strategy: 'env-vars', container: value.container };
+  const source = reloadSourceFor(template, resource);
+  if (source && source.hash === resource.hash) return { strategy: 'annotations', container: source.containerRefs[0] ?? '' };
+  return undefined;
+}
+
+/** Reloader's env var for the resource in the template's `containers` (the first one holding it), whatever its value. */
+export function reloaderEnvValue(
+  template: PodTemplateLike | undefined,
+  resource: Pick<HashedResource, 'type' | 'name'>,
+): { container: string; value: string } | undefined {
   const envName = envVarName(resource.name, resource.type);
-  for (const c of [...(template?.spec?.containers ?? []), ...(template?.spec?.initContainers ?? [])]) {
-    if ((c.env ?? []).some((e) => e.name === envName && e.value === resource.hash)) return { strategy: 'env-vars', container: c.name };
+  for (const c of template?.spec?.containers ?? []) {
+    const found = (c.env ?? []).find((e) => e.name === envName);
+    if (found) return { container: c.name, value: found.value ?? '' };
   }
+  return undefined;
+}
+
+/** The template's `last-reloaded-from`, when it names this resource (type, name and namespace), whatever its hash. */
+export function reloadSourceFor(template: PodTemplateLike | undefined, resource: Omit<HashedResource, 'hash'>): ReloadSource | undefined {
   const source = parseReloadSource(template?.metadata?.annotations?.[LAST_RELOADED_FROM]);
-  if (source && source.type === resource.type && source.name === resource.name && source.namespace === resource.namespace && source.hash === resource.hash) {
-    return { strategy: 'annotations', container: source.containerRefs[0] ?? '' };
-  }
+  if (source && source.type === resource.type && source.name === resource.name && source.namespace === resource.namespace) return source;
   return undefined;
 }

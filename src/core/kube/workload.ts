@@ -7,6 +7,10 @@
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
+/** Kinds Reloader also rolls (a CronJob by creating a Job from it, a Job by re-creating it) that the actions do not verify. */
+export const OTHER_KINDS = ['CronJob', 'Job'] as const;
+export type OtherKind = (typeof OTHER_KINDS)[number];
+
 export interface EnvVar {
   name: string;
   value?: string;

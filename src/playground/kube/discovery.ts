@@ -1,6 +1,6 @@
-import { RESOURCES, type ResourceType } from './resources.js';
+import { RESOURCES, type ApiGroup, type ResourceType } from './resources.js';
 
-/** Legacy discovery documents (/api, /apis, /api/v1, /apis/apps/v1, /version), enough for kubectl and client libraries. */
+/** Legacy discovery documents (/api, /apis, /api/v1, /apis/apps/v1, /apis/batch/v1, /version), enough for kubectl and client libraries. */
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
@@ -12,7 +12,7 @@ function resourceEntries(type: ResourceType): object[] {
     kind: type.kind,
     verbs: type.kind === 'Node' ? ['get', 'list', 'watch'] : VERBS,
     ...(type.shortNames.length ? { shortNames: type.shortNames } : {}),
-    ...(type.group === 'apps' ? { categories: ['all'] } : type.kind === 'Pod' ? { categories: ['all'] } : {}),
+    ...(type.group === 'apps' || type.group === 'batch' ? { categories: ['all'] } : type.kind === 'Pod' ? { categories: ['all'] } : {}),
   };
   const subs = type.subresources.map((sub) =>
     sub === 'scale'
@@ -35,20 +35,20 @@ export function apiVersions(serverAddress: string): object {
 }
 
 export function apiGroupList(): object {
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: [appsGroup()] };
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: [apiGroup('apps'), apiGroup('batch')] };
 }
 
-export function appsGroup(): object {
+export function apiGroup(name: Exclude<ApiGroup, ''>): object {
   return {
     kind: 'APIGroup',
     apiVersion: 'v1',
-    name: 'apps',
-    versions: [{ groupVersion: 'apps/v1', version: 'v1' }],
-    preferredVersion: { groupVersion: 'apps/v1', version: 'v1' },
+    name,
+    versions: [{ groupVersion: `${name}/v1`, version: 'v1' }],
+    preferredVersion: { groupVersion: `${name}/v1`, version: 'v1' },
   };
 }
 
-export function resourceList(group: '' | 'apps'): object {
+export function resourceList(group: ApiGroup): object {
   return {
     kind: 'APIResourceList',
     apiVersion: 'v1',

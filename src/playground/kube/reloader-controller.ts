@@ -1,15 +1,21 @@
 import { RELOADER_KEYS, resourceHash, resourceTypeOfKind, type ReloadResource, type ReloadStrategy } from '../../core/kube/reloader.js';
-import { RELOADER_FIELD_MANAGER, pausePatch, reloadedMessage, resumePatch, workloadsToReload } from './reloader-plan.js';
+import { RELOADER_FIELD_MANAGER, pausePatch, reloadPass, reloadedMessage, resumePatch } from './reloader-plan.js';
 import type { KubeApi } from './api.js';
 import { ApiError } from './errors.js';
 import type { EventRecorder } from './events.js';
 import type { Controller, Scheduler } from './scheduler.js';
 import type { StoreEvent } from './store.js';
 import type { ConfigMap, Deployment, KubeObject } from './types.js';
+import { resourceType } from './resources.js';
 import { DAEMON_SET, DEPLOYMENT, STATEFUL_SET } from './workloads.js';
 
-/** Kinds Reloader reloads that this emulator serves (no Jobs/CronJobs here). */
+/** Kinds Reloader rolls by patching their pod template. */
 const KINDS = [DEPLOYMENT, DAEMON_SET, STATEFUL_SET];
+/**
+ * Kinds Reloader also goes through (in its order, so an invalid annotation on one crashes it too); it rolls a
+ * CronJob by creating a Job from it and a Job by re-creating it, which this emulator, with no job controller, skips.
+ */
+const BATCH_KINDS = [resourceType('CronJob'), resourceType('Job')];
 
 /**
  * Stakater Reloader v1.4 running inside the emulator, with its default flags: it reacts only to
@@ -17,6 +23,8 @@ const KINDS = [DEPLOYMENT, DAEMON_SET, STATEFUL_SET];
  * the same namespace with the rules the actions use (src/core/kube/reloader.ts), pauses Deployments
  * with a pause-period first, sends the strategy's strategic merge patch (reloader-plan.ts) with
  * fieldManager Reloader through the API like any client, and records the `Reloaded` event on each workload.
+ * A reload pattern Go's regexp rejects makes Reloader v1.4.21 panic (`regexp.MustCompile`): the pass stops
+ * there, as the real controller's does when its process dies, and the change is never handled again.
  */
 export class ReloaderController implements Controller {
   readonly name = 'reloader';
@@ -61,9 +69,15 @@ export class ReloaderController implements Controller {
       hash: resourceHash(type, changed as ConfigMap),
     };
     const component = type === 'SECRET' ? 'reloader-secrets' : 'reloader-configmaps';
-    const workloads = KINDS.flatMap((kind) => this.api.select(kind, resource.namespace));
+    const workloads = [...KINDS, ...BATCH_KINDS].flatMap((kind) => this.api.select(kind, resource.namespace));
     // One pass in Reloader's kind order; everything here is synchronous, so no write lands between the plans.
-    for (const plan of workloadsToReload(resource, workloads, { strategy: this.strategy }, this.now())) {
+    for (const plan of reloadPass(resource, workloads, { strategy: this.strategy }, this.now())) {
+      if (plan.result === 'ReloaderCrash') {
+        console.error(
+          `kube emulator (Reloader): panic on ${plan.kind} ${resource.namespace}/${plan.name}: ${plan.why}; the change to ${changed.kind} ${resource.name} is dropped`,
+        );
+        return;
+      }
       const kind = KINDS.find((k) => k.kind === plan.kind);
       const workload = kind && this.api.find(kind, resource.namespace, plan.name);
       if (!kind || !workload || !plan.patch) continue;

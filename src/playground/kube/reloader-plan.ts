@@ -157,6 +157,25 @@ export function planReload(resource: ReloadResource, workload: WorkloadLike, opt
 }
 
 /**
+ * One pass of Reloader over a change, in its kind order: the workloads it writes to (result Updated), up to the
+ * first one whose annotation makes it panic (result ReloaderCrash, the last plan when present: the panic ends
+ * the pass, so nothing after it is written). Give it all the namespace's workloads of every kind it rolls.
+ */
+export function reloadPass(resource: ReloadResource, workloads: WorkloadLike[], options: ReloaderOptions = {}, nowMs: number = Date.now()): ReloadPlan[] {
+  const order = (k: string) => {
+    const i = (RELOADER_KIND_ORDER as readonly string[]).indexOf(k);
+    return i < 0 ? RELOADER_KIND_ORDER.length : i;
+  };
+  const plans: ReloadPlan[] = [];
+  for (const w of [...workloads].sort((a, b) => order(a.kind ?? '') - order(b.kind ?? ''))) {
+    const plan = planReload(resource, w, options, nowMs);
+    if (plan.result === 'ReloaderCrash') return [...plans, plan];
+    if (plan.result === 'Updated') plans.push(plan);
+  }
+  return plans;
+}
+
+/**
  * Every workload Reloader writes to for this change (result Updated), in Reloader's kind order.
  * Give it all the namespace's Deployments, DaemonSets and StatefulSets (each with its `kind` set).
  */

@@ -1,9 +1,12 @@
+/** The API groups served besides the core group (`''`). */
+export type ApiGroup = '' | 'apps' | 'batch';
+
 /** The resource types the emulator serves, with what the apiserver's registry says about each. */
 export interface ResourceType {
   kind: string;
   plural: string;
   singular: string;
-  group: '' | 'apps';
+  group: ApiGroup;
   version: 'v1';
   namespaced: boolean;
   shortNames: string[];
@@ -15,7 +18,7 @@ export interface ResourceType {
   returnsDeleted: boolean;
 }
 
-function rt(kind: string, plural: string, group: '' | 'apps', namespaced: boolean, extra: Partial<ResourceType> = {}): ResourceType {
+function rt(kind: string, plural: string, group: ApiGroup, namespaced: boolean, extra: Partial<ResourceType> = {}): ResourceType {
   return {
     kind,
     plural,
@@ -42,6 +45,9 @@ export const RESOURCES: ResourceType[] = [
   rt('ReplicaSet', 'replicasets', 'apps', true, { shortNames: ['rs'], subresources: ['status', 'scale'], generation: 'spec' }),
   rt('StatefulSet', 'statefulsets', 'apps', true, { shortNames: ['sts'], subresources: ['status', 'scale'], generation: 'spec' }),
   rt('DaemonSet', 'daemonsets', 'apps', true, { shortNames: ['ds'], subresources: ['status'], generation: 'spec' }),
+  // Stored and served only (no job or cronjob controller): enough for clients that list what Reloader also rolls.
+  rt('Job', 'jobs', 'batch', true, { subresources: ['status'], generation: 'spec' }),
+  rt('CronJob', 'cronjobs', 'batch', true, { shortNames: ['cj'], subresources: ['status'], generation: 'spec' }),
 ];
 
 /** `v1` or `apps/v1`. */

@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import type { KubeApi, WriteOptions } from './api.js';
-import { apiGroupList, apiVersions, appsGroup, resourceList, version } from './discovery.js';
+import { apiGroup, apiGroupList, apiVersions, resourceList, version } from './discovery.js';
 import { openApiV3GroupVersion, openApiV3Root } from './openapi.js';
 import { ApiError, badRequest, methodNotAllowed, unauthorized, unsupportedMediaType } from './errors.js';
 import { applyPatch, parsePatchBody, patchTypeOf } from './patch.js';
-import { apiVersionOf, byPlural, type ResourceType } from './resources.js';
+import { apiVersionOf, byPlural, type ApiGroup, type ResourceType } from './resources.js';
 import { parseFieldSelector, parseLabelSelector, type ObjectFilter } from './selectors.js';
 import type { Store } from './store.js';
 import { toTable, wantsTable } from './table.js';
@@ -103,9 +103,11 @@ export class KubeServer {
       version: version,
       api: () => apiVersions(this.options.serverAddress()),
       apis: apiGroupList,
-      'apis/apps': appsGroup,
+      'apis/apps': () => apiGroup('apps'),
+      'apis/batch': () => apiGroup('batch'),
       'api/v1': () => resourceList(''),
       'apis/apps/v1': () => resourceList('apps'),
+      'apis/batch/v1': () => resourceList('batch'),
     };
     if (joined === 'openapi/v3') discovery[joined] = openApiV3Root;
     const gvDoc = joined.startsWith('openapi/v3/') ? openApiV3GroupVersion(joined.slice('openapi/v3/'.length)) : undefined;
@@ -198,13 +200,13 @@ export class KubeServer {
 
   /** Maps a path onto a resource route, or undefined when it names nothing served. */
   private route(parts: string[]): Route | undefined {
-    let group: '' | 'apps';
+    let group: ApiGroup;
     let rest: string[];
     if (parts[0] === 'api' && parts[1] === 'v1') {
       group = '';
       rest = parts.slice(2);
-    } else if (parts[0] === 'apis' && parts[1] === 'apps' && parts[2] === 'v1') {
-      group = 'apps';
+    } else if (parts[0] === 'apis' && (parts[1] === 'apps' || parts[1] === 'batch') && parts[2] === 'v1') {
+      group = parts[1];
       rest = parts.slice(3);
     } else {
       return undefined;
@@ -214,8 +216,8 @@ export class KubeServer {
       const type = byPlural('', rest[2]) as ResourceType;
       return this.sub(type, rest[1], rest[3], rest[4], rest.length <= 5);
     }
-    if (group === 'apps' && rest[0] === 'namespaces' && rest.length >= 3) {
-      const type = byPlural('apps', rest[2]);
+    if (group !== '' && rest[0] === 'namespaces' && rest.length >= 3) {
+      const type = byPlural(group, rest[2]);
       if (!type) return undefined;
       return this.sub(type, rest[1], rest[3], rest[4], rest.length <= 5);
     }

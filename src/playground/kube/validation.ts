@@ -204,6 +204,26 @@ function validateWorkloadSpec(type: ResourceType, obj: KubeObject, out: StatusCa
   }
 }
 
+/** A Job's pod template, or a CronJob's schedule and job template: restartPolicy OnFailure or Never, as the apiserver requires. */
+function validateBatchSpec(type: ResourceType, obj: KubeObject, out: StatusCause[]): void {
+  const spec = obj.spec as Record<string, unknown> | undefined;
+  if (!isObject(spec)) return void out.push(required('spec'));
+  let field = 'spec';
+  let jobSpec: Record<string, unknown> | undefined = spec;
+  if (type.kind === 'CronJob') {
+    if (typeof spec.schedule !== 'string' || spec.schedule.trim() === '') out.push(required('spec.schedule'));
+    const jobTemplate = spec.jobTemplate as { spec?: Record<string, unknown> } | undefined;
+    field = 'spec.jobTemplate.spec';
+    jobSpec = isObject(jobTemplate) && isObject(jobTemplate.spec) ? jobTemplate.spec : undefined;
+    if (!jobSpec) return void out.push(required(field));
+  }
+  const template = jobSpec.template as { spec?: unknown } | undefined;
+  if (!isObject(template)) return void out.push(required(`${field}.template`));
+  const policy = isObject(template.spec) ? (template.spec as Record<string, unknown>).restartPolicy : undefined;
+  if (policy === undefined) out.push(required(`${field}.template.spec.restartPolicy`));
+  validatePodSpec(`${field}.template.spec`, template.spec, out, ['OnFailure', 'Never']);
+}
+
 const STS_UPDATABLE = ['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds'];
 
 /** Throws a 422 Invalid when the object (after defaulting) is not acceptable; `old` is set on updates. */
@@ -232,6 +252,7 @@ export function validate(type: ResourceType, obj: KubeObject, old?: KubeObject):
     }
   }
   if (type.kind === 'Pod') validatePodSpec('spec', obj.spec, out);
+  if (type.kind === 'Job' || type.kind === 'CronJob') validateBatchSpec(type, obj, out);
   if (['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'].includes(type.kind)) {
     validateWorkloadSpec(type, obj, out);
     if (old && !deepEqual((old.spec as Record<string, unknown>)?.selector, (obj.spec as Record<string, unknown>)?.selector)) {

@@ -8,7 +8,10 @@ import {
   decodeLink,
   decodeLinkConfig,
   decodeMirror,
+  isTopicName,
   listData,
+  quoteServerText,
+  serverText,
   type AlterMirrorResult,
   type AlterVerb,
   type ClusterLink,
@@ -32,8 +35,13 @@ export interface ConfluentClientOptions extends ConfluentClusterConfig {
   operation?: string;
   /** Masks the derived credentials (the Basic token and header); defaults to core.maskSecret. */
   mask?: core.Masker;
-  /** Passed to the HttpClient: clock, retry, timeout, logger, dispatcher. */
+  /** Passed to the HttpClient: clock, retry, timeout, logger, dispatcher, and the run's deadline. */
   http?: Omit<HttpClientOptions, 'baseUrl' | 'headers' | 'target'>;
+}
+
+/** Per call: a deadline of its own instead of the run's (the last read-back after the run's deadline). */
+export interface CallOptions {
+  deadline?: number;
 }
 
 /**
@@ -70,6 +78,11 @@ export class ConfluentClient {
     return this.http.requestCount;
   }
 
+  /** Time slept before retries so far (backoff and Retry-After), measured. */
+  get sleptMs(): number {
+    return this.http.sleptMs;
+  }
+
   /** `GET /links`. */
   async listLinks(): Promise<ClusterLink[]> {
     const res = await this.call({ method: 'GET', path: '/links' }, 'list the cluster links');
@@ -94,29 +107,34 @@ export class ConfluentClient {
   }
 
   /** `GET /links/{link}/mirrors`: every mirror topic of the link in one call (the poll of `wait`). */
-  async listMirrors(link: string, options: { status?: string } = {}): Promise<MirrorTopic[]> {
+  async listMirrors(link: string, options: { status?: string } & CallOptions = {}): Promise<MirrorTopic[]> {
     const res = await this.call(
-      { method: 'GET', path: `/links/${enc(link)}/mirrors`, query: { mirror_status: options.status } },
+      { method: 'GET', path: `/links/${enc(link)}/mirrors`, query: { mirror_status: options.status }, deadline: options.deadline },
       `list the mirror topics of link '${link}'`,
       link,
     );
-    return this.list(res.json, 'GET /links/{link}/mirrors', link).map(decodeMirror);
+    const mirrors = this.list(res.json, 'GET /links/{link}/mirrors', link).map(decodeMirror);
+    for (const m of mirrors) this.checkNames(m, 'GET /links/{link}/mirrors', link);
+    return mirrors;
   }
 
   /** `GET /links/{link}/mirrors/{topic}`; undefined when there is no such mirror. */
-  async getMirror(link: string, topic: string, options: { includeStateTransitionErrors?: boolean } = {}): Promise<MirrorTopic | undefined> {
+  async getMirror(link: string, topic: string, options: { includeStateTransitionErrors?: boolean } & CallOptions = {}): Promise<MirrorTopic | undefined> {
     const res = await this.call(
       {
         method: 'GET',
         path: `/links/${enc(link)}/mirrors/${enc(topic)}`,
         query: { include_state_transition_errors: options.includeStateTransitionErrors || undefined },
         accept: [404],
+        deadline: options.deadline,
       },
       `read mirror topic '${topic}'`,
       link,
     );
     if (res.status === 404) return undefined;
-    return decodeMirror(res.json as Record<string, unknown>);
+    const mirror = decodeMirror(res.json as Record<string, unknown>);
+    this.checkNames(mirror, 'GET /links/{link}/mirrors/{topic}', link);
+    return mirror;
   }
 
   /** `POST /links/{link}/mirrors`: creates one mirror topic (asynchronous: poll for ACTIVE). */
@@ -153,7 +171,29 @@ export class ConfluentClient {
       byPattern ? `${verb} the mirror topics matching '${topics.pattern}'` : `${verb} ${topics.length} mirror topic(s)`,
       link,
     );
-    return this.list(res.json, `POST /links/{link}/mirrors:${verb}`, link).map(decodeAlterResult);
+    const results = this.list(res.json, `POST /links/{link}/mirrors:${verb}`, link).map(decodeAlterResult);
+    for (const r of results) this.checkNames({ mirrorTopicName: r.mirrorTopicName }, `POST /links/{link}/mirrors:${verb}`, link);
+    return results;
+  }
+
+  /**
+   * Topic names from the server end up in outputs, logs and the summary: one that breaks Kafka's rule (letters,
+   * digits, `.`, `_`, `-`; 1 to 249 characters) is refused as a server error, naming it escaped, never passed on.
+   */
+  private checkNames(topic: { mirrorTopicName: string; sourceTopicName?: string }, what: string, link: string): void {
+    const bad = [topic.mirrorTopicName, ...(topic.sourceTopicName ? [topic.sourceTopicName] : [])].find((name) => !isTopicName(name));
+    if (bad === undefined) return;
+    throw new ConfluentApiError(
+      `the answer to ${what} names the topic ${quoteServerText(bad)}, which is not a Kafka topic name (letters, digits, '.', '_', '-'; 1 to 249 characters): the answer was refused`,
+      'unexpected',
+      200,
+      undefined,
+      '',
+      {
+        where: `cluster ${this.clusterId}, link ${link}`,
+        fix: `Check that 'rest-endpoint' is the cluster's Kafka REST endpoint (https://pkc-….confluent.cloud:443), not a proxy that rewrites its answers`,
+      },
+    );
   }
 
   /** A list envelope's `data`, or an error saying the answer was not one (a proxy's page, say). */
@@ -180,48 +220,59 @@ export class ConfluentClient {
   private explain(err: HttpError, what: string, link?: string): ConfluentApiError {
     const where = `cluster ${this.clusterId}${link ? `, link ${link}` : ''}`;
     const status = err.status;
+    // Server text (a JSON message, an HTML page's title) goes into logs, annotations and the summary: made inert here.
+    const detail = serverText(err.detail);
     const code = err.errorCode !== undefined ? `, error_code ${err.errorCode}` : '';
     const tries = err.attempts > 1 ? ` after ${err.attempts} attempts` : '';
+    const late = err.deadline ? `; ${err.deadline} (input 'timeout')` : '';
+    const raise = err.deadline ? ". Or raise input 'timeout', the deadline of the whole run (preflight, changes and the wait)" : '';
     const make = (kind: ConfluentFailure, message: string, fix?: string) =>
-      new ConfluentApiError(message, kind, status, err.errorCode, err.detail, { where, fix, cause: err });
+      new ConfluentApiError(message + late, kind, status, err.errorCode, detail, { where, fix: fix === undefined ? undefined : fix + raise, cause: err });
     const acls = describeAcls(this.operation, this.clusterId);
+    if (err.attempts === 0) {
+      return new ConfluentApiError(`could not ${what}: the step's timeout ran out before the request was sent`, 'out-of-time', undefined, undefined, '', {
+        where,
+        fix: "Raise input 'timeout', the deadline of the whole run (preflight, changes and the wait), and re-run: the operation is idempotent",
+        cause: err,
+      });
+    }
     if (status === undefined) {
       return make(
         'unreachable',
-        `could not ${what}: ${this.restEndpoint} did not answer (${err.detail})${tries}`,
+        `could not ${what}: ${this.restEndpoint} did not answer (${detail})${tries}`,
         `Check input 'rest-endpoint' and that this runner can reach the cluster (a private cluster needs a self-hosted runner in its network); once it answers, re-run: the operation is idempotent`,
       );
     }
     if (status === 401) {
       return make(
         'unauthenticated',
-        `could not ${what}: API key ${this.apiKey} was rejected by cluster ${this.clusterId} (HTTP 401${code}: ${err.detail})`,
+        `could not ${what}: API key ${this.apiKey} was rejected by cluster ${this.clusterId} (HTTP 401${code}: ${detail})`,
         `Use an API key scoped to cluster ${this.clusterId} (a Cloud API key or another cluster's key does not work on this REST endpoint) and check that 'api-secret' belongs to key ${this.apiKey}. ${acls}`,
       );
     }
     if (status === 403) {
       return make(
         'forbidden',
-        `API key ${this.apiKey} is not allowed to ${what} on cluster ${this.clusterId} (HTTP 403${code}: ${err.detail})`,
+        `API key ${this.apiKey} is not allowed to ${what} on cluster ${this.clusterId} (HTTP 403${code}: ${detail})`,
         acls.charAt(0).toUpperCase() + acls.slice(1),
       );
     }
-    if (status === 404) return make('not-found', `could not ${what}: not found (HTTP 404${code}: ${err.detail})`);
+    if (status === 404) return make('not-found', `could not ${what}: not found (HTTP 404${code}: ${detail})`);
     if (status === 429) {
       return make(
         'rate-limited',
-        `could not ${what}: Confluent rate-limited the requests (HTTP 429: ${err.detail})${tries}`,
+        `could not ${what}: Confluent rate-limited the requests (HTTP 429: ${detail})${tries}`,
         'Wait a minute and re-run (the operation is idempotent); avoid running several DR jobs against the same cluster at once',
       );
     }
     if (status >= 500) {
       return make(
         'server-error',
-        `could not ${what}: the cluster answered HTTP ${status}${code}: ${err.detail}${tries}`,
+        `could not ${what}: the cluster answered HTTP ${status}${code}: ${detail}${tries}`,
         'This is usually temporary on the Confluent side: re-run the step (the operation is idempotent)',
       );
     }
-    return make('rejected', `could not ${what}: HTTP ${status}${code}: ${err.detail}`);
+    return make('rejected', `could not ${what}: HTTP ${status}${code}: ${detail}`);
   }
 }
 

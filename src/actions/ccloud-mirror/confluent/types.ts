@@ -1,8 +1,34 @@
+import { inert } from '../../../core/runner.js';
+
 /**
  * Types for the cluster-link and mirror-topic part of Confluent's Kafka REST v3, and decoders that
  * turn raw bodies into them. Real responses carry explicit nulls and the status enums keep growing,
  * so every decoder accepts null or missing optional fields and keeps unknown statuses as strings.
+ * Free text from the server (statuses, error messages) is made inert as it is decoded (see `serverText`);
+ * topic names are not changed but checked, by the client (see `isTopicName`).
  */
+
+/** Kafka's rule for topic names. */
+const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
+
+/** Whether a name from the server is a legal Kafka topic name (and so safe in outputs, logs and paths). */
+export function isTopicName(name: string): boolean {
+  return TOPIC_NAME.test(name);
+}
+
+/**
+ * Server text as one inert line: line breaks become spaces (a message cannot add list items or lines), and what a
+ * runner would read as a workflow command (`::` at a line start, `##[`) is escaped. Markdown escaping is the
+ * summary's job (`cell`, `md`); this is for logs and annotations.
+ */
+export function serverText(value: string): string {
+  return inert(value.replace(/\s*[\r\n]+\s*/g, ' '));
+}
+
+/** A name or text from the server quoted for an error message: JSON-escaped, shortened, inert. */
+export function quoteServerText(value: string, max = 120): string {
+  return inert(JSON.stringify(value.length > max ? `${value.slice(0, max)}…` : value));
+}
 
 /**
  * A mirror status: ACTIVE, FAILED, LINK_FAILED, LINK_PAUSED, PAUSED, PENDING_STOPPED, SOURCE_UNAVAILABLE,
@@ -93,6 +119,11 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** A free-text field from the server (a status, an error message), made inert. */
+function say(value: unknown): string | undefined {
+  return typeof value === 'string' ? serverText(value) : undefined;
+}
+
 function num(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
@@ -118,19 +149,19 @@ const NO_TOPIC_ERROR = new Set(['', 'NO_ERROR', 'NOT_SET']);
 
 /** `ListMirrorTopicsResponseData`; NO_ERROR and NOT_SET topic errors become undefined. */
 export function decodeMirror(raw: Raw): MirrorTopic {
-  const topicError = str(raw.mirror_topic_error);
+  const topicError = say(raw.mirror_topic_error);
   return {
     linkName: str(raw.link_name) ?? '',
     mirrorTopicName: str(raw.mirror_topic_name) ?? '',
     sourceTopicName: str(raw.source_topic_name) ?? '',
     numPartitions: num(raw.num_partitions) ?? 0,
     mirrorLags: decodeLags(raw.mirror_lags),
-    mirrorStatus: str(raw.mirror_status) ?? 'UNKNOWN',
+    mirrorStatus: say(raw.mirror_status) ?? 'UNKNOWN',
     stateTimeMs: num(raw.state_time_ms) ?? 0,
     mirrorTopicError: topicError === undefined || NO_TOPIC_ERROR.has(topicError) ? undefined : topicError,
     stateTransitionErrors: arr(raw.mirror_state_transition_errors).map((e) => ({
-      errorCode: String(e.error_code ?? ''),
-      errorMessage: str(e.error_message) ?? '',
+      errorCode: serverText(String(e.error_code ?? '')),
+      errorMessage: say(e.error_message) ?? '',
     })),
   };
 }
@@ -141,7 +172,7 @@ export function decodeAlterResult(raw: Raw): AlterMirrorResult {
   return {
     mirrorTopicName: str(raw.mirror_topic_name) ?? '',
     errorCode: code ?? null,
-    errorMessage: str(raw.error_message) ?? null,
+    errorMessage: say(raw.error_message) ?? null,
     mirrorLags: decodeLags(raw.mirror_lags),
     messagesTruncated: num(raw.messages_truncated) ?? null,
     partitionLevelTruncationData: arr(raw.partition_level_truncation_data).map((p) => ({
@@ -156,19 +187,19 @@ export function decodeAlterResult(raw: Raw): AlterMirrorResult {
 export function decodeLink(raw: Raw): ClusterLink {
   const nullable = (v: unknown) => str(v) ?? null;
   return {
-    linkName: str(raw.link_name) ?? '',
-    clusterLinkId: str(raw.cluster_link_id) ?? str(raw.link_id) ?? '',
+    linkName: say(raw.link_name) ?? '',
+    clusterLinkId: say(raw.cluster_link_id) ?? say(raw.link_id) ?? '',
     sourceClusterId: nullable(raw.source_cluster_id),
     destinationClusterId: nullable(raw.destination_cluster_id),
     remoteClusterId: nullable(raw.remote_cluster_id),
     topicNames: Array.isArray(raw.topic_names) ? raw.topic_names.filter((t): t is string => typeof t === 'string') : [],
-    linkState: str(raw.link_state),
-    linkError: str(raw.link_error),
-    linkErrorMessage: str(raw.link_error_message),
+    linkState: say(raw.link_state),
+    linkError: say(raw.link_error),
+    linkErrorMessage: say(raw.link_error_message),
     tasks: arr(raw.tasks).map((t) => ({
-      taskName: str(t.task_name) ?? '',
-      state: str(t.state) ?? 'UNKNOWN',
-      errors: arr(t.errors).map((e) => ({ errorCode: String(e.error_code ?? ''), errorMessage: str(e.error_message) ?? '' })),
+      taskName: say(t.task_name) ?? '',
+      state: say(t.state) ?? 'UNKNOWN',
+      errors: arr(t.errors).map((e) => ({ errorCode: serverText(String(e.error_code ?? '')), errorMessage: say(e.error_message) ?? '' })),
     })),
   };
 }
