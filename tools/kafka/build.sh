@@ -51,15 +51,17 @@ for tool in java mvn; do
   }
 done
 mvn_args=(-B -ntp -Dstyle.color=never -Dmaven.repo.local="$M2" -f "$pom")
+# Maven 3.8 prints colour resets (ESC[0m) even in batch and quiet mode: strip them. pipefail keeps Maven's status.
+mvn_quiet() { mvn "${mvn_args[@]}" -q "$@" 2>&1 | sed -u 's/\x1b\[[0-9;]*m//g'; }
 echo "[build] $(java -version 2>&1 | head -n 1), $(mvn -v 2>/dev/null | head -n 1 | sed 's/\x1b\[[0-9;]*m//g')"
 echo "[build] kafka_2.13 $KAFKA_VERSION, log4j $LOG4J_VERSION into $KAFKA_LIB_DIR (maven repository $M2)"
-mkdir -p "$(dirname "$KAFKA_LIB_DIR")" "$M2"
+mkdir -p "$M2"
 
 # 1. The pinned versions must be served.
 step_begin "check versions"
 failed=0
 for artifact in "org.apache.kafka:kafka_2.13:$KAFKA_VERSION:pom" "org.apache.logging.log4j:log4j-core:$LOG4J_VERSION:pom"; do
-  if out="$(mvn "${mvn_args[@]}" -q "$DEPENDENCY_PLUGIN:get" -Dartifact="$artifact" -Dtransitive=false 2>&1)"; then
+  if out="$(mvn_quiet "$DEPENDENCY_PLUGIN:get" -Dartifact="$artifact" -Dtransitive=false)"; then
     echo "[build]   $artifact served"
   else
     echo "[build]   $artifact NOT served:" >&2
@@ -74,11 +76,12 @@ fi
 step_end "check versions"
 
 # 2. Resolve and copy the run-time class path (validate runs the enforcer: every plugin pinned).
+mkdir -p "$(dirname "$KAFKA_LIB_DIR")"
 tmp="$KAFKA_LIB_DIR.partial.$$"
 # shellcheck disable=SC2064
 trap "rm -rf '$tmp'" EXIT
 step_begin "resolve and copy dependencies"
-mvn "${mvn_args[@]}" -q validate "$DEPENDENCY_PLUGIN:copy-dependencies" -DincludeScope=runtime -DoutputDirectory="$tmp"
+mvn_quiet validate "$DEPENDENCY_PLUGIN:copy-dependencies" -DincludeScope=runtime -DoutputDirectory="$tmp"
 step_end "resolve and copy dependencies"
 
 # 3. Checks: the broker jar, one slf4j-api and the Log4j2 binding that belongs to its major version.
