@@ -9,7 +9,8 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { removeStaleDirs, startRealKafka } from '../../src/playground/real/kafka/index.js';
+import { kafkaConfig, removeStaleDirs, startRealKafka } from '../../src/playground/real/kafka/index.js';
+import { Kafka } from '../../src/playground/real/kafka/kafkajs.js';
 import { alive, processesMentioning, until } from './helpers.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -86,6 +87,27 @@ describe('real Kafka launcher lifecycle', () => {
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
+  });
+
+  it('without a proxy: clients use the broker listener itself, which the broker advertises', async () => {
+    const kafka = await startRealKafka({ names: ['direct'], proxy: false, log: () => undefined });
+    try {
+      const [cluster] = kafka.clusters;
+      expect(cluster.proxy).toBeUndefined();
+      expect(cluster.bootstrap).toBe(cluster.listener);
+      const admin = new Kafka(kafkaConfig(cluster, 'operator')).admin();
+      await admin.connect();
+      try {
+        const described = await admin.describeCluster();
+        expect(described.clusterId).toBe(cluster.clusterId);
+        expect(described.brokers.map((b) => `${b.host}:${b.port}`)).toEqual([cluster.listener]);
+      } finally {
+        await admin.disconnect();
+      }
+    } finally {
+      await kafka.stop();
+    }
+    expect(processesMentioning(dirname(kafka.logDir))).toEqual([]);
   });
 
   it('the CLI prints bootstrap and credentials, switches the proxy from standard input, and stops cleanly on Ctrl-C', async () => {

@@ -69,7 +69,7 @@ export interface RealKafka {
   /** `<tmp>/logs`, one folder per cluster. */
   readonly logDir: string;
   readonly libDir: string;
-  /** Milliseconds from the call until every cluster answered and its ACLs were in place. */
+  /** Milliseconds from the call (a tools/kafka/build.sh run included) until every cluster answered and its ACLs were in place. */
   readonly startMs: number;
   stop(): Promise<void>;
 }
@@ -159,11 +159,16 @@ function accepts(port: number, timeoutMs = 1000): Promise<boolean> {
   });
 }
 
-/** `count` distinct free loopback ports. */
-async function freePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await freePort());
-  return [...ports];
+/** `count` free loopback ports, distinct from each other and from `taken`, which grows by them. */
+async function freePorts(count: number, taken: Set<number>): Promise<number[]> {
+  const ports: number[] = [];
+  while (ports.length < count) {
+    const port = await freePort();
+    if (taken.has(port)) continue;
+    taken.add(port);
+    ports.push(port);
+  }
+  return ports;
 }
 
 function javaBinary(options: RealKafkaOptions): string {
@@ -276,20 +281,31 @@ export async function startRealKafka(options: RealKafkaOptions = {}): Promise<Re
     return c;
   };
 
-  const startCluster = async (name: string, index: number): Promise<RealKafkaCluster> => {
+  const taken = new Set<number>();
+  /**
+   * Every cluster's ports, one cluster after the other before any starts: each proxy listens at once (its port
+   * is then taken), and the brokers' ports are distinct across clusters, so two brokers never race for one.
+   */
+  const allocate = async (name: string): Promise<{ ports: NodePorts; proxy: KafkaProxy | undefined }> => {
+    let proxy: KafkaProxy | undefined;
+    if (options.proxy !== false) {
+      proxy = await KafkaProxy.start(name);
+      proxies.push(proxy);
+      taken.add(proxy.port);
+    }
+    const [client, internal, controller] = await freePorts(3, taken);
+    proxy?.setTarget({ host: '127.0.0.1', port: client });
+    return { ports: { client, internal, controller, advertised: proxy?.port ?? client }, proxy };
+  };
+
+  const startCluster = async (name: string, index: number, ports: NodePorts, proxy: KafkaProxy | undefined): Promise<RealKafkaCluster> => {
     const t0 = Date.now();
     const home = join(dir, name);
     const dataDir = join(home, 'data');
     const clusterLogDir = join(logDir, name);
     for (const d of [home, dataDir, clusterLogDir]) mkdirSync(d, { recursive: true, mode: 0o700 });
     const users: ClusterUsers = clusterUsers();
-    const [client, internal, controller] = await freePorts(3);
-    let proxy: KafkaProxy | undefined;
-    if (options.proxy !== false) {
-      proxy = await KafkaProxy.start(name, { target: { host: '127.0.0.1', port: client } });
-      proxies.push(proxy);
-    }
-    const ports: NodePorts = { client, internal, controller, advertised: proxy?.port ?? client };
+    const { client, internal, controller } = ports;
     const propertiesPath = join(home, 'server.properties');
     writeFileSync(propertiesPath, serverProperties({ nodeId: index + 1, ports, dataDir, users }), { mode: 0o600 });
     const log4j = join(clusterLogDir, 'log4j2.properties');
@@ -381,11 +397,13 @@ export async function startRealKafka(options: RealKafkaOptions = {}): Promise<Re
   };
 
   try {
+    const allocated: Array<{ ports: NodePorts; proxy: KafkaProxy | undefined }> = [];
+    for (const name of names) allocated.push(await allocate(name));
     let firstFailure: Error | undefined;
     const settled = await Promise.allSettled(
       names.map(async (name, i) => {
         try {
-          return await startCluster(name, i);
+          return await startCluster(name, i, allocated[i].ports, allocated[i].proxy);
         } catch (err) {
           // The first failure is the one to explain; killing the rest makes their waits end at once.
           if (!firstFailure) {
