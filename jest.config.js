@@ -3,6 +3,8 @@ export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // Real Kafka brokers (JVMs, jars from Maven Central) run only with `npm run test:real:kafka` (jest.kafka.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/real-kafka/'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
