@@ -26,7 +26,8 @@ for (const name of names) {
 
 function ncc({ src, out }) {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(root, 'node_modules/.bin/ncc'), ['build', src, '-o', out, '-m', '--target', 'es2022', '--license', 'licenses.txt', '-q'], {
+    const args = ['build', src, '-o', out, '-m', '--target', 'es2022', '--license', 'licenses.txt', '-q', '--stats-out', join(out, 'stats.json')];
+    const child = spawn(join(root, 'node_modules/.bin/ncc'), args, {
       cwd: root,
       stdio: 'inherit',
     });
@@ -45,6 +46,34 @@ async function minifyChunks(out) {
   }
 }
 
+// ncc's licenses.txt misses packages it reaches through `exports` maps (re2js, yaml): every package the bundle
+// holds, read from webpack's stats, gets its licence appended in ncc's own format (name, licence, text).
+function completeLicenses(out) {
+  const stats = JSON.parse(readFileSync(join(root, out, 'stats.json'), 'utf8'));
+  rmSync(join(root, out, 'stats.json'));
+  const dirs = new Set();
+  const walk = (modules) => {
+    for (const m of modules ?? []) {
+      const match = /^\.\/(.*node_modules\/(?:@[^/]+\/)?[^/]+)/.exec(m.name ?? '');
+      if (match) dirs.add(match[1]);
+      walk(m.modules);
+    }
+  };
+  walk(stats.modules);
+  const file = join(root, out, 'licenses.txt');
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const listed = new Set(text.split('\n'));
+  const added = [];
+  for (const dir of [...dirs].sort()) {
+    const pkg = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
+    if (pkg.name === '@vercel/ncc' || listed.has(pkg.name)) continue;
+    const licence = readdirSync(join(root, dir)).find((n) => /^(licen[cs]e|copying)(\.(md|txt))?$/i.test(n));
+    added.push(`\n${pkg.name}\n${pkg.license ?? 'UNKNOWN'}\n${licence ? readFileSync(join(root, dir, licence), 'utf8').trim() : ''}\n`);
+    listed.add(pkg.name);
+  }
+  if (added.length) writeFileSync(file, text + added.join(''));
+}
+
 // Two at a time: the build machines have two cores.
 const queue = [...jobs];
 await Promise.all(
@@ -54,6 +83,7 @@ await Promise.all(
       const started = Date.now();
       await ncc(job);
       await minifyChunks(job.out);
+      completeLicenses(job.out);
       console.log(`built ${job.out.replace('.building/', '')}/index.js in ${((Date.now() - started) / 1000).toFixed(1)}s`);
     }
   }),
