@@ -1,5 +1,6 @@
 import type { Watch } from '@kubernetes/client-node';
-import { kubeError, type KubeClients } from '../../core/kube/client.js';
+import { errorStatus, kubeError, parseStatus, type KubeClients } from '../../core/kube/client.js';
+import { ActionError } from '../../core/errors.js';
 import { listKind } from '../../core/kube/selection.js';
 import { backoffDelay } from '../../core/retry.js';
 import type { Clock } from '../../core/time.js';
@@ -123,15 +124,31 @@ export class CollectionWatch {
   private async failed(err: unknown, failures: number): Promise<boolean> {
     this.stats.failures++;
     const max = this.options.maxFailures ?? 6;
-    const error = kubeError(err, `watch ${this.options.kind}s in namespace ${this.options.namespace}`, this.clients.server);
-    if (failures >= max) {
-      this.options.onFatal(new Error(`${error.describe()} (gave up after ${failures} attempts)`));
+    const error = this.describeFailure(err);
+    // Refused credentials or permissions do not get better by retrying: report them at once.
+    const refused = errorStatus(err) === 401 || errorStatus(err) === 403;
+    if (refused || failures >= max) {
+      this.options.onFatal(new Error(refused ? error.describe() : `${error.describe()} (gave up after ${failures} attempts)`));
       return true;
     }
     const wait = backoffDelay({ retries: max - 1, baseDelayMs: 250, maxDelayMs: 8000, maxRetryAfterMs: 0 }, failures, this.options.random ?? Math.random);
     this.options.logger.info(`${error.message}; retrying in ${wait}ms (attempt ${failures + 1} of ${max})`);
     await this.options.clock.sleep(wait, this.sleeper.signal);
     return this.stopped;
+  }
+
+  /**
+   * client-node's Watch drops the body of a refused watch (only `Forbidden` and the status code remain), so a
+   * 403 without the server's Status says itself which permission the request needed: `watch` on this collection.
+   */
+  private describeFailure(err: unknown): ActionError {
+    const what = `watch ${this.options.kind}s in namespace ${this.options.namespace}`;
+    const error = kubeError(err, what, this.clients.server);
+    if (errorStatus(err) !== 403 || parseStatus(err)?.message) return error;
+    return new ActionError(
+      `could not ${what}: HTTP 403 Forbidden: the identity in the kubeconfig may not watch resource "${KIND_PLURAL[this.options.kind]}" in API group "apps" in the namespace "${this.options.namespace}"`,
+      { where: error.where, fix: error.fix, cause: err },
+    );
   }
 
   private async relist(): Promise<void> {

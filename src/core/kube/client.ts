@@ -1,4 +1,5 @@
 import { accessSync, constants, statSync } from 'node:fs';
+import { STATUS_CODES } from 'node:http';
 import { delimiter, isAbsolute, resolve } from 'node:path';
 import type * as K8s from '@kubernetes/client-node';
 import { ActionError, InputError } from '../errors.js';
@@ -146,9 +147,11 @@ export function kubeError(err: unknown, what: string, server?: string): ActionEr
     });
   }
   const status = parseStatus(err);
-  const message = status?.message ?? `HTTP ${code}`;
   const causes = (status?.details?.causes ?? []).map((c) => c.message).filter(Boolean);
-  const text = `could not ${what}: ${message}${causes.length && !message.includes(causes[0]!) ? ` (${causes.join('; ')})` : ''} (HTTP ${code}${status?.reason ? ` ${status.reason}` : ''})`;
+  // client-node gives some answers (a 401) no body: then the status line is all there is to say.
+  const text = status?.message
+    ? `could not ${what}: ${status.message}${causes.length && !status.message.includes(causes[0]!) ? ` (${causes.join('; ')})` : ''} (HTTP ${code}${status.reason ? ` ${status.reason}` : ''})`
+    : `could not ${what}: HTTP ${code}${STATUS_CODES[code] ? ` ${STATUS_CODES[code]}` : ''}`;
   return new ActionError(text, { where: server ? `Kubernetes API ${server}` : undefined, fix: fixFor(code), cause: err });
 }
 

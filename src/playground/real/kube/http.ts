@@ -30,14 +30,18 @@ function statusMessage(body: string): string {
   }
 }
 
-function send(
-  target: ApiTarget,
-  method: string,
-  path: string,
-  options: { body?: unknown; contentType?: string; timeoutMs?: number } = {},
-): Promise<IncomingMessage> {
+/** Options of one request. */
+export interface RequestOptions {
+  body?: unknown;
+  contentType?: string;
+  /** Default `application/json`. */
+  accept?: string;
+  timeoutMs?: number;
+}
+
+function send(target: ApiTarget, method: string, path: string, options: RequestOptions = {}): Promise<IncomingMessage> {
   const url = new URL(path, target.server);
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: options.accept ?? 'application/json' };
   if (target.token) headers.Authorization = `Bearer ${target.token}`;
   let payload: string | undefined;
   if (options.body !== undefined) {
@@ -64,13 +68,29 @@ async function readBody(res: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** An answer whatever its status: the status, the headers, the body text and, when it is JSON, the parsed body. */
+export interface ApiAnswer {
+  status: number;
+  headers: IncomingMessage['headers'];
+  text: string;
+  json: unknown;
+}
+
+/** One request that never rejects on an HTTP status (only on a network failure): for tests that compare answers. */
+export async function apiCall(target: ApiTarget, method: string, path: string, options: RequestOptions = {}): Promise<ApiAnswer> {
+  const res = await send(target, method, path, { timeoutMs: 30_000, ...options });
+  const text = await readBody(res);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.statusCode ?? 0, headers: res.headers, text, json };
+}
+
 /** One request; resolves with the parsed JSON (or the text when it is not JSON), rejects with ApiStatusError on non-2xx. */
-export async function apiRequest<T = unknown>(
-  target: ApiTarget,
-  method: string,
-  path: string,
-  options: { body?: unknown; contentType?: string; timeoutMs?: number } = {},
-): Promise<T> {
+export async function apiRequest<T = unknown>(target: ApiTarget, method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const res = await send(target, method, path, { timeoutMs: 30_000, ...options });
   const text = await readBody(res);
   const status = res.statusCode ?? 0;
