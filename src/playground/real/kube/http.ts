@@ -39,7 +39,8 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
-function send(target: ApiTarget, method: string, path: string, options: RequestOptions = {}): Promise<IncomingMessage> {
+/** Sends one request; resolves with the response as soon as its headers arrive (a stream: read it or destroy it). */
+export function send(target: ApiTarget, method: string, path: string, options: RequestOptions = {}): Promise<IncomingMessage> {
   const url = new URL(path, target.server);
   const headers: Record<string, string> = { Accept: options.accept ?? 'application/json' };
   if (target.token) headers.Authorization = `Bearer ${target.token}`;
