@@ -11,6 +11,7 @@ export default {
   roots: ['<rootDir>/test/real'],
   testPathIgnorePatterns: ['/node_modules/'],
   globalSetup: '<rootDir>/test/real/global-setup.mjs',
+  globalTeardown: '<rootDir>/test/real/global-teardown.mjs',
   maxWorkers: 1,
   testTimeout: 180_000,
 };

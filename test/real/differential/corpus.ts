@@ -29,12 +29,12 @@ export interface Case {
 type J = Record<string, unknown>;
 
 /** Status and body (JSON when it is JSON). */
-async function call(t: Target, method: string, path: string, body?: unknown, contentType?: string): Promise<{ status: number; body: unknown }> {
+export async function call(t: Target, method: string, path: string, body?: unknown, contentType?: string): Promise<{ status: number; body: unknown }> {
   const answer = await apiCall(t.api, method, path, body === undefined ? {} : { body, contentType: contentType ?? 'application/json' });
   return { status: answer.status, body: answer.json ?? answer.text };
 }
 
-async function ok(t: Target, method: string, path: string, body?: unknown, contentType?: string): Promise<J> {
+export async function ok(t: Target, method: string, path: string, body?: unknown, contentType?: string): Promise<J> {
   const answer = await call(t, method, path, body, contentType);
   if (answer.status < 200 || answer.status > 299)
     throw new Error(`${t.name}: ${method} ${path}: HTTP ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
@@ -51,7 +51,7 @@ async function namespace(t: Target, name: string): Promise<void> {
   await ok(t, 'POST', '/api/v1/namespaces', ns(name));
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await probe();
@@ -62,7 +62,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 
 }
 
 /** Waits until the Deployment rolled out by kubectl's rules, and its ReplicaSets and pods agree (no pod terminating). */
-async function settled(t: Target, namespace: string, name: string): Promise<J> {
+export async function settled(t: Target, namespace: string, name: string): Promise<J> {
   return until(`${t.name}: Deployment ${namespace}/${name} to roll out`, async () => {
     const d = await ok(t, 'GET', `${deployments(namespace)}/${name}`);
     const status = rolloutStatus('Deployment', d as unknown as Workload);
