@@ -37,6 +37,8 @@ export interface RequestOptions {
   /** Default `application/json`. */
   accept?: string;
   timeoutMs?: number;
+  /** Aborts the request, also before its headers arrived. */
+  signal?: AbortSignal;
 }
 
 /** Sends one request; resolves with the response as soon as its headers arrive (a stream: read it or destroy it). */
@@ -58,6 +60,13 @@ export function send(target: ApiTarget, method: string, path: string, options: R
       resolve,
     );
     req.on('error', reject);
+    if (options.signal) {
+      const signal = options.signal;
+      const abort = () => req.destroy(new Error(`${method} ${url.pathname}: aborted`));
+      if (signal.aborted) abort();
+      else signal.addEventListener('abort', abort, { once: true });
+      req.on('close', () => signal.removeEventListener('abort', abort));
+    }
     if (options.timeoutMs) req.setTimeout(options.timeoutMs, () => req.destroy(new Error(`${method} ${url.pathname}: no answer in ${options.timeoutMs} ms`)));
     req.end(payload);
   });
@@ -119,10 +128,18 @@ export async function watchStream<T>(
   onEvent: (event: WatchEvent<T>) => void | Promise<void>,
   signal: AbortSignal,
 ): Promise<void> {
-  const res = await send(target, 'GET', path);
+  let res: IncomingMessage;
+  try {
+    // The signal also ends a watch whose headers have not arrived yet (a stop right after a start).
+    res = await send(target, 'GET', path, { signal });
+  } catch (err) {
+    if (signal.aborted) return;
+    throw err;
+  }
   const status = res.statusCode ?? 0;
   if (status < 200 || status > 299) throw new ApiStatusError(status, 'GET', path, await readBody(res));
   const abort = () => res.destroy();
+  if (signal.aborted) return void res.destroy();
   signal.addEventListener('abort', abort, { once: true });
   let buffered = '';
   try {
