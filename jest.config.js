@@ -3,8 +3,9 @@ export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // Real Kafka brokers (JVMs, jars from Maven Central) run only with `npm run test:real:kafka` (jest.kafka.config.js).
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/real-kafka/'],
+  // Real components run only with their own commands: test/real (a real Kubernetes control plane) with
+  // `npm run test:real` (jest.real.config.js), test/real-kafka (JVM brokers) with `npm run test:real:kafka`.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/real/', '<rootDir>/test/real-kafka/'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },

@@ -53,7 +53,8 @@ async function once(): Promise<Run> {
     timing: DEFAULT_TIMING,
   });
   try {
-    const { confluent, kube, kubeToken, namespace, topic } = session.topology;
+    const { confluent, kubeToken, namespace, topic } = session.topology;
+    const kube = session.topology.emulator!;
     await session.deployClients('north');
     await session.startTraffic();
     const west = confluent.info('west');

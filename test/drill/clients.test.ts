@@ -31,7 +31,8 @@ async function until(done: () => boolean, ms = 10_000): Promise<void> {
 
 /** The style's connection ConfigMap(s) rewritten for `cluster`, as swap-configmap would, with optional wrong credentials. */
 function pointAt(s: DrillSession, cluster: string, credentialsOf = cluster): void {
-  const { kube, confluent, namespace } = s.topology;
+  const { confluent, namespace } = s.topology;
+  const kube = s.topology.emulator!;
   const target = confluent.info(cluster);
   const creds = confluent.info(credentialsOf);
   const names = s.scenario.style === 'proxy' ? ['kafka-proxy-config'] : ['java-cloud-producer-noproxy-config', 'java-cloud-consumer-noproxy-config'];

@@ -42,7 +42,7 @@ function expectCompleted(rerun: PhaseResult): void {
 suite('drills with a failing step', () => {
   it('the new version crash-loops: the report names the workload, the pod and CrashLoopBackOff; after the fix a re-run completes the switch', async () => {
     const s = await start();
-    s.topology.kube.setPodFault(s.topology.namespace, 'java-cloud-producer', 'CrashLoopBackOff');
+    s.topology.emulator!.setPodFault(s.topology.namespace, 'java-cloud-producer', 'CrashLoopBackOff');
     const inputs = { target: 'west', 'client-style': 'proxy', pattern: 'active-passive', 'mirror-topics': s.topology.topic, 'reload-grace': '2s' };
     // dr-switch.yml itself (as other repositories call it), with a short rollout timeout so the failure comes quickly.
     const first = await s.runSwitch({
@@ -77,7 +77,7 @@ suite('drills with a failing step', () => {
     // The fix: a version that starts (the fault cleared), and the crash-looping pod deleted so its ReplicaSet replaces it.
     const trouble = s.podsInTrouble();
     expect(trouble).toEqual([{ name: expect.stringMatching(/^java-cloud-producer-/), reason: 'CrashLoopBackOff' }]);
-    s.topology.kube.setPodFault(s.topology.namespace, 'java-cloud-producer', null);
+    s.topology.emulator!.setPodFault(s.topology.namespace, 'java-cloud-producer', null);
     await s.deletePods(trouble.map((p) => p.name));
     const rerun = await s.runSwitch({
       name: 'failover (re-run)',
@@ -110,7 +110,7 @@ suite('drills with a failing step', () => {
 
   it('the link is missing: the report says ccloud-mirror found no such link and nothing else changed; with the right link a re-run completes', async () => {
     const s = await start();
-    const before = JSON.stringify(s.topology.kube.get('ConfigMap', s.topology.namespace, 'kafka-proxy-config'));
+    const before = JSON.stringify(s.topology.emulator!.get('ConfigMap', s.topology.namespace, 'kafka-proxy-config'));
     // The repository variable names a link the target cluster does not have.
     s.topology.vars.CCLOUD_LINK_NAME = 'dr-link-v2';
     const spec = {
@@ -131,7 +131,7 @@ suite('drills with a failing step', () => {
     expect(first.workflow.summary).toMatch(/\| Client configuration \| ⏭️ skipped \|/);
     // Nothing changed: the mirror still mirrors, the clients' ConfigMap is untouched, every client still writes to north.
     expect(s.topology.confluent.mirrorState('west', 'dr-link', s.topology.topic)?.status).toBe('ACTIVE');
-    expect(JSON.stringify(s.topology.kube.get('ConfigMap', s.topology.namespace, 'kafka-proxy-config'))).toBe(before);
+    expect(JSON.stringify(s.topology.emulator!.get('ConfigMap', s.topology.namespace, 'kafka-proxy-config'))).toBe(before);
     expect(onCluster(s, 'north')).toEqual(['consumer', 'consumer', 'producer', 'producer']);
     const duringFailure = [...s.ledger.acks.values()].filter(
       (a) => a.cluster === 'north' && a.at >= first.window.switchStart && a.at <= first.window.evaluatedAt,

@@ -5,7 +5,7 @@ import type { ClientPod } from '../../src/playground/drill/clients.js';
 import { decodeRecord, encodeRecord, Ledger, recordKey } from '../../src/playground/drill/ledger.js';
 import { duplicatesBetween, longestGap, measureFinal, measurePhase, type PhaseMeasures, type PhaseWindow } from '../../src/playground/drill/measures.js';
 import { ganttLabel, mermaidGantt } from '../../src/playground/drill/mermaid.js';
-import { DEFAULT_TIMING, DrillUsageError, parseDrillArgs } from '../../src/playground/drill/options.js';
+import { DEFAULT_TIMING, DrillUsageError, parseDrillArgs, REAL_KUBE_TIMING } from '../../src/playground/drill/options.js';
 import { textTable } from '../../src/playground/drill/report.js';
 import { tickStep, timelineSvg, xmlEscape } from '../../src/playground/drill/svg.js';
 import type { Timeline } from '../../src/playground/drill/timeline.js';
@@ -27,6 +27,16 @@ describe('parseDrillArgs', () => {
     const custom = parseDrillArgs(['--users', '3', '--interval', '20', '--hold', '0', '--out', 'x']);
     expect(custom.timing).toEqual({ ...DEFAULT_TIMING, users: 3, userIntervalMs: 20, holdMs: 0 });
     expect(custom.out).toBe('x');
+    expect(custom.kube).toBe('emulator');
+  });
+
+  it('--kube real: the real control plane, with the waits a real one needs; the default stays the emulator', () => {
+    const real = parseDrillArgs(['--kube', 'real', '--users', '3']);
+    expect(real.kube).toBe('real');
+    expect(real.timing).toEqual({ ...DEFAULT_TIMING, ...REAL_KUBE_TIMING, users: 3 });
+    expect(parseDrillArgs(['--kube', 'emulator']).timing).toEqual(DEFAULT_TIMING);
+    expect(() => parseDrillArgs(['--kube', 'kind'])).toThrow(new DrillUsageError("--kube 'kind' is not one of emulator, real or all."));
+    expect(() => parseDrillArgs(['--kube', 'all'])).toThrow(new DrillUsageError("--kube 'all' must be one of emulator, real."));
   });
 
   it.each([

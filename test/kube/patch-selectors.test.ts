@@ -42,9 +42,10 @@ describe('strategic merge patch', () => {
     const [app, side] = out.spec.template.spec.containers;
     expect(side).toEqual({ name: 'side', image: 's:1' });
     expect(app.image).toBe('a:1');
+    // The patch's items in the patch's order, then the others (apimachinery's normalizeElementOrder, as the real server does).
     expect(app.env).toEqual([
-      { name: 'A', value: '9' },
       { name: 'B', value: '2' },
+      { name: 'A', value: '9' },
     ]);
     expect(app.volumeMounts).toEqual([{ name: 'cfg2', mountPath: '/cfg' }]);
     expect(app.args).toEqual(['z']);
@@ -68,7 +69,7 @@ describe('strategic merge patch', () => {
       { metadata: { finalizers: ['a', 'b'] } },
       { metadata: { '$deleteFromPrimitiveList/finalizers': ['a'], finalizers: ['c'] } },
     );
-    expect(fin).toEqual({ metadata: { finalizers: ['b', 'c'] } });
+    expect(fin).toEqual({ metadata: { finalizers: ['c', 'b'] } });
     const ordered = strategicMergePatch(template, {
       spec: { template: { spec: { '$setElementOrder/containers': [{ name: 'side' }, { name: 'app' }], containers: [{ name: 'side', image: 's:2' }] } } },
     }) as typeof template;

@@ -42,8 +42,11 @@ step_begin() {
   step_start=$(date +%s)
   echo "[build] $1 ..."
 }
+timings=()
 step_end() {
-  echo "[build] $1: $(($(date +%s) - step_start)) s"
+  local took=$(($(date +%s) - step_start))
+  timings+=("$1=$took")
+  echo "[build] $1: $took s"
 }
 
 mkdir -p "$KUBE_BIN_DIR"
@@ -117,6 +120,13 @@ build_one etcd etcd go.etcd.io/etcd/server/v3 \
 build_one kwok kwok sigs.k8s.io/kwok/cmd/kwok \
   "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=${KWOK_VERSION#v} -X sigs.k8s.io/kwok/pkg/consts.KubeVersion=${K8S_VERSION#v}"
 
-echo "[build] total: $(($(date +%s) - total_start)) s"
+total=$(($(date +%s) - total_start))
+echo "[build] total: $total s"
+# The build's own timing, kept next to bin/ (npm run bench -- real reports it when the binaries are cached).
+{
+  echo "# tools/kube/build.sh, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, built: ${missing[*]}"
+  echo "total=$total"
+  printf '%s\n' "${timings[@]}"
+} >"$KUBE_BIN_DIR/../build-times.txt"
 echo "[build] module downloads: $(du -sh "$GOMODCACHE/cache/download" | cut -f1), build cache: $(du -sh "$GOCACHE" | cut -f1)"
 ls -l "$KUBE_BIN_DIR"

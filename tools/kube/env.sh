@@ -5,6 +5,11 @@
 K8S_VERSION="v1.36.3"
 ETCD_VERSION="v3.6.16"
 KWOK_VERSION="v0.8.0"
+# Not built: the Go module proxy answers 403 "This module version is not available" for every
+# version of it. npm run test:real asks the proxy again on each run and prints its answer when it
+# skips the suites that need the real Reloader (they run with RELOADER_BIN=/path/to/reloader).
+RELOADER_MODULE="github.com/stakater/Reloader"
+RELOADER_VERSION="v1.4.21"
 
 CACHE_ROOT="${CCLOUD_DR_CACHE:-$HOME/.cache/ccloud-dr-actions}"
 KUBE_KEY="k8s-${K8S_VERSION}_etcd-${ETCD_VERSION}_kwok-${KWOK_VERSION}"

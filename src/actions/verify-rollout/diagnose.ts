@@ -1,5 +1,5 @@
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
-import type { KubeClients } from '../../core/kube/client.js';
+import { kubeError, type KubeClients } from '../../core/kube/client.js';
 import type { Workload } from '../../core/kube/workload.js';
 
 /**
@@ -70,7 +70,8 @@ export async function diagnose(clients: KubeClients, namespace: string, workload
   try {
     events = (await clients.core.listNamespacedEvent({ namespace })).items;
   } catch (err) {
-    eventsError = `events unavailable: ${(err as Error).message.split('\n')[0]}`;
+    // The server's own Status message (a 403 names the missing permission), not client-node's `HTTP-Code: 403`.
+    eventsError = `events unavailable: ${kubeError(err, `list events in namespace ${namespace}`).message}`;
   }
   await Promise.all(
     workloads.map(async (w) => {
@@ -89,7 +90,7 @@ export async function diagnose(clients: KubeClients, namespace: string, workload
           if (notReady.length > 5) lines.push(`… and ${notReady.length - 5} more pods not ready`);
           if (!notReady.length) lines.push(`${pods.length} pods, all ready`);
         } catch (err) {
-          lines.push(`pods unavailable: ${(err as Error).message.split('\n')[0]}`);
+          lines.push(`pods unavailable: ${kubeError(err, `list pods in namespace ${namespace}`).message}`);
         }
       }
       const recent = recentEvents(events, names);

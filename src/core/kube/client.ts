@@ -1,4 +1,5 @@
 import { accessSync, constants, statSync } from 'node:fs';
+import { STATUS_CODES } from 'node:http';
 import { delimiter, isAbsolute, resolve } from 'node:path';
 import type * as K8s from '@kubernetes/client-node';
 import { ActionError, InputError } from '../errors.js';
@@ -326,13 +327,16 @@ export function kubeError(err: unknown, what: string, server?: string, permissio
     });
   }
   const status = parseStatus(err);
-  const message = serverText(status?.message ?? `HTTP ${code}`);
   const causes = (status?.details?.causes ?? [])
     .map((c) => c.message)
     .filter((c): c is string => Boolean(c))
     .map(serverText);
   const reason = status?.reason ? ` ${serverText(status.reason)}` : '';
-  const text = `could not ${what}: ${message}${causes.length && !message.includes(causes[0]) ? ` (${causes.join('; ')})` : ''} (HTTP ${code}${reason})`;
+  // client-node gives some answers (a 401) no body: then the status line is all there is to say.
+  const message = status?.message ? serverText(status.message) : undefined;
+  const text = message
+    ? `could not ${what}: ${message}${causes.length && !message.includes(causes[0]) ? ` (${causes.join('; ')})` : ''} (HTTP ${code}${reason})`
+    : `could not ${what}: HTTP ${code}${STATUS_CODES[code] ? ` ${STATUS_CODES[code]}` : ''}`;
   return new ActionError(text, { where: server ? `Kubernetes API ${server}` : undefined, fix: fixFor(code, permission), cause: err });
 }
 

@@ -46,7 +46,7 @@ export async function main(argv: string[], print: (line: string) => void = conso
   const svgs: Record<string, string> = {};
   for (const [i, scenario] of command.scenarios.entries()) {
     print(`\n=== Drill ${i + 1} of ${command.scenarios.length}: ${scenarioTitle(scenario)}`);
-    const result = await runScenario(scenario, { workspace, timing: command.timing, log: (line) => print(`  ${line}`) });
+    const result = await runScenario(scenario, { workspace, timing: command.timing, kube: command.kube, log: (line) => print(`  ${line}`) });
     results.push(result);
     const slug = scenarioSlug(scenario);
     const svgName = `${slug}.svg`;

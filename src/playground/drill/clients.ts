@@ -9,7 +9,8 @@
  *   same cluster, start from the group's committed offsets (else earliest), and commit after every poll.
  */
 import type { ConfluentEmulator } from '../confluent/index.js';
-import type { KubeEmulator, MountedConfig } from '../kube/index.js';
+import type { MountedConfig } from '../kube/index.js';
+import type { DrillKube } from './kube.js';
 import { resolveConnection, type ClientConnection, type PodSpecLike } from './client-config.js';
 import { decodeRecord, encodeRecord, recordKey, type Ledger } from './ledger.js';
 import type { Timing } from './options.js';
@@ -54,7 +55,7 @@ export class ClientFleet {
 
   constructor(
     private readonly confluent: ConfluentEmulator,
-    private readonly kube: KubeEmulator,
+    private readonly kube: Pick<DrillKube, 'onPod' | 'get'>,
     private readonly ledger: Ledger,
     private readonly timing: Pick<Timing, 'users' | 'userIntervalMs' | 'pollMs' | 'retryBackoffMs'>,
     options: { now?: () => number; sleep?: Sleep } = {},

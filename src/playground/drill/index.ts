@@ -7,12 +7,15 @@ export { DrillSession, firstFailure, switchOutputs, type DrillResult, type Phase
 export {
   DEFAULT_SCENARIO,
   DEFAULT_TIMING,
+  KUBE_CHOICES,
   MODES,
   PATTERNS,
   STYLES,
   parseDrillArgs,
+  REAL_KUBE_TIMING,
   scenarioSlug,
   scenarioTitle,
+  type KubeChoice,
   type Mode,
   type Pattern,
   type Scenario,
@@ -25,5 +28,7 @@ export { mermaidGantt } from './mermaid.js';
 export { measureFinal, measurePhase, type FinalMeasures, type PhaseMeasures, type PhaseWindow } from './measures.js';
 export { finalChecks, phaseChecks, type Check, type PhaseFacts } from './checks.js';
 export { ClientFleet, type ClientPod } from './clients.js';
+export { startEmulatedDrillKube, type DrillKube, type EmulatedDrillKube } from './kube.js';
+export { startRealDrillKube } from './real-kube.js';
 export { Ledger } from './ledger.js';
 export { AP_LINK, PRIMARY, SECONDARY, activeActiveLink, startTopology, type Topology } from './topology.js';

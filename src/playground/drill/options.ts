@@ -34,6 +34,10 @@ export function scenarioSlug(s: Scenario): string {
   return `${s.pattern}-${s.style}-${s.mode}`;
 }
 
+/** What runs Kubernetes: the project's emulator (default), or the real local control plane (src/playground/real/kube). */
+export const KUBE_CHOICES = ['emulator', 'real'] as const;
+export type KubeChoice = (typeof KUBE_CHOICES)[number];
+
 /** A readable title, e.g. `active-passive, proxy clients, unplanned outage`. */
 export function scenarioTitle(s: Scenario): string {
   return `${s.pattern}, ${s.style} clients, ${s.mode === 'planned' ? 'planned switchover' : 'unplanned outage'}`;
@@ -98,10 +102,18 @@ export const DEFAULT_TIMING: Timing = {
   minuteMs: 3000,
 };
 
+/**
+ * With `--kube real` the controllers are real ones on a shared 2-core machine: the first pods take seconds, not
+ * milliseconds (the binaries start cold), and a rollout a few seconds; the waits grow accordingly.
+ */
+export const REAL_KUBE_TIMING: Partial<Timing> = { startupTimeoutMs: 90_000, settleMs: 1500, minuteMs: 10_000 };
+
 /** Parsed command line of `npm run drill`. */
 export interface DrillCommand {
   scenarios: Scenario[];
   timing: Timing;
+  /** `--kube`: emulator (default) or real. */
+  kube: KubeChoice;
   /** Directory for report.md and the SVG timelines (default `.drill`). */
   out: string;
   help: boolean;
@@ -125,6 +137,9 @@ consumers, and this repository's failover/failback workflows run by the local ru
   --users <n>             concurrent producer users (default ${DEFAULT_TIMING.users})
   --interval <ms>         pause of each user between records (default ${DEFAULT_TIMING.userIntervalMs})
   --hold <ms>             time on the secondary before failing back (default ${DEFAULT_TIMING.holdMs})
+  --kube <k>              emulator (default) or real: the real local Kubernetes control plane
+                          (kube-apiserver, controllers, scheduler, kwok nodes; built by tools/kube/build.sh),
+                          with Stakater Reloader from RELOADER_BIN or else the Reloader stand-in
   --out <dir>             where report.md and the timeline SVGs go (default .drill)
   --help                  this text
 
@@ -166,6 +181,7 @@ export function parseDrillArgs(argv: string[]): DrillCommand {
         interval: { type: 'string' },
         hold: { type: 'string' },
         out: { type: 'string' },
+        kube: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -178,11 +194,14 @@ export function parseDrillArgs(argv: string[]): DrillCommand {
   const styles = pick('style', STYLES, v.style ?? (all ? 'all' : undefined), DEFAULT_SCENARIO.style);
   const modes = pick('mode', MODES, v.mode ?? (all ? 'all' : undefined), DEFAULT_SCENARIO.mode);
   const scenarios = patterns.flatMap((pattern) => styles.flatMap((style) => modes.map((mode) => ({ pattern, style, mode }))));
+  const kube = pick('kube', KUBE_CHOICES, v.kube, 'emulator');
+  if (kube.length !== 1) throw new DrillUsageError(`--kube '${v.kube}' must be one of ${KUBE_CHOICES.join(', ')}.`);
   const timing: Timing = {
     ...DEFAULT_TIMING,
+    ...(kube[0] === 'real' ? REAL_KUBE_TIMING : {}),
     users: count('users', v.users, DEFAULT_TIMING.users, 1, 100),
     userIntervalMs: count('interval', v.interval, DEFAULT_TIMING.userIntervalMs, 5, 10_000),
     holdMs: count('hold', v.hold, DEFAULT_TIMING.holdMs, 0, 600_000),
   };
-  return { scenarios, timing, out: v.out ?? '.drill', help: v.help === true };
+  return { scenarios, timing, kube: kube[0], out: v.out ?? '.drill', help: v.help === true };
 }

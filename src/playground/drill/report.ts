@@ -22,6 +22,7 @@ export const MEASURES_NOTE = [
 export function drillMarkdown(result: DrillResult, svgFile?: string): string {
   const out: string[] = [];
   out.push(`## DR drill: ${result.title}`, '');
+  if (result.kube) out.push(`Kubernetes: ${cell(result.kube)}.`, '');
   const failed = result.checks.filter((c) => !c.ok);
   out.push(result.passed ? `✅ **Passed**: ${result.checks.length} checks.` : `❌ **Failed**: ${failed.length} of ${result.checks.length} checks failed.`, '');
   if (result.error) out.push(`> [!CAUTION]`, `> The drill stopped early: ${result.error}`, '');
@@ -122,6 +123,7 @@ export function textTable(headers: string[], rows: string[][]): string {
 /** The terminal summary of one drill: measures per switch, then the failed checks. */
 export function drillText(result: DrillResult): string {
   const out = [`${result.passed ? 'PASSED' : 'FAILED'}  ${result.title}`];
+  if (result.kube) out.push(`Kubernetes: ${result.kube}`);
   if (result.phases.length) {
     out.push(
       textTable(

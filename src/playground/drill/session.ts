@@ -8,7 +8,7 @@ import { finalChecks, phaseChecks, type Check, type PhaseFacts } from './checks.
 import { ClientFleet } from './clients.js';
 import { decodeRecord, Ledger, recordKey } from './ledger.js';
 import { measureFinal, measurePhase, type FinalMeasures, type PhaseWindow } from './measures.js';
-import { scenarioTitle, type Scenario, type Timing } from './options.js';
+import { scenarioTitle, type KubeChoice, type Scenario, type Timing } from './options.js';
 import { activeActiveLink, AP_LINK, PRIMARY, SECONDARY, startTopology, type Topology } from './topology.js';
 import { buildTimeline, type Timeline, type TimelineMark, type TimelineRun } from './timeline.js';
 
@@ -54,6 +54,8 @@ export interface DrillResult {
   /** Set when the drill itself could not go on (an emulator or the setup failed). */
   error?: string;
   timing: Timing;
+  /** With `--kube real`: what ran Kubernetes, and which Reloader (the emulator's drills leave it out). */
+  kube?: string;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -63,6 +65,8 @@ export interface SessionOptions {
   workspace: string;
   scenario: Scenario;
   timing: Timing;
+  /** Kubernetes: the emulator (default) or the real local control plane. */
+  kube?: KubeChoice;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
 }
@@ -88,7 +92,8 @@ export class DrillSession {
 
   /** Starts the emulators and attaches the clients; nothing is deployed yet. */
   static async start(options: SessionOptions): Promise<DrillSession> {
-    const topology = await startTopology(options.workspace, options.scenario, options.timing);
+    const topology = await startTopology(options.workspace, options.scenario, options.timing, { kube: options.kube, log: options.log });
+    if (options.kube === 'real') options.log?.(`Kubernetes: ${topology.kube.description}`);
     const ledger = new Ledger();
     const fleet = new ClientFleet(topology.confluent, topology.kube, ledger, options.timing);
     fleet.attach();
@@ -115,7 +120,7 @@ export class DrillSession {
 
   /** Applies the client manifests and waits until every client pod is ready and connected to `cluster`. */
   async deployClients(cluster = PRIMARY): Promise<void> {
-    this.topology.deployClients();
+    await this.topology.deployClients();
     const deadline = Date.now() + this.timing.startupTimeoutMs;
     for (;;) {
       const live = this.fleet.live();
@@ -183,14 +188,8 @@ export class DrillSession {
 
   /** Deletes pods through the Kubernetes API, as `kubectl delete pod` does; their ReplicaSet replaces them. */
   async deletePods(names: string[]): Promise<void> {
-    const { kube, kubeToken, namespace } = this.topology;
-    for (const name of names) {
-      const response = await fetch(`${kube.url}/api/v1/namespaces/${namespace}/pods/${encodeURIComponent(name)}`, {
-        method: 'DELETE',
-        headers: { authorization: `Bearer ${kubeToken}` },
-      });
-      if (!response.ok) throw new Error(`drill: deleting pod ${namespace}/${name} failed: HTTP ${response.status} ${await response.text()}`);
-    }
+    const { kube, namespace } = this.topology;
+    for (const name of names) await kube.deletePod(namespace, name);
     this.mark(`operator deletes pod${names.length === 1 ? '' : 's'} ${names.join(', ')}`);
   }
 
@@ -342,6 +341,7 @@ export class DrillSession {
       timeline: buildTimeline(this.runs, this.marks, this.fleet.pods, this.startedAt, finishedAt),
       error,
       timing: this.timing,
+      kube: this.topology.kube.kind === 'real' ? this.topology.kube.description : undefined,
     };
   }
 

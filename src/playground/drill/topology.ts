@@ -1,17 +1,18 @@
 /**
- * The drill's topology on the emulators, in this process: two Confluent clusters (north, the primary, and west)
- * linked both ways, a Kubernetes cluster with Reloader, and the example client manifests of one client style
- * applied with north's connection filled in. Also the repository secrets and variables that point the
- * workflows at it.
+ * The drill's topology: two Confluent clusters (north, the primary, and west) linked both ways, emulated in this
+ * process; a Kubernetes cluster with Reloader (the emulator, or with `--kube real` the real local control plane);
+ * and the example client manifests of one client style applied with north's connection filled in. Also the
+ * repository secrets and variables that point the workflows at it.
  */
-import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { startConfluent, type ConfluentEmulator } from '../confluent/index.js';
-import { startKube, type KubeEmulator } from '../kube/index.js';
+import type { KubeEmulator } from '../kube/index.js';
 import { parseProperties } from './client-config.js';
-import type { Scenario, Style, Timing } from './options.js';
+import { startEmulatedDrillKube, type DrillKube, type EmulatedDrillKube } from './kube.js';
+import type { KubeChoice, Scenario, Style, Timing } from './options.js';
+import { startRealDrillKube } from './real-kube.js';
 
 export const PRIMARY = 'north';
 export const SECONDARY = 'west';
@@ -73,7 +74,10 @@ export function clientNamespace(manifests: Array<Record<string, unknown>>): stri
 export interface Topology {
   scenario: Scenario;
   confluent: ConfluentEmulator;
-  kube: KubeEmulator;
+  /** Kubernetes, whichever runs it. */
+  kube: DrillKube;
+  /** The emulator, when it is the one (tests steer it: pod faults, direct writes). */
+  emulator?: KubeEmulator;
   /** The topic the producers write (the same name on both clusters). */
   topic: string;
   namespace: string;
@@ -82,12 +86,12 @@ export interface Topology {
   vars: Record<string, string>;
   /** Every secret value of the playground, for leak checks. */
   secretValues: string[];
-  /** The bearer token the Kubernetes emulator accepts (the KUBECONFIG secret carries it). */
+  /** The bearer token of the KUBECONFIG secret. */
   kubeToken: string;
   /** Client pods the Deployments ask for (the sum of their replicas). */
   clientReplicas: number;
   /** Applies the client manifests (Deployments start their pods). */
-  deployClients(): void;
+  deployClients(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -98,16 +102,24 @@ export interface Topology {
  *   on west over `north-to-west`, `west-orders` on north over `west-to-north`).
  * Consumer offset sync is on for every link (all groups), so consumers that move resume near where they were.
  */
-export async function startTopology(workspace: string, scenario: Scenario, timing: Timing): Promise<Topology> {
+export async function startTopology(
+  workspace: string,
+  scenario: Scenario,
+  timing: Timing,
+  options: { kube?: KubeChoice; log?: (line: string) => void } = {},
+): Promise<Topology> {
   const confluent = await startConfluent({
     clusters: [{ name: PRIMARY }, { name: SECONDARY }],
     replicationDelayMs: timing.replicationDelayMs,
     transitionMs: timing.transitionMs,
   });
-  let kube: KubeEmulator | undefined;
+  let kube: DrillKube | undefined;
   try {
-    const kubeToken = `drill-${randomBytes(18).toString('base64url')}`;
-    kube = await startKube({ podReadyDelayMs: timing.podReadyDelayMs, tickMs: timing.kubeTickMs, tokens: [kubeToken] });
+    kube =
+      options.kube === 'real'
+        ? await startRealDrillKube({ podReadyDelayMs: timing.podReadyDelayMs, log: options.log && ((line) => options.log!(`real kube: ${line}`)) })
+        : await startEmulatedDrillKube({ podReadyDelayMs: timing.podReadyDelayMs, tickMs: timing.kubeTickMs });
+    const kubeToken = kube.token;
     const north = confluent.info(PRIMARY);
     const manifests = loadManifests(workspace, scenario.style, { CCLOUD_URL: north.bootstrap, CCLOUD_APIKEY: north.apiKey, CCLOUD_PASSWD: north.apiSecret });
     const topic = producerTopic(manifests);
@@ -131,7 +143,7 @@ export async function startTopology(workspace: string, scenario: Scenario, timin
       }
     }
     const vars: Record<string, string> = {};
-    const secrets: Record<string, string> = { KUBECONFIG: kube.kubeconfig({ token: kubeToken }) };
+    const secrets: Record<string, string> = { KUBECONFIG: kube.kubeconfig() };
     for (const info of confluent.clusters) {
       const p = `CCLOUD_${info.name.toUpperCase()}_`;
       Object.assign(vars, { [`${p}REST_ENDPOINT`]: info.restEndpoint, [`${p}CLUSTERID`]: info.id, [`${p}URL`]: info.bootstrap });
@@ -143,6 +155,7 @@ export async function startTopology(workspace: string, scenario: Scenario, timin
       scenario,
       confluent,
       kube: started,
+      emulator: started.kind === 'emulator' ? (started as EmulatedDrillKube).emulator : undefined,
       topic,
       namespace,
       secrets,
@@ -152,7 +165,7 @@ export async function startTopology(workspace: string, scenario: Scenario, timin
       clientReplicas: manifests
         .filter((o) => o.kind === 'Deployment')
         .reduce((sum, o) => sum + Number((o.spec as { replicas?: number } | undefined)?.replicas ?? 1), 0),
-      deployClients: () => void started.apply(manifests),
+      deployClients: () => started.apply(manifests),
       async close() {
         await started.close();
         await confluent.close();

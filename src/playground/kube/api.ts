@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { applyDefaults } from './defaults.js';
-import { ApiError, alreadyExists, badRequest, conflict, forbidden, notFound } from './errors.js';
+import { ApiError, alreadyExists, badRequest, conflict, forbidden, invalidOptions, notFound, required } from './errors.js';
 import { applyPatch, type PatchType } from './patch.js';
-import { RESOURCES, apiVersionOf, resourceType, type ResourceType } from './resources.js';
+import { RESOURCES, apiVersionOf, qualifiedKind, resourceType, type ResourceType } from './resources.js';
 import { matchesFilter, type ObjectFilter } from './selectors.js';
 import type { Store } from './store.js';
 import { clone, deepEqual, isObject, randomSuffix, timestamp, type KubeObject, type ManagedField } from './types.js';
@@ -13,6 +13,10 @@ export interface WriteOptions {
   /** `dryRun=All`: validated and defaulted, nothing stored. */
   dryRun?: boolean;
   fieldManager?: string;
+  /** False when the request named no fieldManager (the server then derives one from the user agent). */
+  fieldManagerGiven?: boolean;
+  /** `Apply` for server-side apply; `Update` otherwise (managedFields' operation). */
+  operation?: 'Apply' | 'Update';
   subresource?: 'status';
 }
 
@@ -85,7 +89,7 @@ export class KubeApi {
     if (type.subresources.includes('status')) obj.status = initialStatus(type);
     this.prepare(type, obj);
     validate(type, obj);
-    meta.managedFields = managed(undefined, options.fieldManager, 'Update', apiVersionOf(type), this.now());
+    meta.managedFields = managed(undefined, options.fieldManager, options.operation ?? 'Update', apiVersionOf(type), this.now());
     if (options.dryRun) return obj;
     return clone(this.store.put(type, obj));
   }
@@ -135,7 +139,14 @@ export class KubeApi {
     validate(type, obj, old);
     meta.managedFields = clone(old.metadata.managedFields);
     if (sameObject(old, obj)) return clone(old);
-    meta.managedFields = managed(old.metadata.managedFields, options.fieldManager, 'Update', apiVersionOf(type), this.now(), options.subresource);
+    meta.managedFields = managed(
+      old.metadata.managedFields,
+      options.fieldManager,
+      options.operation ?? 'Update',
+      apiVersionOf(type),
+      this.now(),
+      options.subresource,
+    );
     if (options.dryRun) return obj;
     return clone(this.store.put(type, obj, old));
   }
@@ -148,8 +159,9 @@ export class KubeApi {
   patch(type: ResourceType, namespace: string | undefined, name: string, patchType: PatchType, patch: unknown, options: WriteOptions = {}): KubeObject {
     const old = this.store.get(type, namespace, name);
     if (patchType === 'application/apply-patch+yaml') {
-      if (!options.fieldManager)
-        throw new ApiError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+      if (options.fieldManagerGiven === false || !options.fieldManager)
+        throw invalidOptions('PatchOptions', [required('fieldManager', 'is required for apply patch')]);
+      options = { ...options, operation: 'Apply' };
       if (!old) return this.create(type, namespace, { ...(patch as object), metadata: { ...((patch as KubeObject).metadata ?? {}), name } }, options);
     }
     if (!old) throw notFound(type, name);
@@ -168,13 +180,20 @@ export class KubeApi {
     const old = this.store.get(type, namespace, name);
     if (!old) throw notFound(type, name);
     const pre = options.preconditions;
-    if (pre?.uid && pre.uid !== old.metadata.uid)
-      throw conflict(type, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`);
-    if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
-      throw conflict(
-        type,
+    // The delete preconditions (apiserver registry/rest/delete.go) name the kind, not the resource.
+    const onKind = (why: string) =>
+      new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedKind(type)} "${name}": ${why}`, {
         name,
-        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`,
+        ...(type.group ? { group: type.group } : {}),
+        kind: type.kind,
+      });
+    if (pre?.uid && pre.uid !== old.metadata.uid)
+      throw onKind(
+        `the UID in the precondition (${pre.uid}) does not match the UID in record (${old.metadata.uid}). The object might have been deleted and then recreated`,
+      );
+    if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
+      throw onKind(
+        `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${old.metadata.resourceVersion}). The object might have been modified`,
       );
     }
     const result = clone(old);
@@ -219,8 +238,15 @@ export class KubeApi {
     if (obj.apiVersion !== undefined && obj.apiVersion !== apiVersionOf(type)) {
       throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${apiVersionOf(type)})`);
     }
-    if (obj.kind !== undefined && obj.kind !== type.kind)
+    if (obj.kind !== undefined && obj.kind !== type.kind) {
+      // A kind the API version serves is decoded, then found not convertible to the endpoint's type.
+      const known = RESOURCES.find((r) => r.kind === obj.kind && apiVersionOf(r) === apiVersionOf(type));
+      if (known)
+        throw badRequest(
+          `${known.kind} in version "${type.version}" cannot be handled as a ${type.kind}: converting (${type.version}.${known.kind}) to (${type.group || 'core'}.${type.kind}): unknown conversion`,
+        );
       throw badRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${type.kind})`);
+    }
     if (!isObject(obj.metadata)) obj.metadata = {};
     obj.apiVersion = apiVersionOf(type);
     obj.kind = type.kind;
@@ -231,9 +257,9 @@ export class KubeApi {
   private prepare(type: ResourceType, obj: KubeObject): void {
     if (type.kind === 'Secret' || type.kind === 'ConfigMap') {
       const field = type.kind === 'Secret' ? 'data' : 'binaryData';
-      for (const [k, v] of Object.entries((obj[field] as Record<string, unknown> | undefined) ?? {})) {
+      for (const v of Object.values((obj[field] as Record<string, unknown> | undefined) ?? {})) {
         if (typeof v === 'string' && !BASE64.test(v)) {
-          throw badRequest(`${type.kind} in version "v1" cannot be handled as a ${type.kind}: illegal base64 data at input byte ${firstBadByte(v)} (key ${k})`);
+          throw badRequest(`${type.kind} in version "v1" cannot be handled as a ${type.kind}: illegal base64 data at input byte ${firstBadByte(v)}`);
         }
       }
     }

@@ -79,6 +79,8 @@ export function applyDefaults(type: ResourceType, obj: KubeObject): void {
   const spec = isObject(obj.spec) ? (obj.spec as J) : undefined;
   switch (type.kind) {
     case 'Namespace': {
+      // The namespace strategy sets this label on every create and update (NamespaceDefaultLabelName).
+      if (obj.metadata.name) obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': obj.metadata.name };
       obj.spec = isObject(obj.spec) ? obj.spec : {};
       set(obj.spec as J, 'finalizers', ['kubernetes']);
       break;

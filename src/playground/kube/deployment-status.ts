@@ -95,6 +95,7 @@ export function calculateStatus(d: Deployment, all: ReplicaSet[], newRS: Replica
       readyReplicas: sum(all, (rs) => rs.status?.readyReplicas ?? 0),
       availableReplicas: available,
       unavailableReplicas: Math.max(0, replicas - available),
+      terminatingReplicas: sum(all, (rs) => rs.status?.terminatingReplicas ?? 0),
       collisionCount: d.status?.collisionCount,
     },
     ['observedGeneration', 'replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas'],

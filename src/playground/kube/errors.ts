@@ -42,6 +42,8 @@ export class ApiError extends Error {
 
   status(): Status {
     const body: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, reason: this.reason, code: this.code };
+    // An internal error (500) carries no reason.
+    if (!this.reason) delete body.reason;
     if (this.details) body.details = this.details;
     return body;
   }
@@ -72,6 +74,16 @@ export function invalid(type: ResourceType, name: string, causes: StatusCause[])
   const parts = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message));
   const list = parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
   return new ApiError(422, 'Invalid', `${qualifiedKind(type)} "${name}" is invalid: ${list}`, { ...details(type, name), kind: type.kind, causes });
+}
+
+/** 422 on a request's options (`dryRun`, `fieldManager`): `CreateOptions.meta.k8s.io "" is invalid: ...`. */
+export function invalidOptions(kind: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions' | 'DeleteOptions', causes: StatusCause[]): ApiError {
+  const parts = causes.map((c) => `${c.field}: ${c.message}`);
+  return new ApiError(422, 'Invalid', `${kind}.meta.k8s.io "" is invalid: ${parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`}`, {
+    group: 'meta.k8s.io',
+    kind,
+    causes,
+  });
 }
 
 export function badRequest(message: string): ApiError {

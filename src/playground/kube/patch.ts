@@ -1,6 +1,6 @@
 import fastJsonPatch from 'fast-json-patch';
 import { parse as parseYaml } from 'yaml';
-import { ApiError, badRequest, unsupportedMediaType } from './errors.js';
+import { ApiError, badRequest } from './errors.js';
 import { isObject } from './types.js';
 
 type JsonMap = Record<string, unknown>;
@@ -120,7 +120,7 @@ function smpList(original: unknown[] | undefined, patch: unknown[], field: strin
   const result = [...(original ?? [])];
   if (meta.key === undefined) {
     for (const v of patch) if (!result.some((r) => r === v)) result.push(v);
-    return result;
+    return mergeOrder(result, patch, original ?? [], (v) => v);
   }
   const key = meta.key;
   for (const item of patch) {
@@ -141,7 +141,41 @@ function smpList(original: unknown[] | undefined, patch: unknown[], field: strin
     if (index >= 0) result[index] = merged;
     else result.push(merged);
   }
-  return result;
+  const id = (v: unknown) => (isObject(v) ? v[key] : v);
+  return mergeOrder(
+    result,
+    patch.filter((p) => !(isObject(p) && (p.$patch === 'delete' || p.$patch === 'replace'))),
+    original ?? [],
+    id,
+  );
+}
+
+/**
+ * The order of a merged list, as apimachinery's normalizeElementOrder gives it: the items the patch names in the
+ * patch's order, the others in the original's order, and the two interleaved by their places in the original
+ * (an item new to the list goes before the original items that follow). `$setElementOrder` reorders afterwards.
+ */
+function mergeOrder(merged: unknown[], patch: unknown[], original: unknown[], id: (v: unknown) => unknown): unknown[] {
+  const ids = (list: unknown[]) => list.map(id);
+  const patchIds = ids(patch);
+  const originalIds = ids(original);
+  const rank = (order: unknown[], v: unknown) => order.indexOf(id(v));
+  const inPatch = merged.filter((v) => patchIds.includes(id(v))).sort((a, b) => rank(patchIds, a) - rank(patchIds, b));
+  const serverOnly = merged.filter((v) => !patchIds.includes(id(v))).sort((a, b) => rank(originalIds, a) - rank(originalIds, b));
+  const out: unknown[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < serverOnly.length || j < inPatch.length) {
+    if (i >= serverOnly.length) out.push(inPatch[j++]);
+    else if (j >= inPatch.length) out.push(serverOnly[i++]);
+    else {
+      const li = rank(originalIds, serverOnly[i]);
+      const ri = rank(originalIds, inPatch[j]);
+      if (li >= 0 && ri >= 0 && li < ri) out.push(serverOnly[i++]);
+      else out.push(inPatch[j++]);
+    }
+  }
+  return out;
 }
 
 function reorder(list: unknown[], order: unknown[], key: string | undefined): unknown[] {
@@ -168,12 +202,13 @@ function stripDirectives(value: unknown): unknown {
 export function jsonPatch(document: unknown, operations: unknown): unknown {
   if (!Array.isArray(operations)) {
     const what = isObject(operations) ? 'object' : typeof operations;
-    throw badRequest(`json: cannot unmarshal ${what} into Go value of type []handlers.jsonPatchOp`);
+    throw badRequest(`error decoding patch: json: cannot unmarshal ${what} into Go value of type []handlers.jsonPatchOp`);
   }
   try {
     return fastJsonPatch.applyPatch(structuredClone(document), operations as fastJsonPatch.Operation[], true, true).newDocument;
-  } catch (err) {
-    throw new ApiError(422, 'Invalid', `the server rejected our request due to an error in our request: ${(err as Error).message.split('\n')[0]}`);
+  } catch {
+    // The apiserver answers a failed operation with a generic 422 that leaves the operation's own error out.
+    throw new ApiError(422, 'Invalid', 'the server rejected our request due to an error in our request', {});
   }
 }
 
@@ -181,7 +216,7 @@ export function jsonPatch(document: unknown, operations: unknown): unknown {
 export function patchTypeOf(contentType: string | undefined): PatchType {
   const base = (contentType ?? '').split(';')[0].trim().toLowerCase();
   const found = PATCH_TYPES.find((t) => t === base);
-  if (!found) throw unsupportedMediaType(base, [...PATCH_TYPES]);
+  if (!found) throw new ApiError(415, 'UnsupportedMediaType', '415: Unsupported Media Type', {});
   return found;
 }
 

@@ -75,7 +75,8 @@ export class ReplicaSetController implements Controller {
         this.events.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, 'replicaset-controller');
       }
     }
-    pods = (ownedBy(this.api, POD, rs) as Pod[]).filter(isActivePod);
+    const owned = ownedBy(this.api, POD, rs) as Pod[];
+    pods = owned.filter(isActivePod);
     const now = this.now();
     let available = 0;
     for (const pod of pods) {
@@ -90,6 +91,8 @@ export class ReplicaSetController implements Controller {
         readyReplicas: pods.filter(isPodReady).length,
         availableReplicas: available,
         observedGeneration: rs.metadata.generation,
+        // DeploymentReplicaSetTerminatingReplicas (on by default since v1.35): pods being deleted, 0 included.
+        terminatingReplicas: owned.filter((p) => p.metadata.deletionTimestamp).length,
       },
       ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas', 'observedGeneration'],
     );

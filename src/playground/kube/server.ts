@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import type { KubeApi, WriteOptions } from './api.js';
 import { apiGroup, apiGroupList, apiVersions, resourceList, version } from './discovery.js';
 import { openApiV3GroupVersion, openApiV3Root } from './openapi.js';
-import { ApiError, badRequest, methodNotAllowed, unauthorized, unsupportedMediaType } from './errors.js';
+import { ApiError, badRequest, invalidOptions, methodNotAllowed, unauthorized, unsupportedMediaType, unsupportedValue } from './errors.js';
 import { applyPatch, parsePatchBody, patchTypeOf } from './patch.js';
 import { apiVersionOf, byPlural, type ApiGroup, type ResourceType } from './resources.js';
 import { parseFieldSelector, parseLabelSelector, type ObjectFilter } from './selectors.js';
@@ -110,6 +110,10 @@ export class KubeServer {
       'apis/batch/v1': () => resourceList('batch'),
     };
     if (joined === 'openapi/v3') discovery[joined] = openApiV3Root;
+    if (joined === 'openapi/v2') {
+      if (method !== 'GET') throw methodNotAllowed(method, url.pathname);
+      return this.openApiV2(req, res);
+    }
     const gvDoc = joined.startsWith('openapi/v3/') ? openApiV3GroupVersion(joined.slice('openapi/v3/'.length)) : undefined;
     if (gvDoc) discovery[joined] = () => gvDoc;
     if (discovery[joined]) {
@@ -119,8 +123,12 @@ export class KubeServer {
     const route = this.route(parts);
     if (!route) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     const q = url.searchParams;
-    const dryRun = this.dryRun(q.getAll('dryRun'));
-    const write: WriteOptions = { dryRun, fieldManager: q.get('fieldManager') ?? managerFromAgent(req.headers['user-agent']) };
+    const dryRun = this.dryRun(q.getAll('dryRun'), method);
+    const write: WriteOptions = {
+      dryRun,
+      fieldManager: q.get('fieldManager') ?? managerFromAgent(req.headers['user-agent']),
+      fieldManagerGiven: q.has('fieldManager'),
+    };
     const { type, namespace, name, subresource } = route;
 
     if (name === undefined) {
@@ -148,9 +156,9 @@ export class KubeServer {
       if (method === 'GET' && wantsTable(req.headers.accept)) {
         return this.json(res, 200, toTable(type, this.api.select(type, namespace, filter), String(this.store.resourceVersion), q.get('includeObject')));
       }
-      if (method === 'GET') return this.json(res, 200, this.list(type, namespace, filter, q));
+      if (method === 'GET') return this.json(res, 200, this.list(type, namespace, filter, q, filter.labels.length + filter.fields.length === 0));
       if (method === 'POST') {
-        const body = await this.readObject(req);
+        const body = await this.readObject(req, type);
         return this.json(res, 201, this.api.create(type, namespace, body, write));
       }
       if (method === 'DELETE') {
@@ -169,7 +177,7 @@ export class KubeServer {
     }
     if (method === 'GET') return this.json(res, 200, this.api.get(type, namespace, name));
     if (method === 'PUT') {
-      const body = await this.readObject(req);
+      const body = await this.readObject(req, type);
       return this.json(res, 200, this.api.update(type, namespace, name, body, status));
     }
     if (method === 'PATCH') {
@@ -196,6 +204,21 @@ export class KubeServer {
       return this.json(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details });
     }
     throw methodNotAllowed(method, url.pathname);
+  }
+
+  /**
+   * `/openapi/v2`: a Swagger 2.0 document without definitions (like the v3 documents, schemas are left out). kubectl
+   * reads it, as protobuf, to validate on the client what no v3 document covers: the items of a `kind: List`.
+   * With no definition for a kind, kubectl skips its own check and the server validates (Strict field validation).
+   */
+  private openApiV2(req: IncomingMessage, res: ServerResponse): void {
+    // kubectl asks with the deprecated `...spec.v2@v1.0+protobuf`; kube-openapi answers with the current name.
+    if (/application\/com\.github\.proto-openapi\.spec\.v2/.test(req.headers.accept ?? '')) {
+      const body = openApiV2Protobuf();
+      res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', 'Content-Length': body.length });
+      return void res.end(body);
+    }
+    this.json(res, 200, OPENAPI_V2);
   }
 
   /** Maps a path onto a resource route, or undefined when it names nothing served. */
@@ -233,12 +256,17 @@ export class KubeServer {
     return { type, namespace, name, subresource };
   }
 
-  private dryRun(values: string[]): boolean {
-    for (const v of values) if (v !== 'All') throw badRequest(`Invalid dryRun value: ${JSON.stringify(v)}; the only supported value is "All"`);
+  /** `dryRun=All`, or the 422 the apiserver gives any other value (on the options type of the verb). */
+  private dryRun(values: string[], method: string): boolean {
+    if (values.some((v) => v !== 'All')) {
+      const kind = ({ POST: 'CreateOptions', PUT: 'UpdateOptions', PATCH: 'PatchOptions', DELETE: 'DeleteOptions' } as const)[method as 'POST'];
+      if (kind) throw invalidOptions(kind, [unsupportedValue('dryRun', values, ['All'])]);
+    }
     return values.length > 0;
   }
 
-  private list(type: ResourceType, namespace: string | undefined, filter: ObjectFilter, q: URLSearchParams): object {
+  /** A list page; `remainingItemCount` only without selectors, as the apiserver can only count the whole collection. */
+  private list(type: ResourceType, namespace: string | undefined, filter: ObjectFilter, q: URLSearchParams, unfiltered: boolean): object {
     let items = this.api.select(type, namespace, filter);
     const limit = q.has('limit') ? Number(q.get('limit')) : 0;
     const token = q.get('continue');
@@ -256,7 +284,7 @@ export class KubeServer {
     let next: string | undefined;
     let remaining: number | undefined;
     if (limit > 0 && items.length > limit) {
-      remaining = items.length - limit;
+      if (unfiltered) remaining = items.length - limit;
       items = items.slice(0, limit);
       const last = items[items.length - 1];
       next = Buffer.from(JSON.stringify({ rv, after: `${last.metadata.namespace ?? ''}/${last.metadata.name}` })).toString('base64url');
@@ -324,18 +352,20 @@ export class KubeServer {
     return Buffer.concat(chunks).toString('utf8');
   }
 
-  private parseJson(text: string): unknown {
+  private parseJson(text: string, type?: ResourceType): unknown {
     try {
       return JSON.parse(text);
     } catch (err) {
-      throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
+      // The apiserver's wording around the JSON parser's own (Go's parser words its errors differently).
+      const what = `couldn't get version/kind; json parse error: ${(err as Error).message} (${text.slice(0, 50)})`;
+      throw badRequest(type ? `the object provided is unrecognized (must be of type ${type.kind}): ${what}` : what);
     }
   }
 
-  private async readObject(req: IncomingMessage): Promise<unknown> {
+  private async readObject(req: IncomingMessage, type?: ResourceType): Promise<unknown> {
     const contentType = (req.headers['content-type'] ?? 'application/json').split(';')[0].trim().toLowerCase();
     const text = await this.readText(req);
-    if (contentType === 'application/json' || contentType === '') return this.parseJson(text);
+    if (contentType === 'application/json' || contentType === '') return this.parseJson(text, type);
     if (contentType === 'application/yaml') {
       try {
         return parseYaml(text);
@@ -345,6 +375,15 @@ export class KubeServer {
     }
     throw unsupportedMediaType(contentType, ['application/json', 'application/yaml']);
   }
+}
+
+const OPENAPI_V2 = { swagger: '2.0', info: { title: 'Kubernetes', version: 'v1.36.3' }, paths: {}, definitions: {} };
+
+/** OPENAPI_V2 as the gnostic `openapi_v2.Document` protobuf kubectl decodes: swagger (1) and info (2: title 1, version 2). */
+function openApiV2Protobuf(): Buffer {
+  const field = (no: number, bytes: Buffer) => Buffer.concat([Buffer.from([(no << 3) | 2, bytes.length]), bytes]);
+  const info = Buffer.concat([field(1, Buffer.from(OPENAPI_V2.info.title)), field(2, Buffer.from(OPENAPI_V2.info.version))]);
+  return Buffer.concat([field(1, Buffer.from(OPENAPI_V2.swagger)), field(2, info)]);
 }
 
 /** List items carry no kind/apiVersion on the wire (typed lists omit TypeMeta). */

@@ -181,6 +181,7 @@ export interface ReplicaSet extends KubeObject {
     readyReplicas?: number;
     availableReplicas?: number;
     observedGeneration?: number;
+    terminatingReplicas?: number;
   };
 }
 

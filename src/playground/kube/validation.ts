@@ -29,24 +29,53 @@ function checkName(field: string, name: string, label: boolean, out: StatusCause
   else if (!re.test(name)) out.push(invalidValue(field, name, label ? LABEL_MSG : SUBDOMAIN_MSG));
 }
 
+/** apimachinery's RegexError: `msg (e.g. 'a',  or 'b', regex used for validation is 're')`. */
+function regexError(msg: string, re: string, ...examples: string[]): string {
+  if (examples.length === 0) return `${msg} (regex used for validation is '${re}')`;
+  return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join(' or ')}regex used for validation is '${re}')`;
+}
+
+const LABEL_KEY_FMT = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
+const LABEL_KEY_MSG = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+const LABEL_VALUE_MSG =
+  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+
+/** content.IsLabelKey: an optional DNS subdomain prefix and a name part. */
+function labelKeyErrors(value: string): string[] {
+  const errs: string[] = [];
+  const parts = value.split('/');
+  if (parts.length > 2)
+    return [
+      `a valid label key ${regexError(LABEL_KEY_MSG, LABEL_KEY_FMT, 'MyName', 'my.name', '123-abc')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
+    ];
+  const [prefix, name] = parts.length === 2 ? parts : [undefined, parts[0]];
+  if (prefix !== undefined) {
+    if (prefix === '') errs.push('prefix part must be non-empty');
+    else if (prefix.length > 253) errs.push('prefix part must be no more than 253 characters');
+    else if (!DNS1123_SUBDOMAIN.test(prefix)) errs.push(`prefix part ${SUBDOMAIN_MSG}`);
+  }
+  if (name === '') errs.push('name part must be non-empty');
+  else if (name.length > 63) errs.push('name part must be no more than 63 bytes');
+  if (!LABEL_NAME.test(name)) errs.push(`name part ${regexError(LABEL_KEY_MSG, LABEL_KEY_FMT, 'MyName', 'my.name', '123-abc')}`);
+  return errs;
+}
+
+/** content.IsLabelValue. */
+function labelValueErrors(value: string): string[] {
+  const errs: string[] = [];
+  if (value.length > 63) errs.push('must be no more than 63 bytes');
+  if (!LABEL_VALUE.test(value)) errs.push(regexError(LABEL_VALUE_MSG, `(${LABEL_KEY_FMT})?`, 'MyValue', 'my_value', '12345'));
+  return errs;
+}
+
+/** ValidateLabels: one cause per problem, keys and values both reported on the map's path. */
 function checkLabels(field: string, labels: unknown, out: StatusCause[]): void {
   if (labels === undefined) return;
   if (!isObject(labels)) return void out.push(invalidValue(field, labels, 'must be a map of strings'));
   for (const [k, v] of Object.entries(labels)) {
-    const name = k.includes('/') ? k.slice(k.indexOf('/') + 1) : k;
-    if (!LABEL_NAME.test(name) || name.length > 63)
-      out.push(
-        invalidValue(field, k, "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"),
-      );
-    if (typeof v !== 'string' || v.length > 63 || !LABEL_VALUE.test(v)) {
-      out.push(
-        invalidValue(
-          `${field}`,
-          v,
-          "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
-        ),
-      );
-    }
+    for (const msg of labelKeyErrors(k)) out.push(invalidValue(field, k, msg));
+    if (typeof v !== 'string') out.push(invalidValue(field, v, 'must be a string'));
+    else for (const msg of labelValueErrors(v)) out.push(invalidValue(field, v, msg));
   }
 }
 
@@ -63,7 +92,7 @@ function checkConfigKeys(field: string, data: unknown, out: StatusCause[]): numb
     if (!CONFIG_KEY.test(k) || k.length > 253)
       out.push(
         invalidValue(
-          field,
+          `${field}[${k}]`,
           k,
           "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
         ),
@@ -224,32 +253,76 @@ function validateBatchSpec(type: ResourceType, obj: KubeObject, out: StatusCause
   validatePodSpec(`${field}.template.spec`, template.spec, out, ['OnFailure', 'Never']);
 }
 
+/** ValidateSecret's per-type requirements: the keys each built-in Secret type must hold. */
+function secretTypeCauses(obj: KubeObject, out: StatusCause[]): void {
+  const data = (isObject(obj.data) ? obj.data : {}) as Record<string, string>;
+  const need = (key: string) => out.push(required(`data[${key}]`));
+  const json = (key: string) => {
+    try {
+      JSON.parse(Buffer.from(data[key], 'base64').toString('utf8'));
+    } catch (err) {
+      out.push(invalidValue(`data[${key}]`, '<secret contents redacted>', (err as Error).message));
+    }
+  };
+  switch (obj.type) {
+    case 'kubernetes.io/service-account-token':
+      if (!obj.metadata.annotations?.['kubernetes.io/service-account.name']) out.push(required('metadata.annotations[kubernetes.io/service-account.name]'));
+      break;
+    case 'kubernetes.io/dockercfg':
+      if (data['.dockercfg'] === undefined) need('.dockercfg');
+      else json('.dockercfg');
+      break;
+    case 'kubernetes.io/dockerconfigjson':
+      if (data['.dockerconfigjson'] === undefined) need('.dockerconfigjson');
+      else json('.dockerconfigjson');
+      break;
+    case 'kubernetes.io/basic-auth':
+      if (data.username === undefined && data.password === undefined) {
+        need('username');
+        need('password');
+      }
+      break;
+    case 'kubernetes.io/ssh-auth':
+      if (!data['ssh-privatekey']) need('ssh-privatekey');
+      break;
+    case 'kubernetes.io/tls':
+      if (data['tls.crt'] === undefined) need('tls.crt');
+      if (data['tls.key'] === undefined) need('tls.key');
+      break;
+  }
+}
+
 const STS_UPDATABLE = ['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds'];
 
 /** Throws a 422 Invalid when the object (after defaulting) is not acceptable; `old` is set on updates. */
 export function validate(type: ResourceType, obj: KubeObject, old?: KubeObject): void {
   const out: StatusCause[] = [];
   const name = obj.metadata.name ?? '';
+  const config = type.kind === 'ConfigMap' || type.kind === 'Secret';
+  // ValidateConfigMapUpdate / ValidateSecretUpdate check what may not change first, then validate the new object.
+  if (config && old) {
+    const immutableMsg = 'field is immutable when `immutable` is set';
+    if (type.kind === 'Secret' && old.type !== obj.type) out.push(invalidValue('type', obj.type, 'field is immutable'));
+    if (old.immutable === true) {
+      if (obj.immutable !== true) out.push(forbiddenField('immutable', immutableMsg));
+      if (!deepEqual(old.data ?? {}, obj.data ?? {})) out.push(forbiddenField('data', immutableMsg));
+      if (type.kind === 'ConfigMap' && !deepEqual(old.binaryData ?? {}, obj.binaryData ?? {})) out.push(forbiddenField('binaryData', immutableMsg));
+    }
+  }
   if (!name) out.push(required('metadata.name', 'name or generateName is required'));
   else checkName('metadata.name', name, type.kind === 'Namespace', out);
   checkLabels('metadata.labels', obj.metadata.labels, out);
   checkStringMap('metadata.annotations', obj.metadata.annotations, out);
 
-  if (type.kind === 'ConfigMap' || type.kind === 'Secret') {
+  if (config) {
     const bytes = checkConfigKeys('data', obj.data, out) + (type.kind === 'ConfigMap' ? checkConfigKeys('binaryData', obj.binaryData, out) : 0);
     if (type.kind === 'ConfigMap' && isObject(obj.data) && isObject(obj.binaryData)) {
-      for (const k of Object.keys(obj.data)) if (Object.hasOwn(obj.binaryData, k)) out.push(invalidValue('data', k, 'duplicate of key present in binaryData'));
+      for (const k of Object.keys(obj.data))
+        if (Object.hasOwn(obj.binaryData, k)) out.push(invalidValue(`data[${k}]`, k, 'duplicate of key present in binaryData'));
     }
-    if (bytes > MAX_CONFIG_BYTES) out.push(cause('', 'FieldValueTooLong', `Too long: may not be more than ${MAX_CONFIG_BYTES} bytes`));
-    if (old) {
-      const immutableMsg = 'field is immutable when `immutable` is set';
-      if (old.immutable === true) {
-        if (!deepEqual(old.data ?? {}, obj.data ?? {})) out.push(forbiddenField('data', immutableMsg));
-        if (type.kind === 'ConfigMap' && !deepEqual(old.binaryData ?? {}, obj.binaryData ?? {})) out.push(forbiddenField('binaryData', immutableMsg));
-        if (obj.immutable !== true) out.push(forbiddenField('immutable', immutableMsg));
-      }
-      if (type.kind === 'Secret' && old.type !== obj.type) out.push(invalidValue('type', obj.type, 'field is immutable'));
-    }
+    if (bytes > MAX_CONFIG_BYTES)
+      out.push(cause(type.kind === 'Secret' ? 'data' : '', 'FieldValueTooLong', `Too long: may not be more than ${MAX_CONFIG_BYTES} bytes`));
+    if (type.kind === 'Secret') secretTypeCauses(obj, out);
   }
   if (type.kind === 'Pod') validatePodSpec('spec', obj.spec, out);
   if (type.kind === 'Job' || type.kind === 'CronJob') validateBatchSpec(type, obj, out);

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { badRequest, expired } from './errors.js';
+import { ApiError, expired } from './errors.js';
 import { apiVersionOf, type ResourceType } from './resources.js';
 import { matchesFilter, type ObjectFilter } from './selectors.js';
 import type { Store, StoreEvent } from './store.js';
@@ -35,8 +35,13 @@ export function serveWatch(store: Store, req: WatchRequest, res: ServerResponse)
   let startRv: number | undefined;
   if (req.resourceVersion !== undefined && req.resourceVersion !== '' && req.resourceVersion !== '0') {
     startRv = Number(req.resourceVersion);
-    if (!Number.isInteger(startRv) || startRv < 0)
-      throw badRequest(`resourceVersion: Invalid value: "${req.resourceVersion}": must be a valid resource version`);
+    // The apiserver parses it with strconv.ParseUint and answers a failure as an internal error (500, no reason).
+    if (!/^\d+$/.test(req.resourceVersion))
+      throw new ApiError(
+        500,
+        '',
+        `resourceVersion: Invalid value: "${req.resourceVersion}": strconv.ParseUint: parsing "${req.resourceVersion}": invalid syntax`,
+      );
   }
 
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });

@@ -30,14 +30,21 @@ function statusMessage(body: string): string {
   }
 }
 
-function send(
-  target: ApiTarget,
-  method: string,
-  path: string,
-  options: { body?: unknown; contentType?: string; timeoutMs?: number } = {},
-): Promise<IncomingMessage> {
+/** Options of one request. */
+export interface RequestOptions {
+  body?: unknown;
+  contentType?: string;
+  /** Default `application/json`. */
+  accept?: string;
+  timeoutMs?: number;
+  /** Aborts the request, also before its headers arrived. */
+  signal?: AbortSignal;
+}
+
+/** Sends one request; resolves with the response as soon as its headers arrive (a stream: read it or destroy it). */
+export function send(target: ApiTarget, method: string, path: string, options: RequestOptions = {}): Promise<IncomingMessage> {
   const url = new URL(path, target.server);
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: options.accept ?? 'application/json' };
   if (target.token) headers.Authorization = `Bearer ${target.token}`;
   let payload: string | undefined;
   if (options.body !== undefined) {
@@ -53,6 +60,13 @@ function send(
       resolve,
     );
     req.on('error', reject);
+    if (options.signal) {
+      const signal = options.signal;
+      const abort = () => req.destroy(new Error(`${method} ${url.pathname}: aborted`));
+      if (signal.aborted) abort();
+      else signal.addEventListener('abort', abort, { once: true });
+      req.on('close', () => signal.removeEventListener('abort', abort));
+    }
     if (options.timeoutMs) req.setTimeout(options.timeoutMs, () => req.destroy(new Error(`${method} ${url.pathname}: no answer in ${options.timeoutMs} ms`)));
     req.end(payload);
   });
@@ -64,13 +78,29 @@ async function readBody(res: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** An answer whatever its status: the status, the headers, the body text and, when it is JSON, the parsed body. */
+export interface ApiAnswer {
+  status: number;
+  headers: IncomingMessage['headers'];
+  text: string;
+  json: unknown;
+}
+
+/** One request that never rejects on an HTTP status (only on a network failure): for tests that compare answers. */
+export async function apiCall(target: ApiTarget, method: string, path: string, options: RequestOptions = {}): Promise<ApiAnswer> {
+  const res = await send(target, method, path, { timeoutMs: 30_000, ...options });
+  const text = await readBody(res);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.statusCode ?? 0, headers: res.headers, text, json };
+}
+
 /** One request; resolves with the parsed JSON (or the text when it is not JSON), rejects with ApiStatusError on non-2xx. */
-export async function apiRequest<T = unknown>(
-  target: ApiTarget,
-  method: string,
-  path: string,
-  options: { body?: unknown; contentType?: string; timeoutMs?: number } = {},
-): Promise<T> {
+export async function apiRequest<T = unknown>(target: ApiTarget, method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const res = await send(target, method, path, { timeoutMs: 30_000, ...options });
   const text = await readBody(res);
   const status = res.statusCode ?? 0;
@@ -98,10 +128,18 @@ export async function watchStream<T>(
   onEvent: (event: WatchEvent<T>) => void | Promise<void>,
   signal: AbortSignal,
 ): Promise<void> {
-  const res = await send(target, 'GET', path);
+  let res: IncomingMessage;
+  try {
+    // The signal also ends a watch whose headers have not arrived yet (a stop right after a start).
+    res = await send(target, 'GET', path, { signal });
+  } catch (err) {
+    if (signal.aborted) return;
+    throw err;
+  }
   const status = res.statusCode ?? 0;
   if (status < 200 || status > 299) throw new ApiStatusError(status, 'GET', path, await readBody(res));
   const abort = () => res.destroy();
+  if (signal.aborted) return void res.destroy();
   signal.addEventListener('abort', abort, { once: true });
   let buffered = '';
   try {

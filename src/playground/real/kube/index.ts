@@ -27,7 +27,12 @@ export interface RealKubeOptions {
    * binary is found (`binary`, else `$RELOADER_BIN`, else `<binDir>/reloader`); otherwise the in-process
    * stand-in (reloader-stand-in.ts) runs and says so.
    */
-  reloader?: false | { strategy?: 'env-vars' | 'annotations'; binary?: string };
+  reloader?: false | { strategy?: 'env-vars' | 'annotations'; binary?: string; args?: string[] };
+  /**
+   * More kube-apiserver flags, after the launcher's own (a repeated flag wins): e.g.
+   * `--etcd-compaction-interval=2s`, or `--audit-policy-file` and `--audit-log-path` to count requests.
+   */
+  apiServerArgs?: string[];
   /** Readiness deadline of each component (default 90 s: a cold kube-apiserver on 2 busy cores is slow). */
   readyTimeoutMs?: number;
   /** Keep the logs folder after stop() (default false: the whole temp folder is removed). */
@@ -95,6 +100,14 @@ const STAGES = join(dirname(fileURLToPath(import.meta.url)), 'stages/stages.yaml
 const KWOK_NODE_ANNOTATION = 'kwok.x-k8s.io/node';
 /** The same service-account issuer as kwokctl and kubeadm. */
 const SA_ISSUER = 'https://kubernetes.default.svc.cluster.local';
+
+/**
+ * The Stakater Reloader binary the launcher runs, or undefined for the stand-in: `binary` when given,
+ * else `$RELOADER_BIN`, else `<binDir>/reloader` when it exists.
+ */
+export function reloaderBinary(binDir: string, binary?: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return binary ?? (env.RELOADER_BIN || undefined) ?? (existsSync(join(binDir, 'reloader')) ? join(binDir, 'reloader') : undefined);
+}
 
 /** The bin folder build.sh writes to (its cache key encodes the versions). */
 export function defaultBinDir(): string {
@@ -355,6 +368,7 @@ export async function startRealKube(options: RealKubeOptions = {}): Promise<Real
       '--service-cluster-ip-range=10.0.0.0/24',
       '--allow-privileged=true',
       '--profiling=false',
+      ...(options.apiServerArgs ?? []),
     ]);
     const caPath = join(pki, 'apiserver.crt');
     await waitFor('kube-apiserver certificate', async () => existsSync(caPath) && readFileSync(caPath, 'utf8').includes('END CERTIFICATE'), {
@@ -494,12 +508,12 @@ export async function startRealKube(options: RealKubeOptions = {}): Promise<Real
     let reloader: RealKube['reloader'] = 'none';
     if (options.reloader !== false) {
       const strategy = options.reloader?.strategy ?? 'env-vars';
-      const binary = options.reloader?.binary ?? process.env.RELOADER_BIN ?? (existsSync(bin('reloader')) ? bin('reloader') : undefined);
+      const binary = reloaderBinary(binDir, options.reloader?.binary);
       const reloaderTarget: ApiTarget = { server, ca, token: users.reloader.token };
       if (binary) {
         // v1.4.21 serves metrics and /live on the hard-coded ":9090" (constants.DefaultHttpListenAddr), all interfaces, no flag.
         if (await portInUse(9090)) throw new Error('port 9090 is taken: Stakater Reloader always listens on :9090 (only one Reloader can run at a time)');
-        current = new Component('reloader', binary, [`--reload-strategy=${strategy}`], join(logDir, 'reloader.log'), {
+        current = new Component('reloader', binary, [`--reload-strategy=${strategy}`, ...(options.reloader?.args ?? [])], join(logDir, 'reloader.log'), {
           KUBECONFIG: kubeconfigOf('reloader'),
         });
         components.push(current);
