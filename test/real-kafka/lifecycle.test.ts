@@ -9,7 +9,8 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { kafkaConfig, removeStaleDirs, startRealKafka } from '../../src/playground/real/kafka/index.js';
+import { kafkaConfig, startRealKafka, TMP_PREFIX } from '../../src/playground/real/kafka/index.js';
+import { removeStaleDirs } from '../../src/playground/real/kube/processes.js';
 import { Kafka } from '../../src/playground/real/kafka/kafkajs.js';
 import { alive, processesMentioning, until } from './helpers.js';
 
@@ -156,7 +157,7 @@ describe('real Kafka launcher lifecycle', () => {
       // Nothing ran the launcher's cleanup: the folder is there, and a later start removes it.
       expect(existsSync(tmp)).toBe(true);
       const lines: string[] = [];
-      removeStaleDirs((l) => lines.push(l));
+      removeStaleDirs(TMP_PREFIX, (l) => lines.push(l));
       expect(lines).toContain(`removed ${tmp}, left behind by launcher ${cli.child.pid} which is gone`);
       expect(existsSync(tmp)).toBe(false);
     } finally {

@@ -1,11 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, type KafkaConfig } from './kafkajs.js';
-import { Component, freePort, waitFor } from '../kube/processes.js';
+import { Component, freePort, OWNER_FILE, removeStaleDirs, waitFor } from '../kube/processes.js';
 import { clientAcls, waitForAcls } from './acls.js';
 import { clusterUsers, log4j2Properties, serverProperties, type ClusterUsers, type KafkaUser, type NodePorts } from './config.js';
 import { KafkaProxy } from './proxy.js';
@@ -76,8 +76,7 @@ export interface RealKafka {
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const BUILD_SCRIPT = join(REPO, 'tools/kafka/build.sh');
-const TMP_PREFIX = 'real-kafka-';
-const OWNER_FILE = 'owner.pid';
+export const TMP_PREFIX = 'real-kafka-';
 
 /** The lib folder build.sh writes to (kafka/<version>/lib under the cache). */
 export function defaultLibDir(): string {
@@ -115,34 +114,6 @@ export function kafkaConfig(cluster: RealKafkaCluster, user: 'operator' | 'app' 
     logLevel: logLevel.NOTHING,
     ...overrides,
   };
-}
-
-/** Removes the temp folders of launchers that died without cleaning up (only those whose owner.pid names a process that is gone). */
-export function removeStaleDirs(log: (line: string) => void): void {
-  let entries: string[];
-  try {
-    entries = readdirSync(tmpdir()).filter((e) => e.startsWith(TMP_PREFIX));
-  } catch {
-    return;
-  }
-  for (const entry of entries) {
-    const path = join(tmpdir(), entry);
-    let pid: number;
-    try {
-      pid = Number(readFileSync(join(path, OWNER_FILE), 'utf8').trim());
-    } catch {
-      continue;
-    }
-    if (!Number.isInteger(pid) || pid <= 0) continue;
-    try {
-      process.kill(pid, 0);
-      continue; // still running
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') continue;
-    }
-    rmSync(path, { recursive: true, force: true });
-    log(`removed ${path}, left behind by launcher ${pid} which is gone`);
-  }
 }
 
 /** True when 127.0.0.1:port accepts a TCP connection within `timeoutMs`. */
@@ -218,7 +189,7 @@ export async function startRealKafka(options: RealKafkaOptions = {}): Promise<Re
   if (!readdirSafe(libDir).some((f) => /^kafka_2\.13-.*\.jar$/.test(f))) throw new Error(`no Kafka jars in ${libDir}: run 'bash tools/kafka/build.sh'`);
   const classPath = join(libDir, '*');
 
-  removeStaleDirs(log);
+  removeStaleDirs(TMP_PREFIX, log);
   const dir = mkdtempSync(join(tmpdir(), TMP_PREFIX));
   writeFileSync(join(dir, OWNER_FILE), `${process.pid}\n`);
   const logDir = join(dir, 'logs');

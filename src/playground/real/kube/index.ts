@@ -1,13 +1,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments, stringify } from 'yaml';
 import { apiRequest, ApiStatusError, type ApiTarget } from './http.js';
 import { realKubeconfigYaml } from './kubeconfig.js';
-import { Component, freePort, portInUse, waitFor } from './processes.js';
+import { Component, freePort, OWNER_FILE, portInUse, removeStaleDirs, waitFor } from './processes.js';
 import { startReloaderStandIn, type ReloaderStandIn } from './reloader-stand-in.js';
 
 /** Options of startRealKube. */
@@ -206,39 +206,6 @@ function nodeObject(name: string, i: number): object {
 }
 
 const TMP_PREFIX = 'real-kube-';
-const OWNER_FILE = 'owner.pid';
-
-/**
- * Removes the temp folders of launchers that died without cleaning up (SIGKILL: setpriv's
- * pdeathsig kills their binaries, but nothing removes the folder). Only folders whose owner.pid
- * names a process that no longer exists are touched.
- */
-function removeStaleDirs(log: (line: string) => void): void {
-  let entries: string[];
-  try {
-    entries = readdirSync(tmpdir()).filter((e) => e.startsWith(TMP_PREFIX));
-  } catch {
-    return;
-  }
-  for (const entry of entries) {
-    const path = join(tmpdir(), entry);
-    let pid: number;
-    try {
-      pid = Number(readFileSync(join(path, OWNER_FILE), 'utf8').trim());
-    } catch {
-      continue;
-    }
-    if (!Number.isInteger(pid) || pid <= 0) continue;
-    try {
-      process.kill(pid, 0);
-      continue; // still running
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') continue;
-    }
-    rmSync(path, { recursive: true, force: true });
-    log(`removed ${path}, left behind by launcher ${pid} which is gone`);
-  }
-}
 
 async function ok(fn: () => Promise<unknown>): Promise<boolean> {
   await fn();
@@ -266,7 +233,7 @@ export async function startRealKube(options: RealKubeOptions = {}): Promise<Real
   }
   const bin = (name: string) => join(binDir, name);
 
-  removeStaleDirs(log);
+  removeStaleDirs(TMP_PREFIX, log);
   const dir = mkdtempSync(join(tmpdir(), TMP_PREFIX));
   writeFileSync(join(dir, OWNER_FILE), `${process.pid}\n`);
   const logDir = join(dir, 'logs');

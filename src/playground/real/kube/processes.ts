@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 
 /** Picks a free TCP port on 127.0.0.1 by binding port 0 and closing it again. */
@@ -124,3 +126,38 @@ export async function waitFor(
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 100));
   }
 }
+
+/**
+ * Removes the temp folders (named `<prefix>…` in the OS temp dir) of launchers that died without cleaning up
+ * (SIGKILL: setpriv's pdeathsig kills their binaries, but nothing removes the folder). Only folders whose
+ * `owner.pid` names a process that no longer exists are touched.
+ */
+export function removeStaleDirs(prefix: string, log: (line: string) => void): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(tmpdir()).filter((e) => e.startsWith(prefix));
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const path = join(tmpdir(), entry);
+    let pid: number;
+    try {
+      pid = Number(readFileSync(join(path, OWNER_FILE), 'utf8').trim());
+    } catch {
+      continue;
+    }
+    if (!Number.isInteger(pid) || pid <= 0) continue;
+    try {
+      process.kill(pid, 0);
+      continue; // still running
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') continue;
+    }
+    rmSync(path, { recursive: true, force: true });
+    log(`removed ${path}, left behind by launcher ${pid} which is gone`);
+  }
+}
+
+/** The file in a launcher's temp folder that names the launcher's pid. */
+export const OWNER_FILE = 'owner.pid';
