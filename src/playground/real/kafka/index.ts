@@ -1,11 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, type KafkaConfig } from './kafkajs.js';
-import { Component, freePort, OWNER_FILE, removeStaleDirs, waitFor } from '../kube/processes.js';
+import { Component, freePort, OWNER_FILE, removeStaleDirs, runBuildScript, waitFor } from '../kube/processes.js';
 import { clientAcls, waitForAcls } from './acls.js';
 import { clusterUsers, log4j2Properties, serverProperties, type ClusterUsers, type KafkaUser, type NodePorts } from './config.js';
 import { KafkaProxy } from './proxy.js';
@@ -83,25 +83,6 @@ export function defaultLibDir(): string {
   const out = spawnSync('bash', [BUILD_SCRIPT, '--print-lib-dir'], { encoding: 'utf8' });
   if (out.status !== 0) throw new Error(`${BUILD_SCRIPT} --print-lib-dir failed: ${out.stderr}`);
   return out.stdout.trim();
-}
-
-/** Runs tools/kafka/build.sh, passing its progress lines on; rejects with the tail of its output when it fails. */
-export function runBuild(log: (line: string) => void): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn('nice', ['-n', '10', 'bash', BUILD_SCRIPT], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let tail: string[] = [];
-    const onData = (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        if (!line) continue;
-        tail = [...tail.slice(-30), line];
-        if (line.startsWith('[build]')) log(line);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`tools/kafka/build.sh exited ${code}:\n${tail.join('\n')}`))));
-  });
 }
 
 /** A kafkajs configuration for one user of a cluster, through `bootstrap` (the proxy); kafkajs's own logging off unless overridden. */
@@ -184,7 +165,7 @@ export async function startRealKafka(options: RealKafkaOptions = {}): Promise<Re
   let libDir = options.libDir;
   if (!libDir) {
     libDir = defaultLibDir();
-    if (options.build !== false) await runBuild(log);
+    if (options.build !== false) await runBuildScript(BUILD_SCRIPT, log);
   }
   if (!readdirSafe(libDir).some((f) => /^kafka_2\.13-.*\.jar$/.test(f))) throw new Error(`no Kafka jars in ${libDir}: run 'bash tools/kafka/build.sh'`);
   const classPath = join(libDir, '*');

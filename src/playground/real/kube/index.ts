@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseAllDocuments, stringify } from 'yaml';
 import { apiRequest, ApiStatusError, type ApiTarget } from './http.js';
 import { realKubeconfigYaml } from './kubeconfig.js';
-import { Component, freePort, OWNER_FILE, portInUse, removeStaleDirs, waitFor } from './processes.js';
+import { Component, freePort, OWNER_FILE, portInUse, removeStaleDirs, runBuildScript, waitFor } from './processes.js';
 import { startReloaderStandIn, type ReloaderStandIn } from './reloader-stand-in.js';
 
 /** Options of startRealKube. */
@@ -127,25 +127,6 @@ export function missingBinaries(binDir: string): string[] {
   });
 }
 
-/** Runs tools/kube/build.sh, passing its progress lines on; rejects when it fails. */
-export function runBuild(log: (line: string) => void): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn('nice', ['-n', '10', 'bash', BUILD_SCRIPT], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let tail: string[] = [];
-    const onData = (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        if (!line) continue;
-        tail = [...tail.slice(-30), line];
-        if (line.startsWith('[build]')) log(line);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`tools/kube/build.sh exited ${code}:\n${tail.join('\n')}`))));
-  });
-}
-
 /** kwok's --config: the Stages of stages/stages.yaml with the delays from the options. */
 function kwokConfig(options: RealKubeOptions): string {
   const docs = parseAllDocuments(readFileSync(STAGES, 'utf8')).map(
@@ -227,7 +208,7 @@ export async function startRealKube(options: RealKubeOptions = {}): Promise<Real
   if (missing.length > 0) {
     if (options.build === false) throw new Error(`missing ${missing.join(', ')} in ${binDir}: build them with 'bash tools/kube/build.sh'`);
     log(`missing ${missing.join(', ')} in ${binDir}: running tools/kube/build.sh (a cold build takes tens of minutes)`);
-    await runBuild(log);
+    await runBuildScript(BUILD_SCRIPT, log);
     missing = missingBinaries(binDir);
     if (missing.length > 0) throw new Error(`tools/kube/build.sh finished but ${missing.join(', ')} are still missing in ${binDir}`);
   }

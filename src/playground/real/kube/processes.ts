@@ -161,3 +161,22 @@ export function removeStaleDirs(prefix: string, log: (line: string) => void): vo
 
 /** The file in a launcher's temp folder that names the launcher's pid. */
 export const OWNER_FILE = 'owner.pid';
+
+/** Runs a tools/<name>/build.sh, passing its `[build]` progress lines on; rejects with the tail of its output when it fails. */
+export function runBuildScript(script: string, log: (line: string) => void): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('nice', ['-n', '10', 'bash', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let tail: string[] = [];
+    const onData = (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line) continue;
+        tail = [...tail.slice(-30), line];
+        if (line.startsWith('[build]')) log(line);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`${script} exited ${code}:\n${tail.join('\n')}`))));
+  });
+}
