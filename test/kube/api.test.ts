@@ -432,7 +432,7 @@ describe('what kubectl needs', () => {
 
   it('serves an OpenAPI v3 index saying the server validates fields (so kubectl apply needs no --validate=false)', async () => {
     const index = (await raw('GET', '/openapi/v3')).json as { paths: Record<string, { serverRelativeURL: string }> };
-    expect(Object.keys(index.paths)).toEqual(['api/v1', 'apis/apps/v1', 'apis/batch/v1']);
+    expect(Object.keys(index.paths)).toEqual(['api/v1', 'apis/apps/v1', 'apis/batch/v1', 'apis/rbac.authorization.k8s.io/v1']);
     const doc = (await raw('GET', index.paths['apis/apps/v1'].serverRelativeURL)).json as {
       paths: Record<string, { patch?: { parameters: Array<{ name: string }>; 'x-kubernetes-group-version-kind': object } }>;
     };

@@ -28,7 +28,7 @@ describe('Jobs and CronJobs', () => {
     const ns = namespace(f.emu, 'batch');
     f.emu.apply([cronJob(ns, 'nightly'), job(ns, 'once')]);
     const groups = (await (await fetch(`${f.emu.url}/apis`)).json()) as { groups: Array<{ name: string }> };
-    expect(groups.groups.map((g) => g.name)).toEqual(['apps', 'batch']);
+    expect(groups.groups.map((g) => g.name)).toEqual(['apps', 'authorization.k8s.io', 'batch', 'rbac.authorization.k8s.io']);
     const resources = (await (await fetch(`${f.emu.url}/apis/batch/v1`)).json()) as { resources: Array<{ name: string }> };
     expect(resources.resources.map((r) => r.name)).toEqual(['jobs', 'jobs/status', 'cronjobs', 'cronjobs/status']);
     const jobs = (await (await fetch(`${f.emu.url}/apis/batch/v1/namespaces/${ns}/jobs`)).json()) as {

@@ -1,4 +1,4 @@
-import type { ResourceType } from './resources.js';
+import { RBAC_GROUP, type ResourceType } from './resources.js';
 import { isObject, type Container, type KubeObject, type PodSpec } from './types.js';
 
 /**
@@ -74,6 +74,30 @@ function intOrPercent(obj: J, key: string, value: number | string): void {
   set(obj, key, value);
 }
 
+const nonEmpty = (v: unknown): v is unknown[] => Array.isArray(v) && v.length > 0;
+
+/**
+ * A PolicyRule as the apiserver stores it: fields in Go order, empty lists gone (`verbs` has no omitempty and
+ * comes back null), unknown fields dropped.
+ */
+function storedRule(rule: unknown): J {
+  const r = isObject(rule) ? rule : {};
+  const out: J = { verbs: nonEmpty(r.verbs) ? r.verbs : null };
+  for (const k of ['apiGroups', 'resources', 'resourceNames', 'nonResourceURLs']) if (nonEmpty(r[k])) out[k] = r[k];
+  return out;
+}
+
+/** SetDefaults_Subject: User and Group subjects are of the RBAC group, ServiceAccounts of the core group. */
+function storedSubject(subject: unknown): J {
+  const s = isObject(subject) ? subject : {};
+  const apiGroup = s.apiGroup || (s.kind === 'User' || s.kind === 'Group' ? RBAC_GROUP : '');
+  const out: J = { kind: s.kind ?? '' };
+  if (apiGroup) out.apiGroup = apiGroup;
+  out.name = s.name ?? '';
+  if (s.namespace) out.namespace = s.namespace;
+  return out;
+}
+
 /** Applies the defaults of one type to an object in place (it must be a fresh, unfrozen copy). */
 export function applyDefaults(type: ResourceType, obj: KubeObject): void {
   const spec = isObject(obj.spec) ? (obj.spec as J) : undefined;
@@ -88,6 +112,19 @@ export function applyDefaults(type: ResourceType, obj: KubeObject): void {
     case 'Secret':
       set(obj as J, 'type', 'Opaque');
       break;
+    case 'Role':
+    case 'ClusterRole':
+      // `rules` has no omitempty: a role without rules is stored and returned with `rules: null`.
+      obj.rules = nonEmpty(obj.rules) ? obj.rules.map(storedRule) : null;
+      break;
+    case 'RoleBinding':
+    case 'ClusterRoleBinding': {
+      const ref = isObject(obj.roleRef) ? obj.roleRef : {};
+      obj.roleRef = { apiGroup: ref.apiGroup || RBAC_GROUP, kind: ref.kind ?? '', name: ref.name ?? '' };
+      if (nonEmpty(obj.subjects)) obj.subjects = obj.subjects.map(storedSubject);
+      else delete obj.subjects;
+      break;
+    }
     case 'Pod':
       if (spec) {
         defaultPodSpec(spec as PodSpec);

@@ -1,6 +1,23 @@
-import { RESOURCES, type ApiGroup, type ResourceType } from './resources.js';
+import { RESOURCES, STORED_GROUPS, type ApiGroup, type ResourceType } from './resources.js';
 
-/** Legacy discovery documents (/api, /apis, /api/v1, /apis/apps/v1, /apis/batch/v1, /version), enough for kubectl and client libraries. */
+/**
+ * Legacy discovery documents (/api, /apis, /api/v1, /apis/<group>/v1, /version), enough for kubectl and client
+ * libraries: the groups of stored resources, and authorization.k8s.io with its one served review.
+ */
+
+export const AUTHORIZATION_GROUP = 'authorization.k8s.io';
+
+/** A named group served (stored resources or reviews). */
+export type ServedGroup = Exclude<ApiGroup, ''> | typeof AUTHORIZATION_GROUP;
+
+/** The named groups in the order the apiserver lists them (by its group priorities). */
+export const SERVED_GROUPS: ServedGroup[] = ['apps', AUTHORIZATION_GROUP, 'batch', 'rbac.authorization.k8s.io'];
+if (STORED_GROUPS.some((g) => !SERVED_GROUPS.includes(g))) throw new Error('discovery.ts: SERVED_GROUPS misses a group of RESOURCES');
+
+/** authorization.k8s.io/v1 serves SelfSubjectAccessReview only (create, nothing stored). */
+const AUTHORIZATION_RESOURCES = [
+  { name: 'selfsubjectaccessreviews', singularName: 'selfsubjectaccessreview', namespaced: false, kind: 'SelfSubjectAccessReview', verbs: ['create'] },
+];
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
@@ -35,10 +52,10 @@ export function apiVersions(serverAddress: string): object {
 }
 
 export function apiGroupList(): object {
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: [apiGroup('apps'), apiGroup('batch')] };
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: SERVED_GROUPS.map(apiGroup) };
 }
 
-export function apiGroup(name: Exclude<ApiGroup, ''>): object {
+export function apiGroup(name: ServedGroup): object {
   return {
     kind: 'APIGroup',
     apiVersion: 'v1',
@@ -48,12 +65,12 @@ export function apiGroup(name: Exclude<ApiGroup, ''>): object {
   };
 }
 
-export function resourceList(group: ApiGroup): object {
+export function resourceList(group: ApiGroup | ServedGroup): object {
   return {
     kind: 'APIResourceList',
     apiVersion: 'v1',
     groupVersion: group ? `${group}/v1` : 'v1',
-    resources: RESOURCES.filter((r) => r.group === group).flatMap(resourceEntries),
+    resources: group === AUTHORIZATION_GROUP ? AUTHORIZATION_RESOURCES : RESOURCES.filter((r) => r.group === group).flatMap(resourceEntries),
   };
 }
 

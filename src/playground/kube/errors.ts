@@ -30,6 +30,9 @@ export interface Status {
 
 /** An API error that the server turns into a `Status` response with its HTTP code. */
 export class ApiError extends Error {
+  /** Response headers that come with this error (the authorization 403's `X-Content-Type-Options`). */
+  headers?: Record<string, string>;
+
   constructor(
     readonly code: number,
     readonly reason: string,

@@ -10,18 +10,19 @@ import { EventRecorder } from './events.js';
 import { kubeconfigYaml } from './kubeconfig.js';
 import type { MountedConfig } from './mounted.js';
 import { Kubelet, type PodFault, type PodListener } from './pods.js';
+import { bootstrapPolicy } from './rbac.js';
 import { ReloaderController } from './reloader-controller.js';
 import { ReplicaSetController } from './replicaset-controller.js';
 import { resourceType } from './resources.js';
 import { Scheduler } from './scheduler.js';
-import { KubeServer, type RequestRecord } from './server.js';
+import { KubeServer, type RequestRecord, type TokenUser } from './server.js';
 import { StatefulSetController } from './statefulset-controller.js';
 import { Store } from './store.js';
 import { clone, type KubeObject } from './types.js';
 
 export type { MountedConfig } from './mounted.js';
 export type { PodFault } from './pods.js';
-export type { RequestRecord } from './server.js';
+export type { RequestRecord, TokenUser } from './server.js';
 
 /** Options of startKube: Reloader, pod timing and a few knobs for tests. */
 export interface KubeOptions {
@@ -29,8 +30,19 @@ export interface KubeOptions {
   reloader?: false | { strategy?: 'env-vars' | 'annotations' };
   /** A new pod becomes ready this long after its containers start (default 50). */
   podReadyDelayMs?: number;
-  /** When set, every request needs `Authorization: Bearer <one of them>` (401 otherwise). */
+  /**
+   * When set (or `users` is), every request needs `Authorization: Bearer <token>` (401 otherwise). These tokens are
+   * superusers (group system:masters): everything is allowed.
+   */
   tokens?: string[];
+  /**
+   * Tokens of users that RBAC authorizes, as kube-apiserver's RBAC authorizer does, over the Roles, ClusterRoles and
+   * bindings stored in the emulator. Each is its username and groups, plus `system:authenticated` (and, for a username
+   * `system:serviceaccount:<ns>:<name>`, `system:serviceaccounts` and `system:serviceaccounts:<ns>`). A refused
+   * request is the apiserver's 403; discovery, health paths and SelfSubjectAccessReview are allowed to all of them
+   * (the bootstrap ClusterRoles system:discovery, system:public-info-viewer and system:basic-user).
+   */
+  users?: TokenUser[];
   /** Port to listen on (default 0, ephemeral). */
   port?: number;
   /** Controllers' queue tick (default 10 ms). */
@@ -49,7 +61,7 @@ export interface KubeEmulator {
   readonly url: string;
   /** A kubeconfig file written for it (mode 0600, removed by close()). */
   readonly kubeconfigPath: string;
-  /** Kubeconfig YAML; with tokens, the user carries `token` (default: the first one). */
+  /** Kubeconfig YAML; with tokens, the user carries `token` (default: the first of `tokens`, else of `users`). */
   kubeconfig(options?: { token?: string }): string;
   /** Create-or-update of any served objects, with the API's validation and defaults; returns the stored objects. */
   apply(objects: object | object[]): object[];
@@ -113,6 +125,8 @@ export async function startKube(options: KubeOptions = {}): Promise<KubeEmulator
 
   for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease'])
     api.create(NAMESPACE, undefined, { metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } } });
+  // The apiserver's bootstrap RBAC policy, as a real cluster has it from its first start.
+  for (const obj of bootstrapPolicy()) api.create(resourceType(String(obj.kind)), undefined, obj, { fieldManager: 'kube-apiserver' });
   nodes.forEach((node, i) => {
     const created = api.create(NODE, undefined, {
       metadata: { name: node, labels: { 'kubernetes.io/hostname': node, 'kubernetes.io/os': 'linux' } },
@@ -146,6 +160,7 @@ export async function startKube(options: KubeOptions = {}): Promise<KubeEmulator
   let address = '127.0.0.1:0';
   const server: KubeServer = new KubeServer(api, store, {
     tokens: options.tokens,
+    users: options.users,
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
     serverAddress: () => address,
   });
@@ -164,7 +179,7 @@ export async function startKube(options: KubeOptions = {}): Promise<KubeEmulator
   const url = `http://127.0.0.1:${port}`;
   const dir = mkdtempSync(join(tmpdir(), 'kube-emulator-'));
   const kubeconfigPath = join(dir, 'kubeconfig');
-  const kubeconfig = (o: { token?: string } = {}) => kubeconfigYaml(url, o.token ?? options.tokens?.[0]);
+  const kubeconfig = (o: { token?: string } = {}) => kubeconfigYaml(url, o.token ?? options.tokens?.[0] ?? options.users?.[0]?.token);
   writeFileSync(kubeconfigPath, kubeconfig(), { mode: 0o600 });
 
   const toObjects = (input: object | object[]) => (Array.isArray(input) ? input : [input]) as KubeObject[];

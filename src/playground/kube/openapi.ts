@@ -13,13 +13,14 @@ const GROUP_VERSIONS: Array<{ path: string; group: ApiGroup }> = [
   { path: 'api/v1', group: '' },
   { path: 'apis/apps/v1', group: 'apps' },
   { path: 'apis/batch/v1', group: 'batch' },
+  { path: 'apis/rbac.authorization.k8s.io/v1', group: 'rbac.authorization.k8s.io' },
 ];
 
 export function openApiV3Root(): object {
   return { paths: Object.fromEntries(GROUP_VERSIONS.map((gv) => [gv.path, { serverRelativeURL: `/openapi/v3/${gv.path}?hash=emulator` }])) };
 }
 
-/** The document of one group-version (`api/v1`, `apis/apps/v1`, `apis/batch/v1`), or undefined. */
+/** The document of one group-version (`api/v1`, `apis/apps/v1`, ...), or undefined. */
 export function openApiV3GroupVersion(path: string): object | undefined {
   const gv = GROUP_VERSIONS.find((g) => g.path === path);
   if (!gv) return undefined;

@@ -1,5 +1,10 @@
-/** The API groups served besides the core group (`''`). */
-export type ApiGroup = '' | 'apps' | 'batch';
+/** The API groups whose resources are stored and served (`''` is the core group). */
+export type ApiGroup = '' | 'apps' | 'batch' | 'rbac.authorization.k8s.io';
+
+/** The named groups of stored resources, in the order the apiserver's discovery lists them. */
+export const STORED_GROUPS: Array<Exclude<ApiGroup, ''>> = ['apps', 'batch', 'rbac.authorization.k8s.io'];
+
+export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
 /** The resource types the emulator serves, with what the apiserver's registry says about each. */
 export interface ResourceType {
@@ -48,6 +53,11 @@ export const RESOURCES: ResourceType[] = [
   // Stored and served only (no job or cronjob controller): enough for clients that list what Reloader also rolls.
   rt('Job', 'jobs', 'batch', true, { subresources: ['status'], generation: 'spec' }),
   rt('CronJob', 'cronjobs', 'batch', true, { shortNames: ['cj'], subresources: ['status'], generation: 'spec' }),
+  // RBAC: stored and served; the server's authorizer (rbac.ts) evaluates them for the `users` identities.
+  rt('ClusterRoleBinding', 'clusterrolebindings', RBAC_GROUP, false),
+  rt('ClusterRole', 'clusterroles', RBAC_GROUP, false),
+  rt('RoleBinding', 'rolebindings', RBAC_GROUP, true),
+  rt('Role', 'roles', RBAC_GROUP, true),
 ];
 
 /** `v1` or `apps/v1`. */

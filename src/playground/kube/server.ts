@@ -1,11 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import type { KubeApi, WriteOptions } from './api.js';
-import { apiGroup, apiGroupList, apiVersions, resourceList, version } from './discovery.js';
+import { forbiddenRequest, isWatch, requestAttributes, selfSubjectAccessReview } from './authorization.js';
+import { apiGroup, apiGroupList, apiVersions, resourceList, SERVED_GROUPS, version } from './discovery.js';
 import { openApiV3GroupVersion, openApiV3Root } from './openapi.js';
 import { ApiError, badRequest, invalidOptions, methodNotAllowed, unauthorized, unsupportedMediaType, unsupportedValue } from './errors.js';
 import { applyPatch, parsePatchBody, patchTypeOf } from './patch.js';
-import { apiVersionOf, byPlural, type ApiGroup, type ResourceType } from './resources.js';
+import { RbacAuthorizer, SYSTEM_AUTHENTICATED, SYSTEM_MASTERS, userInfo, type UserInfo } from './rbac.js';
+import { apiVersionOf, byPlural, STORED_GROUPS, type ApiGroup, type ResourceType } from './resources.js';
 import { parseFieldSelector, parseLabelSelector, type ObjectFilter } from './selectors.js';
 import type { Store } from './store.js';
 import { toTable, wantsTable } from './table.js';
@@ -21,8 +23,18 @@ export interface RequestRecord {
   watch: boolean;
 }
 
+/** A bearer token that authenticates as a user whom RBAC authorizes. */
+export interface TokenUser {
+  token: string;
+  username: string;
+  groups?: string[];
+}
+
 export interface ServerOptions {
+  /** Tokens of superusers (group system:masters). */
   tokens?: string[];
+  /** Tokens of users authorized by the stored RBAC objects. */
+  users?: TokenUser[];
   bookmarkIntervalMs: number;
   serverAddress: () => string;
 }
@@ -32,24 +44,36 @@ interface Route {
   namespace?: string;
   name?: string;
   subresource?: string;
+  /** The deprecated `/watch/` path prefix: a watch of the collection, or of the one named object. */
+  watchPath?: boolean;
 }
+
+/** Who a request is when the emulator checks no tokens, or carries one of `tokens`. */
+const SUPERUSER: UserInfo = { name: 'admin', groups: [SYSTEM_MASTERS, SYSTEM_AUTHENTICATED] };
+const SSAR_PATH = 'apis/authorization.k8s.io/v1/selfsubjectaccessreviews';
 
 const MAX_BODY = 3 * 1024 * 1024;
 
 /**
- * The HTTP face of the emulator: bearer-token auth, discovery, and the REST verbs on every served
- * resource (collections, objects, `status` and `scale` subresources, watch), with errors as Status
- * objects and `Content-Type: application/json` on every JSON response (client-node needs it).
+ * The HTTP face of the emulator: bearer-token authentication, RBAC authorization (rbac.ts) of the `users`
+ * tokens, discovery, SelfSubjectAccessReview, and the REST verbs on every served resource (collections,
+ * objects, `status` and `scale` subresources, watch), with errors as Status objects and
+ * `Content-Type: application/json` on every JSON response (client-node needs it).
  */
 export class KubeServer {
   readonly log: RequestRecord[] = [];
   private readonly watches = new Set<() => void>();
+  private readonly authorizer: RbacAuthorizer;
+  private readonly users: Map<string, UserInfo>;
 
   constructor(
     private readonly api: KubeApi,
     private readonly store: Store,
     private readonly options: ServerOptions,
-  ) {}
+  ) {
+    this.authorizer = new RbacAuthorizer(store);
+    this.users = new Map((options.users ?? []).map((u) => [u.token, userInfo(u.username, u.groups)]));
+  }
 
   /** Ends every open watch stream. */
   endWatches(): void {
@@ -59,7 +83,7 @@ export class KubeServer {
   handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const method = (req.method ?? 'GET').toUpperCase();
-    const watch = method === 'GET' && (url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1');
+    const watch = method === 'GET' && isWatch(url.searchParams);
     const record: RequestRecord = { method, path: url.pathname, query: url.search, status: 0, watch };
     this.log.push(record);
     res.on('finish', () => {
@@ -74,41 +98,55 @@ export class KubeServer {
     if (!(err instanceof ApiError)) console.error('kube emulator: internal error', err);
     record.status = apiError.code;
     if (res.headersSent) return void res.end();
-    this.json(res, apiError.code, apiError.status());
+    this.json(res, apiError.code, apiError.status(), apiError.headers);
   }
 
-  private json(res: ServerResponse, status: number, body: unknown): void {
+  private json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+    res.writeHead(status, {
+      ...headers,
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(text),
+      'Cache-Control': 'no-cache, private',
+    });
     res.end(text);
   }
 
-  private authorized(req: IncomingMessage): boolean {
-    const tokens = this.options.tokens;
-    if (!tokens || tokens.length === 0) return true;
-    const header = req.headers.authorization ?? '';
-    const m = /^Bearer\s+(.+)$/i.exec(header);
-    return m !== null && tokens.includes(m[1].trim());
+  /** The request's user: everyone is a superuser when no tokens are set; otherwise a token of `tokens` or `users`, or 401. */
+  private authenticate(req: IncomingMessage): UserInfo {
+    const tokens = this.options.tokens ?? [];
+    if (tokens.length === 0 && this.users.size === 0) return SUPERUSER;
+    const m = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
+    const token = m?.[1].trim();
+    if (token !== undefined && tokens.includes(token)) return SUPERUSER;
+    const user = token !== undefined ? this.users.get(token) : undefined;
+    if (!user) throw unauthorized();
+    return user;
   }
 
   private async dispatch(req: IncomingMessage, res: ServerResponse, url: URL, method: string, watch: boolean, record: RequestRecord): Promise<void> {
-    if (!this.authorized(req)) throw unauthorized();
+    const user = this.authenticate(req);
+    // Authorization comes before routing, as in the apiserver's filter chain: a refused request is a 403 even
+    // where nothing is served.
+    const attributes = requestAttributes(user, method, url);
+    const decision = this.authorizer.authorize(attributes);
+    if (!decision.allowed) throw forbiddenRequest(attributes, decision.reason);
     const parts = url.pathname.split('/').filter(Boolean);
     const joined = parts.join('/');
     if (['', 'healthz', 'livez', 'readyz'].includes(joined)) {
-      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
       return void res.end('ok');
     }
     const discovery: Record<string, () => object> = {
       version: version,
       api: () => apiVersions(this.options.serverAddress()),
       apis: apiGroupList,
-      'apis/apps': () => apiGroup('apps'),
-      'apis/batch': () => apiGroup('batch'),
       'api/v1': () => resourceList(''),
-      'apis/apps/v1': () => resourceList('apps'),
-      'apis/batch/v1': () => resourceList('batch'),
     };
+    for (const group of SERVED_GROUPS) {
+      discovery[`apis/${group}`] = () => apiGroup(group);
+      discovery[`apis/${group}/v1`] = () => resourceList(group);
+    }
     if (joined === 'openapi/v3') discovery[joined] = openApiV3Root;
     if (joined === 'openapi/v2') {
       if (method !== 'GET') throw methodNotAllowed(method, url.pathname);
@@ -120,19 +158,33 @@ export class KubeServer {
       if (method !== 'GET') throw methodNotAllowed(method, url.pathname);
       return this.json(res, 200, discovery[joined]());
     }
+    const q = url.searchParams;
+    const fieldManager = q.get('fieldManager') ?? managerFromAgent(req.headers['user-agent']);
+    if (joined === SSAR_PATH) {
+      if (method !== 'POST') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
+      this.dryRun(q.getAll('dryRun'), method);
+      return this.json(res, 201, selfSubjectAccessReview(await this.readObject(req), user, this.authorizer, fieldManager, Date.now()));
+    }
     const route = this.route(parts);
     if (!route) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
-    const q = url.searchParams;
     const dryRun = this.dryRun(q.getAll('dryRun'), method);
-    const write: WriteOptions = {
-      dryRun,
-      fieldManager: q.get('fieldManager') ?? managerFromAgent(req.headers['user-agent']),
-      fieldManagerGiven: q.has('fieldManager'),
-    };
-    const { type, namespace, name, subresource } = route;
+    const write: WriteOptions = { dryRun, fieldManager, fieldManagerGiven: q.has('fieldManager') };
+    const { type, namespace, subresource } = route;
+    let name = route.name;
+    let only: ObjectFilter['fields'] = [];
+    if (route.watchPath) {
+      if (method !== 'GET') throw methodNotAllowed(method, url.pathname);
+      watch = true;
+      record.watch = true;
+      if (name !== undefined) only = parseFieldSelector(`metadata.name=${name}`, type);
+      name = undefined;
+    }
 
     if (name === undefined) {
-      const filter: ObjectFilter = { labels: parseLabelSelector(q.get('labelSelector')), fields: parseFieldSelector(q.get('fieldSelector'), type) };
+      const filter: ObjectFilter = {
+        labels: parseLabelSelector(q.get('labelSelector')),
+        fields: [...parseFieldSelector(q.get('fieldSelector'), type), ...only],
+      };
       if (method === 'GET' && watch) {
         const end = serveWatch(
           this.store,
@@ -228,11 +280,15 @@ export class KubeServer {
     if (parts[0] === 'api' && parts[1] === 'v1') {
       group = '';
       rest = parts.slice(2);
-    } else if (parts[0] === 'apis' && (parts[1] === 'apps' || parts[1] === 'batch') && parts[2] === 'v1') {
-      group = parts[1];
+    } else if (parts[0] === 'apis' && STORED_GROUPS.includes(parts[1] as Exclude<ApiGroup, ''>) && parts[2] === 'v1') {
+      group = parts[1] as ApiGroup;
       rest = parts.slice(3);
     } else {
       return undefined;
+    }
+    if (rest[0] === 'watch') {
+      const watched = this.route([...parts.slice(0, parts.length - rest.length), ...rest.slice(1)]);
+      return watched && !watched.subresource && rest.length > 1 ? { ...watched, watchPath: true } : undefined;
     }
     if (rest.length === 0) return undefined;
     if (group === '' && rest[0] === 'namespaces' && rest.length >= 3 && byPlural('', rest[2])?.namespaced) {

@@ -1,5 +1,6 @@
+import { pathSegmentErrors } from './authorization.js';
 import { forbiddenField, invalid, invalidValue, required, unsupportedValue, cause, type StatusCause } from './errors.js';
-import type { ResourceType } from './resources.js';
+import { RBAC_GROUP, type ResourceType } from './resources.js';
 import { matchesSelector } from './selectors.js';
 import { deepEqual, isObject, type Container, type KubeObject, type LabelSelector, type PodSpec } from './types.js';
 
@@ -292,6 +293,61 @@ function secretTypeCauses(obj: KubeObject, out: StatusCause[]): void {
   }
 }
 
+const stringList = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : []);
+
+/** ValidatePolicyRule for each rule of a Role (namespaced) or ClusterRole. */
+function validateRules(type: ResourceType, obj: KubeObject, out: StatusCause[]): void {
+  (Array.isArray(obj.rules) ? (obj.rules as unknown[]) : []).forEach((r, i) => {
+    const rule = isObject(r) ? r : {};
+    const at = `rules[${i}]`;
+    if (stringList(rule.verbs).length === 0) out.push(required(`${at}.verbs`, 'verbs must contain at least one value'));
+    const urls = stringList(rule.nonResourceURLs);
+    if (urls.length > 0) {
+      if (type.namespaced) out.push(invalidValue(`${at}.nonResourceURLs`, urls, 'namespaced rules cannot apply to non-resource URLs'));
+      if (stringList(rule.apiGroups).length > 0 || stringList(rule.resources).length > 0 || stringList(rule.resourceNames).length > 0)
+        out.push(invalidValue(`${at}.nonResourceURLs`, urls, 'rules cannot apply to both regular resources and non-resource URLs'));
+      return;
+    }
+    if (stringList(rule.apiGroups).length === 0) out.push(required(`${at}.apiGroups`, 'resource rules must supply at least one api group'));
+    if (stringList(rule.resources).length === 0) out.push(required(`${at}.resources`, 'resource rules must supply at least one resource'));
+  });
+  if (type.kind === 'ClusterRole' && isObject(obj.aggregationRule) && stringList(obj.aggregationRule.clusterRoleSelectors).length === 0)
+    out.push(required('aggregationRule.clusterRoleSelectors', 'at least one clusterRoleSelector required if aggregationRule is non-nil'));
+}
+
+/** ValidateRoleBinding / ValidateClusterRoleBinding (and, on update, that roleRef never changes). */
+function validateBinding(type: ResourceType, obj: KubeObject, old: KubeObject | undefined, out: StatusCause[]): void {
+  const ref = (isObject(obj.roleRef) ? obj.roleRef : {}) as { apiGroup?: string; kind?: string; name?: string };
+  if (ref.apiGroup !== RBAC_GROUP) out.push(unsupportedValue('roleRef.apiGroup', ref.apiGroup ?? '', [RBAC_GROUP]));
+  const kinds = type.namespaced ? ['Role', 'ClusterRole'] : ['ClusterRole'];
+  if (!kinds.includes(ref.kind ?? '')) out.push(unsupportedValue('roleRef.kind', ref.kind ?? '', kinds));
+  if (!ref.name) out.push(required('roleRef.name'));
+  else for (const msg of pathSegmentErrors(ref.name)) out.push(invalidValue('roleRef.name', ref.name, msg));
+  (Array.isArray(obj.subjects) ? (obj.subjects as unknown[]) : []).forEach((s, i) => {
+    const subject = (isObject(s) ? s : {}) as { kind?: string; apiGroup?: string; name?: string; namespace?: string };
+    const at = `subjects[${i}]`;
+    if (!subject.name) out.push(required(`${at}.name`));
+    switch (subject.kind) {
+      case 'ServiceAccount':
+        if (subject.name) checkName(`${at}.name`, subject.name, false, out);
+        if (subject.apiGroup) out.push(unsupportedValue(`${at}.apiGroup`, subject.apiGroup, ['']));
+        // A RoleBinding's ServiceAccount may leave the namespace out: it is then the binding's own.
+        if (!type.namespaced && !subject.namespace) out.push(required(`${at}.namespace`));
+        break;
+      case 'User':
+      case 'Group':
+        if (subject.apiGroup !== RBAC_GROUP) out.push(unsupportedValue(`${at}.apiGroup`, subject.apiGroup ?? '', [RBAC_GROUP]));
+        break;
+      default:
+        out.push(unsupportedValue(`${at}.kind`, subject.kind ?? '', ['ServiceAccount', 'User', 'Group']));
+    }
+  });
+  const was = (old && isObject(old.roleRef) ? old.roleRef : undefined) as typeof ref | undefined;
+  if (was && (was.apiGroup !== ref.apiGroup || was.kind !== ref.kind || was.name !== ref.name)) {
+    out.push(invalidValue('roleRef', { APIGroup: ref.apiGroup ?? '', Kind: ref.kind ?? '', Name: ref.name ?? '' }, 'cannot change roleRef'));
+  }
+}
+
 const STS_UPDATABLE = ['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds'];
 
 /** Throws a 422 Invalid when the object (after defaulting) is not acceptable; `old` is set on updates. */
@@ -309,7 +365,10 @@ export function validate(type: ResourceType, obj: KubeObject, old?: KubeObject):
       if (type.kind === 'ConfigMap' && !deepEqual(old.binaryData ?? {}, obj.binaryData ?? {})) out.push(forbiddenField('binaryData', immutableMsg));
     }
   }
+  const rbac = type.group === RBAC_GROUP;
   if (!name) out.push(required('metadata.name', 'name or generateName is required'));
+  // RBAC objects may be named like `system:discovery`: ValidateRBACName is the path segment rule.
+  else if (rbac) for (const msg of pathSegmentErrors(name)) out.push(invalidValue('metadata.name', name, msg));
   else checkName('metadata.name', name, type.kind === 'Namespace', out);
   checkLabels('metadata.labels', obj.metadata.labels, out);
   checkStringMap('metadata.annotations', obj.metadata.annotations, out);
@@ -324,6 +383,8 @@ export function validate(type: ResourceType, obj: KubeObject, old?: KubeObject):
       out.push(cause(type.kind === 'Secret' ? 'data' : '', 'FieldValueTooLong', `Too long: may not be more than ${MAX_CONFIG_BYTES} bytes`));
     if (type.kind === 'Secret') secretTypeCauses(obj, out);
   }
+  if (type.kind === 'Role' || type.kind === 'ClusterRole') validateRules(type, obj, out);
+  if (type.kind === 'RoleBinding' || type.kind === 'ClusterRoleBinding') validateBinding(type, obj, old, out);
   if (type.kind === 'Pod') validatePodSpec('spec', obj.spec, out);
   if (type.kind === 'Job' || type.kind === 'CronJob') validateBatchSpec(type, obj, out);
   if (['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'].includes(type.kind)) {
