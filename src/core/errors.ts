@@ -36,10 +36,18 @@ export class InputError extends ActionError {
   readonly input: string;
 
   constructor(input: string, problem: string, accepted: string) {
-    super(`input '${input}' ${problem}; expected ${accepted}`);
+    // The problem quotes the value as given: its control characters (a newline before `::add-mask::`, say) are
+    // shown escaped, so the message stays one line wherever it is printed.
+    super(`input '${input}' ${visible(problem)}; expected ${accepted}`);
     this.name = 'InputError';
     this.input = input;
   }
+}
+
+/** Control characters as escapes (`\n`, `\u001b`): text from outside shown on one line, inert. */
+export function visible(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
 }
 
 /** Turns anything thrown into one readable line. */

@@ -60,8 +60,8 @@ export async function startConfluentSection(options: PlaygroundOptions = {}): Pr
       `${c.name}: cluster id ${c.id}`,
       `  rest endpoint  ${c.restEndpoint}`,
       `  bootstrap      ${c.bootstrap}`,
-      `  api key        ${c.apiKey}`,
-      `  api secret     ${c.apiSecret}`,
+      `  DR operator key (REST)       ${c.apiKey} / ${c.apiSecret}`,
+      `  application key (clients)    ${c.appApiKey} / ${c.appApiSecret}`,
     );
   }
   const west = emulator.info('west');
@@ -75,7 +75,7 @@ export async function startConfluentSection(options: PlaygroundOptions = {}): Pr
   for (const c of emulator.clusters) {
     const n = c.name.toUpperCase();
     lines.push(
-      `  export CCLOUD_${n}_CLUSTERID=${c.id} CCLOUD_${n}_URL=${c.bootstrap} CCLOUD_${n}_REST=${c.restEndpoint} CCLOUD_${n}_APIKEY=${c.apiKey} CCLOUD_${n}_PASSWD='${c.apiSecret}'`,
+      `  export CCLOUD_${n}_CLUSTERID=${c.id} CCLOUD_${n}_URL=${c.bootstrap} CCLOUD_${n}_REST=${c.restEndpoint} CCLOUD_${n}_DR_APIKEY=${c.apiKey} CCLOUD_${n}_DR_PASSWD='${c.apiSecret}' CCLOUD_${n}_APIKEY=${c.appApiKey} CCLOUD_${n}_PASSWD='${c.appApiSecret}'`,
     );
   }
   return { title: 'Confluent Cloud emulator (Kafka REST v3)', lines, close: () => emulator.close(), emulator };

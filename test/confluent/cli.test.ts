@@ -29,11 +29,17 @@ describe('npm run emulator (src/playground/cli.ts)', () => {
     const run = start(['--transition-ms', '30', '--replication-delay-ms', '20']);
     try {
       await until(run.output, 'Ready. Press Ctrl-C to stop.');
-      const west = /west: cluster id (\S+)\n {2}rest endpoint {2}(\S+)\n {2}bootstrap {6}(\S+)\n {2}api key {8}(\S+)\n {2}api secret {5}(\S+)/.exec(
-        run.output(),
-      );
+      const west =
+        /west: cluster id (\S+)\n {2}rest endpoint {2}(\S+)\n {2}bootstrap {6}(\S+)\n {2}DR operator key \(REST\) {7}(\S+) \/ (\S+)\n {2}application key \(clients\) {4}(\S+) \/ (\S+)/.exec(
+          run.output(),
+        );
       expect(west).not.toBeNull();
-      const [, id, endpoint, bootstrap, key, secret] = west!;
+      const [, id, endpoint, bootstrap, key, secret, appKey, appSecret] = west!;
+      // The applications' key authenticates but holds no cluster permission: the REST link API refuses it.
+      const refused = await fetch(`${endpoint}/kafka/v3/clusters/${id}/links/bidi-north-west/mirrors`, {
+        headers: { Authorization: basic(appKey, appSecret) },
+      });
+      expect(refused.status).toBe(403);
       expect([id, bootstrap]).toEqual(['lkc-west', 'west.kafka.local:9092']);
       expect(run.output()).toMatch(/north: cluster id lkc-north\n {2}rest endpoint {2}http:\/\/127\.0\.0\.1:\d+/);
       const res = await fetch(`${endpoint}/kafka/v3/clusters/${id}/links/bidi-north-west/mirrors`, { headers: { Authorization: basic(key, secret) } });

@@ -5,7 +5,7 @@ import { planSwitch, type SwitchRequest } from '../../src/actions/dr-plan/plan.j
 import { parseTopology } from '../../src/actions/dr-plan/topology.js';
 
 const root = new URL('../..', import.meta.url).pathname;
-const topology = parseTopology('.github/ccloud-dr.yml', readFileSync(join(root, 'src/playground/manifests/ccloud-dr.yml'), 'utf8'));
+const topology = parseTopology('.github/ccloud-dr.yml', readFileSync(join(root, '.github/ccloud-dr.yml'), 'utf8'));
 const everything = {
   vars: new Set([
     'CCLOUD_NORTH_REST_ENDPOINT',

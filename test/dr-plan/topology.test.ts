@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseTopology, TopologyError } from '../../src/actions/dr-plan/topology.js';
 
 const root = new URL('../..', import.meta.url).pathname;
-const example = readFileSync(join(root, 'src/playground/manifests/ccloud-dr.yml'), 'utf8');
+const example = readFileSync(join(root, '.github/ccloud-dr.yml'), 'utf8');
 
 function problems(text: string): string[] {
   try {

@@ -31,7 +31,7 @@ describe('npm run drill', () => {
     expect(run.stderr.replace(/npm warn[^\n]*\n/g, '')).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('=== Drill 1 of 1: active-active, proxy clients, planned switchover');
-    expect(run.stdout).toMatch(/failover: ✅ Point the clients at west/);
+    expect(run.stdout).toMatch(/failover: ✅ Point proxy at west/);
     expect(run.stdout).toContain('PASSED  active-active, proxy clients, planned switchover');
     expect(run.stdout).toMatch(/failover north->west\s+proxy-failover\.yml\s+success\s+\d+\.\d\d s\s+0\s+0/);
     expect(run.stdout).toContain('1 of 1 drill(s) passed');
@@ -41,10 +41,10 @@ describe('npm run drill', () => {
     expect(report).toContain('✅ **Passed**');
     expect(report).toContain('![Timeline of the drill](active-active-proxy-planned.svg)');
     expect(report).toContain('```mermaid\ngantt');
-    expect(report).toContain('## DR switch report');
+    expect(report).toContain('## ✅ Clients on west');
     const svg = readFileSync(join(out, 'active-active-proxy-planned.svg'), 'utf8');
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
-    expect(svg).toContain('Point the clients at west');
+    expect(svg).toContain('Point proxy at west');
   });
 
   it('a usage error exits 2 and says what is accepted', async () => {
@@ -65,7 +65,7 @@ describe('npm run drill', () => {
     const empty = mkdtempSync(join(tmpdir(), 'drill-no-dist-'));
     expect(await main([], (l) => lines.push(l), empty)).toBe(2);
     expect(lines[0]).toContain(
-      'dist/aks-context/index.js, dist/ccloud-mirror/index.js, dist/swap-configmap/index.js, dist/verify-rollout/index.js are missing',
+      'dist/aks-context/index.js, dist/ccloud-mirror/index.js, dist/dr-plan/index.js, dist/dr-report/index.js, dist/swap-configmap/index.js, dist/verify-rollout/index.js are missing',
     );
     expect(lines[0]).toContain('npm run build -- aks-context; npm run build -- ccloud-mirror');
   });

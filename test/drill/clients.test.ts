@@ -43,8 +43,8 @@ function pointAt(s: DrillSession, cluster: string, credentialsOf = cluster): voi
         k,
         v
           .replace(/(north|west)\.kafka\.local:9092/g, target.bootstrap)
-          .replace(confluent.info('north').apiKey, creds.apiKey)
-          .replace(confluent.info('north').apiSecret, creds.apiSecret),
+          .replace(confluent.info('north').appApiKey, creds.appApiKey)
+          .replace(confluent.info('north').appApiSecret, creds.appApiSecret),
       ]),
     );
     kube.apply({ ...cm, data });

@@ -26,8 +26,8 @@ export const TEST_TIMING: Timing = {
   minuteMs: 2000,
 };
 
-/** The four action bundles the workflows run; the drill suites are skipped (and say so) without them. */
-export const missingBundles = ['aks-context', 'ccloud-mirror', 'swap-configmap', 'verify-rollout'].filter(
+/** The action bundles the workflows run; the drill suites are skipped (and say so) without them. */
+export const missingBundles = ['aks-context', 'ccloud-mirror', 'dr-plan', 'dr-report', 'swap-configmap', 'verify-rollout'].filter(
   (name) => !existsSync(join(workspace, 'dist', name, 'index.js')),
 );
 // Users run dist/, so a missing bundle fails these suites; it must never pass as skipped.

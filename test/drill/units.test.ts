@@ -4,7 +4,8 @@ import { expandVars, firstServer, parseProperties, resolveConnection, type PodSp
 import type { ClientPod } from '../../src/playground/drill/clients.js';
 import { decodeRecord, encodeRecord, Ledger, recordKey } from '../../src/playground/drill/ledger.js';
 import { duplicatesBetween, longestGap, measureFinal, measurePhase, type PhaseMeasures, type PhaseWindow } from '../../src/playground/drill/measures.js';
-import { ganttLabel, mermaidGantt } from '../../src/playground/drill/mermaid.js';
+import { ganttLabel } from '../../src/core/mermaid.js';
+import { mermaidGantt } from '../../src/playground/drill/mermaid.js';
 import { DEFAULT_TIMING, DrillUsageError, parseDrillArgs, REAL_KUBE_TIMING } from '../../src/playground/drill/options.js';
 import { textTable } from '../../src/playground/drill/report.js';
 import { tickStep, timelineSvg, xmlEscape } from '../../src/playground/drill/svg.js';
@@ -14,6 +15,24 @@ import type { MountedConfig } from '../../src/playground/kube/index.js';
 import { workspace } from './helpers.js';
 
 describe('parseDrillArgs', () => {
+  it('--fault takes failure drills by name or all, on the emulator only', () => {
+    expect(parseDrillArgs([]).faults).toEqual([]);
+    expect(parseDrillArgs(['--fault', 'bad-link,crash-loop']).faults).toEqual(['bad-link', 'crash-loop']);
+    expect(parseDrillArgs(['--fault', 'all']).faults).toEqual([
+      'bad-manifest',
+      'missing-object',
+      'missing-permission',
+      'missing-secret',
+      'bad-link',
+      'crash-loop',
+    ]);
+    expect(() => parseDrillArgs(['--fault', 'typo'])).toThrow(
+      "--fault 'typo' is not one of bad-manifest, missing-object, missing-permission, missing-secret, bad-link, crash-loop or all.",
+    );
+    expect(() => parseDrillArgs(['--fault', 'bad-link', '--kube', 'real'])).toThrow('--fault runs on the Kubernetes emulator');
+    expect(() => parseDrillArgs(['--fault', 'bad-link', '--all'])).toThrow('--fault runs its own drill');
+  });
+
   it('runs the representative scenario by default and the 8-drill matrix with --all', () => {
     expect(parseDrillArgs([]).scenarios).toEqual([{ pattern: 'active-passive', style: 'proxy', mode: 'unplanned' }]);
     const all = parseDrillArgs(['--all']).scenarios;

@@ -158,7 +158,7 @@ describe('verify-rollout (bundled action) with Reloader', () => {
   });
 
   it.each([
-    [{ namespace: 'clients', configmap: 'a', secret: 'b' }, "input 'configmap' and input 'secret' were both set"],
+    [{ namespace: 'clients', configmap: 'a', secret: 'b', workloads: 'Deployment/x' }, "input 'workloads' was given with 2 ConfigMaps and Secrets"],
     [{ namespace: 'clients' }, "input 'configmap' and inputs 'secret' and 'workloads' were all left empty"],
     [{ namespace: 'Clients!', configmap: 'a' }, "input 'namespace' has the value 'Clients!'"],
     [{ namespace: 'clients', configmap: 'a', timeout: 'soon' }, "input 'timeout' has the value 'soon', which is not a duration"],

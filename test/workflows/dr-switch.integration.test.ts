@@ -1,23 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { startConfluent, type ConfluentEmulator } from '../../src/playground/confluent/index.js';
 import { startKube, type KubeEmulator } from '../../src/playground/kube/index.js';
-import { allSteps, ConcurrencyGroups, findJob, findStep, runWorkflow, type WorkflowResult } from '../../src/playground/workflow/index.js';
+import { allJobs, allSteps, ConcurrencyGroups, findJob, findStep, runWorkflow, type WorkflowResult } from '../../src/playground/workflow/index.js';
+import { mutatingConfluent, mutatingKube } from '../../src/playground/drill/faults.js';
 import { findLeaks } from '../helpers/run-action.js';
 
 /**
  * dr-switch.yml itself, run by the local runner against the Confluent and Kubernetes emulators: every
  * `./actions/<name>` step is that action's dist/ bundle run as a child process, as on GitHub. It needs the
- * four bundles (`npm run build`); without them the suite fails: users run dist/, so it must not pass as skipped.
+ * six bundles (`npm run build`); without them the suite fails: users run dist/, so it must not pass as skipped.
  */
 const workspace = new URL('../..', import.meta.url).pathname;
 const missing = (names: string[]): string[] => names.filter((name) => !existsSync(join(workspace, 'dist', name, 'index.js')));
-const fullMissing = missing(['aks-context', 'ccloud-mirror', 'swap-configmap', 'verify-rollout']);
+const fullMissing = missing(['aks-context', 'ccloud-mirror', 'dr-plan', 'dr-report', 'swap-configmap', 'verify-rollout']);
 if (fullMissing.length) throw new Error(`dr-switch integration needs the dist bundles of ${fullMissing.join(', ')}: run \`npm run build\``);
 const suite = describe;
-const fullIt = it;
 
 /** The example manifests with the placeholders filled for one cluster, as the clients start. */
 function manifests(dir: string, files: string[], values: Record<string, string>): object[] {
@@ -27,13 +27,13 @@ function manifests(dir: string, files: string[], values: Record<string, string>)
   });
 }
 
-suite('dr-switch.yml against the emulators', () => {
+suite('dr-switch.yml against the emulators: two client groups in two namespaces, one topology', () => {
   let confluent: ConfluentEmulator;
   let kube: KubeEmulator;
   const kubeToken = 'kube-token-7f3a9c1e5b2d4f60';
   let secrets: Record<string, string>;
   let vars: Record<string, string>;
-  const ready: Array<{ owner: string; bootstrap?: string }> = [];
+  const ready: Array<{ owner: string; namespace: string; configs: Record<string, Record<string, string>> }> = [];
 
   beforeAll(async () => {
     confluent = await startConfluent({ clusters: [{ name: 'north' }, { name: 'west' }], replicationDelayMs: 10, transitionMs: 20 });
@@ -45,40 +45,30 @@ suite('dr-switch.yml against the emulators', () => {
 
     kube = await startKube({ podReadyDelayMs: 20, tokens: [kubeToken] });
     kube.onPod((event, pod, mounted) => {
-      if (event === 'ready') ready.push({ owner: pod.owner, bootstrap: mounted.configMaps['kafka-proxy-config']?.BOOTSTRAP_SERVER });
+      if (event === 'ready') ready.push({ owner: pod.owner, namespace: pod.namespace, configs: mounted.configMaps });
     });
     const north = confluent.info('north');
-    kube.apply(
-      manifests(
-        'proxy',
-        [
-          'namespace.yaml',
-          'kafka-proxy-config.yaml',
-          'java-cloud-producer-config.yaml',
-          'java-cloud-consumer-config.yaml',
-          'java-cloud-producer.yaml',
-          'java-cloud-consumer.yaml',
-        ],
-        {
-          CCLOUD_URL: north.bootstrap,
-          CCLOUD_APIKEY: north.apiKey,
-          CCLOUD_PASSWD: north.apiSecret,
-        },
-      ),
-    );
-    // As the README recommends: connection facts as variables, credentials as secrets.
-    const settings = (name: 'north' | 'west') => {
+    // The clients start on north with the applications' key, as the topology's application credentials say.
+    const values = { CCLOUD_URL: north.bootstrap, CCLOUD_APIKEY: north.appApiKey, CCLOUD_PASSWD: north.appApiSecret };
+    for (const style of ['proxy', 'noproxy']) {
+      const dir = join(workspace, 'src/playground/manifests', style);
+      const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+      const objects = manifests(style, files, values) as Array<{ kind: string }>;
+      const order = ['Namespace', 'ConfigMap', 'Secret'];
+      const rank = (o: { kind: string }) => (order.indexOf(o.kind) < 0 ? order.length : order.indexOf(o.kind));
+      kube.apply(objects.sort((a, b) => rank(a) - rank(b)));
+    }
+    // As .github/ccloud-dr.yml names them: connection facts as variables, the two keys of each cluster as secrets.
+    vars = {};
+    secrets = { KUBECONFIG: kube.kubeconfig({ token: kubeToken }) };
+    for (const name of ['north', 'west']) {
       const c = confluent.info(name);
       const p = `CCLOUD_${name.toUpperCase()}_`;
-      return {
-        vars: { [`${p}REST_ENDPOINT`]: c.restEndpoint, [`${p}CLUSTERID`]: c.id, [`${p}URL`]: c.bootstrap },
-        secrets: { [`${p}APIKEY`]: c.apiKey, [`${p}PASSWD`]: c.apiSecret },
-      };
-    };
-    vars = { ...settings('north').vars, ...settings('west').vars };
-    secrets = { ...settings('north').secrets, ...settings('west').secrets, KUBECONFIG: kube.kubeconfig({ token: kubeToken }) };
+      Object.assign(vars, { [`${p}REST_ENDPOINT`]: c.restEndpoint, [`${p}CLUSTERID`]: c.id, [`${p}URL`]: c.bootstrap });
+      Object.assign(secrets, { [`${p}DR_APIKEY`]: c.apiKey, [`${p}DR_PASSWD`]: c.apiSecret, [`${p}APIKEY`]: c.appApiKey, [`${p}PASSWD`]: c.appApiSecret });
+    }
     // Let the first pods come up before switching.
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, 400));
   });
 
   afterAll(async () => {
@@ -91,15 +81,7 @@ suite('dr-switch.yml against the emulators', () => {
       workflow: '.github/workflows/dr-switch.yml',
       workspace,
       event: 'workflow_call',
-      inputs: {
-        'client-style': 'proxy',
-        'link-name': 'dr-link',
-        'mirror-topics': 'orders',
-        'mirror-timeout': '30s',
-        'rollout-timeout': '60s',
-        'reload-grace': '5s',
-        ...inputs,
-      },
+      inputs: { 'mirror-topics': 'orders', 'mirror-timeout': '30s', 'reload-grace': '5s', ...inputs },
       secrets,
       vars,
       concurrency: new ConcurrencyGroups(),
@@ -108,68 +90,85 @@ suite('dr-switch.yml against the emulators', () => {
   const leaks = (result: WorkflowResult): string[] => {
     const shown =
       JSON.stringify(allSteps(result).map((s) => [s.log, s.summary])) + JSON.stringify(result.annotations) + result.summary + JSON.stringify(result.outputs);
-    return findLeaks(shown, [confluent.info('west').apiSecret, confluent.info('north').apiSecret, kubeToken]);
+    const values = ['north', 'west'].flatMap((n) => [
+      confluent.info(n).apiSecret,
+      confluent.info(n).appApiSecret,
+      confluent.info(n).apiKey,
+      confluent.info(n).appApiKey,
+    ]);
+    return findLeaks(shown, [...values, kubeToken]);
   };
-
-  it('dry run: validates the mirror reversal and the ConfigMap change on the servers, changes nothing', async () => {
-    const before = JSON.stringify(kube.get('ConfigMap', 'clients', 'kafka-proxy-config'));
-    const result = await run({ target: 'west', 'dry-run': true });
-    const failed = allSteps(result)
+  const failures = (result: WorkflowResult) =>
+    allSteps(result)
       .filter((s) => s.outcome === 'failure')
-      .map((s) => `${s.name}: ${s.error}`);
-    expect(failed).toEqual([]);
+      .map((s) => `${s.job} / ${s.name}: ${s.error}`);
+
+  it("dry run: validates the reversal with the DR key and both groups' changes with dryRun=All, changes nothing", async () => {
+    kube.resetRequests();
+    confluent.resetRequests();
+    const before = ['clients', 'nproxy-clients'].map((ns) => JSON.stringify(kube.list('ConfigMap', ns)));
+    const result = await run({ target: 'west', 'dry-run': true });
+    expect(failures(result)).toEqual([]);
     expect(result.conclusion).toBe('success');
-    const outcomes = Object.fromEntries(findJob(result, 'switch')!.steps.map((s) => [s.kind === 'post' ? s.name : (s.id ?? s.name), s.outcome]));
-    expect(outcomes).toMatchObject({
-      plan: 'success',
-      kube: 'success',
-      restore: 'skipped',
-      mirror: 'success',
-      swap: 'success',
-      verify: 'skipped',
-      'verify-second': 'skipped',
-      report: 'success',
-    });
-    expect(findStep(result, 'switch', 'mirror')!.outputs['failed-topics']).toBe('');
-    expect(findStep(result, 'switch', 'swap')!.outputs.changed).toBe('true');
-    // Nothing changed: the mirror still mirrors, the clients' ConfigMap is untouched.
+    // Plan, then one check per group; no mirror job, no client job.
+    expect(allJobs(result).map((j) => [j.path, j.result])).toEqual([
+      ['plan', 'success'],
+      ['preflight (proxy)', 'success'],
+      ['preflight (noproxy)', 'success'],
+      ['mirror', 'skipped'],
+      ['clients', 'skipped'],
+      ['report', 'success'],
+    ]);
+    expect(findStep(result, 'plan', 'check-mirror')!.outputs['failed-topics']).toBe('');
+    expect(findStep(result, 'preflight (noproxy)', 'swap')!.outputs.changed).toBe('true');
+    expect(
+      JSON.parse(findStep(result, 'preflight (noproxy)', 'verify')!.outputs.workloads).map((w: { object: string; name: string }) => `${w.object} ${w.name}`),
+    ).toEqual([
+      'ConfigMap/java-cloud-producer-noproxy-config java-cloud-producer-noproxy',
+      'ConfigMap/java-cloud-consumer-noproxy-config java-cloud-consumer-noproxy',
+    ]);
+    // Nothing changed: only reads, dry runs, validate_only and access reviews reached the servers.
+    expect(mutatingKube(kube.requests())).toEqual([]);
+    expect(mutatingConfluent(confluent.requests())).toEqual([]);
+    expect(confluent.requests().some((r) => r.query.includes('validate_only=true'))).toBe(true);
+    expect(kube.requests().some((r) => r.query.includes('dryRun=All'))).toBe(true);
     expect(confluent.mirrorState('west', 'dr-link', 'orders')?.status).toBe('ACTIVE');
-    expect(JSON.stringify(kube.get('ConfigMap', 'clients', 'kafka-proxy-config'))).toBe(before);
-    expect(result.outputs.operation).toBe('reverse-and-start-mirror');
-    // The result JSON reaches the caller: it holds no secret (a cluster id kept as a secret would blank it).
-    expect(JSON.parse(result.outputs['mirror-result'])).toMatchObject({ operation: 'reverse-and-start-mirror' });
-    expect(result.summary).toContain('dry run towards **west**: nothing was changed');
-    // aks-context's post step removed the kubeconfig it wrote.
-    expect(findJob(result, 'switch')!.steps.at(-1)).toMatchObject({ kind: 'post', outcome: 'success' });
+    expect(['clients', 'nproxy-clients'].map((ns) => JSON.stringify(kube.list('ConfigMap', ns)))).toEqual(before);
+    expect(result.outputs.verdict).toBe('Dry run towards west: every check passed; nothing was changed');
+    expect(result.summary).toContain('### 🗺️ DR plan: switch to west from north');
     expect(leaks(result)).toEqual([]);
   });
 
-  fullIt('switch: reverses the mirror, moves the proxy clients to west and proves every client rolled', async () => {
+  it('switch: reverses the mirror with the DR key, moves both groups in parallel with the application key, proves every client rolled', async () => {
     const result = await run({ target: 'west' });
-    const failed = allSteps(result)
-      .filter((s) => s.outcome === 'failure')
-      .map((s) => `${s.name}: ${s.error}`);
-    expect(failed).toEqual([]);
+    expect(failures(result)).toEqual([]);
     expect(result.conclusion).toBe('success');
     expect(confluent.mirrorState('west', 'dr-link', 'orders')?.status).toBe('STOPPED');
-    const config = kube.get('ConfigMap', 'clients', 'kafka-proxy-config') as { data: Record<string, string> };
-    expect(config.data.BOOTSTRAP_SERVER).toBe(confluent.info('west').bootstrap);
-    const workloads = JSON.parse(result.outputs.workloads) as Array<Array<{ name: string; result: string }>>;
-    expect(workloads).toHaveLength(1);
-    expect(workloads[0].map((w) => w.name).sort()).toEqual(['java-cloud-consumer', 'java-cloud-producer']);
-    // 'rolled' when verify-rollout watched the rollout, 'already-current' when Reloader had finished first.
-    for (const w of workloads[0]) expect(['rolled', 'already-current']).toContain(w.result);
-    // And the pods that became ready last (two per client) read the west cluster from the ConfigMap.
-    for (const owner of ['Deployment/java-cloud-producer', 'Deployment/java-cloud-consumer']) {
-      expect(
-        ready
-          .filter((p) => p.owner === owner)
-          .slice(-2)
-          .map((p) => p.bootstrap),
-      ).toEqual([confluent.info('west').bootstrap, confluent.info('west').bootstrap]);
-    }
+    const west = confluent.info('west');
+    // The clients got the applications' key, never the DR operator's.
+    const proxy = kube.get('ConfigMap', 'clients', 'kafka-proxy-config') as { data: Record<string, string> };
+    expect(proxy.data.BOOTSTRAP_SERVER).toBe(west.bootstrap);
+    const all = JSON.stringify([kube.list('ConfigMap', 'clients'), kube.list('ConfigMap', 'nproxy-clients')]);
+    expect(all).toContain(west.appApiKey);
+    expect(all).not.toContain(west.apiKey);
+    // The two groups' jobs overlapped in time: they ran at once, not one after the other.
+    const [a, b] = ['clients (proxy)', 'clients (noproxy)'].map((p) => findJob(result, p)!);
+    expect(a.result).toBe('success');
+    expect(b.result).toBe('success');
+    expect(a.startedAt < b.finishedAt && b.startedAt < a.finishedAt).toBe(true);
+    // The pods that became ready last in each namespace read the west cluster.
+    const last = (ns: string, owner: string) => ready.filter((p) => p.namespace === ns && p.owner === owner).at(-1)!;
+    expect(last('clients', 'Deployment/java-cloud-producer').configs['kafka-proxy-config'].BOOTSTRAP_SERVER).toBe(west.bootstrap);
+    expect(JSON.stringify(last('nproxy-clients', 'Deployment/java-cloud-producer-noproxy').configs)).toContain(west.bootstrap);
+    expect(result.outputs.operation).toBe('reverse-and-start-mirror');
+    expect(result.outputs['total-lag']).toBe('0');
+    expect(result.outputs.verdict).toBe('Clients on west: reverse-and-start-mirror of orders, 2 client group(s) verified');
     expect(Number(result.outputs['switch-seconds'])).toBeGreaterThan(0);
-    expect(result.outputs['previous-target']).toBe('');
+    // The verdict comes first, before any action's details, and the timeline is in the workflow's own summary.
+    const report = findJob(result, 'report')!.steps.find((s) => s.id === 'report')!.summary;
+    expect(report.indexOf('## ✅ Clients on west')).toBe(0);
+    expect(report).toContain('| RPO | 0 records');
+    expect(report).toContain('```mermaid\ngantt');
     expect(leaks(result)).toEqual([]);
   });
 });

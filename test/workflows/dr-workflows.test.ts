@@ -1,58 +1,77 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConcurrencyGroups, findJob, findStep, runWorkflow } from '../../src/playground/workflow/index.js';
+import { allJobs, ConcurrencyGroups, findJob, findStep, runWorkflow, type WorkflowResult } from '../../src/playground/workflow/index.js';
 
 /**
- * The repository's own workflows, run through the local runner, on the paths that stop before any
- * action runs: input and secret checks, the drill's refusal to touch production. Nothing here needs the
- * actions' bundles; the full switch against the emulators is in dr-switch.integration.test.ts.
+ * The repository's own workflows, run through the local runner, on the paths that stop before any server is
+ * contacted: the plan's checks of the topology, the inputs and the secrets (by name), and the drill's refusal to
+ * touch production. The full switch against the emulators is in dr-switch.integration.test.ts and the drills.
  */
 const workspace = new URL('../..', import.meta.url).pathname;
 
-const northSecrets = {
-  CCLOUD_NORTH_REST_ENDPOINT: 'http://127.0.0.1:9/north',
-  CCLOUD_NORTH_CLUSTERID: 'lkc-north',
-  CCLOUD_NORTH_URL: 'north.kafka.local:9092',
-  CCLOUD_NORTH_APIKEY: 'NKEYNORTH1234567',
-  CCLOUD_NORTH_PASSWD: 'north-password-0123456789',
-  KUBECONFIG: 'apiVersion: v1\nkind: Config\n',
+const northOnly = {
+  secrets: {
+    CCLOUD_NORTH_DR_APIKEY: 'NDRKEYNORTH12345',
+    CCLOUD_NORTH_DR_PASSWD: 'north-dr-password-0123456789',
+    CCLOUD_NORTH_APIKEY: 'NKEYNORTH1234567',
+    CCLOUD_NORTH_PASSWD: 'north-password-0123456789',
+    KUBECONFIG: 'apiVersion: v1\nkind: Config\n',
+  },
+  vars: { CCLOUD_NORTH_REST_ENDPOINT: 'http://127.0.0.1:9/north', CCLOUD_NORTH_CLUSTERID: 'lkc-north', CCLOUD_NORTH_URL: 'north.kafka.local:9092' },
 };
 
-describe('dr-switch.yml checks everything before it changes anything', () => {
-  it('refuses bad inputs and missing secrets in the plan step; no action runs; the report still says what happened', async () => {
+const errorsOf = (result: WorkflowResult) => result.annotations.filter((a) => a.level === 'error').map((a) => a.message);
+/** Jobs that ran past their `if` (the report always does). */
+const ran = (result: WorkflowResult) =>
+  allJobs(result)
+    .filter((j) => !j.workflow && j.result !== 'skipped')
+    .map((j) => j.path);
+
+describe('dr-switch.yml decides everything before it changes anything', () => {
+  it('refuses an unknown target and conflicting inputs in the plan, all at once; no later job runs; the report says nothing changed', async () => {
     const result = await runWorkflow({
       workflow: '.github/workflows/dr-switch.yml',
       workspace,
       event: 'workflow_call',
-      inputs: { target: 'west', 'client-style': 'sidecar', pattern: 'active-passive', 'mirror-topics': 'orders', 'mirror-topic-pattern': 'o.*' },
-      secrets: northSecrets,
+      inputs: { target: 'south', 'mirror-topics': 'orders', 'mirror-topic-pattern': 'o.*' },
+      ...northOnly,
       concurrency: new ConcurrencyGroups(),
     });
     expect(result.conclusion).toBe('failure');
-    const job = findJob(result, 'switch')!;
-    const plan = findStep(result, 'switch', 'plan')!;
-    expect(plan.outcome).toBe('failure');
-    const errors = result.annotations.filter((a) => a.level === 'error' && a.title === 'dr-switch: bad input').map((a) => a.message);
-    expect(errors).toEqual([
-      "input 'client-style' is 'sidecar'; expected proxy or noproxy",
-      "no cluster link name: set input 'link-name' or the repository variable CCLOUD_LINK_NAME",
-      "inputs 'mirror-topics' and 'mirror-topic-pattern' were both set; give one of them, or neither for every mirror topic of the link",
-      // Only the target's secrets are asked for; the north ones that are set do not stand in for them.
-      'CCLOUD_WEST_URL is not set: add it as a repository variable (or a secret)',
-      'secret CCLOUD_WEST_APIKEY is not set (pass it to this workflow, e.g. secrets: inherit)',
-      'secret CCLOUD_WEST_PASSWD is not set (pass it to this workflow, e.g. secrets: inherit)',
-      'CCLOUD_WEST_REST_ENDPOINT is not set: add it as a repository variable (or a secret)',
-      'CCLOUD_WEST_CLUSTERID is not set: add it as a repository variable (or a secret)',
-    ]);
-    // Every step after the plan was skipped: no checkout, no credentials, no mirror call, no ConfigMap change.
-    const after = job.steps.filter((s) => s.id !== 'plan' && s.id !== 'report' && s.kind !== 'post');
-    expect(after.map((s) => s.outcome)).toEqual(after.map(() => 'skipped'));
-    expect(after.length).toBeGreaterThanOrEqual(7);
-    const report = findStep(result, 'switch', 'report')!;
-    expect(report.outcome).toBe('success');
-    expect(result.summary).toContain('## DR switch report');
-    expect(result.summary).toContain('| Plan and input checks | ❌ failure | |');
-    expect(result.summary).toContain('| Mirror topics | ⏭️ skipped |');
-    expect(result.summary).toContain('did not complete');
+    expect(findStep(result, 'plan', 'plan')!.outcome).toBe('failure');
+    const error = errorsOf(result).find((e) => e.startsWith('dr-plan:'))!;
+    expect(error).toContain("input 'target' is 'south', which is not a cluster of .github/ccloud-dr.yml; expected one of: north, west");
+    expect(error).toContain("inputs 'mirror-topics' and 'mirror-topic-pattern' were both set");
+    expect(ran(result)).toEqual(['plan', 'report']);
+    expect(result.summary).toContain('## 🛑 Switch to south refused by the plan: nothing was changed');
+    expect(result.summary).toContain('Nothing was changed anywhere');
+    expect(findJob(result, 'report')!.outputs.verdict).toBe('Switch to south refused by the plan: nothing was changed');
+  });
+
+  it('names every secret and variable of the target that is not set, by name only', async () => {
+    const result = await runWorkflow({
+      workflow: '.github/workflows/dr-switch.yml',
+      workspace,
+      event: 'workflow_call',
+      inputs: { target: 'west' },
+      ...northOnly,
+      concurrency: new ConcurrencyGroups(),
+    });
+    const error = errorsOf(result).find((e) => e.startsWith('dr-plan:'))!;
+    for (const name of [
+      'variable CCLOUD_WEST_REST_ENDPOINT',
+      'variable CCLOUD_WEST_CLUSTERID',
+      'secret CCLOUD_WEST_DR_APIKEY',
+      'secret CCLOUD_WEST_DR_PASSWD',
+      'variable CCLOUD_WEST_URL',
+      'secret CCLOUD_WEST_APIKEY',
+      'secret CCLOUD_WEST_PASSWD',
+    ])
+      expect(error).toContain(`${name} is not set`);
+    // North's keys are set and never stand in for west's; no value appears anywhere.
+    expect(error).not.toContain('CCLOUD_NORTH_DR_APIKEY');
+    const everything = JSON.stringify(result);
+    for (const [name, value] of Object.entries(northOnly.secrets)) if (name !== 'KUBECONFIG') expect(everything).not.toContain(value);
+    expect(ran(result)).toEqual(['plan', 'report']);
   });
 
   it('an input cannot inject a workflow command through the error it causes', async () => {
@@ -60,69 +79,70 @@ describe('dr-switch.yml checks everything before it changes anything', () => {
       workflow: '.github/workflows/dr-switch.yml',
       workspace,
       event: 'workflow_call',
-      inputs: { target: 'west\n::add-mask::x', pattern: 'active-active' },
-      secrets: {},
+      inputs: { target: 'west\n::add-mask::x' },
+      ...northOnly,
       concurrency: new ConcurrencyGroups(),
     });
-    const plan = findStep(result, 'switch', 'plan')!;
+    const plan = findStep(result, 'plan', 'plan')!;
     expect(plan.outcome).toBe('failure');
-    expect(result.annotations.map((a) => a.message)).toContain("input 'target' is 'west???add-mask??x'; expected north or west");
+    expect(errorsOf(result).some((e) => e.includes("input 'target' has the value 'west\\n::add-mask::x', which is not a cluster name"))).toBe(true);
     expect(plan.log).not.toMatch(/^::add-mask::/m);
+    // Had the line been read as a command, the runner would now mask every 'x'.
+    expect(result.summary).toContain('x');
   });
 
   it('a thin caller passes its secrets and the id-token permission the reusable workflow needs', async () => {
     const result = await runWorkflow({
       workflow: '.github/workflows/proxy-failover.yml',
       workspace,
-      inputs: { target: 'north', pattern: 'active-active', 'dry-run': 'true' },
-      secrets: { ...northSecrets, KUBECONFIG: '' },
+      inputs: { target: 'north', 'dry-run': 'true' },
+      ...northOnly,
       concurrency: new ConcurrencyGroups(),
     });
     // No 'nested job is requesting id-token: write' error: the caller job grants it.
     expect(result.annotations.filter((a) => a.message.includes('id-token'))).toEqual([]);
-    const plan = findStep(result, 'switch / switch', 'plan')!;
-    expect(plan.outcome).toBe('failure');
-    expect(result.annotations.filter((a) => a.title === 'dr-switch: bad input').map((a) => a.message)).toEqual([
-      'no Kubernetes credentials: set the KUBECONFIG secret, or AZURE_CLIENT_ID + AZURE_TENANT_ID (OIDC), or AZURE_CREDENTIALS',
-      "no AKS resource group: set input 'resource-group' or the variable AKS_RESOURCE_GROUP (or use the KUBECONFIG secret)",
-      "no AKS cluster: set input 'cluster-name' or the variable AKS_CLUSTER_NAME (or use the KUBECONFIG secret)",
-    ]);
-    expect(findJob(result, 'switch / switch')!.name).toBe('Switch to north (proxy, active-active, dry run)');
+    // The plan saw the caller's secrets (only north's are needed to move the proxy group to north) and went on.
+    expect(findStep(result, 'switch / plan', 'plan')!.outcome).toBe('success');
+    expect(findJob(result, 'switch / plan')!.name).toBe('Plan the switch to north (dry run)');
+    expect(JSON.parse(findStep(result, 'switch / plan', 'plan')!.outputs.groups).include.map((l: { group: string }) => l.group)).toEqual(['proxy']);
   });
 });
 
 describe('dr-drill.yml refuses to move production clients', () => {
-  it('stops in preflight on a production namespace or without drill topics, and reports the failed drill', async () => {
+  it('stops in its scope job on a bad duration or a missing cluster, and reports the failed drill', async () => {
     const result = await runWorkflow({
       workflow: '.github/workflows/dr-drill.yml',
       workspace,
-      inputs: { namespace: 'clients', hold: 'forever' },
-      secrets: northSecrets,
+      inputs: { primary: 'north', hold: 'forever' },
+      ...northOnly,
       concurrency: new ConcurrencyGroups(),
     });
     expect(result.conclusion).toBe('failure');
     expect(result.annotations.filter((a) => a.title === 'DR drill: refused').map((a) => a.message)).toEqual([
+      'no secondary cluster: set input secondary or the variable DR_SECONDARY',
       "hold 'forever' is not a duration like 90s, 5m or 1h",
-      "namespace 'clients' holds production clients; drill in a drill namespace (input namespace or variable DR_DRILL_NAMESPACE), or set allow-production",
-      'no drill topics: without them the drill would reverse every mirror topic of the link; set input mirror-topics or variable DR_DRILL_TOPICS, or set allow-production',
     ]);
     expect(['failover', 'hold', 'failback'].map((id) => findJob(result, id)!.result)).toEqual(['skipped', 'skipped', 'skipped']);
-    const report = findJob(result, 'report')!;
-    expect(report.result).toBe('failure');
-    expect(result.summary).toContain('❌ Drill failed');
-    expect(result.summary).toContain('| Preflight | failure |');
+    expect(findJob(result, 'report')!.result).toBe('failure');
+    expect(result.summary).toContain('## ❌ DR drill failed');
+    expect(result.summary).toContain('| Scope | failure |');
   });
 
-  it('on a schedule it takes the repository variables', async () => {
+  it('on a schedule it takes the repository variables, and the plan refuses a topology in the production namespaces', async () => {
     const result = await runWorkflow({
       workflow: '.github/workflows/dr-drill.yml',
       workspace,
       event: 'schedule',
-      vars: { DR_DRILL_NAMESPACE: 'nproxy-clients', DR_DRILL_TOPICS: 'drill-orders', DR_DRILL_HOLD: '1s' },
+      secrets: northOnly.secrets,
+      vars: { ...northOnly.vars, DR_DRILL_CONFIG: '.github/ccloud-dr.yml', DR_PRIMARY: 'west', DR_SECONDARY: 'north', DR_DRILL_HOLD: '1s' },
       concurrency: new ConcurrencyGroups(),
     });
-    expect(result.annotations.filter((a) => a.title === 'DR drill: refused').map((a) => a.message)).toEqual([
-      "namespace 'nproxy-clients' holds production clients; drill in a drill namespace (input namespace or variable DR_DRILL_NAMESPACE), or set allow-production",
-    ]);
+    expect(result.conclusion).toBe('failure');
+    const error = errorsOf(result).find((e) => e.startsWith('dr-plan:'))!;
+    expect(error).toContain("client group 'proxy' is in namespace clients, which input 'protected-namespaces' protects");
+    expect(error).toContain("client group 'noproxy' is in namespace nproxy-clients, which input 'protected-namespaces' protects");
+    expect(error).toContain("the switch would act on every mirror topic of link dr-link, which input 'require-topics' forbids");
+    expect(ran(result).filter((p) => !p.endsWith('report'))).toEqual(['scope', 'failover / plan']);
+    expect(result.summary).toContain('refused by the plan: nothing was changed');
   });
 });

@@ -18,13 +18,20 @@ const read = (path: string): string => readFileSync(join(root, path), 'utf8');
 
 /**
  * GitHub's parser needs the metadata of every `owner/repo@ref` action to check its `with:`. It skips
- * `./` references (checked by workflow-rules.ts instead). actions/checkout's inputs are a copy of its
- * v5.0.0 action.yml; anything else would be reported as unresolvable, which is what we want.
+ * `./` references (checked by workflow-rules.ts instead). The inputs of the pinned actions/checkout,
+ * upload-artifact and download-artifact are copies of their action.yml at those commits; anything else would be
+ * reported as unresolvable, which is what we want.
  */
+const PINNED: Record<string, string> = {
+  'checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8': 'actions-checkout-v5.0.0.yml',
+  'upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02': 'actions-upload-artifact-v4.6.2.yml',
+  'download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093': 'actions-download-artifact-v4.3.0.yml',
+};
 const metadata: ActionsMetadataProvider = {
   fetchActionMetadata: async (ref) => {
-    if (ref.owner !== 'actions' || ref.name !== 'checkout' || ref.ref !== '08c6903cd8c0fde910a37f88322edcfb5dd907a8') return undefined;
-    const doc = parse(readFileSync(new URL('./metadata/actions-checkout-v5.0.0.yml', import.meta.url), 'utf8'));
+    const file = ref.owner === 'actions' ? PINNED[`${ref.name}@${ref.ref}`] : undefined;
+    if (!file) return undefined;
+    const doc = parse(readFileSync(new URL(`./metadata/${file}`, import.meta.url), 'utf8'));
     return { name: doc.name, description: doc.description, inputs: doc.inputs, outputs: doc.outputs };
   },
 };
@@ -145,8 +152,8 @@ describe('local references and shell scripts (what no tool checks)', () => {
     expect(checkLocalActionInputs(scratch, 'w.yml', steps('namespace: clients'))).toEqual([expect.stringContaining('is not valid YAML')]);
 
     const call = read('.github/workflows/proxy-failover.yml');
-    expect(checkLocalWorkflowCalls(root, 'x.yml', call.replace('client-style: proxy', 'client-styles: proxy'))).toEqual([
-      expect.stringContaining("'client-styles' is not an input of ./.github/workflows/dr-switch.yml"),
+    expect(checkLocalWorkflowCalls(root, 'x.yml', call.replace('groups: proxy', 'group: proxy'))).toEqual([
+      expect.stringContaining("'group' is not an input of ./.github/workflows/dr-switch.yml"),
     ]);
     expect(checkLocalWorkflowCalls(root, 'x.yml', call.replace('      target: ${{ inputs.target }}\n', ''))).toEqual([
       expect.stringContaining("required input 'target'"),
@@ -181,7 +188,8 @@ interface WorkflowDoc {
 describe('security and scheduling policy of the workflows', () => {
   const docs = Object.fromEntries(workflows.map((f) => [f, parse(read(`.github/workflows/${f}`)) as WorkflowDoc]));
   // CI is not a DR operation: it must not queue behind a drill, so it keeps its own group.
-  const callers = workflows.filter((f) => f !== 'ci.yml' && f !== 'release.yml' && !('workflow_call' in docs[f].on));
+  // The callers of dr-switch.yml: every workflow that starts a switch (dr-drill.yml is also callable itself).
+  const callers = workflows.filter((f) => Object.values(docs[f].jobs).some((j) => j.uses === './.github/workflows/dr-switch.yml'));
 
   it('every workflow declares least permissions; id-token: write only where OIDC is used', () => {
     for (const file of workflows) {
@@ -227,12 +235,17 @@ describe('security and scheduling policy of the workflows', () => {
     expect(runs.some((r) => r.includes('git push --force origin "refs/tags/$major"'))).toBe(true);
   });
 
-  it('the switch job runs in an environment that can require approval', () => {
-    expect(docs['dr-switch.yml'].jobs.switch.environment).toBe('${{ inputs.environment }}');
+  it('every job that reads a secret or touches a cluster runs in an environment that can require approval', () => {
+    const jobs = docs['dr-switch.yml'].jobs;
+    expect(Object.keys(jobs)).toEqual(['plan', 'preflight', 'mirror', 'clients', 'report']);
+    for (const id of ['plan', 'preflight', 'mirror', 'clients'])
+      expect({ id, environment: jobs[id].environment }).toEqual({ id, environment: '${{ inputs.environment }}' });
+    // The report reads only the other jobs' results: no environment, so it runs even when an approval was refused.
+    expect(jobs.report.environment).toBeUndefined();
     expect(docs['dr-switch.yml'].on.workflow_call?.inputs?.environment.default).toBe('production');
   });
 
-  it('the drill runs on a schedule and by hand', () => {
-    expect(Object.keys(docs['dr-drill.yml'].on).sort()).toEqual(['schedule', 'workflow_dispatch']);
+  it('the drill runs on a schedule, by hand, and from other repositories', () => {
+    expect(Object.keys(docs['dr-drill.yml'].on).sort()).toEqual(['schedule', 'workflow_call', 'workflow_dispatch']);
   });
 });

@@ -201,15 +201,13 @@ export function planSwitch(topology: Topology, request: SwitchRequest, available
     needed.get(key)!.add(what);
   };
   if (mirror) {
-    for (const [c, role] of [
-      [mirror.cluster, 'target'],
-      [mirror.peer, 'peer'],
-    ] as const) {
-      need(c.restEndpoint, `${c.name}'s rest-endpoint (${role} of ${mirror.operation})`);
-      need(c.clusterId, `${c.name}'s cluster-id (${role} of ${mirror.operation})`);
-      need(c.drApiKey, `${c.name}'s DR operator api-key`);
-      need(c.drApiSecret, `${c.name}'s DR operator api-secret`);
-    }
+    // The mirror operation runs on the target only: the peer's settings are planned but not required (its cluster
+    // may be the one that is down, its secrets in another environment).
+    const c = mirror.cluster;
+    need(c.restEndpoint, `${c.name}'s rest-endpoint (target of ${mirror.operation})`);
+    need(c.clusterId, `${c.name}'s cluster-id (target of ${mirror.operation})`);
+    need(c.drApiKey, `${c.name}'s DR operator api-key`);
+    need(c.drApiSecret, `${c.name}'s DR operator api-secret`);
   }
   for (const g of groups) {
     need(g.env.CCLOUD_URL, `${request.target}'s bootstrap (client group '${g.name}')`);
@@ -240,7 +238,7 @@ export function planSwitch(topology: Topology, request: SwitchRequest, available
       topology: topology.file,
       target: target.name,
       from: from?.name,
-      pattern: link ? link.pattern : 'clients-only',
+      pattern: link ? link.pattern : topology.links.some((l) => l.pattern === 'active-active') ? 'active-active' : 'clients-only',
       dryRun: request.dryRun,
       mirror,
       groups,

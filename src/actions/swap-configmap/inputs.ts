@@ -1,8 +1,7 @@
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { InputReader, rejectBoth } from '../../core/inputs.js';
 import { resolveKubeconfig, type KubeTarget } from '../../core/kube/client.js';
+import { readWorkspaceFile } from '../../core/workspace.js';
 import type { ConfigKind, ManifestFile } from './desired.js';
 import { isVariableName } from './placeholders.js';
 
@@ -55,31 +54,7 @@ export function getInputs(inputs = new InputReader(), env: NodeJS.ProcessEnv = p
   let manifests: ManifestFile[] = [];
   let single: SwapInputs['single'];
   if (inputs.has('manifests')) {
-    const base = resolve(env.GITHUB_WORKSPACE || process.cwd());
-    const root = existsSync(base) ? realpathSync(base) : base;
-    manifests = inputs.list('manifests').map((path) => {
-      const full = isAbsolute(path) ? path : resolve(base, path);
-      // Where the path really leads, symlinks followed; a missing file is compared as written (and refused below).
-      const exists = existsSync(full);
-      const real = exists ? realpathSync(full) : full;
-      const inside = relative(exists ? root : base, real);
-      if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
-        throw new InputError(
-          'manifests',
-          `names '${path}', which resolves outside the workspace${real === path ? '' : ` (to '${real}')`}`,
-          `paths of ConfigMap or Secret YAML files inside the workspace ${root}, relative to it, that are not symlinks leading out of it`,
-        );
-      }
-      if (!existsSync(real) || !statSync(real).isFile()) {
-        throw new InputError(
-          'manifests',
-          `names '${path}', which is not a file${env.GITHUB_WORKSPACE ? ' in the workspace' : ''}`,
-          'paths of ConfigMap or Secret YAML files relative to the repository root (did the job run actions/checkout?)',
-        );
-      }
-      // Read the file the check resolved, not the path again.
-      return { path, text: readFileSync(real, 'utf8') };
-    });
+    manifests = inputs.list('manifests').map((path) => readWorkspaceFile('manifests', path, env, 'ConfigMap or Secret YAML files'));
   } else if (inputs.has('name')) {
     const name = inputs.string('name', { required: true });
     if (!namespace) throw new InputError('namespace', "is required with input 'name' but was not set", 'the namespace of the object, e.g. `clients`');

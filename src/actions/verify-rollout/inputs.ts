@@ -1,12 +1,14 @@
 import { InputError } from '../../core/errors.js';
-import { InputReader, rejectBoth } from '../../core/inputs.js';
+import { InputReader } from '../../core/inputs.js';
 import { resolveKubeconfig, type KubeTarget } from '../../core/kube/client.js';
 import { isNamespaceName, isObjectName, NAMESPACE_NAME_RULE, OBJECT_NAME_RULE } from '../../core/kube/names.js';
 import type { WorkloadKind } from '../../core/kube/workload.js';
 import type { VerifySettings } from './verify.js';
 
 /** Everything verify-rollout needs, validated; reading it makes no network call. */
-export type VerifyInputs = Pick<VerifySettings, 'namespaces' | 'resource' | 'workloads' | 'timeoutMs' | 'graceMs' | 'restartIfNotReloaded'> & {
+export type VerifyInputs = Pick<VerifySettings, 'namespaces' | 'workloads' | 'timeoutMs' | 'graceMs' | 'restartIfNotReloaded' | 'checkOnly'> & {
+  /** The ConfigMaps and Secrets whose workloads to verify, each on its own (in parallel). */
+  resources: Array<NonNullable<VerifySettings['resource']>>;
   kube: KubeTarget;
 };
 
@@ -18,18 +20,24 @@ export function getInputs(inputs = new InputReader(), env: NodeJS.ProcessEnv = p
   for (const ns of namespaces) {
     if (!isNamespaceName(ns)) throw new InputError('namespace', `has the value '${ns}', which is not a namespace name`, NAMESPACE_NAME_RULE);
   }
-  rejectBoth(inputs, 'configmap', 'secret');
-  let resource: VerifyInputs['resource'];
+  const resources: VerifyInputs['resources'] = [];
   for (const [input, kind] of [
     ['configmap', 'ConfigMap'],
     ['secret', 'Secret'],
   ] as const) {
-    const name = inputs.string(input);
-    if (name === undefined) continue;
-    if (!isObjectName(name)) throw new InputError(input, `has the value '${name}', which is not a ${kind} name`, OBJECT_NAME_RULE);
-    resource = { kind, name };
+    for (const name of inputs.list(input)) {
+      if (!isObjectName(name)) throw new InputError(input, `has the value '${name}', which is not a ${kind} name`, OBJECT_NAME_RULE);
+      resources.push({ kind, name });
+    }
   }
+  const resource = resources[0];
   const workloads = inputs.has('workloads') ? parseWorkloads(inputs.list('workloads'), namespaces) : undefined;
+  if (workloads && resources.length > 1)
+    throw new InputError(
+      'workloads',
+      `was given with ${resources.length} ConfigMaps and Secrets`,
+      "one 'configmap' or 'secret' with an explicit 'workloads' list (several objects are each verified by Reloader's rules)",
+    );
   if (!resource && !workloads) {
     throw new InputError(
       'configmap',
@@ -55,7 +63,8 @@ export function getInputs(inputs = new InputReader(), env: NodeJS.ProcessEnv = p
     );
   }
   const kube = resolveKubeconfig(inputs.string('kubeconfig'), env);
-  return { namespaces, resource, workloads, timeoutMs, graceMs, restartIfNotReloaded, kube };
+  const checkOnly = inputs.boolean('check-only', false);
+  return { namespaces, resources, workloads, timeoutMs, graceMs, restartIfNotReloaded, checkOnly, kube };
 }
 
 /** `Kind/name`, or `namespace/Kind/name` (required when several namespaces are given). */

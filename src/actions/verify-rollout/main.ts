@@ -4,7 +4,7 @@ import { actionsLogger, type Logger } from '../../core/log.js';
 import { systemClock } from '../../core/time.js';
 import { getInputs } from './inputs.js';
 import { failureOf, failureSummaryOf, outputsOf, summaryOf, type FailureContext } from './report.js';
-import { verifyRollout } from './verify.js';
+import { mergeReports, verifyRollout } from './verify.js';
 
 /** Warnings are workflow commands, not inert log lines: a `##[` of server text in them is escaped. */
 const logger: Logger = { ...actionsLogger, warning: (m) => actionsLogger.warning(serverText(m)) };
@@ -18,11 +18,17 @@ const logger: Logger = { ...actionsLogger, warning: (m) => actionsLogger.warning
 export async function run(): Promise<void> {
   const context: FailureContext = {};
   try {
-    const { kube, ...settings } = getInputs();
-    context.settings = settings;
+    const { kube, resources, ...settings } = getInputs();
+    context.settings = { ...settings, resource: resources[0] };
     const clients = await connectKube(kube, { logger });
     context.server = clients.server;
-    const report = await verifyRollout(clients, { ...settings, clock: systemClock, logger, mask: core.maskSecret });
+    // Several objects: each is verified on its own by Reloader's rules, all at once, under the one timeout.
+    const reports = await Promise.all(
+      (resources.length ? resources : [undefined]).map((resource) =>
+        verifyRollout(clients, { ...settings, resource, clock: systemClock, logger, mask: core.maskSecret }),
+      ),
+    );
+    const report = reports.length === 1 ? reports[0] : mergeReports(reports, resources);
     context.report = report;
     core.setOutputs(outputsOf(report));
     core.appendSummary(summaryOf(report));

@@ -13,7 +13,8 @@ import type { VerifyReport, VerifySettings } from './verify.js';
 /** The action's outputs: one entry per workload, and the duration in seconds. */
 export function outputsOf(report: VerifyReport): Record<string, unknown> {
   return {
-    workloads: report.workloads.map(({ namespace, kind, name, strategy, seconds, result, reason, noticedAt }) => ({
+    workloads: report.workloads.map(({ namespace, kind, name, strategy, seconds, result, reason, noticedAt, object }) => ({
+      ...(object ? { object } : {}),
       namespace,
       kind,
       name,
@@ -38,9 +39,12 @@ function cellLines(values: string[]): Md | string {
  * (not verified) and the namespaces where they could not be checked. Server text is escaped (`md`, `code`).
  */
 export function summaryOf(report: VerifyReport): string {
+  if (report.check) return checkSummaryOf(report);
   const failed = report.workloads.filter((w) => w.result === 'failed').length;
   const head = `### verify-rollout: ${failed ? `${failed} of ${report.workloads.length} workloads failed` : `${report.workloads.length} workloads verified`} in ${formatDuration(report.durationMs)}`;
+  const several = report.workloads.some((w) => w.object);
   const rows = report.workloads.map((w) => [
+    ...(several ? [w.object ?? ''] : []),
     w.namespace,
     `${w.kind}/${w.name}`,
     w.result === 'failed' ? `❌ failed` : `✅ ${w.result}`,
@@ -49,7 +53,7 @@ export function summaryOf(report: VerifyReport): string {
     cellLines([w.reason, ...(w.details ?? [])]),
   ]);
   const hashes = Object.entries(report.hashes).map(([ns, h]) => `${code(ns)}: ${code(h)}`);
-  const out = [head, '', table(['Namespace', 'Workload', 'Result', 'Strategy', 'Time', 'Detail'], rows), ''];
+  const out = [head, '', table([...(several ? ['Object'] : []), 'Namespace', 'Workload', 'Result', 'Strategy', 'Time', 'Detail'], rows), ''];
   if (hashes.length) out.push(`Reloader hash of the configuration: ${hashes.join(', ')}`, '');
   if (report.unverified.length) {
     out.push(
@@ -63,8 +67,32 @@ export function summaryOf(report: VerifyReport): string {
   return out.join('\n');
 }
 
+/** check-only: the workloads found, the permissions asked and Reloader. */
+function checkSummaryOf(report: VerifyReport): string {
+  const check = report.check!;
+  const head = `### verify-rollout check: ${check.problems.length ? `❌ ${check.problems.length} problem${check.problems.length === 1 ? '' : 's'}` : `✅ ${report.workloads.length} workloads to verify, permissions in place`}`;
+  const several = report.workloads.some((w) => w.object);
+  const rows = report.workloads.map((w) => [...(several ? [w.object ?? ''] : []), w.namespace, `${w.kind}/${w.name}`, w.reason]);
+  const denied = check.permissions.filter((p) => !p.allowed);
+  const out = [head, '', table([...(several ? ['Object'] : []), 'Namespace', 'Workload', 'State'], rows), ''];
+  out.push(
+    `Permissions: ${check.permissions.length - denied.length} of ${check.permissions.length} allowed${denied.length ? `; missing: ${denied.map((d) => code(`${d.permission.verb} ${d.permission.resource}${d.permission.namespace ? ` in ${d.permission.namespace}` : ''}`)).join(', ')}` : ''}.`,
+    '',
+    `Reloader: ${text(check.reloader.state)}, ${text(check.reloader.detail)}.`,
+    '',
+  );
+  for (const p of check.problems) out.push(`- ❌ ${text(p)}`);
+  for (const w of check.warnings) out.push(`- ⚠️ ${text(w)}`);
+  if (check.problems.length || check.warnings.length) out.push('');
+  return out.join('\n');
+}
+
 /** The error that fails the step, naming every workload that did not finish with its reason; undefined when all did. */
 export function failureOf(report: VerifyReport): ActionError | undefined {
+  if (report.check?.problems.length)
+    return new ActionError(`the verification could not run after the change:\n${report.check.problems.map((p) => serverText(`- ${p}`)).join('\n')}`, {
+      fix: 'fix what is named above and run the workflow again; nothing was changed',
+    });
   const failed = report.workloads.filter((w) => w.result === 'failed');
   if (!failed.length) return undefined;
   // Reasons and details carry server text (status messages, events): a `##[` in them is escaped for the runner.

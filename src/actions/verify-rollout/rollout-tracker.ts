@@ -22,7 +22,8 @@ export type Expected = ExpectedData & {
 };
 
 export type Strategy = 'env-vars' | 'annotations' | 'restart' | 'none';
-export type Result = 'rolled' | 'already-current' | 'restarted' | 'failed';
+/** `found`: check-only, the workload exists and will be verified after the change. */
+export type Result = 'rolled' | 'already-current' | 'restarted' | 'failed' | 'found';
 export type FailureKind =
   | 'timeout'
   | 'not-reloaded'

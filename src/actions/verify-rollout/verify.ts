@@ -8,6 +8,7 @@ import { WORKLOAD_KINDS, type OtherKind, type Workload, type WorkloadKind } from
 import type { Logger } from '../../core/log.js';
 import type { Masker } from '../../core/runner.js';
 import { formatDuration, type Clock } from '../../core/time.js';
+import { checkPreconditions, type PreconditionReport } from './check.js';
 import { diagnose } from './diagnose.js';
 import { RolloutTracker, trackedKey, type Expected, type Result, type Strategy, type Tracked } from './rollout-tracker.js';
 import { Wakeup } from './wakeup.js';
@@ -24,6 +25,8 @@ export interface VerifySettings {
   restartIfNotReloaded: boolean;
   clock: Clock;
   logger: Logger;
+  /** Check that the verification can run (workloads, permissions, Reloader), without waiting for anything. */
+  checkOnly?: boolean;
   /** Watch tuning (tests): server-side `timeoutSeconds` and client-node's inactivity timeout. */
   watch?: { timeoutSeconds?: number; inactivityMs?: number };
   /** How often the ConfigMap/Secret is read again while waiting, to notice it deleted or changed (default 5 s). */
@@ -52,6 +55,8 @@ export interface WorkloadReport {
   details?: string[];
   /** When the action noticed the rollout complete (ISO time, ms precision). */
   noticedAt?: string;
+  /** With several objects: the ConfigMap or Secret this verification is for (`ConfigMap/name`). */
+  object?: string;
   /** This run restarted it (restart-if-not-reloaded); not an output. */
   restarted: boolean;
 }
@@ -76,6 +81,31 @@ export interface VerifyReport {
   /** Reloader hash of the resource in each namespace. */
   hashes: Record<string, string>;
   watch: WatchStats;
+  /** With check-only: the permissions and Reloader. */
+  check?: PreconditionReport;
+}
+
+/** The reports of several objects as one: every workload (named with its object), the longest duration. */
+export function mergeReports(reports: VerifyReport[], resources: Array<{ kind: string; name: string }>): VerifyReport {
+  const hashes: Record<string, string> = {};
+  reports.forEach((r, i) => {
+    for (const [ns, hash] of Object.entries(r.hashes)) hashes[`${ns} ${resources[i].kind}/${resources[i].name}`] = hash;
+  });
+  return {
+    ok: reports.every((r) => r.ok),
+    workloads: reports.flatMap((r, i) => r.workloads.map((w) => ({ ...w, object: `${resources[i].kind}/${resources[i].name}` }))),
+    unverified: reports.flatMap((r) => r.unverified),
+    uncheckedKinds: [...new Set(reports.flatMap((r) => r.uncheckedKinds))],
+    durationMs: Math.max(...reports.map((r) => r.durationMs)),
+    hashes,
+    watch: reports[0].watch,
+    check: reports[0].check && {
+      permissions: reports.flatMap((r) => r.check?.permissions ?? []),
+      reloader: reports[0].check.reloader,
+      problems: [...new Set(reports.flatMap((r) => r.check?.problems ?? []))],
+      warnings: [...new Set(reports.flatMap((r) => r.check?.warnings ?? []))],
+    },
+  };
 }
 
 /** Time given past the deadline to gather the diagnostics of failed workloads (their pods and events). */
@@ -177,6 +207,30 @@ export async function verifyRollout(clients: KubeClients, settings: VerifySettin
     logger.warning(
       `Reloader also rolls ${unverified.map((u) => `${u.namespace}/${u.kind}/${u.name}`).join(', ')} for ${settings.resource!.kind} ${settings.resource!.name}; verify-rollout verifies Deployments, StatefulSets and DaemonSets only, so check these yourself`,
     );
+  }
+
+  if (settings.checkOnly) {
+    const kinds = [...new Set([...listed.keys()].map((k) => k.split('/')[1] as WorkloadKind))];
+    const check = await checkPreconditions(clients, {
+      namespaces: settings.namespaces,
+      kinds,
+      restartIfNotReloaded: settings.restartIfNotReloaded,
+      resource: settings.resource,
+      logger,
+    });
+    const workloads: WorkloadReport[] = targets.map((t) => ({
+      namespace: t.namespace,
+      kind: t.kind,
+      name: t.name,
+      strategy: null,
+      seconds: null,
+      result: 'found',
+      reason: 'exists; verified after the change',
+      restarted: false,
+    }));
+    const durationMs = clock.now() - startedAt;
+    const watch: WatchStats = { watches: 0, relists: 0, timeouts: 0, closed: 0, gone: 0, failures: 0 };
+    return { ok: check.problems.length === 0, workloads, unverified, uncheckedKinds, durationMs, hashes, watch, check };
   }
 
   const tracker = new RolloutTracker(targets, {

@@ -36,6 +36,8 @@ export interface KubeClients {
   core: K8s.CoreV1Api;
   apps: K8s.AppsV1Api;
   batch: K8s.BatchV1Api;
+  /** SelfSubjectAccessReview: what the identity may do, asked before the first change. */
+  authorization: K8s.AuthorizationV1Api;
   /** Server URL of the current context, for messages. */
   server: string;
   /** How long each request may take; set `limits.deadline` to make the step's timeout bound every request. */
@@ -235,6 +237,7 @@ export async function connectKube(target: KubeTarget, options: ConnectOptions = 
     core: new lib.CoreV1Api(configuration),
     apps: new lib.AppsV1Api(configuration),
     batch: new lib.BatchV1Api(configuration),
+    authorization: new lib.AuthorizationV1Api(configuration),
     server: cluster.server,
     limits,
     fetch,

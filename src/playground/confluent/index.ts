@@ -74,6 +74,8 @@ function newCluster(config: ClusterConfig): Cluster {
     id: config.id ?? `lkc-${config.name}`,
     apiKey: config.apiKey ?? randomApiKey(),
     apiSecret: config.apiSecret ?? randomApiSecret(),
+    appApiKey: config.appApiKey ?? randomApiKey(),
+    appApiSecret: config.appApiSecret ?? randomApiSecret(),
     bootstrap: `${config.name}.kafka.local:9092`,
     restEndpoint: '',
     topics: new Map(),
@@ -245,7 +247,16 @@ class Emulator implements ConfluentEmulator {
 }
 
 function toInfo(c: Cluster): ClusterInfo {
-  return { name: c.name, id: c.id, restEndpoint: c.restEndpoint, bootstrap: c.bootstrap, apiKey: c.apiKey, apiSecret: c.apiSecret };
+  return {
+    name: c.name,
+    id: c.id,
+    restEndpoint: c.restEndpoint,
+    bootstrap: c.bootstrap,
+    apiKey: c.apiKey,
+    apiSecret: c.apiSecret,
+    appApiKey: c.appApiKey,
+    appApiSecret: c.appApiSecret,
+  };
 }
 
 /** True for an error the emulator raised for a rule of the API (as opposed to a bug). */

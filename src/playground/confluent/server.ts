@@ -151,11 +151,14 @@ export class ClusterServer {
 
   private handle(req: IncomingMessage, found: ReturnType<typeof match>, rawBody: string): Reply {
     advance(this.world);
-    if (!this.authenticated(req.headers.authorization)) return { status: 401, body: errorBody(40101, 'Authentication failed') };
+    const principal = this.authenticated(req.headers.authorization);
+    if (!principal) return { status: 401, body: errorBody(40101, 'Authentication failed') };
     if (!found) return { status: 404, body: errorBody(404, 'HTTP 404 Not Found') };
     if ('methodNotAllowed' in found) return { status: 405, body: errorBody(405, 'HTTP 405 Method Not Allowed') };
     if (found.params.cluster_id !== this.cluster.id) return { status: 404, body: errorBody(404, `Cluster ${found.params.cluster_id} cannot be found.`) };
     const permissions = this.cluster.permissions;
+    // The applications' key holds topic ACLs only: no cluster DESCRIBE or ALTER, so no link or mirror call.
+    if (principal === 'application') return { status: 403, body: errorBody(40301, 'Request is not authorized') };
     if (permissions === 'none' || (permissions === 'read-only' && found.route.write))
       return { status: 403, body: errorBody(40301, 'Request is not authorized') };
     try {
@@ -174,12 +177,17 @@ export class ClusterServer {
     }
   }
 
-  private authenticated(header: string | undefined): boolean {
+  /** Which of the cluster's keys the request carries: the DR operator's, the applications', or neither. */
+  private authenticated(header: string | undefined): 'operator' | 'application' | undefined {
     const m = /^Basic\s+(\S+)$/i.exec(header ?? '');
-    if (!m) return false;
+    if (!m) return undefined;
     const decoded = Buffer.from(m[1], 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    return colon > 0 && decoded.slice(0, colon) === this.cluster.apiKey && decoded.slice(colon + 1) === this.cluster.apiSecret;
+    if (colon <= 0) return undefined;
+    const [key, secret] = [decoded.slice(0, colon), decoded.slice(colon + 1)];
+    if (key === this.cluster.apiKey && secret === this.cluster.apiSecret) return 'operator';
+    if (key === this.cluster.appApiKey && secret === this.cluster.appApiSecret) return 'application';
+    return undefined;
   }
 
   private consume(): void {

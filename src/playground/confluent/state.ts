@@ -115,6 +115,8 @@ export interface Cluster {
   id: string;
   apiKey: string;
   apiSecret: string;
+  appApiKey: string;
+  appApiSecret: string;
   bootstrap: string;
   restEndpoint: string;
   topics: Map<string, Topic>;

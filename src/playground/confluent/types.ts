@@ -10,6 +10,13 @@ export interface ClusterConfig {
   apiKey?: string;
   /** Cluster API secret; default: 64 random base64 characters, like a real secret. */
   apiSecret?: string;
+  /**
+   * The applications' API key and secret (default: random): a service account with topic READ/WRITE only, so it
+   * authenticates on the data plane but every REST link and mirror call answers 403, as a key without CLUSTER
+   * ALTER/DESCRIBE does. `apiKey` above is the DR operator's key: the REST API, not the data plane.
+   */
+  appApiKey?: string;
+  appApiSecret?: string;
   /** REST port; default 0 (ephemeral). It stays the same across an `unreachable` fault. */
   port?: number;
 }
@@ -36,8 +43,12 @@ export interface ClusterInfo {
   restEndpoint: string;
   /** `${name}.kafka.local:9092` (SASL_SSL in client configs). */
   bootstrap: string;
+  /** The DR operator's key: REST link and mirror calls. */
   apiKey: string;
   apiSecret: string;
+  /** The applications' key: producing and consuming only. */
+  appApiKey: string;
+  appApiSecret: string;
 }
 
 /**

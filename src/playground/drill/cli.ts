@@ -16,7 +16,7 @@ import { timelineSvg } from './svg.js';
 export const WORKSPACE = resolve(new URL('../../..', import.meta.url).pathname);
 
 /** The action bundles the workflows run. */
-export const BUNDLES = ['aks-context', 'ccloud-mirror', 'swap-configmap', 'verify-rollout'];
+export const BUNDLES = ['aks-context', 'ccloud-mirror', 'dr-plan', 'dr-report', 'swap-configmap', 'verify-rollout'];
 
 /** Runs the command line; returns the exit code. */
 export async function main(argv: string[], print: (line: string) => void = console.log, workspace = WORKSPACE): Promise<number> {
@@ -44,7 +44,19 @@ export async function main(argv: string[], print: (line: string) => void = conso
   const started = Date.now();
   const results: DrillResult[] = [];
   const svgs: Record<string, string> = {};
-  for (const [i, scenario] of command.scenarios.entries()) {
+  if (command.faults.length) {
+    const { FAULT_INFO, runFaultDrill } = await import('./faults.js');
+    for (const [i, fault] of command.faults.entries()) {
+      print(`\n=== Failure drill ${i + 1} of ${command.faults.length}: ${fault}: ${FAULT_INFO[fault].what}`);
+      const result = await runFaultDrill(fault, { workspace, timing: command.timing, log: (line) => print(`  ${line}`) });
+      results.push(result);
+      print('');
+      print(`${result.passed ? 'PASSED' : 'FAILED'}  ${fault}`);
+      if (result.firstPrinted) print(`  printed first: ${result.firstPrinted}`);
+      for (const c of result.checks) print(`  ${c.ok ? 'ok    ' : 'FAILED'} ${c.name}: ${c.detail}`);
+    }
+  }
+  for (const [i, scenario] of (command.faults.length ? [] : command.scenarios).entries()) {
     print(`\n=== Drill ${i + 1} of ${command.scenarios.length}: ${scenarioTitle(scenario)}`);
     const result = await runScenario(scenario, { workspace, timing: command.timing, kube: command.kube, log: (line) => print(`  ${line}`) });
     results.push(result);

@@ -142,7 +142,10 @@ export class ClientFleet {
     }
   }
 
-  /** SASL PLAIN against the cluster the bootstrap names: the key and secret must be that cluster's. */
+  /**
+   * SASL PLAIN against the cluster the bootstrap names: the key and secret must be that cluster's application key
+   * (the DR operator's key holds no topic ACLs, so clients configured with it are refused, as on Confluent Cloud).
+   */
   private authenticate(connection: ClientConnection): { cluster: string } | string {
     let info;
     try {
@@ -150,7 +153,9 @@ export class ClientFleet {
     } catch {
       return `bootstrap server '${connection.bootstrap}' does not resolve to a cluster of the playground`;
     }
-    if (connection.username !== info.apiKey || connection.password !== info.apiSecret) {
+    if (connection.username === info.apiKey && connection.password === info.apiSecret)
+      return `not authorized on cluster ${info.name}: the configured API key is the DR operator's, which holds no topic ACLs; configure the application key`;
+    if (connection.username !== info.appApiKey || connection.password !== info.appApiSecret) {
       // Never print the values: they are credentials.
       return `SASL authentication failed on cluster ${info.name}: the configured API key/secret are not ${info.name}'s`;
     }

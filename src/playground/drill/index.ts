@@ -3,9 +3,12 @@
  * repository's failover/failback workflows run by the local runner, and RTO/RPO counted from numbered records.
  */
 export { runScenario, type ScenarioOptions } from './scenario.js';
+export { FAULT_INFO, runFaultDrill, type FaultDrillResult } from './faults.js';
 export { DrillSession, firstFailure, switchOutputs, type DrillResult, type PhaseResult, type SessionOptions, type SwitchSpec } from './session.js';
 export {
   DEFAULT_SCENARIO,
+  FAULTS,
+  type FaultName,
   DEFAULT_TIMING,
   KUBE_CHOICES,
   MODES,

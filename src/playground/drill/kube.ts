@@ -37,17 +37,27 @@ export interface DrillKube {
 export interface EmulatedDrillKube extends DrillKube {
   readonly kind: 'emulator';
   readonly emulator: KubeEmulator;
+  /** The ServiceAccount the adoption guide binds the Role to: its username, and a kubeconfig that authenticates as it (RBAC applies). */
+  readonly operator: { username: string; token: string; kubeconfig(): string };
 }
 
 export async function startEmulatedDrillKube(options: { podReadyDelayMs: number; tickMs: number }): Promise<EmulatedDrillKube> {
   const token = `drill-${randomBytes(18).toString('base64url')}`;
-  const emulator = await startKube({ podReadyDelayMs: options.podReadyDelayMs, tickMs: options.tickMs, tokens: [token] });
+  const operatorToken = `drill-sa-${randomBytes(18).toString('base64url')}`;
+  const username = 'system:serviceaccount:ci:ccloud-dr-actions';
+  const emulator = await startKube({
+    podReadyDelayMs: options.podReadyDelayMs,
+    tickMs: options.tickMs,
+    tokens: [token],
+    users: [{ token: operatorToken, username }],
+  });
   return {
     kind: 'emulator',
     description: "the project's Kubernetes emulator, with its Reloader",
     url: emulator.url,
     token,
     emulator,
+    operator: { username, token: operatorToken, kubeconfig: () => emulator.kubeconfig({ token: operatorToken }) },
     kubeconfig: () => emulator.kubeconfig({ token }),
     apply: async (objects) => void emulator.apply(objects),
     get: (kind, namespace, name) => emulator.get(kind, namespace, name),

@@ -2,17 +2,8 @@
  * The timeline as a Mermaid gantt chart, which GitHub renders in Markdown (job summaries included). Times use
  * `dateFormat x` (epoch milliseconds), so sub-second steps keep their real positions. Pure.
  */
+import { ganttLabel } from '../../core/mermaid.js';
 import type { Timeline, Tone } from './timeline.js';
-
-/** Words that start a gantt statement: a task named like that would be read as the statement. */
-const KEYWORDS =
-  /^(gantt|title|section|dateformat|axisformat|tickinterval|includes|excludes|todaymarker|weekday|weekend|inclusiveenddates|topaxis|click|acctitle|accdescr|accdescription)\b/i;
-
-/** Gantt task names end at the first `:`, and `#`/`;` start comments or separate statements. */
-export function ganttLabel(text: string): string {
-  const label = text.replace(/[:;#]/g, ' ').replace(/\s+/g, ' ').trim() || '-';
-  return KEYWORDS.test(label) ? `- ${label}` : label;
-}
 
 const TAGS: Record<Tone, string> = {
   success: 'done, ',

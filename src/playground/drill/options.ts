@@ -108,9 +108,15 @@ export const DEFAULT_TIMING: Timing = {
  */
 export const REAL_KUBE_TIMING: Partial<Timing> = { startupTimeoutMs: 90_000, settleMs: 1500, minuteMs: 10_000 };
 
+/** The failure drills of `--fault` (faults.ts). */
+export const FAULTS = ['bad-manifest', 'missing-object', 'missing-permission', 'missing-secret', 'bad-link', 'crash-loop'] as const;
+export type FaultName = (typeof FAULTS)[number];
+
 /** Parsed command line of `npm run drill`. */
 export interface DrillCommand {
   scenarios: Scenario[];
+  /** `--fault`: failure drills to run instead of the scenarios. */
+  faults: FaultName[];
   timing: Timing;
   /** `--kube`: emulator (default) or real. */
   kube: KubeChoice;
@@ -140,6 +146,9 @@ consumers, and this repository's failover/failback workflows run by the local ru
   --kube <k>              emulator (default) or real: the real local Kubernetes control plane
                           (kube-apiserver, controllers, scheduler, kwok nodes; built by tools/kube/build.sh),
                           with Stakater Reloader from RELOADER_BIN or else the Reloader stand-in
+  --fault <f>[,<f>]       failure drills instead: ${FAULTS.join(', ')} or all. Each passes
+                          only when the suite behaved safely (refused before any change, or
+                          reported where things stand and completed on a re-run after the fix)
   --out <dir>             where report.md and the timeline SVGs go (default .drill)
   --help                  this text
 
@@ -182,6 +191,7 @@ export function parseDrillArgs(argv: string[]): DrillCommand {
         hold: { type: 'string' },
         out: { type: 'string' },
         kube: { type: 'string' },
+        fault: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -203,5 +213,10 @@ export function parseDrillArgs(argv: string[]): DrillCommand {
     userIntervalMs: count('interval', v.interval, DEFAULT_TIMING.userIntervalMs, 5, 10_000),
     holdMs: count('hold', v.hold, DEFAULT_TIMING.holdMs, 0, 600_000),
   };
-  return { scenarios, timing, kube: kube[0], out: v.out ?? '.drill', help: v.help === true };
+  const faults = v.fault === undefined ? [] : pick('fault', FAULTS, v.fault, FAULTS[0]);
+  if (faults.length && kube[0] === 'real')
+    throw new DrillUsageError('--fault runs on the Kubernetes emulator (it steers pods and identities); leave out --kube real.');
+  if (faults.length && (v.all || v.pattern || v.style || v.mode))
+    throw new DrillUsageError('--fault runs its own drill (active-passive, proxy clients); leave out --all, --pattern, --style and --mode.');
+  return { scenarios, faults, timing, kube: kube[0], out: v.out ?? '.drill', help: v.help === true };
 }

@@ -8,6 +8,11 @@ import { scenarioTitle, type KubeChoice, type Scenario, type Timing } from './op
 import { DrillSession, type DrillResult } from './session.js';
 import { PRIMARY, SECONDARY } from './topology.js';
 
+/** The topology file a scenario's switches run on: this repository's own (active-passive), or the active-active example. */
+export function topologyFile(scenario: Scenario): string {
+  return scenario.pattern === 'active-passive' ? '.github/ccloud-dr.yml' : 'src/playground/manifests/ccloud-dr-active-active.yml';
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Options of {@link runScenario}. */
@@ -63,7 +68,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions):
       from: PRIMARY,
       to: SECONDARY,
       workflow: `.github/workflows/${scenario.style}-failover.yml`,
-      inputs: { target: SECONDARY, pattern: scenario.pattern, 'source-reachable': !unplanned, 'mirror-topics': activePassive ? topic : '' },
+      inputs: { target: SECONDARY, config: topologyFile(scenario), 'source-reachable': !unplanned, 'mirror-topics': activePassive ? topic : '' },
       sourceReachable: !unplanned,
       t0,
       expectedRpo,
@@ -76,7 +81,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions):
         from: SECONDARY,
         to: PRIMARY,
         workflow: `.github/workflows/${scenario.style}-failback.yml`,
-        inputs: { target: PRIMARY, pattern: scenario.pattern, 'truncate-first': activePassive && unplanned, 'mirror-topics': activePassive ? topic : '' },
+        inputs: { target: PRIMARY, config: topologyFile(scenario), 'truncate-first': activePassive && unplanned, 'mirror-topics': activePassive ? topic : '' },
         sourceReachable: true,
       });
     } else {

@@ -121,7 +121,11 @@ export async function startTopology(
         : await startEmulatedDrillKube({ podReadyDelayMs: timing.podReadyDelayMs, tickMs: timing.kubeTickMs });
     const kubeToken = kube.token;
     const north = confluent.info(PRIMARY);
-    const manifests = loadManifests(workspace, scenario.style, { CCLOUD_URL: north.bootstrap, CCLOUD_APIKEY: north.apiKey, CCLOUD_PASSWD: north.apiSecret });
+    const manifests = loadManifests(workspace, scenario.style, {
+      CCLOUD_URL: north.bootstrap,
+      CCLOUD_APIKEY: north.appApiKey,
+      CCLOUD_PASSWD: north.appApiSecret,
+    });
     const topic = producerTopic(manifests);
     const namespace = clientNamespace(manifests);
     const offsetSync = {
@@ -147,7 +151,13 @@ export async function startTopology(
     for (const info of confluent.clusters) {
       const p = `CCLOUD_${info.name.toUpperCase()}_`;
       Object.assign(vars, { [`${p}REST_ENDPOINT`]: info.restEndpoint, [`${p}CLUSTERID`]: info.id, [`${p}URL`]: info.bootstrap });
-      Object.assign(secrets, { [`${p}APIKEY`]: info.apiKey, [`${p}PASSWD`]: info.apiSecret });
+      // The DR operator's key drives ccloud-mirror; the applications' key goes into the clients' configuration.
+      Object.assign(secrets, {
+        [`${p}DR_APIKEY`]: info.apiKey,
+        [`${p}DR_PASSWD`]: info.apiSecret,
+        [`${p}APIKEY`]: info.appApiKey,
+        [`${p}PASSWD`]: info.appApiSecret,
+      });
     }
     if (scenario.pattern === 'active-passive') vars.CCLOUD_LINK_NAME = AP_LINK;
     const started = kube;
@@ -160,7 +170,7 @@ export async function startTopology(
       namespace,
       secrets,
       vars,
-      secretValues: [kubeToken, ...confluent.clusters.flatMap((c) => [c.apiKey, c.apiSecret])],
+      secretValues: [kubeToken, ...confluent.clusters.flatMap((c) => [c.apiKey, c.apiSecret, c.appApiKey, c.appApiSecret])],
       kubeToken,
       clientReplicas: manifests
         .filter((o) => o.kind === 'Deployment')

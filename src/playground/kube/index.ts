@@ -75,13 +75,17 @@ export interface KubeEmulator {
   onPod(
     listener: (event: 'started' | 'ready' | 'deleted', pod: { namespace: string; name: string; owner: string }, mounted: MountedConfig) => void,
   ): () => void;
-  requests(): Array<{ method: string; path: string; status: number; watch: boolean }>;
+  requests(): Array<{ method: string; path: string; query: string; status: number; watch: boolean }>;
   resetRequests(): void;
   close(): Promise<void>;
 }
 
 const NAMESPACE = resourceType('Namespace');
 const NODE = resourceType('Node');
+const DEPLOYMENT = resourceType('Deployment');
+/** Where Reloader's Helm chart installs it: its Deployment stands for the emulator's Reloader controller. */
+const RELOADER_NAMESPACE = 'reloader';
+const RELOADER_DEPLOYMENT = 'reloader-reloader';
 
 /**
  * apply() replaces an existing object with the given one, like `kubectl replace`, except that the
@@ -157,6 +161,27 @@ export async function startKube(options: KubeOptions = {}): Promise<KubeEmulator
     api.update(NODE, undefined, node, { ...created, status }, { subresource: 'status', fieldManager: 'kubelet' });
   });
 
+  // Reloader as a cluster shows it: its Deployment (the chart's names and labels), one replica while the
+  // controller is on, none while it is off, so a client can tell whether Reloader runs as on a real cluster.
+  const reloaderLabels = { app: RELOADER_DEPLOYMENT, 'app.kubernetes.io/name': 'reloader', 'app.kubernetes.io/instance': 'reloader' };
+  api.create(NAMESPACE, undefined, { metadata: { name: RELOADER_NAMESPACE, labels: { 'kubernetes.io/metadata.name': RELOADER_NAMESPACE } } });
+  api.create(DEPLOYMENT, RELOADER_NAMESPACE, {
+    metadata: { name: RELOADER_DEPLOYMENT, labels: reloaderLabels },
+    spec: {
+      replicas: options.reloader === false ? 0 : 1,
+      selector: { matchLabels: { app: RELOADER_DEPLOYMENT } },
+      template: {
+        metadata: { labels: reloaderLabels },
+        spec: { containers: [{ name: RELOADER_DEPLOYMENT, image: 'ghcr.io/stakater/reloader:v1.4.21' }] },
+      },
+    },
+  });
+  const scaleReloader = (replicas: number) => {
+    const current = api.find(DEPLOYMENT, RELOADER_NAMESPACE, RELOADER_DEPLOYMENT) as { spec: { replicas?: number } } | undefined;
+    if (!current || current.spec.replicas === replicas) return;
+    api.update(DEPLOYMENT, RELOADER_NAMESPACE, RELOADER_DEPLOYMENT, { ...current, spec: { ...current.spec, replicas } } as never, { fieldManager: 'emulator' });
+  };
+
   let address = '127.0.0.1:0';
   const server: KubeServer = new KubeServer(api, store, {
     tokens: options.tokens,
@@ -212,6 +237,7 @@ export async function startKube(options: KubeOptions = {}): Promise<KubeEmulator
     },
     setReloader(enabled) {
       reloader.enabled = enabled;
+      scaleReloader(enabled ? 1 : 0);
     },
     setPodFault(namespace, workload, fault) {
       kubelet.setFault(namespace, workload, fault);

@@ -19,7 +19,8 @@ export function expandMatrix(matrix: unknown, where: string): Array<Record<strin
   const originals = combos.map((combo) => ({ ...combo }));
   for (const entry of asList(include, where, 'include')) {
     let merged = false;
-    combos.forEach((combo, i) => {
+    // Only the combinations of the axes take includes; an entry added by an earlier include is never merged into.
+    combos.slice(0, originals.length).forEach((combo, i) => {
       const original = originals[i];
       const fits = Object.entries(entry).every(([k, v]) => !(k in axes) || same(original[k], v));
       if (fits) {

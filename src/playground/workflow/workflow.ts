@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
+import { artifactActions } from './artifacts.js';
 import { defaultConcurrencyGroups, type ConcurrencyRequester } from './concurrency.js';
 import { evaluateCondition, interpolate, interpolateString, isTruthy, type ExpressionContexts, type StatusFunctions } from './expressions.js';
 import { typeInputs, WorkflowInputError } from './inputs.js';
@@ -42,6 +43,7 @@ export async function runWorkflow(options: RunOptions): Promise<WorkflowResult> 
   const onAbort = (): void => abort.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) abort.abort();
+  const tmpRoot = mkdtempSync(resolve(tmpdir(), 'workflow-run-'));
   const run: RunState = {
     workspace: resolve(options.workspace),
     minuteMs: options.minuteMs ?? 60_000,
@@ -50,13 +52,17 @@ export async function runWorkflow(options: RunOptions): Promise<WorkflowResult> 
     debug: options.debug ?? false,
     masker,
     concurrency: options.concurrency ?? defaultConcurrencyGroups,
-    actions: { 'actions/checkout': checkout, ...Object.fromEntries(Object.entries(options.actions ?? {}).map(([k, v]) => [k.toLowerCase(), v])) },
+    actions: {
+      'actions/checkout': checkout,
+      ...artifactActions(resolve(tmpRoot, 'artifacts')),
+      ...Object.fromEntries(Object.entries(options.actions ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+    },
     hostEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', LANG: process.env.LANG ?? 'C.UTF-8', ...options.env },
     idToken: options.idToken,
     environments: options.environments ?? {},
     annotations: [],
     emit: (e) => options.onEvent?.(e),
-    tmpRoot: mkdtempSync(resolve(tmpdir(), 'workflow-run-')),
+    tmpRoot,
   };
   const failed = (file: string, name: string, error: string): WorkflowResult => {
     const finishedAt = clock();
@@ -259,16 +265,27 @@ async function runJobLegs(scope: WorkflowScope, workflow: LoadedWorkflow, id: st
   }
   const failFast =
     def.strategy?.['fail-fast'] === undefined ? true : isTruthy(interpolate(def.strategy['fail-fast'], base, never, `${where}.strategy.fail-fast`));
-  const results: JobResult[] = [];
-  for (const matrix of legs) {
-    const legPath = matrix ? legName(path, matrix) : path;
-    if (failFast && results.some((r) => r.result === 'failure')) {
-      results.push({ ...stub('cancelled', 'cancelled by fail-fast'), path: legPath, matrix });
-      continue;
-    }
-    results.push(await runLeg(scope, workflow, id, def, legPath, needs, matrix, legs.length));
+  // GitHub names a leg by the matrix values its `name` uses, or by all of them when the name uses none.
+  const named = typeof def.name === 'string' ? [...def.name.matchAll(/matrix\.([A-Za-z0-9_-]+)/g)].map((m) => m[1]) : [];
+  const shown = (matrix: Record<string, unknown>) => (named.length ? Object.fromEntries(named.filter((k) => k in matrix).map((k) => [k, matrix[k]])) : matrix);
+  if (legs.length === 1 && legs[0] === undefined) return [await runLeg(scope, workflow, id, def, path, needs, undefined, 1)];
+  // The legs run at once, as on GitHub (max-parallel unset); with fail-fast, a failed leg cancels the others.
+  const legsAbort = new AbortController();
+  const forward = (): void => legsAbort.abort();
+  scope.signal.addEventListener('abort', forward, { once: true });
+  if (scope.signal.aborted) legsAbort.abort();
+  const legScope: WorkflowScope = { ...scope, signal: legsAbort.signal };
+  try {
+    return await Promise.all(
+      legs.map(async (matrix) => {
+        const result = await runLeg(legScope, workflow, id, def, legName(path, shown(matrix!)), needs, matrix, legs.length);
+        if (failFast && result.result === 'failure') legsAbort.abort();
+        return result;
+      }),
+    );
+  } finally {
+    scope.signal.removeEventListener('abort', forward);
   }
-  return results;
 }
 
 async function runLeg(

@@ -1,0 +1,4 @@
+import { runEntry } from '../../core/entry.js';
+import { run } from './main.js';
+
+runEntry('dr-report', () => run());
