@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_SCENARIO, DEFAULT_TIMING, REAL_KUBE_TIMING, runScenario, type DrillResult } from '../../src/playground/drill/index.js';
 import { repoRoot } from '../helpers/run-action.js';
+import { allSteps } from '../../src/playground/workflow/index.js';
 import { reloaderInUse } from './fixture.js';
 
 /**
@@ -32,5 +33,11 @@ describe(`the drill on the real control plane (${reloaderInUse()} rolls the clie
     expect(failback.measures.clients.offTarget).toEqual([]);
     expect(failback.measures.rpo).toBe(0);
     expect(failback.measures.rtoMs).toBeGreaterThan(0);
+    // Before anything changed, the group's checks asked the real API server: every verb allowed (SelfSubjectAccessReview
+    // through the real RBAC authorizer), and Reloader's Deployment available.
+    const check = allSteps(failover.workflow).find((s) => s.job.includes('preflight') && s.id === 'verify')!;
+    expect(check.outcome).toBe('success');
+    expect(check.summary).toMatch(/Permissions: (\d+) of \1 allowed\./);
+    expect(check.summary).toContain('Reloader: running, Deployment reloader/reloader-reloader has 1 available replica\\(s\\).');
   });
 });

@@ -21,8 +21,8 @@ export interface PreconditionReport {
 }
 
 const PLURAL: Record<WorkloadKind, string> = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' };
-/** Labels the Reloader Helm chart and manifests put on its Deployment. */
-const RELOADER_SELECTORS = ['app.kubernetes.io/name=reloader', 'app=reloader-reloader'];
+/** Reloader's image, whichever way it was installed (Helm chart, manifests, kustomize): its Deployment runs it. */
+const RELOADER_IMAGE = /(^|\/)stakater\/reloader(:|@|$)/;
 
 /** The permissions the verification uses in `namespace` for the workload kinds it follows. */
 export function permissionsFor(namespace: string, kinds: WorkloadKind[], restart: boolean, resource?: { kind: 'ConfigMap' | 'Secret' }): Permission[] {
@@ -69,22 +69,20 @@ export async function checkPreconditions(
   return { permissions: answers.slice(0, asked.length).map((a) => ({ permission: a.permission, allowed: a.allowed })), reloader, problems, warnings };
 }
 
-/** Reloader's Deployment, found by its chart's labels in any namespace, and whether a replica is available. */
+/** Reloader's Deployment, found in any namespace by the image it runs, and whether a replica is available. */
 async function findReloader(clients: KubeClients): Promise<PreconditionReport['reloader']> {
   try {
-    for (const labelSelector of RELOADER_SELECTORS) {
-      const list = await clients.apps.listDeploymentForAllNamespaces({ labelSelector });
-      if (!list.items.length) continue;
-      const available = list.items.find((d) => (d.status?.availableReplicas ?? 0) > 0);
-      const names = list.items.map((d) => `${d.metadata?.namespace}/${d.metadata?.name}`).join(', ');
-      return available
-        ? {
-            state: 'running',
-            detail: `Deployment ${available.metadata?.namespace}/${available.metadata?.name} has ${available.status?.availableReplicas} available replica(s)`,
-          }
-        : { state: 'not-running', detail: `Deployment ${names} has no available replica` };
-    }
-    return { state: 'not-running', detail: `no Deployment labelled ${RELOADER_SELECTORS.join(' or ')} in any namespace` };
+    const list = await clients.apps.listDeploymentForAllNamespaces({});
+    const found = list.items.filter((d) => (d.spec?.template.spec?.containers ?? []).some((c) => RELOADER_IMAGE.test(c.image ?? '')));
+    if (!found.length) return { state: 'not-running', detail: 'no Deployment in any namespace runs the stakater/reloader image' };
+    const available = found.find((d) => (d.status?.availableReplicas ?? 0) > 0);
+    const names = found.map((d) => `${d.metadata?.namespace}/${d.metadata?.name}`).join(', ');
+    return available
+      ? {
+          state: 'running',
+          detail: `Deployment ${available.metadata?.namespace}/${available.metadata?.name} has ${available.status?.availableReplicas} available replica(s)`,
+        }
+      : { state: 'not-running', detail: `Deployment ${names} has no available replica` };
   } catch (err) {
     throw kubeError(err, 'look for the Reloader Deployment', clients.server);
   }

@@ -163,7 +163,7 @@ export async function startKube(options: KubeOptions = {}): Promise<KubeEmulator
 
   // Reloader as a cluster shows it: its Deployment (the chart's names and labels), one replica while the
   // controller is on, none while it is off, so a client can tell whether Reloader runs as on a real cluster.
-  const reloaderLabels = { app: RELOADER_DEPLOYMENT, 'app.kubernetes.io/name': 'reloader', 'app.kubernetes.io/instance': 'reloader' };
+  const reloaderLabels = { app: RELOADER_DEPLOYMENT, release: 'reloader', heritage: 'Helm', 'app.kubernetes.io/managed-by': 'Helm' };
   api.create(NAMESPACE, undefined, { metadata: { name: RELOADER_NAMESPACE, labels: { 'kubernetes.io/metadata.name': RELOADER_NAMESPACE } } });
   api.create(DEPLOYMENT, RELOADER_NAMESPACE, {
     metadata: { name: RELOADER_DEPLOYMENT, labels: reloaderLabels },

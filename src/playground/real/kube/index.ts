@@ -492,6 +492,26 @@ export async function startRealKube(options: RealKubeOptions = {}): Promise<Real
       }
     }
 
+    if (reloader !== 'none') {
+      // Reloader runs beside the cluster (a host process here), where its Helm chart would run it as a Deployment:
+      // the chart's Deployment, with its names and labels, stands for it in the cluster, so a client checks that
+      // Reloader runs the way it would on AKS (kwok makes its pod ready). It exists only while a Reloader runs.
+      const labels = { app: 'reloader-reloader', release: 'reloader', heritage: 'Helm', 'app.kubernetes.io/managed-by': 'Helm' };
+      await apiRequest(admin, 'POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'reloader' } } });
+      await apiRequest(admin, 'POST', '/apis/apps/v1/namespaces/reloader/deployments', {
+        body: {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'reloader-reloader', labels },
+          spec: {
+            replicas: 1,
+            selector: { matchLabels: { app: 'reloader-reloader' } },
+            template: { metadata: { labels }, spec: { containers: [{ name: 'reloader-reloader', image: 'ghcr.io/stakater/reloader:v1.4.21' }] } },
+          },
+        },
+      });
+    }
+
     const startMs = Date.now() - started;
     return {
       kubeconfigPath,
