@@ -1,7 +1,8 @@
 // npm run bench -- drill: the orchestration overhead of a full failover drill. The primary's outage (active-passive,
-// proxy clients): north becomes unreachable, proxy-failover.yml runs through the local runner (aks-context,
-// ccloud-mirror failover, swap-configmap, verify-rollout as child processes), and the simulated clients move to
-// west. RTO is measured from the outage until a record produced on west is consumed there; the floor is what the
+// proxy clients): north becomes unreachable, proxy-failover.yml runs through the local runner (the plan: dr-plan and
+// ccloud-mirror validate_only; the group's checks: aks-context, swap-configmap dryRun=All, verify-rollout
+// check-only; then ccloud-mirror failover; then aks-context, swap-configmap, verify-rollout; then dr-report, every
+// action a child process), and the simulated clients move to west. RTO is measured from the outage until a record produced on west is consumed there; the floor is what the
 // emulators' injected latencies and the clients' own pacing impose on that path; the overhead is the rest.
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,8 @@ interface Run {
   steps: Map<string, number>;
   /** Swap step's start -> the first client pod started on west (ConfigMap written, Reloader, controllers). */
   swapToPodMs: number;
+  /** The switch's start -> the mirror job's first step: what deciding and checking everything before the first change costs. */
+  planMs: number;
   /** ccloud-mirror's own figures: its run and the time it slept between polls. */
   mirrorMs: number;
   mirrorSleptMs: number;
@@ -68,15 +71,16 @@ async function once(): Promise<Run> {
     let swapStart = 0;
     let swapEnd = 0;
     const onEvent = (e: RunEvent) => {
-      if (e.type === 'step-start' && e.id === 'swap') swapStart = kube.requests().filter((r) => !r.watch).length;
-      if (e.type === 'step-end' && e.id === 'swap') swapEnd = kube.requests().filter((r) => !r.watch).length;
+      // The swap of the clients job (the group's check runs a dry-run swap before it).
+      if (e.type === 'step-start' && e.id === 'swap' && e.job.includes('clients')) swapStart = kube.requests().filter((r) => !r.watch).length;
+      if (e.type === 'step-end' && e.id === 'swap' && e.job.includes('clients')) swapEnd = kube.requests().filter((r) => !r.watch).length;
     };
     const phase: PhaseResult = await session.runSwitch({
       name: 'failover',
       from: 'north',
       to: 'west',
       workflow: '.github/workflows/proxy-failover.yml',
-      inputs: { target: 'west', pattern: 'active-passive', 'source-reachable': false, 'mirror-topics': topic },
+      inputs: { target: 'west', 'source-reachable': false, 'mirror-topics': topic },
       sourceReachable: false,
       t0: { at: outage.at, label: 'outage' },
       onEvent,
@@ -87,8 +91,15 @@ async function once(): Promise<Run> {
     }
     const steps = new Map<string, number>();
     const ran = allSteps(phase.workflow).filter((s) => s.outcome !== 'skipped');
-    for (const s of ran) steps.set(s.id ?? s.name, s.durationMs);
-    const swap = ran.find((s) => s.id === 'swap')!;
+    for (const s of ran) {
+      const key = `${s.job
+        .split(' / ')
+        .at(-1)!
+        .replace(/ \(.*\)$/, '')} ${s.id ?? s.name}`;
+      steps.set(key, (steps.get(key) ?? 0) + s.durationMs);
+    }
+    const swap = ran.find((s) => s.id === 'swap' && s.job.includes('clients'))!;
+    const mirrorStep = ran.find((s) => s.job.endsWith('mirror') && s.kind !== 'post')!;
     const firstOnWest = Math.min(...session.fleet.pods.filter((p) => p.cluster === 'west').map((p) => p.startedAt));
     const mirror = JSON.parse(switchOutputs(phase.workflow)['mirror-result'] ?? '{}') as { durationMs?: number; sleptMs?: number };
     return {
@@ -102,6 +113,7 @@ async function once(): Promise<Run> {
       toWorkflowMs: Math.min(...ran.map((s) => s.startedAt)) - outage.at,
       steps,
       swapToPodMs: firstOnWest - swap.startedAt,
+      planMs: mirrorStep.startedAt - Math.min(...ran.map((s) => s.startedAt)),
       mirrorMs: mirror.durationMs ?? NaN,
       mirrorSleptMs: mirror.sleptMs ?? NaN,
     };
@@ -168,6 +180,8 @@ export default async function bench(): Promise<void> {
   figure(`  floor (2 rollout waves of ${t.podReadyDelayMs} ms, no pacing)`, fmt.ms(movedFloor));
   figure('  overhead', fmt.ms(moved - movedFloor));
 
+  const plan = med((r) => r.planMs);
+  figure(`time the plan adds (start -> mirror job), ${((plan / rto) * 100).toFixed(0)}% of the RTO`, fmt.ms(plan));
   console.log('  where the overhead goes (median per run):');
   figure('  outage -> first workflow step', fmt.ms(med((r) => r.toWorkflowMs)));
   const names = [...runs[0].steps.keys()];

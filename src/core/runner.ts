@@ -138,8 +138,34 @@ export function setOutputs(outputs: Record<string, unknown>): void {
 }
 
 /** Appends Markdown to the job summary; a no-op where there is none (outside the runner). */
-export function appendSummary(markdown: string): void {
+export function appendSummary(markdown: string, options: { collapsible?: boolean } = {}): void {
   const file = process.env.GITHUB_STEP_SUMMARY;
   if (!file) return;
-  appendFileSync(file, markdown.endsWith(EOL) ? markdown : markdown + EOL, { encoding: 'utf8' });
+  const text = (options.collapsible ?? true) && process.env[COLLAPSE_SUMMARIES] === 'collapsed' ? collapse(markdown) : markdown;
+  // Ends with a blank line: the next summary (often a heading) must start a Markdown block of its own, or a
+  // closing `</details>` here would swallow it into the HTML block.
+  appendFileSync(file, `${text.replace(/\s+$/, '')}${EOL}${EOL}`, { encoding: 'utf8' });
+}
+
+/**
+ * Set to `collapsed` (dr-switch.yml does), every action's summary is folded under its first heading, so a job
+ * summary made of many steps shows one line per step and the DR report (written with `collapsible: false`) stands
+ * out at once.
+ */
+export const COLLAPSE_SUMMARIES = 'CCLOUD_DR_SUMMARY';
+
+/** `<details>` with the first heading's text as the summary line (HTML-escaped), the rest as the body. */
+export function collapse(markdown: string): string {
+  const lines = markdown.replace(/\s+$/, '').split(/\r?\n/);
+  const at = lines.findIndex((l) => /^#{1,6} /.test(l));
+  if (at < 0) return markdown;
+  const title = lines[at]
+    .replace(/^#{1,6} /, '')
+    .replace(/\\([\\`*_[\]()#!|~{}])/g, '$1')
+    .replace(/`/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+  const body = [...lines.slice(0, at), ...lines.slice(at + 1)].join('\n').trim();
+  return `<details><summary>${title}</summary>\n\n${body}\n\n</details>`;
 }

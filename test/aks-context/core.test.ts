@@ -593,7 +593,8 @@ describe('outputs and the failure summary', () => {
     const evil = 'x</table><h1>y</h1> ![i](https://e.x/i.png)';
     const summary = summaryOf({ ...base, context: evil, server: `https://k/${evil}`, auth: 'token' }, '/tmp/kube config', false);
     expect(summary).toContain(`| Context | ${mdText(evil)} |`);
-    expect(summary).toContain('| Kubeconfig | `/tmp/kube config` (removed by the post step) |');
+    expect(summary).toContain('| Kubeconfig | a file in `RUNNER_TEMP` (mode 0600), removed by the post step |');
+    expect(summary).not.toContain('/tmp/kube config');
     for (const raw of ['</table>', '<h1>', '![', '](']) expect(summary).not.toContain(raw);
   });
 

@@ -83,7 +83,34 @@ describe('runner protocol', () => {
     expect(runner.getState('path')).toBe('/tmp/k');
     runner.appendSummary('| a |');
     runner.appendSummary('| b |\n');
-    expect(readFileSync(process.env.GITHUB_STEP_SUMMARY!, 'utf8')).toBe('| a |\n| b |\n');
+    // Each summary is a Markdown block of its own: two tables stay two tables.
+    expect(readFileSync(process.env.GITHUB_STEP_SUMMARY!, 'utf8')).toBe('| a |\n\n| b |\n\n');
+  });
+
+  it('with CCLOUD_DR_SUMMARY=collapsed a summary folds under its first heading, except one written not collapsible', async () => {
+    const { marked } = await import('marked');
+    writeFileSync(process.env.GITHUB_STEP_SUMMARY!, '');
+    process.env.CCLOUD_DR_SUMMARY = 'collapsed';
+    try {
+      runner.appendSummary('### swap-configmap: `a<b` \\(dry run\\)\n\n| x |\n| --- |\n| 1 |\n');
+      runner.appendSummary('## ✅ verdict\n\ntext\n', { collapsible: false });
+    } finally {
+      delete process.env.CCLOUD_DR_SUMMARY;
+    }
+    const written = readFileSync(process.env.GITHUB_STEP_SUMMARY!, 'utf8');
+    expect(written).toBe('<details><summary>swap-configmap: a&lt;b (dry run)</summary>\n\n| x |\n| --- |\n| 1 |\n\n</details>\n\n## ✅ verdict\n\ntext\n\n');
+    const tokens = marked.lexer(written);
+    expect(tokens.filter((t) => t.type === 'heading').map((t) => (t as { text: string }).text)).toEqual(['✅ verdict']);
+    expect(tokens.some((t) => t.type === 'table')).toBe(true);
+  });
+
+  it("a summary that ends in </details> cannot swallow the next step's heading", async () => {
+    const { marked } = await import('marked');
+    writeFileSync(process.env.GITHUB_STEP_SUMMARY!, '');
+    runner.appendSummary('<details><summary>x</summary>\n\n| a |\n| --- |\n| 1 |\n\n</details>');
+    runner.appendSummary('### next step\n');
+    const tokens = marked.lexer(readFileSync(process.env.GITHUB_STEP_SUMMARY!, 'utf8'));
+    expect(tokens.filter((t) => t.type === 'heading').map((t) => (t as { text: string }).text)).toEqual(['next step']);
   });
 
   it('refuses a value containing its own delimiter rather than writing a broken file', () => {

@@ -16,7 +16,7 @@ const FIRST: Record<FaultName, RegExp> = {
   'missing-permission':
     /^switch \/ preflight \(proxy\): verify-rollout: the verification could not run after the change: - the identity lacks 3 permissions .*watch deployments \(API group apps\) in namespace clients/,
   'missing-secret': /^switch \/ plan: dr-plan: the switch cannot start: 1 problem .* secret CCLOUD_WEST_DR_PASSWD is not set/,
-  'bad-link': /^switch \/ plan: ccloud-mirror: the cluster link 'dr-link-v2' doesn't exist \(cluster lkc-west\)\. Links on cluster lkc-west: dr-link/,
+  'bad-link': /^switch \/ check-mirror: ccloud-mirror: the cluster link 'dr-link-v2' doesn't exist \(cluster lkc-west\)\. Links on cluster lkc-west: dr-link/,
   'crash-loop': /^switch \/ clients \(proxy\): verify-rollout: 1 of 2 workloads did not finish .*Deployment\/java-cloud-producer.*CrashLoopBackOff/,
 };
 

@@ -110,16 +110,17 @@ suite('dr-switch.yml against the emulators: two client groups in two namespaces,
     const result = await run({ target: 'west', 'dry-run': true });
     expect(failures(result)).toEqual([]);
     expect(result.conclusion).toBe('success');
-    // Plan, then one check per group; no mirror job, no client job.
+    // Plan, then the mirror check and one check per group; no mirror job, no client job.
     expect(allJobs(result).map((j) => [j.path, j.result])).toEqual([
       ['plan', 'success'],
+      ['check-mirror', 'success'],
       ['preflight (proxy)', 'success'],
       ['preflight (noproxy)', 'success'],
       ['mirror', 'skipped'],
       ['clients', 'skipped'],
       ['report', 'success'],
     ]);
-    expect(findStep(result, 'plan', 'check-mirror')!.outputs['failed-topics']).toBe('');
+    expect(findStep(result, 'check-mirror', 'check-mirror')!.outputs['failed-topics']).toBe('');
     expect(findStep(result, 'preflight (noproxy)', 'swap')!.outputs.changed).toBe('true');
     expect(
       JSON.parse(findStep(result, 'preflight (noproxy)', 'verify')!.outputs.workloads).map((w: { object: string; name: string }) => `${w.object} ${w.name}`),
@@ -135,7 +136,9 @@ suite('dr-switch.yml against the emulators: two client groups in two namespaces,
     expect(confluent.mirrorState('west', 'dr-link', 'orders')?.status).toBe('ACTIVE');
     expect(['clients', 'nproxy-clients'].map((ns) => JSON.stringify(kube.list('ConfigMap', ns)))).toEqual(before);
     expect(result.outputs.verdict).toBe('Dry run towards west: every check passed; nothing was changed');
-    expect(result.summary).toContain('### 🗺️ DR plan: switch to west from north');
+    // The actions' summaries are folded under their first line; the DR report is not.
+    expect(result.summary).toContain('<details><summary>🗺️ DR plan: switch to west from north</summary>');
+    expect(result.summary).toContain('\n## 🧪 Dry run towards west: every check passed; nothing was changed\n');
     expect(leaks(result)).toEqual([]);
   });
 

@@ -237,8 +237,8 @@ describe('security and scheduling policy of the workflows', () => {
 
   it('every job that reads a secret or touches a cluster runs in an environment that can require approval', () => {
     const jobs = docs['dr-switch.yml'].jobs;
-    expect(Object.keys(jobs)).toEqual(['plan', 'preflight', 'mirror', 'clients', 'report']);
-    for (const id of ['plan', 'preflight', 'mirror', 'clients'])
+    expect(Object.keys(jobs)).toEqual(['plan', 'check-mirror', 'preflight', 'mirror', 'clients', 'report']);
+    for (const id of ['plan', 'check-mirror', 'preflight', 'mirror', 'clients'])
       expect({ id, environment: jobs[id].environment }).toEqual({ id, environment: '${{ inputs.environment }}' });
     // The report reads only the other jobs' results: no environment, so it runs even when an approval was refused.
     expect(jobs.report.environment).toBeUndefined();

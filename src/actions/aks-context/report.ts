@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { failureSummary } from '../../core/failure-summary.js';
 import { code, md, table } from '../../core/markdown.js';
 import { formatDuration } from '../../core/time.js';
@@ -55,7 +56,7 @@ export function describeKubeconfig(prepared: PreparedKubeconfig, path: string, n
 
 /**
  * The job summary of a kubeconfig written. Context and server come from the kubeconfig and the source may name
- * Azure resources: the table shows them as text (escaped), only the path is code.
+ * Azure resources: the table shows them as text (escaped).
  */
 export function summaryOf(prepared: PreparedKubeconfig, path: string, keep: boolean): string {
   const rows: unknown[][] = [
@@ -65,7 +66,13 @@ export function summaryOf(prepared: PreparedKubeconfig, path: string, keep: bool
     ['Authentication', AUTH_TEXT[prepared.auth]],
   ];
   if (prepared.token) rows.push(['Token valid until', new Date(prepared.token.expiresOnTimestamp).toISOString()]);
-  rows.push(['Kubeconfig', md`${code(path)} (${keep ? 'kept after the job' : 'removed by the post step'})`]);
+  // The path is the runner's temporary folder, in the log and the `kubeconfig-path` output; the summary says where it is kept.
+  rows.push([
+    'Kubeconfig',
+    keep
+      ? md`${code(basename(path))} in ${code('RUNNER_TEMP')} (mode 0600), kept after the job`
+      : md`a file in ${code('RUNNER_TEMP')} (mode 0600), removed by the post step`,
+  ]);
   return `### aks-context\n\n${table(['Item', 'Value'], rows)}\n`;
 }
 

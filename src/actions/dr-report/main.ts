@@ -45,7 +45,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     rpo: state.rpo ? String(state.rpo.records) : '',
     'rpo-exact': state.rpo ? String(state.rpo.exact) : '',
   });
-  core.appendSummary(summary);
+  // The verdict is never folded away, whatever the other steps' summaries do.
+  core.appendSummary(summary, { collapsible: false });
   core.info(verdict);
   if (state.stage !== 'done' && state.stage !== 'dry-run') throw new Error(verdict);
 }

@@ -35,11 +35,11 @@ export function verdictLine(state: SwitchState, requestedTarget?: string): strin
     case 'dry-run':
       return `Dry run towards ${target}: every check passed; nothing was changed`;
     case 'dry-run-refused':
-      return `Dry run towards ${target}: ${state.failedGroups.join(', ') || 'a client group'} failed its checks; nothing was changed`;
+      return `Dry run towards ${target}: ${failedChecks(state)} failed; nothing was changed`;
     case 'refused-plan':
       return `Switch to ${target} refused by the plan: nothing was changed`;
-    case 'refused-preflight':
-      return `Switch to ${target} refused before any change: client group(s) ${state.failedGroups.join(', ') || '?'} failed their checks; nothing was changed`;
+    case 'refused-checks':
+      return `Switch to ${target} refused before any change: ${failedChecks(state)} failed; nothing was changed`;
     case 'mirror-failed':
       return `Switch to ${target} stopped at the mirror operation: the clients were not moved`;
     case 'clients-failed':
@@ -49,10 +49,19 @@ export function verdictLine(state: SwitchState, requestedTarget?: string): strin
   }
 }
 
+/** `the mirror check and the checks of client group(s) a, b`. */
+function failedChecks(state: SwitchState): string {
+  const parts = [
+    state.mirrorCheckFailed ? 'the check of the mirror operation' : '',
+    state.failedGroups.length ? `the checks of client group(s) ${state.failedGroups.join(', ')}` : '',
+  ];
+  return parts.filter(Boolean).join(' and ') || 'a check';
+}
+
 function icon(state: SwitchState): string {
   if (state.stage === 'done') return '✅';
   if (state.stage === 'dry-run') return '🧪';
-  if (state.stage === 'refused-plan' || state.stage === 'refused-preflight' || state.stage === 'dry-run-refused') return '🛑';
+  if (state.stage === 'refused-plan' || state.stage === 'refused-checks' || state.stage === 'dry-run-refused') return '🛑';
   return '❌';
 }
 
@@ -63,7 +72,7 @@ function standing(c: ReportContext): string[] {
   const lines: string[] = [];
   if (!p) return ['- Nothing was changed anywhere: the switch stopped before its plan was made, so no server was contacted.'];
   const from = p.from ?? 'the other cluster';
-  if (['refused-plan', 'refused-preflight', 'dry-run', 'dry-run-refused'].includes(state.stage)) {
+  if (['refused-plan', 'refused-checks', 'dry-run', 'dry-run-refused'].includes(state.stage)) {
     lines.push(`- Nothing was changed anywhere: the topics and every client group are as they were (clients on ${text(from)}).`);
     return lines;
   }
@@ -124,10 +133,10 @@ function nextStep(c: ReportContext): string[] {
       return ['Run the same workflow with dry-run off to switch.'];
     case 'refused-plan':
       return ["Fix the problems listed in the summary of the job 'Plan the switch', then run the workflow again."];
-    case 'refused-preflight':
+    case 'refused-checks':
     case 'dry-run-refused':
       return [
-        `Fix what the check of ${state.failedGroups.map((g) => code(g)).join(', ') || 'the client groups'} reported (jobs 'Check client group …'), then run the workflow again.`,
+        `Fix what ${[state.mirrorCheckFailed ? "the job 'Check … (validate only)'" : '', state.failedGroups.length ? `the checks of ${state.failedGroups.map((g) => code(g)).join(', ')} (jobs 'Check client group …')` : ''].filter(Boolean).join(' and ') || 'the checks'} reported, then run the workflow again.`,
       ];
     case 'mirror-failed':
       return [`Fix the cause named in the job 'Mirror topics', then ${rerun}. ${back ? `Or, ${back}.` : ''}`];
@@ -154,7 +163,7 @@ function timeline(c: ReportContext): string {
       label: 'plan and checks',
       start,
       end: mirrorStart ?? checksEnd ?? c.finishedAt,
-      tag: c.needs.plan?.result === 'success' && c.needs.preflight?.result === 'success' ? 'done' : 'crit',
+      tag: c.needs.plan?.result === 'success' && c.needs.preflight?.result === 'success' && c.needs['check-mirror']?.result !== 'failure' ? 'done' : 'crit',
     });
   for (const g of checks) {
     const s = at(g.startedAt);
@@ -263,5 +272,6 @@ export function reportOf(c: ReportContext): string {
   const chart = timeline(c);
   if (chart) out.push(chart, '');
   out.push(...details(c));
-  return out.join('\n');
+  // Ends with a blank line: whatever the job summary shows next (a heading) starts a block of its own.
+  return `${out.join('\n')}\n`;
 }

@@ -8,6 +8,7 @@ export type JobResult = 'success' | 'failure' | 'cancelled' | 'skipped' | '';
 export interface Needs {
   plan?: { result?: JobResult; outputs?: Record<string, string> };
   preflight?: { result?: JobResult; outputs?: Record<string, string> };
+  'check-mirror'?: { result?: JobResult; outputs?: Record<string, string> };
   mirror?: { result?: JobResult; outputs?: Record<string, string> };
   clients?: { result?: JobResult; outputs?: Record<string, string> };
 }
@@ -34,13 +35,15 @@ export interface PlanFacts {
   topics: string;
 }
 
-export type Stage = 'refused-plan' | 'refused-preflight' | 'mirror-failed' | 'clients-failed' | 'done' | 'dry-run' | 'dry-run-refused' | 'cancelled';
+export type Stage = 'refused-plan' | 'refused-checks' | 'mirror-failed' | 'clients-failed' | 'done' | 'dry-run' | 'dry-run-refused' | 'cancelled';
 
 export interface SwitchState {
   stage: Stage;
   plan?: PlanFacts;
   /** The groups that failed their checks, or their move. */
   failedGroups: string[];
+  /** The mirror operation's validate_only check failed. */
+  mirrorCheckFailed: boolean;
   /** The groups whose clients were verified on the target. */
   movedGroups: string[];
   /** Records not mirrored at the cut (failover), or 0 for lossless operations; undefined when not known. */
@@ -116,12 +119,26 @@ export function switchState(needs: Needs, groups: GroupResult[], sourceReachable
   const results = [needs.plan?.result, needs.preflight?.result, needs.mirror?.result, needs.clients?.result];
   let stage: Stage;
   if (needs.plan?.result !== 'success') stage = needs.plan?.result === 'cancelled' ? 'cancelled' : 'refused-plan';
-  else if (needs.preflight?.result !== 'success')
-    stage = needs.preflight?.result === 'cancelled' ? 'cancelled' : plan?.dryRun ? 'dry-run-refused' : 'refused-preflight';
+  else if (needs.preflight?.result !== 'success' || needs['check-mirror']?.result === 'failure' || needs['check-mirror']?.result === 'cancelled')
+    stage =
+      needs.preflight?.result === 'cancelled' || needs['check-mirror']?.result === 'cancelled'
+        ? 'cancelled'
+        : plan?.dryRun
+          ? 'dry-run-refused'
+          : 'refused-checks';
   else if (plan?.dryRun) stage = 'dry-run';
   else if (needs.mirror?.result === 'failure') stage = 'mirror-failed';
   else if (results.includes('cancelled')) stage = 'cancelled';
   else if (needs.clients?.result !== 'success' || failedMoves.length) stage = 'clients-failed';
   else stage = 'done';
-  return { stage, plan, failedGroups: stage === 'refused-preflight' || stage === 'dry-run-refused' ? failedChecks : failedMoves, movedGroups, rpo, mirror };
+  const mirrorCheckFailed = needs['check-mirror']?.result === 'failure';
+  return {
+    stage,
+    plan,
+    mirrorCheckFailed,
+    failedGroups: stage === 'refused-checks' || stage === 'dry-run-refused' ? failedChecks : failedMoves,
+    movedGroups,
+    rpo,
+    mirror,
+  };
 }

@@ -20,12 +20,12 @@ import { DrillSession, firstFailure, type DrillResult, type PhaseResult } from '
 import { PRIMARY, SECONDARY } from './topology.js';
 
 /** What each fault breaks, and where the switch must stop. */
-export const FAULT_INFO: Record<FaultName, { what: string; stopsIn: 'plan' | 'preflight' | 'clients' }> = {
+export const FAULT_INFO: Record<FaultName, { what: string; stopsIn: 'plan' | 'check-mirror' | 'preflight' | 'clients' }> = {
   'bad-manifest': { what: 'the topology names a manifest file that does not exist (a typo in the path)', stopsIn: 'plan' },
   'missing-object': { what: 'a manifest names a ConfigMap that does not exist in the namespace', stopsIn: 'preflight' },
   'missing-permission': { what: "the workflow's identity lacks one verb of the Role (watch on deployments)", stopsIn: 'preflight' },
   'missing-secret': { what: "the target's DR operator API secret is not set", stopsIn: 'plan' },
-  'bad-link': { what: 'the topology names a cluster link the target cluster does not have', stopsIn: 'plan' },
+  'bad-link': { what: 'the topology names a cluster link the target cluster does not have', stopsIn: 'check-mirror' },
   'crash-loop': { what: "the producer's new pods crash-loop after the mirrors moved", stopsIn: 'clients' },
 };
 
