@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { startConfluent, type ConfluentEmulator } from '../../src/playground/confluent/index.js';
 import { startKube, type KubeEmulator } from '../../src/playground/kube/index.js';
 import { allJobs, allSteps, ConcurrencyGroups, findJob, findStep, runWorkflow, type WorkflowResult } from '../../src/playground/workflow/index.js';
@@ -173,5 +173,61 @@ suite('dr-switch.yml against the emulators: two client groups in two namespaces,
     expect(report).toContain('| RPO | 0 records');
     expect(report).toContain('```mermaid\ngantt');
     expect(leaks(result)).toEqual([]);
+  });
+
+  it('two Kubernetes clusters: each group is moved on its own cluster, with its own kubeconfig secret', async () => {
+    // A second cluster runs its own copy of the no-proxy clients, on west's configuration as the last switch left them.
+    const second = await startKube({ podReadyDelayMs: 20, tokens: [`${kubeToken}-2`] });
+    const dir = join(workspace, '.drill', `two-clusters-${process.pid}-${Date.now()}`);
+    try {
+      const west = confluent.info('west');
+      const files = readdirSync(join(workspace, 'src/playground/manifests/noproxy')).filter((f) => f.endsWith('.yaml'));
+      const objects = manifests('noproxy', files, { CCLOUD_URL: west.bootstrap, CCLOUD_APIKEY: west.appApiKey, CCLOUD_PASSWD: west.appApiSecret }) as Array<{
+        kind: string;
+      }>;
+      const order = ['Namespace', 'ConfigMap', 'Secret'];
+      const rank = (o: { kind: string }) => (order.indexOf(o.kind) < 0 ? order.length : order.indexOf(o.kind));
+      second.apply(objects.sort((a, b) => rank(a) - rank(b)));
+      await new Promise((r) => setTimeout(r, 300));
+      // The repository's topology, with the no-proxy group on the second cluster.
+      const topology = parse(readFileSync(join(workspace, '.github/ccloud-dr.yml'), 'utf8')) as { 'client-groups': Array<{ kubernetes: unknown }> };
+      topology['client-groups'][1].kubernetes = { kubeconfig: { secret: 'KUBECONFIG_SECOND' } };
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'ccloud-dr.yml'), stringify(topology));
+      const firstBefore = JSON.stringify(kube.list('ConfigMap', 'nproxy-clients'));
+      const result = await runWorkflow({
+        workflow: '.github/workflows/dr-switch.yml',
+        workspace,
+        event: 'workflow_call',
+        inputs: {
+          config: relative(workspace, join(dir, 'ccloud-dr.yml')),
+          target: 'north',
+          'mirror-topics': 'orders',
+          'mirror-timeout': '30s',
+          'reload-grace': '5s',
+        },
+        secrets: { ...secrets, KUBECONFIG_SECOND: second.kubeconfig({ token: `${kubeToken}-2` }) },
+        vars,
+        concurrency: new ConcurrencyGroups(),
+      });
+      expect(failures(result)).toEqual([]);
+      expect(result.conclusion).toBe('success');
+      const north = confluent.info('north');
+      // The proxy group moved on the first cluster, the no-proxy group on the second.
+      expect((kube.get('ConfigMap', 'clients', 'kafka-proxy-config') as { data: Record<string, string> }).data.BOOTSTRAP_SERVER).toBe(north.bootstrap);
+      expect(JSON.stringify(second.list('ConfigMap', 'nproxy-clients'))).toContain(north.bootstrap);
+      expect(JSON.stringify(second.list('ConfigMap', 'nproxy-clients'))).not.toContain(west.bootstrap);
+      // The first cluster's no-proxy copy is not the group's: untouched.
+      expect(JSON.stringify(kube.list('ConfigMap', 'nproxy-clients'))).toBe(firstBefore);
+      expect(JSON.parse(findStep(result, 'clients (noproxy)', 'verify')!.outputs.workloads).map((w: { name: string; result: string }) => w.name)).toEqual([
+        'java-cloud-producer-noproxy',
+        'java-cloud-consumer-noproxy',
+      ]);
+      expect(result.outputs.verdict).toBe('Clients on north: reverse-and-start-mirror of orders, 2 client group(s) verified');
+      expect(leaks(result)).toEqual([]);
+    } finally {
+      await second.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
