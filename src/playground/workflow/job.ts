@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import { evaluateCondition, interpolate, interpolateString, isTruthy, type ExpressionContexts, type StatusFunctions } from './expressions.js';
 import { loadAction, type JobDef, type LoadedAction, type StepDef } from './model.js';
+import { jobClaims, type OidcGrant } from './oidc.js';
 import { defaultVariables, runnerContext, type NeedResult, type WorkflowScope } from './run-state.js';
 import { runStepProcess, type StepProcessResult } from './step-process.js';
 import type { Annotation, JobResult, Outcome, StepResult } from './types.js';
@@ -66,6 +67,23 @@ export async function runStepsJob(job: StepsJob): Promise<JobResult> {
   const tempDir = mkdtempSync(join(run.tmpRoot, `${job.id}-`));
   const eventPath = join(tempDir, 'event.json');
   writeFileSync(eventPath, JSON.stringify(scope.github.event ?? {}));
+  // With repositories, a fresh runner: an empty workspace of the job's own, named like the repository as on GitHub.
+  let jobRoot: string | undefined;
+  let workspace = run.workspace;
+  if (run.repositories) {
+    mkdirSync(join(run.tmpRoot, 'work'), { recursive: true });
+    jobRoot = mkdtempSync(join(run.tmpRoot, 'work', `${job.id}-`));
+    workspace = join(jobRoot, basename(String(scope.github.repository ?? 'repository')) || 'repository');
+    mkdirSync(workspace);
+  }
+  // The run's own OIDC endpoint: a request URL and token for this job, with its claims.
+  let oidcGrant: OidcGrant | undefined;
+  if (job.idToken && !run.idToken && run.oidc) {
+    const { claims, audience } = jobClaims(scope.github, scope.jobWorkflow, job.environment);
+    oidcGrant = run.oidc.grant(claims, audience);
+    run.masker.add(oidcGrant.requestToken);
+  }
+  const idToken = run.idToken ?? oidcGrant;
 
   let status: 'success' | 'failure' = 'success';
   let timedOut = false;
@@ -78,7 +96,7 @@ export async function runStepsJob(job: StepsJob): Promise<JobResult> {
   const cancelled = (): boolean => jobAbort.signal.aborted;
   const statusFns: StatusFunctions = { success: () => status === 'success' && !cancelled(), failure: () => status === 'failure', cancelled };
   const jobStatus = (): string => (cancelled() ? 'cancelled' : status);
-  const github = { ...scope.github, job: job.id };
+  const github = { ...scope.github, job: job.id, workspace };
   const contexts = (extra: { secrets?: boolean; env?: Record<string, string>; action?: string } = {}): ExpressionContexts => ({
     github: { ...github, action: extra.action ?? '' },
     inputs: scope.inputs,
@@ -151,6 +169,7 @@ export async function runStepsJob(job: StepsJob): Promise<JobResult> {
     }
   }
   rmSync(tempDir, { recursive: true, force: true });
+  if (jobRoot) rmSync(jobRoot, { recursive: true, force: true });
 
   let result: Outcome = status;
   let error = setupError;
@@ -257,14 +276,14 @@ export async function runStepsJob(job: StepsJob): Promise<JobResult> {
         if (produced.end.code !== 0 && !produced.end.timedOut && !produced.end.cancelled)
           annotate({ level: 'error', message: `Process completed with exit code ${produced.end.code}.`, step: name });
       } else if (step.uses!.startsWith('./')) {
-        const loaded = loadAction(resolve(run.workspace, step.uses!));
+        const loaded = loadAction(resolve(workspace, step.uses!));
         const main = checkNodeAction(loaded, 'main');
         const inputEnv = actionInputs(loaded, withValues, full, name);
         produced = await runStepProcess({
           command: run.node,
           args: [main],
           env: { ...env, ...inputEnv },
-          cwd: run.workspace,
+          cwd: workspace,
           tempDir,
           timeoutMs,
           signal,
@@ -287,8 +306,25 @@ export async function runStepsJob(job: StepsJob): Promise<JobResult> {
       } else {
         const lines: string[] = [];
         const handler = run.actions[builtinKey(step.uses!)];
-        const out = await handler({ with: withValues, env, log: (line) => (lines.push(run.masker.mask(line)), log(run.masker.mask(line))) });
-        return finish({ outcome: 'success', outputs: out?.outputs ?? {}, log: lines.join('\n') }, continueOnError);
+        try {
+          const out = await handler({
+            with: withValues,
+            env,
+            log: (line) => (lines.push(run.masker.mask(line)), log(run.masker.mask(line))),
+            annotate: (a) =>
+              annotate({
+                level: a.level,
+                message: run.masker.mask(a.message),
+                ...(a.title === undefined ? {} : { title: run.masker.mask(a.title) }),
+                step: name,
+              }),
+          });
+          return finish({ outcome: 'success', outputs: out?.outputs ?? {}, log: lines.join('\n') }, continueOnError);
+        } catch (err) {
+          const message = run.masker.mask((err as Error).message);
+          annotate({ level: 'error', message, step: name });
+          return finish({ outcome: 'failure', error: message, log: lines.join('\n') }, continueOnError);
+        }
       }
       Object.assign(exported, produced.exported);
       pathAdds.push(...produced.paths);
@@ -354,7 +390,7 @@ export async function runStepsJob(job: StepsJob): Promise<JobResult> {
         command: run.node,
         args: [script],
         env: { ...processEnv(post.stepEnv, post.stepId ?? post.uses), ...post.inputEnv, ...stateEnv },
-        cwd: run.workspace,
+        cwd: workspace,
         tempDir,
         masker: run.masker,
         debug: run.debug,
@@ -386,16 +422,16 @@ export async function runStepsJob(job: StepsJob): Promise<JobResult> {
       ...stepEnv,
       PATH: [...[...pathAdds].reverse(), hostPath].filter(Boolean).join(':'),
     };
-    if (job.idToken && run.idToken) {
-      env.ACTIONS_ID_TOKEN_REQUEST_URL = run.idToken.requestUrl;
-      env.ACTIONS_ID_TOKEN_REQUEST_TOKEN = run.idToken.requestToken;
+    if (job.idToken && idToken) {
+      env.ACTIONS_ID_TOKEN_REQUEST_URL = idToken.requestUrl;
+      env.ACTIONS_ID_TOKEN_REQUEST_TOKEN = idToken.requestToken;
     }
     return env;
   }
 
   function workingDirectory(step: StepDef): string {
     const dir = step['working-directory'] ?? job.def.defaults?.run?.['working-directory'] ?? job.workflowDefaults?.run?.['working-directory'] ?? '.';
-    const full = isAbsolute(dir) ? dir : resolve(run.workspace, dir);
+    const full = isAbsolute(dir) ? dir : resolve(workspace, dir);
     if (!existsSync(full)) mkdirSync(full, { recursive: true });
     return full;
   }

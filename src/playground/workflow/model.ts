@@ -94,9 +94,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function loadWorkflow(workspace: string, path: string): LoadedWorkflow {
   const full = join(workspace, path);
   if (!existsSync(full)) throw new WorkflowFileError(path, 'the workflow file does not exist in the workspace');
+  return parseWorkflow(path, readFileSync(full, 'utf8'));
+}
+
+/** Checks the text of a workflow file; `path` names it in messages and results. */
+export function parseWorkflow(path: string, text: string): LoadedWorkflow {
   let doc: unknown;
   try {
-    doc = parse(readFileSync(full, 'utf8'));
+    doc = parse(text);
   } catch (err) {
     throw new WorkflowFileError(path, `not valid YAML: ${(err as Error).message}`);
   }

@@ -1,5 +1,7 @@
 import type { ConcurrencyGroups } from './concurrency.js';
 import type { SecretMasker } from './masker.js';
+import type { OidcIssuer } from './oidc.js';
+import type { LocalRepository, Repositories } from './repositories.js';
 import type { Annotation, BuiltinAction, EnvironmentConfig, Outcome, RunEvent } from './types.js';
 
 /** What one top-level run shares with every workflow, job and step under it. */
@@ -15,6 +17,10 @@ export interface RunState {
   /** The runner machine's environment every step process starts from. */
   hostEnv: Record<string, string>;
   idToken?: { requestUrl: string; requestToken: string };
+  /** The run's own OIDC endpoint (`RunOptions.oidc`). */
+  oidc?: OidcIssuer;
+  /** `RunOptions.repositories`: set, each job gets a workspace of its own and checkout clones into it. */
+  repositories?: Repositories;
   environments: Record<string, EnvironmentConfig>;
   annotations: Annotation[];
   emit(event: RunEvent): void;
@@ -42,6 +48,10 @@ export interface WorkflowScope {
   github: Record<string, unknown>;
   /** Evaluated workflow-level `env`. */
   env: Record<string, string>;
+  /** Where `./.github/workflows/` calls of this workflow are read: a remote repository at a commit (undefined: the workspace). */
+  source?: { repo: LocalRepository; ref: string; sha: string };
+  /** The workflow file its jobs are defined in, as the OIDC claims job_workflow_ref and job_workflow_sha name it. */
+  jobWorkflow: { ref: string; sha: string };
   /** The caller job's id-token permission (undefined at the top: no cap). */
   idTokenCap?: boolean;
   signal: AbortSignal;

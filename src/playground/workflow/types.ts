@@ -87,12 +87,22 @@ export type RunEvent =
   | { type: 'step-end'; job: string; step: string; id?: string; outcome: Outcome; conclusion: Outcome; at: number; durationMs: number }
   | { type: 'log'; job: string; step: string; line: string; at: number };
 
-/** A third-party action the local runner stands in for (the workspace is already the repository). */
+/** A third-party action the local runner stands in for. */
 export type BuiltinAction = (call: {
   with: Record<string, string>;
   env: Record<string, string>;
   log(line: string): void;
+  /** An annotation of the step, as a problem matcher of the action would add (masked). */
+  annotate(annotation: { level: Annotation['level']; message: string; title?: string }): void;
 }) => Promise<{ outputs?: Record<string, string> } | void>;
+
+/** A GitHub repository of a run, as a local git repository. */
+export interface RepositoryConfig {
+  /** The git repository (a work tree or a bare repository). */
+  dir: string;
+  /** Set for a private repository: actions/checkout reads it only with this token as `with.token`. */
+  token?: string;
+}
 
 /** An environment's protection and its own secrets and variables. */
 export interface EnvironmentConfig {
@@ -124,7 +134,19 @@ export interface RunOptions {
   github?: Record<string, unknown>;
   /** OIDC token endpoint handed to jobs granted `id-token: write` (ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN). */
   idToken?: { requestUrl: string; requestToken: string };
-  /** Third-party actions to stand in for, by `owner/repo` (no ref). `actions/checkout` is built in. */
+  /**
+   * A builtin OIDC token endpoint for the run (when no `idToken` is given): each job granted `id-token: write`
+   * gets a token with GitHub's claims for that job (`sub`, `repository`, `ref`, `job_workflow_ref`, ...).
+   */
+  oidc?: boolean;
+  /**
+   * GitHub repositories as local git repositories, by `owner/name` (any case). When given, each job (each matrix
+   * leg) runs in a fresh empty workspace of its own, `actions/checkout` clones into it from these repositories (the
+   * run's own repository, when not listed, from `workspace`), and `uses: owner/name/.github/workflows/x.yml@ref`
+   * runs that file at the commit the ref names. Without it, every job runs in `workspace` and checkout does nothing.
+   */
+  repositories?: Record<string, RepositoryConfig>;
+  /** Third-party actions to stand in for, by `owner/repo` (no ref). `actions/checkout` and the artifact actions are built in. */
   actions?: Record<string, BuiltinAction>;
   /** The node binary for node actions. Default: this process's own node (node 24 under npm scripts). */
   node?: string;

@@ -10,11 +10,13 @@ import { typeInputs, WorkflowInputError } from './inputs.js';
 import { runStepsJob, stringRecord } from './job.js';
 import { SecretMasker } from './masker.js';
 import { expandMatrix, legName } from './matrix.js';
-import { dispatchInputs, jobOrder, loadWorkflow, needsOf, workflowCall, type JobDef, type LoadedWorkflow } from './model.js';
+import { dispatchInputs, jobOrder, loadWorkflow, needsOf, parseWorkflow, workflowCall, type JobDef, type LoadedWorkflow } from './model.js';
+import { OidcIssuer } from './oidc.js';
+import { checkoutAction, parseRemoteWorkflow, readAt, Repositories, resolveRef } from './repositories.js';
 import type { NeedResult, RunState, WorkflowScope } from './run-state.js';
 import type { Annotation, BuiltinAction, JobResult, Outcome, RunOptions, WorkflowResult } from './types.js';
 
-/** The stand-in for actions/checkout: the workspace already is the repository at the commit under test. */
+/** The stand-in for actions/checkout without `repositories`: the workspace already is the repository at the commit under test. */
 const checkout: BuiltinAction = async ({ with: inputs, log }) => {
   const target = inputs.repository ? ` (${inputs.repository}${inputs.ref ? `@${inputs.ref}` : ''})` : '';
   log(`actions/checkout${target}: local run, the workspace is already the repository; nothing to fetch`);
@@ -26,8 +28,10 @@ const MAX_DEPTH = 10;
 /**
  * Runs a workflow file the way GitHub Actions would: inputs typed and checked against the trigger,
  * jobs in `needs` order (independent jobs concurrently), reusable workflows through `uses:
- * ./.github/workflows/x.yml` with `with`, `secrets` and outputs, concurrency groups, environments,
- * `permissions: id-token`, and every `./actions/<name>` step run from its bundle as a child process.
+ * ./.github/workflows/x.yml` (and, with `repositories`, `owner/name/.github/workflows/x.yml@ref`) with `with`,
+ * `secrets` and outputs, concurrency groups, environments, `permissions: id-token` (with `oidc`, a token endpoint
+ * of the run's own), and every `./actions/<name>` step run from its bundle as a child process. With
+ * `repositories`, each job runs in a workspace of its own that actions/checkout fills, as on a fresh runner.
  * Returns a structured result (jobs, steps with outcomes and timings, outputs, summary Markdown); never
  * throws for a failing workflow, only reports it.
  */
@@ -44,6 +48,17 @@ export async function runWorkflow(options: RunOptions): Promise<WorkflowResult> 
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) abort.abort();
   const tmpRoot = mkdtempSync(resolve(tmpdir(), 'workflow-run-'));
+  const repository = String(options.github?.repository ?? DEFAULT_REPOSITORY);
+  let repositories: Repositories | undefined;
+  let oidc: OidcIssuer | undefined;
+  try {
+    if (options.repositories) repositories = new Repositories(options.repositories, { name: repository, dir: options.workspace });
+    if (options.oidc && !options.idToken) oidc = await OidcIssuer.start();
+  } catch (err) {
+    rmSync(tmpRoot, { recursive: true, force: true });
+    options.signal?.removeEventListener('abort', onAbort);
+    throw err;
+  }
   const run: RunState = {
     workspace: resolve(options.workspace),
     minuteMs: options.minuteMs ?? 60_000,
@@ -53,12 +68,14 @@ export async function runWorkflow(options: RunOptions): Promise<WorkflowResult> 
     masker,
     concurrency: options.concurrency ?? defaultConcurrencyGroups,
     actions: {
-      'actions/checkout': checkout,
+      'actions/checkout': repositories ? checkoutAction(repositories, token) : checkout,
       ...artifactActions(resolve(tmpRoot, 'artifacts')),
       ...Object.fromEntries(Object.entries(options.actions ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
     },
     hostEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', LANG: process.env.LANG ?? 'C.UTF-8', ...options.env },
     idToken: options.idToken,
+    oidc,
+    repositories,
     environments: options.environments ?? {},
     annotations: [],
     emit: (e) => options.onEvent?.(e),
@@ -87,6 +104,9 @@ export async function runWorkflow(options: RunOptions): Promise<WorkflowResult> 
   try {
     workflow = loadWorkflow(run.workspace, options.workflow);
   } catch (err) {
+    options.signal?.removeEventListener('abort', onAbort);
+    await oidc?.close();
+    rmSync(run.tmpRoot, { recursive: true, force: true });
     return failed(options.workflow, options.workflow, (err as Error).message);
   }
   const name = workflow.def.name ?? workflow.path;
@@ -109,6 +129,7 @@ export async function runWorkflow(options: RunOptions): Promise<WorkflowResult> 
       vars: options.vars ?? {},
       github,
       env: {},
+      jobWorkflow: { ref: String(github.workflow_ref), sha: String(github.workflow_sha) },
       signal: abort.signal,
       depth: 0,
     };
@@ -119,9 +140,12 @@ export async function runWorkflow(options: RunOptions): Promise<WorkflowResult> 
     return failed(workflow.path, name, (err as Error).message);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
+    await oidc?.close();
     rmSync(run.tmpRoot, { recursive: true, force: true });
   }
 }
+
+const DEFAULT_REPOSITORY = 'local/ccloud-dr-actions';
 
 const never: StatusFunctions = { success: () => true, failure: () => false, cancelled: () => false };
 
@@ -405,10 +429,12 @@ async function runCall(
   const where = `${caller.path}: jobs.${id}`;
   const startedAt = run.clock();
   const uses = def.uses!;
-  if (!uses.startsWith('./'))
+  const remote = uses.startsWith('./') ? undefined : parseRemoteWorkflow(uses);
+  const remoteRepo = remote && run.repositories?.find(remote.repository);
+  if (!uses.startsWith('./') && !remoteRepo)
     throw new Error(`${where}.uses: '${uses}' is a remote reusable workflow; the local runner runs only ./.github/workflows/ files of the workspace`);
   if (scope.depth + 1 > MAX_DEPTH) throw new Error(`${where}.uses: reusable workflows nest deeper than ${MAX_DEPTH} levels`);
-  const called = loadWorkflow(run.workspace, uses.slice(2));
+  const { called, source, jobWorkflow } = await calledWorkflow(scope, where, uses, remote && remoteRepo ? { ...remote, repo: remoteRepo } : undefined);
   const call = workflowCall(called);
   if (!call) throw new Error(`${where}.uses: ${called.path} is not a reusable workflow (it has no on.workflow_call trigger)`);
   const given = (interpolate(def.with ?? {}, contexts, never, `${where}.with`) ?? {}) as Record<string, unknown>;
@@ -426,7 +452,18 @@ async function runCall(
   for (const [key, declared] of Object.entries(declaredSecrets)) {
     if (declared?.required && !secrets[key]) throw new Error(`${where}.secrets: Secret ${key} is required, but not provided while calling.`);
   }
-  const nested: WorkflowScope = { ...scope, file: called.path, prefix: `${path} / `, inputs, secrets, env: {}, idTokenCap: idToken, depth: scope.depth + 1 };
+  const nested: WorkflowScope = {
+    ...scope,
+    file: called.path,
+    prefix: `${path} / `,
+    inputs,
+    secrets,
+    env: {},
+    source,
+    jobWorkflow,
+    idTokenCap: idToken,
+    depth: scope.depth + 1,
+  };
   const workflow = await runScoped(nested, called, id);
   const finishedAt = run.clock();
   const annotations = run.annotations.filter((a) => a.job.startsWith(nested.prefix));
@@ -446,6 +483,41 @@ async function runCall(
   };
 }
 
+/**
+ * The workflow a job calls, and where its own `./` calls and its jobs' OIDC claims point: `./.github/workflows/x.yml`
+ * is read from where the calling workflow came from (the workspace, or a remote repository at the same commit), a
+ * remote `owner/name/.github/workflows/x.yml@ref` from that repository at the commit the ref names.
+ */
+async function calledWorkflow(
+  scope: WorkflowScope,
+  where: string,
+  uses: string,
+  remote: { repo: NonNullable<WorkflowScope['source']>['repo']; path: string; ref: string } | undefined,
+): Promise<{ called: LoadedWorkflow; source: WorkflowScope['source']; jobWorkflow: WorkflowScope['jobWorkflow'] }> {
+  const read = async (source: NonNullable<WorkflowScope['source']>, path: string): Promise<LoadedWorkflow> => {
+    const text = await readAt(source.repo, source.sha, path);
+    if (text === undefined) throw new Error(`${where}.uses: '${uses}': ${path} is not a file of ${source.repo.name} at ${source.sha}`);
+    return parseWorkflow(`${source.repo.name}/${path}@${source.ref}`, text);
+  };
+  if (!remote) {
+    const path = uses.slice(2);
+    if (scope.source) {
+      const called = await read(scope.source, path);
+      return { called, source: scope.source, jobWorkflow: { ref: called.path, sha: scope.source.sha } };
+    }
+    const called = loadWorkflow(scope.run.workspace, path);
+    return { called, source: undefined, jobWorkflow: { ref: `${scope.github.repository}/${path}@${scope.github.ref}`, sha: String(scope.github.sha) } };
+  }
+  const resolved = await resolveRef(remote.repo, remote.ref, ['tags', 'heads']);
+  if (!resolved)
+    throw new Error(
+      `${where}.uses: '${uses}': failed to fetch workflow: reference to workflow should be either a valid branch, tag, or commit (${remote.ref} is none in ${remote.repo.name})`,
+    );
+  const source = { repo: remote.repo, ref: resolved.ref, sha: resolved.sha };
+  const called = await read(source, remote.path);
+  return { called, source, jobWorkflow: { ref: called.path, sha: resolved.sha } };
+}
+
 /** The `github` context of a run (and of the workflows it calls, which share it). */
 function githubContext(
   workspace: string,
@@ -461,7 +533,7 @@ function githubContext(
   } catch {
     // Not a git checkout: keep the placeholder commit.
   }
-  const repository = String(overrides.repository ?? 'local/ccloud-dr-actions');
+  const repository = String(overrides.repository ?? DEFAULT_REPOSITORY);
   const ref = String(overrides.ref ?? 'refs/heads/main');
   const schedule = event === 'schedule' ? ((workflow.def.on.schedule as Array<{ cron?: string }> | undefined)?.[0]?.cron ?? '') : undefined;
   const payload: Record<string, unknown> =
@@ -487,6 +559,7 @@ function githubContext(
     triggering_actor: 'local',
     workflow: name,
     workflow_ref: `${repository}/${workflow.path}@${ref}`,
+    workflow_sha: String(overrides.sha ?? sha),
     server_url: 'https://github.com',
     api_url: 'https://api.github.com',
     graphql_url: 'https://api.github.com/graphql',
