@@ -77,6 +77,16 @@ describe('ccloud-mirror report', () => {
     expect(md).toContain('| `a` | ACTIVE | ACTIVE → STOPPED (dry run) |');
   });
 
+  it('a dry run says only a failover leaves the lag behind: a reverse syncs it before the topics stop', () => {
+    const failover = summaryOf(result([topic('a', 'would-change')], { dryRun: true, totalLag: 20, maxLag: 20 }));
+    expect(failover).toContain('total lag **20** record(s) would be left behind by the cut.');
+    const reverse = summaryOf(result([topic('a', 'would-change')], { dryRun: true, totalLag: 20, maxLag: 20, operation: 'reverse-and-start-mirror' }));
+    expect(reverse).toContain(
+      'total lag **20** record(s) not yet mirrored: reverse-and-start-mirror would sync them before the topics stop, so none would be lost.',
+    );
+    expect(reverse).not.toContain('left behind');
+  });
+
   it('fails with every failed topic and its reason, and how to complete it', () => {
     const err = failureOf(
       result([topic('a', 'failed', { error: 'r1' }), topic('b', 'changed'), topic('c', 'failed', { error: 'r2' })], { operation: 'promote' }),

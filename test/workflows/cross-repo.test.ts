@@ -11,7 +11,7 @@ import { allJobs, allSteps, ConcurrencyGroups, findJob, findStep, runWorkflow, t
 import { findLeaks } from '../helpers/run-action.js';
 
 /**
- * A cross-repository call, run as GitHub runs it: a team's repository (`team/orders`) calls
+ * A cross-repository call, run as GitHub runs it: a team's repository in the same organization (`acme/orders`: GitHub lets a private reusable workflow, and `secrets: inherit`, be used only within its organization or enterprise) calls
  * `acme/ccloud-dr-actions/.github/workflows/dr-switch.yml@v1` with one line, and the switch finds its own repository
  * and commit in the job's OIDC token, checks the DR actions out at that commit with DR_ACTIONS_TOKEN (the actions
  * repository is private) and the caller's repository into `caller/`, each job in a workspace of its own. The two
@@ -60,7 +60,7 @@ function adoptionCaller(): string {
 }
 
 const ACTIONS = 'acme/ccloud-dr-actions';
-const CALLER = 'team/orders';
+const CALLER = 'acme/orders';
 const actionsToken = 'github_pat_acme_dr_actions_read_5f1c9e';
 const ordersToken = 'github_pat_team_orders_never_needed_7a2d';
 
@@ -162,7 +162,7 @@ describe('dr-switch.yml called from another repository through the local runner'
     JSON.stringify(result.annotations) +
     result.summary;
 
-  it('a dry run from team/orders: the actions come from the private repository at v1, the topology from caller/, nothing changes', async () => {
+  it('a dry run from acme/orders: the actions come from the private repository at v1, the topology from caller/, nothing changes', async () => {
     kube.resetRequests();
     confluent.resetRequests();
     const result = await run({ DR_ACTIONS_TOKEN: actionsToken });
@@ -172,6 +172,7 @@ describe('dr-switch.yml called from another repository through the local runner'
     expect(allJobs(result).map((j) => [j.path, j.result])).toEqual([
       ['switch', 'success'],
       ['switch / plan', 'success'],
+      ['switch / check-mirror', 'success'],
       ['switch / preflight (proxy)', 'success'],
       ['switch / mirror', 'skipped'],
       ['switch / clients', 'skipped'],
@@ -188,6 +189,7 @@ describe('dr-switch.yml called from another repository through the local runner'
     expect(checkouts.map((s) => [s.job, s.name, s.outcome, s.outputs.commit])).toEqual([
       ['switch / plan', 'Check out the DR actions', 'success', v1],
       ['switch / plan', "Check out the caller's repository", 'success', callerSha],
+      ['switch / check-mirror', 'Check out the DR actions', 'success', v1],
       ['switch / preflight (proxy)', 'Check out the DR actions', 'success', v1],
       ['switch / preflight (proxy)', "Check out the caller's repository", 'success', callerSha],
       ['switch / report', 'Check out the DR actions', 'success', v1],
@@ -197,7 +199,7 @@ describe('dr-switch.yml called from another repository through the local runner'
     const legs = JSON.parse(findStep(result, 'switch / plan', 'plan')!.outputs.groups) as { include: Array<Record<string, string>> };
     expect(legs.include.map((l) => [l.group, l.manifests])).toEqual([['proxy', 'caller/k8s/kafka-proxy-config.yaml']]);
     expect(findStep(result, 'switch / preflight (proxy)', 'swap')!.outputs.changed).toBe('true');
-    expect(result.summary).toContain('### 🗺️ DR plan: switch to west from north');
+    expect(result.summary).toContain('<summary>🗺️ DR plan: switch to west from north</summary>');
     expect(findJob(result, 'switch')!.outputs.verdict).toBe('Dry run towards west: every check passed; nothing was changed');
 
     // Nothing came from this repository's own files.
@@ -239,6 +241,7 @@ describe('dr-switch.yml called from another repository through the local runner'
     expect(allJobs(result).map((j) => [j.path, j.result])).toEqual([
       ['switch', 'failure'],
       ['switch / plan', 'failure'],
+      ['switch / check-mirror', 'skipped'],
       ['switch / preflight', 'skipped'],
       ['switch / mirror', 'skipped'],
       ['switch / clients', 'skipped'],

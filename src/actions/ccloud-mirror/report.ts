@@ -90,7 +90,14 @@ function headline(result: MirrorResult): string {
     return `${n} mirror topic(s)${failed ? `, **${failed} not found**` : ''}. ${lag} not yet mirrored.`;
   }
   if (result.dryRun) {
-    return `**Dry run** (\`validate_only=true\`): nothing was changed. ${count('would-change')} topic(s) would become ${result.target}, ${count('already')} already are, ${failed} would fail. ${lag}${result.lagBasis === 'cut' ? ' would be left behind by the cut' : ''}.`;
+    // Only a failover leaves the lag behind; the reverse verbs and promote sync it before the topics stop.
+    const fate =
+      result.lagBasis !== 'cut'
+        ? ' not yet mirrored'
+        : result.operation === 'failover'
+          ? ' would be left behind by the cut'
+          : ` not yet mirrored: ${result.operation} would sync them before the topics stop, so none would be lost`;
+    return `**Dry run** (\`validate_only=true\`): nothing was changed. ${count('would-change')} topic(s) would become ${result.target}, ${count('already')} already are, ${failed} would fail. ${lag}${fate}.`;
   }
   const ok = `${result.succeeded.length} of ${n} topic(s) ${result.target}`;
   const parts = `${count('changed')} changed, ${count('already')} already ${result.target}${count('accepted') ? `, ${count('accepted')} accepted but not awaited` : ''}`;
