@@ -119,6 +119,28 @@ suite('drill scenarios', () => {
     expect(result.passed).toBe(true);
   });
 
+  it('active-passive, both client groups in two namespaces at once, unplanned outage: one switch moves both, in parallel, RPO is the lag of both topics', async () => {
+    const { result, secrets, log } = await drill({ pattern: 'active-passive', style: 'both', mode: 'unplanned' });
+    const failover = phase(result, 'failover');
+    const failback = phase(result, 'failback');
+    expect(result.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(result.passed).toBe(true);
+    // Eight client pods (two per Deployment, four Deployments in two namespaces) all end on each target.
+    expect(failover.measures.clients.producers + failover.measures.clients.consumers).toBe(8);
+    expect(failover.measures.clients.offTarget).toEqual([]);
+    expect(failback.measures.clients.offTarget).toEqual([]);
+    // The records cut are those of both topics, exactly ccloud-mirror's total-lag over both.
+    expect(failover.measures.rpo).toBe(failover.expectedRpo!.value);
+    expect(failover.inputs['mirror-topics']).toBe('orders,np-orders');
+    // One reusable-workflow run, one client job per group, the two at once.
+    const [proxy, noproxy] = ['clients (proxy)', 'clients (noproxy)'].map((p) => failover.workflow.jobs.find((j) => j.path === p)!);
+    expect([proxy.result, noproxy.result]).toEqual(['success', 'success']);
+    expect(proxy.startedAt < noproxy.finishedAt && noproxy.startedAt < proxy.finishedAt).toBe(true);
+    expect(result.final!.lost).toBe(failover.measures.rpo);
+    expect(result.final!.unconsumed).toBe(0);
+    expectNoLeaks(result, secrets, log);
+  });
+
   it('active-active, noproxy, unplanned outage: RPO equals the records stranded on north, which arrive once it returns', async () => {
     const { result } = await drill({ pattern: 'active-active', style: 'noproxy', mode: 'unplanned' });
     const failover = phase(result, 'failover');

@@ -10,11 +10,17 @@ import { DEFAULT_TIMING, DrillUsageError, parseDrillArgs, REAL_KUBE_TIMING } fro
 import { textTable } from '../../src/playground/drill/report.js';
 import { tickStep, timelineSvg, xmlEscape } from '../../src/playground/drill/svg.js';
 import type { Timeline } from '../../src/playground/drill/timeline.js';
-import { clientNamespace, loadManifests, producerTopic } from '../../src/playground/drill/topology.js';
+import { clientNamespace, loadManifests, producerTopics } from '../../src/playground/drill/topology.js';
 import type { MountedConfig } from '../../src/playground/kube/index.js';
 import { workspace } from './helpers.js';
 
 describe('parseDrillArgs', () => {
+  it("--style both runs the two client groups at once; 'all' stays the two styles of the 8-drill matrix", () => {
+    expect(parseDrillArgs(['--style', 'both']).scenarios).toEqual([{ pattern: 'active-passive', style: 'both', mode: 'unplanned' }]);
+    expect(parseDrillArgs(['--all']).scenarios).toHaveLength(8);
+    expect(() => parseDrillArgs(['--style', 'three'])).toThrow("--style 'three' is not one of proxy, noproxy, both or all.");
+  });
+
   it('--fault takes failure drills by name or all, on the emulator only', () => {
     expect(parseDrillArgs([]).faults).toEqual([]);
     expect(parseDrillArgs(['--fault', 'bad-link,crash-loop']).faults).toEqual(['bad-link', 'crash-loop']);
@@ -60,7 +66,7 @@ describe('parseDrillArgs', () => {
 
   it.each([
     [['--pattern', 'active'], "--pattern 'active' is not one of active-passive, active-active or all."],
-    [['--style', 'proxy,sidecar'], "--style 'proxy,sidecar' is not one of proxy, noproxy or all."],
+    [['--style', 'proxy,sidecar'], "--style 'proxy,sidecar' is not one of proxy, noproxy, both or all."],
     [['--users', '0'], "--users '0' is not a whole number from 1 to 100."],
     [['--hold', '1.5'], "--hold '1.5' is not a whole number from 0 to 600000."],
   ])('%j is refused, naming the option, the value and what is accepted', (argv, message) => {
@@ -93,7 +99,7 @@ describe('client configuration', () => {
 
   it('proxy clients: the app talks to localhost, the kafka-proxy sidecar names the cluster and carries the key', () => {
     const objects = loadManifests(workspace, 'proxy', values);
-    expect(producerTopic(objects)).toBe('orders');
+    expect(producerTopics(objects)).toEqual(['orders']);
     expect(clientNamespace(objects)).toBe('clients');
     const producer = resolveConnection(specOf(objects, 'java-cloud-producer'), mountedFrom(objects));
     expect(producer).toEqual({
@@ -115,7 +121,7 @@ describe('client configuration', () => {
 
   it('no-proxy clients: bootstrap.servers and the JAAS credentials come from their own ConfigMap', () => {
     const objects = loadManifests(workspace, 'noproxy', values);
-    expect(producerTopic(objects)).toBe('np-orders');
+    expect(producerTopics(objects)).toEqual(['np-orders']);
     const producer = resolveConnection(specOf(objects, 'java-cloud-producer-noproxy'), mountedFrom(objects));
     expect(producer).toMatchObject({
       role: 'producer',

@@ -6,6 +6,8 @@ import { parseArgs } from 'node:util';
 
 export const PATTERNS = ['active-passive', 'active-active'] as const;
 export const STYLES = ['proxy', 'noproxy'] as const;
+/** `--style` also takes `both`: the proxy and the no-proxy client groups at once, in their two namespaces. */
+export const STYLE_CHOICES = [...STYLES, 'both'] as const;
 export const MODES = ['planned', 'unplanned'] as const;
 
 /**
@@ -14,8 +16,8 @@ export const MODES = ['planned', 'unplanned'] as const;
  * topics and mirrors the other's with a prefix; a switch moves only the clients.
  */
 export type Pattern = (typeof PATTERNS)[number];
-/** proxy: one kafka-proxy-config moves both sidecars; noproxy: each client's own ConfigMap. */
-export type Style = (typeof STYLES)[number];
+/** proxy: one kafka-proxy-config moves both sidecars; noproxy: each client's own ConfigMap; both: both groups at once. */
+export type Style = (typeof STYLE_CHOICES)[number];
 /** planned: the source stays up (reverse); unplanned: the source becomes unreachable first (failover). */
 export type Mode = (typeof MODES)[number];
 
@@ -40,7 +42,8 @@ export type KubeChoice = (typeof KUBE_CHOICES)[number];
 
 /** A readable title, e.g. `active-passive, proxy clients, unplanned outage`. */
 export function scenarioTitle(s: Scenario): string {
-  return `${s.pattern}, ${s.style} clients, ${s.mode === 'planned' ? 'planned switchover' : 'unplanned outage'}`;
+  const clients = s.style === 'both' ? 'proxy and no-proxy clients in two namespaces' : `${s.style} clients`;
+  return `${s.pattern}, ${clients}, ${s.mode === 'planned' ? 'planned switchover' : 'unplanned outage'}`;
 }
 
 /** How fast the playground world moves. Every delay here is injected by the emulators or the simulated clients. */
@@ -138,7 +141,7 @@ consumers, and this repository's failover/failback workflows run by the local ru
   (no options)            ${scenarioTitle(DEFAULT_SCENARIO)}
   --all                   every pattern x style x mode (8 drills)
   --pattern <p>[,<p>]     active-passive, active-active or all
-  --style <s>[,<s>]       proxy, noproxy or all
+  --style <s>[,<s>]       proxy, noproxy, both (the two client groups at once, in two namespaces) or all
   --mode <m>[,<m>]        planned, unplanned or all
   --users <n>             concurrent producer users (default ${DEFAULT_TIMING.users})
   --interval <ms>         pause of each user between records (default ${DEFAULT_TIMING.userIntervalMs})
@@ -201,7 +204,11 @@ export function parseDrillArgs(argv: string[]): DrillCommand {
   const v = parsed.values;
   const all = v.all === true;
   const patterns = pick('pattern', PATTERNS, v.pattern ?? (all ? 'all' : undefined), DEFAULT_SCENARIO.pattern);
-  const styles = pick('style', STYLES, v.style ?? (all ? 'all' : undefined), DEFAULT_SCENARIO.style);
+  // `all` is the two styles of the 8-drill matrix; `both` is asked for by name.
+  const styles =
+    v.style !== undefined && !v.style.split(',').includes('all')
+      ? pick('style', STYLE_CHOICES, v.style, DEFAULT_SCENARIO.style)
+      : pick('style', STYLES, v.style ?? (all ? 'all' : undefined), DEFAULT_SCENARIO.style);
   const modes = pick('mode', MODES, v.mode ?? (all ? 'all' : undefined), DEFAULT_SCENARIO.mode);
   const scenarios = patterns.flatMap((pattern) => styles.flatMap((style) => modes.map((mode) => ({ pattern, style, mode }))));
   const kube = pick('kube', KUBE_CHOICES, v.kube, 'emulator');

@@ -54,7 +54,11 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions):
   try {
     await session.deployClients(PRIMARY);
     await session.startTraffic();
-    const topic = session.topology.topic;
+    const topics = session.topology.topics.join(',');
+    // Both client groups at once: the reusable workflow itself on the whole topology (every group moves).
+    const both = scenario.style === 'both';
+    const workflowOf = (kind: 'failover' | 'failback') => (both ? '.github/workflows/dr-switch.yml' : `.github/workflows/${scenario.style}-${kind}.yml`);
+    const event = both ? ('workflow_call' as const) : ('workflow_dispatch' as const);
     let t0: { at: number; label: string } | undefined;
     let expectedRpo: { value: number; source: string } | undefined;
     if (unplanned) {
@@ -67,8 +71,9 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions):
       name: 'failover',
       from: PRIMARY,
       to: SECONDARY,
-      workflow: `.github/workflows/${scenario.style}-failover.yml`,
-      inputs: { target: SECONDARY, config: topologyFile(scenario), 'source-reachable': !unplanned, 'mirror-topics': activePassive ? topic : '' },
+      workflow: workflowOf('failover'),
+      event,
+      inputs: { target: SECONDARY, config: topologyFile(scenario), 'source-reachable': !unplanned, 'mirror-topics': activePassive ? topics : '' },
       sourceReachable: !unplanned,
       t0,
       expectedRpo,
@@ -80,8 +85,9 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions):
         name: 'failback',
         from: SECONDARY,
         to: PRIMARY,
-        workflow: `.github/workflows/${scenario.style}-failback.yml`,
-        inputs: { target: PRIMARY, config: topologyFile(scenario), 'truncate-first': activePassive && unplanned, 'mirror-topics': activePassive ? topic : '' },
+        workflow: workflowOf('failback'),
+        event,
+        inputs: { target: PRIMARY, config: topologyFile(scenario), 'truncate-first': activePassive && unplanned, 'mirror-topics': activePassive ? topics : '' },
         sourceReachable: true,
       });
     } else {

@@ -163,9 +163,13 @@ export class DrillSession {
     await this.topology.confluent.setFault(cluster, { kind: 'unreachable' });
     this.mark(`outage: ${cluster} unreachable`, at);
     const peer = cluster === PRIMARY ? SECONDARY : PRIMARY;
-    const { link, mirror } = this.mirrorOf(peer);
-    const state = this.topology.confluent.mirrorState(peer, link, mirror);
-    return { at, stranded: (state?.lags ?? []).reduce((sum, l) => sum + l.lag, 0) };
+    let stranded = 0;
+    for (const topic of this.topology.topics) {
+      const { link, mirror } = this.mirrorOf(peer, topic);
+      const state = this.topology.confluent.mirrorState(peer, link, mirror);
+      stranded += (state?.lags ?? []).reduce((sum, l) => sum + l.lag, 0);
+    }
+    return { at, stranded };
   }
 
   /** Ends an outage. */
@@ -193,9 +197,8 @@ export class DrillSession {
     this.mark(`operator deletes pod${names.length === 1 ? '' : 's'} ${names.join(', ')}`);
   }
 
-  /** The link and mirror topic on `cluster` that copy the drill topic from the other cluster. */
-  private mirrorOf(cluster: string): { link: string; mirror: string } {
-    const topic = this.topology.topic;
+  /** The link and mirror topic on `cluster` that copy a drill topic from the other cluster. */
+  private mirrorOf(cluster: string, topic: string): { link: string; mirror: string } {
     if (this.scenario.pattern === 'active-passive') return { link: AP_LINK, mirror: topic };
     const { link, prefix } = activeActiveLink(cluster);
     return { link, mirror: prefix + topic };
@@ -203,9 +206,9 @@ export class DrillSession {
 
   /** Keys of the drill's records on a cluster, in every topic the consumers subscribe to (the topic and its prefixed mirrors). */
   recordsOn(cluster: string): Set<string> {
-    const { confluent, topic } = this.topology;
+    const { confluent, topics } = this.topology;
     const keys = new Set<string>();
-    const names = new Set([topic, `${PRIMARY}-${topic}`, `${SECONDARY}-${topic}`]);
+    const names = new Set(topics.flatMap((topic) => [topic, `${PRIMARY}-${topic}`, `${SECONDARY}-${topic}`]));
     for (const name of confluent.topics(cluster).filter((t) => names.has(t))) {
       confluent.endOffsets(cluster, name).forEach((end, partition) => {
         for (const record of confluent.fetch(cluster, name, partition, 0, end)) {

@@ -26,12 +26,14 @@ export function activeActiveLink(cluster: string): { link: string; prefix: strin
 }
 
 /** Where the example manifests of a client style are, relative to the repository root. */
-export function manifestDir(style: Style): string {
+export function manifestDir(style: Exclude<Style, 'both'>): string {
   return `src/playground/manifests/${style}`;
 }
 
 /** The example manifests of a style, placeholders filled from `values`, as plain objects (all documents of all files). */
 export function loadManifests(workspace: string, style: Style, values: Record<string, string>): Array<Record<string, unknown>> {
+  if (style === 'both')
+    return [...loadManifests(workspace, 'proxy', values), ...loadManifests(workspace, 'noproxy', values)].sort((a, b) => applyOrder(a) - applyOrder(b));
   const dir = join(workspace, manifestDir(style));
   return readdirSync(dir)
     .filter((f) => /\.ya?ml$/.test(f))
@@ -51,16 +53,18 @@ function applyOrder(obj: Record<string, unknown>): number {
   return at < 0 ? order.length : at;
 }
 
-/** The topic the style's producer writes (`topic=` in its config.properties), read from the manifests. */
-export function producerTopic(manifests: Array<Record<string, unknown>>): string {
+/** The topics the producers write (`topic=` in their config.properties), read from the manifests, in order. */
+export function producerTopics(manifests: Array<Record<string, unknown>>): string[] {
+  const topics: string[] = [];
   for (const obj of manifests) {
     if (obj.kind !== 'ConfigMap') continue;
     for (const text of Object.values((obj.data ?? {}) as Record<string, string>)) {
       const props = parseProperties(String(text));
-      if (props.topic && !props['group.id']) return props.topic;
+      if (props.topic && !props['group.id'] && !topics.includes(props.topic)) topics.push(props.topic);
     }
   }
-  throw new Error('drill: no producer ConfigMap with a topic= line in the example manifests');
+  if (!topics.length) throw new Error('drill: no producer ConfigMap with a topic= line in the example manifests');
+  return topics;
 }
 
 /** The clients' namespace (the manifests' Namespace object). */
@@ -78,8 +82,10 @@ export interface Topology {
   kube: DrillKube;
   /** The emulator, when it is the one (tests steer it: pod faults, direct writes). */
   emulator?: KubeEmulator;
-  /** The topic the producers write (the same name on both clusters). */
+  /** The topic the producers write (the same name on both clusters); the first of `topics`. */
   topic: string;
+  /** Every topic the producers write (two with both client groups). */
+  topics: string[];
   namespace: string;
   /** Repository secrets and variables for the workflows, as the README recommends (facts as variables, credentials as secrets). */
   secrets: Record<string, string>;
@@ -126,7 +132,8 @@ export async function startTopology(
       CCLOUD_APIKEY: north.appApiKey,
       CCLOUD_PASSWD: north.appApiSecret,
     });
-    const topic = producerTopic(manifests);
+    const topics = producerTopics(manifests);
+    const topic = topics[0];
     const namespace = clientNamespace(manifests);
     const offsetSync = {
       'consumer.offset.sync.enable': 'true',
@@ -134,16 +141,16 @@ export async function startTopology(
       'consumer.offset.group.filters': JSON.stringify({ groupFilters: [{ name: '*', patternType: 'LITERAL', filterType: 'INCLUDE' }] }),
     };
     if (scenario.pattern === 'active-passive') {
-      confluent.createTopic(PRIMARY, topic, { partitions: timing.partitions });
+      for (const t of topics) confluent.createTopic(PRIMARY, t, { partitions: timing.partitions });
       confluent.createLink(PRIMARY, AP_LINK, { remote: SECONDARY, mode: 'BIDIRECTIONAL', configs: offsetSync });
       confluent.createLink(SECONDARY, AP_LINK, { remote: PRIMARY, mode: 'BIDIRECTIONAL', configs: offsetSync });
-      confluent.createMirror(SECONDARY, AP_LINK, topic);
+      for (const t of topics) confluent.createMirror(SECONDARY, AP_LINK, t);
     } else {
-      for (const cluster of [PRIMARY, SECONDARY]) confluent.createTopic(cluster, topic, { partitions: timing.partitions });
+      for (const cluster of [PRIMARY, SECONDARY]) for (const t of topics) confluent.createTopic(cluster, t, { partitions: timing.partitions });
       for (const cluster of [PRIMARY, SECONDARY]) {
         const { link, prefix, source } = activeActiveLink(cluster);
         confluent.createLink(cluster, link, { remote: source, mode: 'DESTINATION', prefix, configs: offsetSync });
-        confluent.createMirror(cluster, link, topic, prefix + topic);
+        for (const t of topics) confluent.createMirror(cluster, link, t, prefix + t);
       }
     }
     const vars: Record<string, string> = {};
@@ -167,6 +174,7 @@ export async function startTopology(
       kube: started,
       emulator: started.kind === 'emulator' ? (started as EmulatedDrillKube).emulator : undefined,
       topic,
+      topics,
       namespace,
       secrets,
       vars,
