@@ -99,7 +99,7 @@ async function once(): Promise<Run> {
       steps.set(key, (steps.get(key) ?? 0) + s.durationMs);
     }
     const swap = ran.find((s) => s.id === 'swap' && s.job.includes('clients'))!;
-    const mirrorStep = ran.find((s) => s.job.endsWith('mirror') && s.kind !== 'post')!;
+    const mirrorStep = ran.find((s) => s.job.split(' / ').at(-1) === 'mirror' && s.kind !== 'post')!;
     const firstOnWest = Math.min(...session.fleet.pods.filter((p) => p.cluster === 'west').map((p) => p.startedAt));
     const mirror = JSON.parse(switchOutputs(phase.workflow)['mirror-result'] ?? '{}') as { durationMs?: number; sleptMs?: number };
     return {
