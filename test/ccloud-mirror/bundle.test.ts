@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import { text } from '../../src/core/markdown.js';
 import { errorLines, findLeaks, runAction, type ActionRun } from '../helpers/run-action.js';
 import { drWorld, topicNames, type DrWorld } from './fixture.js';
@@ -65,6 +66,10 @@ describe('dist/ccloud-mirror as the runner runs it', () => {
       ['payments', 'ACTIVE', 'STOPPED', 1, 'changed'],
     ]);
     expect(result.alterRequests).toBe(1);
+    // The whole result is also a file under RUNNER_TEMP (for upload-artifact); small, so nothing was shortened.
+    expect(run.outputs['result-file'].startsWith(`${run.runnerTemp}/ccloud-mirror-result-`)).toBe(true);
+    expect(readFileSync(run.outputs['result-file'], 'utf8')).toBe(run.outputs.result);
+    expect(run.outputs['truncated-outputs']).toBe('');
     expect(run.summary).toContain('### ccloud-mirror: `failover` on link `dr-link` (cluster lkc-south)');
     expect(run.summary).toContain(
       '✅ 2 of 2 topic(s) STOPPED (2 changed, 0 already STOPPED). Max lag **3**, total lag **4** record(s) not yet mirrored at the cut (the RPO estimate).',

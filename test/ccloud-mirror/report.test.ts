@@ -36,8 +36,48 @@ function result(topics: TopicResult[], more: Partial<MirrorResult> = {}): Mirror
 describe('ccloud-mirror report', () => {
   it('derives every output from the result', () => {
     const r = result([topic('a', 'changed', { maxLag: 7, totalLag: 12 }), topic('b', 'failed', { error: 'boom', after: 'ACTIVE' }), topic('c', 'already')]);
-    const out = outputsOf(r);
-    expect(out).toEqual({ result: r, 'succeeded-topics': 'a,c', 'failed-topics': 'b', 'max-lag': '7', 'total-lag': '12', 'messages-truncated': '' });
+    const out = outputsOf(r, '/runner/temp/ccloud-mirror-result-1.json');
+    expect(out).toEqual({
+      result: JSON.stringify(r),
+      'succeeded-topics': 'a,c',
+      'failed-topics': 'b',
+      'max-lag': '7',
+      'total-lag': '12',
+      'messages-truncated': '',
+      'result-file': '/runner/temp/ccloud-mirror-result-1.json',
+      'truncated-outputs': '',
+    });
+  });
+
+  it("keeps every output under GitHub's 1 MB: 8,000 topics keep the totals and the failed ones, the file keeps all", () => {
+    const topics = Array.from({ length: 8000 }, (_, i) =>
+      topic(`orders-region-${String(i).padStart(5, '0')}-with-a-long-descriptive-name`, i % 1000 === 0 ? 'failed' : 'changed', {
+        maxLag: 3,
+        totalLag: 9,
+        error: i % 1000 === 0 ? 'boom' : undefined,
+      }),
+    );
+    const r = result(topics);
+    expect(Buffer.byteLength(JSON.stringify(r))).toBeGreaterThan(1_000_000);
+    const out = outputsOf(r, '/runner/temp/full.json');
+    for (const [name, value] of Object.entries(out)) expect({ name, under: Buffer.byteLength(value) < 1_000_000 }).toEqual({ name, under: true });
+    const compact = JSON.parse(out.result) as {
+      truncated: boolean;
+      topicCount: number;
+      topics: Array<{ topic: string }>;
+      totalLag: number;
+      resultFile: string;
+      failed: string[];
+    };
+    expect(compact).toMatchObject({ truncated: true, topicCount: 8000, totalLag: 12, resultFile: '/runner/temp/full.json' });
+    expect(compact.topics.map((t) => t.topic)).toEqual(r.failed);
+    expect(out['failed-topics'].split(',')).toEqual(r.failed);
+    expect(out['truncated-outputs']).toBe('result');
+    // A tiny limit shortens the lists too, keeping whole names only.
+    const small = outputsOf(r, '/f.json', 2000);
+    expect(small['truncated-outputs']).toBe('result,succeeded-topics');
+    expect(small['succeeded-topics'].split(',').every((n) => r.succeeded.includes(n))).toBe(true);
+    expect(Buffer.byteLength(small['succeeded-topics'])).toBeLessThanOrEqual(2000);
   });
 
   it('writes one table with state before, after, lag and error, failures first, and the totals', () => {

@@ -1,3 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as core from '../../core/runner.js';
 import { actionsLogger } from '../../core/log.js';
 import { getInputs, type MirrorInputs } from './inputs.js';
@@ -18,7 +22,7 @@ export async function run(): Promise<void> {
     context.inputs = inputs;
     for (const notice of inputs.notices) core.notice(notice);
     const result = await connectAndRun(inputs, context.progress);
-    core.setOutputs(outputsOf(result));
+    core.setOutputs(outputsOf(result, writeResultFile(result)));
     core.appendSummary(summaryOf(result));
     core.info(resultLine(result));
     const failure = failureOf(result);
@@ -26,6 +30,18 @@ export async function run(): Promise<void> {
   } catch (err) {
     core.appendSummary(failureSummaryOf(err, context));
     throw err;
+  }
+}
+
+/** The whole result as a file under RUNNER_TEMP (the outputs may have to shorten it); undefined when it cannot be written. */
+function writeResultFile(result: MirrorResult): string | undefined {
+  try {
+    const file = join(process.env.RUNNER_TEMP || tmpdir(), `ccloud-mirror-result-${randomUUID()}.json`);
+    writeFileSync(file, JSON.stringify(result));
+    return file;
+  } catch (err) {
+    core.warning(`the full result could not be written to RUNNER_TEMP (${(err as Error).message}); the outputs carry what fits`);
+    return undefined;
   }
 }
 

@@ -30,16 +30,52 @@ function status(value: string): Md | string {
   return /^[A-Za-z0-9]+(_[A-Za-z0-9]+)*$/.test(value) ? new Md(value) : value;
 }
 
-/** The action's outputs, all derived from the result (objects become JSON in `setOutputs`). */
-export function outputsOf(result: MirrorResult): Record<string, unknown> {
-  return {
-    result,
-    'succeeded-topics': result.succeeded.join(','),
-    'failed-topics': result.failed.join(','),
+/** GitHub refuses a step output over 1 MB (and fails the job): each output stays below this many bytes. */
+export const OUTPUT_LIMIT_BYTES = 1_000_000 - 4096;
+
+const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+
+/**
+ * The action's outputs, all derived from the result. Each stays under GitHub's 1 MB per output: a `result` that
+ * would pass it keeps the totals and the failed topics (then only their count, if even those are too many) and
+ * says `truncated`; a topic list that would pass it keeps the names that fit. `truncated-outputs` names what was
+ * shortened, and `result-file` (when given) holds the whole result, ready for actions/upload-artifact.
+ */
+export function outputsOf(result: MirrorResult, resultFile?: string, limit = OUTPUT_LIMIT_BYTES): Record<string, string> {
+  const truncated: string[] = [];
+  let json = JSON.stringify(result);
+  if (bytes(json) > limit) {
+    truncated.push('result');
+    const failedTopics = result.topics.filter((t) => t.outcome === 'failed');
+    const compact = { ...result, topics: failedTopics, topicCount: result.topics.length, truncated: true, resultFile: resultFile ?? null };
+    json = JSON.stringify(compact);
+    if (bytes(json) > limit) json = JSON.stringify({ ...compact, topics: [], succeeded: [], failed: [], failedCount: result.failed.length });
+    else if (bytes(JSON.stringify({ ...compact, succeeded: result.succeeded })) > limit) json = JSON.stringify({ ...compact, succeeded: [] });
+  }
+  const list = (name: string, names: string[]): string => {
+    const all = names.join(',');
+    if (bytes(all) <= limit) return all;
+    truncated.push(name);
+    let size = 0;
+    const kept: string[] = [];
+    for (const n of names) {
+      size += bytes(n) + 1;
+      if (size > limit) break;
+      kept.push(n);
+    }
+    return kept.join(',');
+  };
+  const outputs: Record<string, string> = {
+    result: json,
+    'succeeded-topics': list('succeeded-topics', result.succeeded),
+    'failed-topics': list('failed-topics', result.failed),
     'max-lag': String(result.maxLag),
     'total-lag': String(result.totalLag),
     'messages-truncated': result.messagesTruncated === undefined ? '' : String(result.messagesTruncated),
+    'result-file': resultFile ?? '',
   };
+  outputs['truncated-outputs'] = truncated.join(',');
+  return outputs;
 }
 
 /**
