@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parse, parseAllDocuments, stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { startConfluent, type ConfluentEmulator } from '../../src/playground/confluent/index.js';
+import { clientValues, loadManifests, repositorySettings } from '../../src/playground/drill/index.js';
 import { mutatingConfluent, mutatingKube } from '../../src/playground/drill/faults.js';
 import { startKube, type KubeEmulator } from '../../src/playground/kube/index.js';
 import { allJobs, allSteps, ConcurrencyGroups, findJob, findStep, runWorkflow, type WorkflowResult } from '../../src/playground/workflow/index.js';
@@ -110,27 +111,8 @@ describe('dr-switch.yml called from another repository through the local runner'
     confluent.createMirror('west', 'dr-link', 'orders');
     confluent.produce('north', 'orders', [{ value: '1' }, { value: '2' }]);
     kube = await startKube({ podReadyDelayMs: 20, tokens: [kubeToken] });
-    const north = confluent.info('north');
-    const values: Record<string, string> = { CCLOUD_URL: north.bootstrap, CCLOUD_APIKEY: north.appApiKey, CCLOUD_PASSWD: north.appApiSecret };
-    const dir = join(root, 'src/playground/manifests/proxy');
-    const objects = readdirSync(dir)
-      .filter((f) => f.endsWith('.yaml'))
-      .flatMap((f) =>
-        parseAllDocuments(readFileSync(join(dir, f), 'utf8').replace(/\$\{(\w+)\}/g, (_, name: string) => values[name])).map(
-          (d) => d.toJS() as { kind: string },
-        ),
-      );
-    const order = ['Namespace', 'ConfigMap', 'Secret'];
-    const rank = (o: { kind: string }) => (order.indexOf(o.kind) < 0 ? order.length : order.indexOf(o.kind));
-    kube.apply(objects.sort((a, b) => rank(a) - rank(b)));
-    vars = {};
-    secrets = { KUBECONFIG: kube.kubeconfig({ token: kubeToken }) };
-    for (const name of ['north', 'west']) {
-      const c = confluent.info(name);
-      const p = `CCLOUD_${name.toUpperCase()}_`;
-      Object.assign(vars, { [`${p}REST_ENDPOINT`]: c.restEndpoint, [`${p}CLUSTERID`]: c.id, [`${p}URL`]: c.bootstrap });
-      Object.assign(secrets, { [`${p}DR_APIKEY`]: c.apiKey, [`${p}DR_PASSWD`]: c.apiSecret, [`${p}APIKEY`]: c.appApiKey, [`${p}PASSWD`]: c.appApiSecret });
-    }
+    kube.apply(loadManifests(root, 'proxy', clientValues(confluent.info('north'))));
+    ({ vars, secrets } = repositorySettings(confluent.clusters, kube.kubeconfig({ token: kubeToken })));
     await new Promise((r) => setTimeout(r, 300));
   });
 

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parse, parseAllDocuments, stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { startConfluent, type ConfluentEmulator } from '../../src/playground/confluent/index.js';
 import { startKube, type KubeEmulator } from '../../src/playground/kube/index.js';
 import { allJobs, allSteps, ConcurrencyGroups, findJob, findStep, runWorkflow, type WorkflowResult } from '../../src/playground/workflow/index.js';
+import { clientValues, loadManifests, repositorySettings } from '../../src/playground/drill/index.js';
 import { mutatingConfluent, mutatingKube } from '../../src/playground/drill/faults.js';
 import { findLeaks } from '../helpers/run-action.js';
 
@@ -18,14 +19,6 @@ const missing = (names: string[]): string[] => names.filter((name) => !existsSyn
 const fullMissing = missing(['aks-context', 'ccloud-mirror', 'dr-plan', 'dr-report', 'swap-configmap', 'verify-rollout']);
 if (fullMissing.length) throw new Error(`dr-switch integration needs the dist bundles of ${fullMissing.join(', ')}: run \`npm run build\``);
 const suite = describe;
-
-/** The example manifests with the placeholders filled for one cluster, as the clients start. */
-function manifests(dir: string, files: string[], values: Record<string, string>): object[] {
-  return files.flatMap((file) => {
-    const text = readFileSync(join(workspace, 'src/playground/manifests', dir, file), 'utf8').replace(/\$\{(\w+)\}/g, (_, name: string) => values[name]);
-    return parseAllDocuments(text).map((doc) => doc.toJS() as object);
-  });
-}
 
 suite('dr-switch.yml against the emulators: two client groups in two namespaces, one topology', () => {
   let confluent: ConfluentEmulator;
@@ -47,26 +40,10 @@ suite('dr-switch.yml against the emulators: two client groups in two namespaces,
     kube.onPod((event, pod, mounted) => {
       if (event === 'ready') ready.push({ owner: pod.owner, namespace: pod.namespace, configs: mounted.configMaps });
     });
-    const north = confluent.info('north');
     // The clients start on north with the applications' key, as the topology's application credentials say.
-    const values = { CCLOUD_URL: north.bootstrap, CCLOUD_APIKEY: north.appApiKey, CCLOUD_PASSWD: north.appApiSecret };
-    for (const style of ['proxy', 'noproxy']) {
-      const dir = join(workspace, 'src/playground/manifests', style);
-      const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
-      const objects = manifests(style, files, values) as Array<{ kind: string }>;
-      const order = ['Namespace', 'ConfigMap', 'Secret'];
-      const rank = (o: { kind: string }) => (order.indexOf(o.kind) < 0 ? order.length : order.indexOf(o.kind));
-      kube.apply(objects.sort((a, b) => rank(a) - rank(b)));
-    }
+    kube.apply(loadManifests(workspace, 'both', clientValues(confluent.info('north'))));
     // As .github/ccloud-dr.yml names them: connection facts as variables, the two keys of each cluster as secrets.
-    vars = {};
-    secrets = { KUBECONFIG: kube.kubeconfig({ token: kubeToken }) };
-    for (const name of ['north', 'west']) {
-      const c = confluent.info(name);
-      const p = `CCLOUD_${name.toUpperCase()}_`;
-      Object.assign(vars, { [`${p}REST_ENDPOINT`]: c.restEndpoint, [`${p}CLUSTERID`]: c.id, [`${p}URL`]: c.bootstrap });
-      Object.assign(secrets, { [`${p}DR_APIKEY`]: c.apiKey, [`${p}DR_PASSWD`]: c.apiSecret, [`${p}APIKEY`]: c.appApiKey, [`${p}PASSWD`]: c.appApiSecret });
-    }
+    ({ vars, secrets } = repositorySettings(confluent.clusters, kube.kubeconfig({ token: kubeToken })));
     // Let the first pods come up before switching.
     await new Promise((r) => setTimeout(r, 400));
   });
@@ -181,13 +158,7 @@ suite('dr-switch.yml against the emulators: two client groups in two namespaces,
     const dir = join(workspace, '.drill', `two-clusters-${process.pid}-${Date.now()}`);
     try {
       const west = confluent.info('west');
-      const files = readdirSync(join(workspace, 'src/playground/manifests/noproxy')).filter((f) => f.endsWith('.yaml'));
-      const objects = manifests('noproxy', files, { CCLOUD_URL: west.bootstrap, CCLOUD_APIKEY: west.appApiKey, CCLOUD_PASSWD: west.appApiSecret }) as Array<{
-        kind: string;
-      }>;
-      const order = ['Namespace', 'ConfigMap', 'Secret'];
-      const rank = (o: { kind: string }) => (order.indexOf(o.kind) < 0 ? order.length : order.indexOf(o.kind));
-      second.apply(objects.sort((a, b) => rank(a) - rank(b)));
+      second.apply(loadManifests(workspace, 'noproxy', clientValues(west)));
       await new Promise((r) => setTimeout(r, 300));
       // The repository's topology, with the no-proxy group on the second cluster.
       const topology = parse(readFileSync(join(workspace, '.github/ccloud-dr.yml'), 'utf8')) as { 'client-groups': Array<{ kubernetes: unknown }> };

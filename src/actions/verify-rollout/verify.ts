@@ -87,6 +87,7 @@ export interface VerifyReport {
 
 /** The reports of several objects as one: every workload (named with its object), the longest duration. */
 export function mergeReports(reports: VerifyReport[], resources: Array<{ kind: string; name: string }>): VerifyReport {
+  const add = (key: keyof WatchStats) => reports.reduce((sum, r) => sum + r.watch[key], 0);
   const hashes: Record<string, string> = {};
   reports.forEach((r, i) => {
     for (const [ns, hash] of Object.entries(r.hashes)) hashes[`${ns} ${resources[i].kind}/${resources[i].name}`] = hash;
@@ -98,7 +99,8 @@ export function mergeReports(reports: VerifyReport[], resources: Array<{ kind: s
     uncheckedKinds: [...new Set(reports.flatMap((r) => r.uncheckedKinds))],
     durationMs: Math.max(...reports.map((r) => r.durationMs)),
     hashes,
-    watch: reports[0].watch,
+    // Each verification opened its own watches: their counts add up.
+    watch: { watches: add('watches'), relists: add('relists'), timeouts: add('timeouts'), closed: add('closed'), gone: add('gone'), failures: add('failures') },
     check: reports[0].check && {
       permissions: reports.flatMap((r) => r.check?.permissions ?? []),
       reloader: reports[0].check.reloader,

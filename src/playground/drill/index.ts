@@ -34,4 +34,4 @@ export { ClientFleet, type ClientPod } from './clients.js';
 export { startEmulatedDrillKube, type DrillKube, type EmulatedDrillKube } from './kube.js';
 export { startRealDrillKube } from './real-kube.js';
 export { Ledger } from './ledger.js';
-export { AP_LINK, PRIMARY, SECONDARY, activeActiveLink, startTopology, type Topology } from './topology.js';
+export { AP_LINK, PRIMARY, SECONDARY, activeActiveLink, clientValues, loadManifests, repositorySettings, startTopology, type Topology } from './topology.js';

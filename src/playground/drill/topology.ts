@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { startConfluent, type ConfluentEmulator } from '../confluent/index.js';
+import { startConfluent, type ClusterInfo, type ConfluentEmulator } from '../confluent/index.js';
 import type { KubeEmulator } from '../kube/index.js';
 import { parseProperties } from './client-config.js';
 import { startEmulatedDrillKube, type DrillKube, type EmulatedDrillKube } from './kube.js';
@@ -44,6 +44,32 @@ export function loadManifests(workspace: string, style: Style, values: Record<st
     })
     .filter((obj) => obj && typeof obj === 'object')
     .sort((a, b) => applyOrder(a) - applyOrder(b));
+}
+
+/** The placeholders of the client manifests, filled for one cluster: its bootstrap and its applications' key. */
+export function clientValues(cluster: ClusterInfo): Record<string, string> {
+  return { CCLOUD_URL: cluster.bootstrap, CCLOUD_APIKEY: cluster.appApiKey, CCLOUD_PASSWD: cluster.appApiSecret };
+}
+
+/**
+ * The repository variables and secrets `.github/ccloud-dr.yml` names for the playground's clusters: connection
+ * facts as variables; the DR operator's key (ccloud-mirror) and the applications' key (the clients' configuration)
+ * as secrets; the kubeconfig as the KUBECONFIG secret.
+ */
+export function repositorySettings(clusters: ClusterInfo[], kubeconfig: string): { vars: Record<string, string>; secrets: Record<string, string> } {
+  const vars: Record<string, string> = {};
+  const secrets: Record<string, string> = { KUBECONFIG: kubeconfig };
+  for (const info of clusters) {
+    const p = `CCLOUD_${info.name.toUpperCase()}_`;
+    Object.assign(vars, { [`${p}REST_ENDPOINT`]: info.restEndpoint, [`${p}CLUSTERID`]: info.id, [`${p}URL`]: info.bootstrap });
+    Object.assign(secrets, {
+      [`${p}DR_APIKEY`]: info.apiKey,
+      [`${p}DR_PASSWD`]: info.apiSecret,
+      [`${p}APIKEY`]: info.appApiKey,
+      [`${p}PASSWD`]: info.appApiSecret,
+    });
+  }
+  return { vars, secrets };
 }
 
 /** kubectl's order: namespaces first, then configuration, then the workloads that mount it. */
@@ -127,11 +153,7 @@ export async function startTopology(
         : await startEmulatedDrillKube({ podReadyDelayMs: timing.podReadyDelayMs, tickMs: timing.kubeTickMs });
     const kubeToken = kube.token;
     const north = confluent.info(PRIMARY);
-    const manifests = loadManifests(workspace, scenario.style, {
-      CCLOUD_URL: north.bootstrap,
-      CCLOUD_APIKEY: north.appApiKey,
-      CCLOUD_PASSWD: north.appApiSecret,
-    });
+    const manifests = loadManifests(workspace, scenario.style, clientValues(north));
     const topics = producerTopics(manifests);
     const topic = topics[0];
     const namespace = clientNamespace(manifests);
@@ -153,19 +175,7 @@ export async function startTopology(
         for (const t of topics) confluent.createMirror(cluster, link, t, prefix + t);
       }
     }
-    const vars: Record<string, string> = {};
-    const secrets: Record<string, string> = { KUBECONFIG: kube.kubeconfig() };
-    for (const info of confluent.clusters) {
-      const p = `CCLOUD_${info.name.toUpperCase()}_`;
-      Object.assign(vars, { [`${p}REST_ENDPOINT`]: info.restEndpoint, [`${p}CLUSTERID`]: info.id, [`${p}URL`]: info.bootstrap });
-      // The DR operator's key drives ccloud-mirror; the applications' key goes into the clients' configuration.
-      Object.assign(secrets, {
-        [`${p}DR_APIKEY`]: info.apiKey,
-        [`${p}DR_PASSWD`]: info.apiSecret,
-        [`${p}APIKEY`]: info.appApiKey,
-        [`${p}PASSWD`]: info.appApiSecret,
-      });
-    }
+    const { vars, secrets } = repositorySettings(confluent.clusters, kube.kubeconfig());
     if (scenario.pattern === 'active-passive') vars.CCLOUD_LINK_NAME = AP_LINK;
     const started = kube;
     return {
