@@ -23,11 +23,14 @@ export async function drWorld(options: {
   prefix?: string;
   replicationDelayMs?: number;
   transitionMs?: number;
+  /** How long an outage lasts before the link shows it; default 0 (an outage long under way), the service's is 5 minutes. */
+  unavailableAfterMs?: number;
 }): Promise<DrWorld> {
   const emulator = await startConfluent({
     clusters: [{ name: 'north' }, { name: 'south' }],
     replicationDelayMs: options.replicationDelayMs ?? 10,
     transitionMs: options.transitionMs ?? 20,
+    unavailableAfterMs: options.unavailableAfterMs ?? 0,
   });
   const link = options.bidirectional ? 'bidi' : 'dr-link';
   if (options.bidirectional) {

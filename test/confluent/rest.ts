@@ -106,7 +106,8 @@ export class Client {
   delete = (path: string, options?: CallOptions) => this.call('DELETE', path, options);
 }
 
-export const FAST = { replicationDelayMs: 20, transitionMs: 30 } as const;
+/** Fast timings; an outage shows at once (unavailableAfterMs 0) unless a test sets the real 5-minute window. */
+export const FAST = { replicationDelayMs: 20, transitionMs: 30, unavailableAfterMs: 0 } as const;
 
 /** Starts north and west with fast timings; returns the emulator and a client per cluster. */
 export async function twoClusters(options: Partial<ConfluentOptions> = {}): Promise<{ emu: ConfluentEmulator; north: Client; west: Client }> {

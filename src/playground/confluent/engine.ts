@@ -42,14 +42,26 @@ function apply(world: World, mirror: Mirror, pending: Pending): void {
   const at = pending.due;
   switch (pending.verb) {
     case 'promote':
-      if (!linkUp(world, mirror) || !sourceTopic(world, mirror)) {
+      if (!sourceTopic(world, mirror)) {
         fail(
           world,
           mirror,
           pending,
-          'SOURCE_UNAVAILABLE_ERROR',
-          `Promote of '${mirror.topic.name}' did not complete: the source cluster ${mirror.link.remoteId} became unreachable before the last sync. Use failover.`,
+          'UNKNOWN_TOPIC_OR_PARTITION_ERROR',
+          `Promote of '${mirror.topic.name}' failed: its source topic no longer exists on cluster ${mirror.link.remoteId}.`,
         );
+        return;
+      }
+      if (!linkUp(world, mirror)) {
+        // The last sync needs the source: the promote stays PENDING_STOPPED, saying why, until the source is back
+        // (then it completes). The code is one of the spec's LinkTaskErrorCode values; which one the service uses
+        // here is not documented.
+        if (!mirror.transitionErrors.length)
+          mirror.transitionErrors.push({
+            error_code: 'INTERNAL_ERROR',
+            error_message: `Promote of '${mirror.topic.name}' cannot complete: the source cluster ${mirror.link.remoteId} cannot be reached for the last sync. Use failover to stop mirroring without it.`,
+          });
+        world.schedule(mirror, { ...pending, due: world.now() + world.transitionMs });
         return;
       }
       syncMirror(world, mirror, at, true);
@@ -86,7 +98,7 @@ function apply(world: World, mirror: Mirror, pending: Pending): void {
           world,
           mirror,
           pending,
-          'REVERSE_FAILED_ERROR',
+          peer && source ? 'INTERNAL_ERROR' : 'REMOTE_MIRROR_NOT_FOUND_ERROR',
           `${pending.verb} of '${mirror.topic.name}' did not complete: the remote cluster ${mirror.link.remoteId} or its topic became unavailable.`,
         );
         return;

@@ -46,7 +46,12 @@ export function randomApiSecret(): string {
 export async function startConfluent(options: ConfluentOptions): Promise<ConfluentEmulator> {
   if (!options.clusters.length) throw new Error('startConfluent: give at least one cluster.');
   const clock = options.clock;
-  const world = new World(options.replicationDelayMs ?? 50, options.transitionMs ?? 50, clock ? () => clock.now() : Date.now);
+  const world = new World(
+    options.replicationDelayMs ?? 50,
+    options.transitionMs ?? 50,
+    clock ? () => clock.now() : Date.now,
+    options.unavailableAfterMs ?? 300_000,
+  );
   const log: RequestRecord[] = [];
   const servers = new Map<Cluster, ClusterServer>();
   try {

@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { RestError, badRequest, notFoundLink } from './errors.js';
 import type { Cluster, Link, World } from './state.js';
 import type { LinkMode } from './types.js';
+import { linkPaused, outageShown } from './replication.js';
 
 interface ConfigDefault {
   value: string;
@@ -30,6 +31,7 @@ export const LINK_CONFIG_DEFAULTS: Record<string, ConfigDefault> = {
   'auto.create.mirror.topics.filters': { value: '' },
   'topic.config.sync.ms': { value: '5000' },
   'mirror.start.offset.spec': { value: 'earliest' },
+  'cluster.link.paused': { value: 'false' },
 };
 
 const SENSITIVE = /(jaas|password|secret)/i;
@@ -229,26 +231,31 @@ export function alterLinkConfigs(world: World, link: Link, changes: Array<{ name
   link.failure = linkFailure(world, link);
 }
 
-/** link_state / link_error / link_error_message as the API reports them. */
+/**
+ * link_state / link_error / link_error_message as the API reports them. A link that cannot authenticate or resolve
+ * its bootstrap is UNAVAILABLE with the reason in link_error (the spec's example; confluentinc/cli's test server),
+ * a paused one PAUSED, and an unreachable remote shows UNAVAILABLE only once the outage has lasted
+ * `unavailableAfterMs` (5 minutes by default, as Confluent's metrics docs describe link_state).
+ */
 export function linkState(world: World, link: Link): { state: string; error: string; message: string | null } {
-  if (link.failure) return { state: 'FAILED', error: link.failure.error, message: link.failure.message };
+  if (link.failure) return { state: 'UNAVAILABLE', error: link.failure.error, message: link.failure.message };
+  if (linkPaused(link)) return { state: 'PAUSED', error: 'NO_ERROR', message: null };
   const remote = world.remoteOf(link);
   if (!remote) return { state: 'UNAVAILABLE', error: 'UNRESOLVABLE_BOOTSTRAP_ERROR', message: `Cluster ${link.remoteId} cannot be resolved.` };
+  if (!outageShown(world, link)) return { state: 'ACTIVE', error: 'NO_ERROR', message: null };
   if (remote.down === 'hang')
     return { state: 'UNAVAILABLE', error: 'TIMEOUT_ERROR', message: `Timed out connecting to cluster ${remote.id} (${remote.bootstrap}).` };
-  if (remote.down)
-    return {
-      state: 'UNAVAILABLE',
-      error: 'BOOTSTRAP_TCP_CONNECTION_FAILED_ERROR',
-      message: `Connection to cluster ${remote.id} (${remote.bootstrap}) was refused.`,
-    };
-  return { state: 'ACTIVE', error: 'NO_ERROR', message: null };
+  return {
+    state: 'UNAVAILABLE',
+    error: 'BOOTSTRAP_TCP_CONNECTION_FAILED_ERROR',
+    message: `Connection to cluster ${remote.id} (${remote.bootstrap}) was refused.`,
+  };
 }
 
 /** The link's tasks (`include_tasks=true`): misconfigured sync features show IN_ERROR, as in confluentinc/cli #3072. */
 export function linkTasks(world: World, link: Link): Array<{ task_name: string; state: string; errors: Array<{ error_code: string; error_message: string }> }> {
   const { state } = linkState(world, link);
-  const linkDown = state === 'FAILED' ? 'LINK_FAILED' : state === 'UNAVAILABLE' ? 'LINK_UNAVAILABLE' : undefined;
+  const linkDown = state === 'PAUSED' ? 'LINK_PAUSED' : state === 'UNAVAILABLE' ? (link.failure ? 'LINK_FAILED' : 'LINK_UNAVAILABLE') : undefined;
   const task = (task_name: string, enabledConfig: string, filtersConfig?: string) => {
     if (config(link, enabledConfig) !== 'true') return { task_name, state: 'NOT_CONFIGURED', errors: [] };
     if (linkDown) return { task_name, state: linkDown, errors: [] };

@@ -5,7 +5,7 @@
  */
 import { RestError, badRequest, unknownTopic } from './errors.js';
 import { getLink, prefixOf } from './links.js';
-import { caughtUpAt, effectiveStatus, linkUp, mirrorLags, sourceTopic } from './replication.js';
+import { caughtUpAt, effectiveStatus, mirrorLags, sourceTopic } from './replication.js';
 import { checkTopicName } from './topics.js';
 import type { Cluster, Link, Mirror, Verb, World } from './state.js';
 import type { MirrorLag } from './types.js';
@@ -86,14 +86,17 @@ export function alterMirrors(world: World, cluster: Cluster, linkName: string, v
   const linkProblem = reverse ? reversePrerequisites(world, link, verb) : undefined;
   const now = world.now();
   if (verb === 'truncate-and-restore') return names.map((name) => truncateOne(world, link, name, linkProblem, options, now));
+  // Entries of the verbs that truncate nothing carry messages_truncated -1, as confluentinc/cli's test server
+  // answers them (the spec's examples show null; clients must read both).
+  const entry = (name: string, lags: MirrorLag[], problem?: Problem): AlterResult => ({ ...result(name, lags, problem), messages_truncated: -1 });
   return names.map((name) => {
     const mirror = link.mirrors.get(name);
-    if (!mirror) return result(name, [], { code: 404, message: `Topic '${name}' is not a mirror topic on cluster link '${link.name}'.` });
+    if (!mirror) return entry(name, [], { code: 404, message: `Topic '${name}' is not a mirror topic on cluster link '${link.name}'.` });
     const lags = mirrorLags(world, mirror);
     const check = linkProblem ?? checkVerb(world, mirror, verb);
-    if (typeof check === 'object') return result(name, lags, check);
+    if (typeof check === 'object') return entry(name, lags, check);
     if (check === 'ok' && !options.validateOnly) start(world, mirror, verb, now);
-    return result(name, lags);
+    return entry(name, lags);
   });
 }
 
@@ -151,7 +154,8 @@ function checkVerb(world: World, mirror: Mirror, verb: Verb): Check {
     case 'promote':
       if (pending === 'failover') return 'noop';
       if (status === 'FAILED') return { code: 400, message: `Cannot promote topic '${name}':${broken}. Use failover.` };
-      if (status === 'SOURCE_UNAVAILABLE' || status === 'LINK_FAILED' || !linkUp(world, mirror)) {
+      // Refused only once the link shows the outage; in its first minutes a promote is accepted and cannot finish.
+      if (status === 'SOURCE_UNAVAILABLE' || status === 'LINK_FAILED' || status === 'LINK_PAUSED') {
         return {
           code: 400,
           message: `Cannot promote topic '${name}': the source cluster ${mirror.link.remoteId} is not reachable over cluster link '${mirror.link.name}'. Promote needs the source for a last sync; use failover to stop mirroring without it.`,
@@ -189,6 +193,8 @@ function checkVerb(world: World, mirror: Mirror, verb: Verb): Check {
 function start(world: World, mirror: Mirror, verb: Verb, now: number): void {
   const T = world.transitionMs;
   const pending = mirror.pending;
+  // The errors listed are those of the transition under way: a new one starts with none.
+  mirror.transitionErrors = [];
   switch (verb) {
     case 'promote': {
       const previous = pending ? pending.previous : mirror.status;

@@ -3,7 +3,8 @@
  * reachability (SOURCE_UNAVAILABLE, LINK_FAILED). Replication is lazy: `advance()` copies what became due since
  * the last call, so results are exact at every observation without a busy timer.
  */
-import type { Cluster, Mirror, MirrorStatus, Topic, World } from './state.js';
+import { config } from './links.js';
+import type { Cluster, Link, Mirror, MirrorStatus, Topic, World } from './state.js';
 import type { MirrorLag } from './types.js';
 
 /** Statuses in which the link keeps fetching records for the mirror. */
@@ -27,10 +28,32 @@ export function sourceCluster(world: World, mirror: Mirror): Cluster | undefined
   return world.remoteOf(mirror.link);
 }
 
-/** Can the link talk to its source right now (both ends up, link healthy)? */
+/** Can the link fetch from its source right now (both ends up, link healthy, not paused)? */
 export function linkUp(world: World, mirror: Mirror): boolean {
   const source = sourceCluster(world, mirror);
-  return !mirror.link.failure && !mirror.link.cluster.down && source !== undefined && !source.down;
+  return !mirror.link.failure && !linkPaused(mirror.link) && !mirror.link.cluster.down && source !== undefined && !source.down;
+}
+
+/** `cluster.link.paused=true`: the link stops fetching; it shows PAUSED and its active mirrors LINK_PAUSED. */
+export function linkPaused(link: Link): boolean {
+  return config(link, 'cluster.link.paused') === 'true';
+}
+
+/**
+ * Since when the link's remote cluster has been out of reach, or undefined while it is reachable. The link says so
+ * (UNAVAILABLE, SOURCE_UNAVAILABLE) only `world.unavailableAfterMs` later: see `outageShown`.
+ */
+export function outageSince(world: World, link: Link): number | undefined {
+  const remote = world.remoteOf(link);
+  if (!remote) return 0;
+  if (!remote.down && !link.cluster.down) return undefined;
+  return Math.max(remote.down ? remote.downChangedAt : 0, link.cluster.down ? link.cluster.downChangedAt : 0);
+}
+
+/** Whether the link already reports its remote as unreachable (the outage has lasted `unavailableAfterMs`). */
+export function outageShown(world: World, link: Link): boolean {
+  const since = outageSince(world, link);
+  return since !== undefined && world.now() - since >= world.unavailableAfterMs;
 }
 
 /** The source topic, if it still is the one the mirror started from. */
@@ -92,13 +115,18 @@ export function refreshKnown(world: World, mirror: Mirror): void {
 export function effectiveStatus(world: World, mirror: Mirror): MirrorStatus {
   if (mirror.status !== 'ACTIVE') return mirror.status;
   if (mirror.link.failure) return 'LINK_FAILED';
-  if (!linkUp(world, mirror)) return 'SOURCE_UNAVAILABLE';
+  if (linkPaused(mirror.link)) return 'LINK_PAUSED';
+  // In the first minutes of an outage the mirror still shows ACTIVE: nothing is fetched, the lags are the last ones.
+  if (outageShown(world, mirror.link)) return 'SOURCE_UNAVAILABLE';
   return 'ACTIVE';
 }
 
 /** The time of the last change the API can see (status or reachability). */
 export function effectiveStateTime(world: World, mirror: Mirror): number {
   const source = sourceCluster(world, mirror);
+  if (mirror.status === 'ACTIVE' && effectiveStatus(world, mirror) === 'SOURCE_UNAVAILABLE') {
+    return Math.max(mirror.stateTimeMs, (outageSince(world, mirror.link) ?? 0) + world.unavailableAfterMs);
+  }
   if (mirror.status === 'ACTIVE' && effectiveStatus(world, mirror) !== 'ACTIVE') {
     return Math.max(mirror.stateTimeMs, mirror.link.cluster.downChangedAt, source?.downChangedAt ?? 0);
   }

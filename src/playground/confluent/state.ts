@@ -144,6 +144,8 @@ export class World {
     readonly replicationDelayMs: number,
     readonly transitionMs: number,
     private readonly clock: () => number = Date.now,
+    /** How long the source must be out of reach before the link says so (UNAVAILABLE, SOURCE_UNAVAILABLE). */
+    readonly unavailableAfterMs = 300_000,
   ) {}
 
   now(): number {

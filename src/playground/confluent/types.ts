@@ -29,6 +29,13 @@ export interface ConfluentOptions {
   /** How long PENDING_* states (and the wait before PAUSED/ACTIVE) last (default 50 ms). */
   transitionMs?: number;
   /**
+   * How long the destination must fail to reach the source before the link says so: link_state UNAVAILABLE and
+   * mirrors SOURCE_UNAVAILABLE (default 300000: Confluent's metrics docs give 5 minutes). Before that the link and
+   * its mirrors still show ACTIVE, replication has stopped and the lags are those of the last fetch. Tests of an
+   * outage that has lasted longer set it lower rather than wait.
+   */
+  unavailableAfterMs?: number;
+  /**
    * Time source (default `Date.now`). Replication and state changes are computed from it on every call, so a test
    * that moves a manual clock sees exact intermediate states without real waiting (core's `Clock` fits).
    */

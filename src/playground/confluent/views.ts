@@ -109,8 +109,29 @@ export function linkView(world: World, link: Link, includeTasks: boolean): objec
     link_state: state,
     link_error: error,
     link_error_message: message,
+    category_counts: categoryCounts(world, link),
     ...(includeTasks ? { tasks: linkTasks(world, link) } : {}),
   };
+}
+
+/** `category_counts`: the link's mirror topics by state category (the spec's LinkCategory), non-zero ones only. */
+function categoryCounts(world: World, link: Link): Array<{ state_category: string; count: number }> {
+  const counts = new Map<string, number>();
+  for (const mirror of link.mirrors.values()) {
+    const status = effectiveStatus(world, mirror);
+    const category =
+      status === 'ACTIVE'
+        ? 'ACTIVE'
+        : status === 'PAUSED' || status === 'LINK_PAUSED'
+          ? 'PAUSED'
+          : status.startsWith('PENDING_')
+            ? 'PENDING'
+            : status === 'STOPPED'
+              ? 'NOT_APPLICABLE'
+              : 'IN_ERROR';
+    counts.set(category, (counts.get(category) ?? 0) + 1);
+  }
+  return [...counts].map(([state_category, count]) => ({ state_category, count }));
 }
 
 /** ListLinksResponseDataList. */
