@@ -37,6 +37,10 @@ export interface HttpRequest {
   accept?: number[];
   /** This request's deadline, instead of the client's (e.g. a last read-back allowed a little past it). */
   deadline?: number;
+  /** Send it once, without the client's retries (a probe: whether the server answers now is the question). */
+  once?: boolean;
+  /** Abandons the request (an answer no longer needed); it then fails as a network error. */
+  signal?: AbortSignal;
 }
 
 export interface HttpResponse<T = unknown> {
@@ -121,7 +125,7 @@ export class HttpClient {
   async request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
     const url = this.url(req);
     const display = `${this.options.baseUrl}${req.path}`;
-    const maxAttempts = this.policy.retries + 1;
+    const maxAttempts = req.once ? 1 : this.policy.retries + 1;
     const deadline = req.deadline ?? this.options.deadline;
     const left = () => (deadline === undefined ? Infinity : deadline - this.clock.now());
     const fail = (attempt: number, res: HttpResponse | undefined, networkError: Error | undefined, late?: string) =>
@@ -179,6 +183,9 @@ export class HttpClient {
     this.requestCount++;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new TimeoutErrorLike(timeoutMs, capped)), timeoutMs);
+    const abandon = () => controller.abort(req.signal!.reason);
+    if (req.signal?.aborted) abandon();
+    req.signal?.addEventListener('abort', abandon, { once: true });
     try {
       const headers: Record<string, string> = { 'user-agent': USER_AGENT, accept: 'application/json', ...this.options.headers, ...req.headers };
       let body: string | undefined;
@@ -193,6 +200,7 @@ export class HttpClient {
       return { status: res.statusCode, headers: flat, text, json: parseJson<T>(text, flat['content-type']) };
     } finally {
       clearTimeout(timer);
+      req.signal?.removeEventListener('abort', abandon);
     }
   }
 }

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { text } from '../../src/core/markdown.js';
 import { errorLines, findLeaks, runAction, type ActionRun } from '../helpers/run-action.js';
-import { drWorld, topicNames, type DrWorld } from './fixture.js';
+import { actionInputs, drWorld, topicNames, type DrWorld } from './fixture.js';
 
 // The bundled dist/ccloud-mirror/index.js, run as a child process exactly as the runner runs it
 // (INPUT_* variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files), against the emulator over HTTP.
@@ -12,19 +12,7 @@ afterEach(async () => {
   world = undefined;
 });
 
-function inputsFor(w: DrWorld, cluster: string, more: Record<string, string> = {}): Record<string, string> {
-  const info = w.emulator.info(cluster);
-  return {
-    'rest-endpoint': info.restEndpoint,
-    'cluster-id': info.id,
-    'api-key': info.apiKey,
-    'api-secret': info.apiSecret,
-    'link-name': w.link,
-    'poll-interval': '20ms',
-    timeout: '30s',
-    ...more,
-  };
-}
+const inputsFor = (w: DrWorld, cluster: string, more: Record<string, string> = {}) => actionInputs(w, cluster, more);
 
 /** Every secret a run for these clusters could leak: the API secrets and the derived Basic credentials. */
 function secretsOf(w: DrWorld, ...clusters: string[]): string[] {
@@ -72,7 +60,7 @@ describe('dist/ccloud-mirror as the runner runs it', () => {
     expect(run.outputs['truncated-outputs']).toBe('');
     expect(run.summary).toContain('### ccloud-mirror: `failover` on link `dr-link` (cluster lkc-south)');
     expect(run.summary).toContain(
-      '✅ 2 of 2 topic(s) STOPPED (2 changed, 0 already STOPPED). Max lag **3**, total lag **4** record(s) not yet mirrored at the cut (the RPO estimate).',
+      '✅ 2 of 2 topic(s) STOPPED (2 changed, 0 already STOPPED). Max lag **3**, total lag **4** record(s) not yet mirrored at the cut.',
     );
     expect(run.summary).toContain('| `orders` | ACTIVE | STOPPED | 3 | 3 | done | – |');
     expect(run.summary).toContain('| **Total** (2) | – | – | **3** | **4** | 2 ok, 0 failed | – |');
@@ -187,7 +175,7 @@ describe('dist/ccloud-mirror as the runner runs it', () => {
     const run = await runAction('ccloud-mirror', { inputs: inputsFor(world, 'south', { operation: 'promote' }) });
     expect(run.code).toBe(1);
     expect(errorLines(run)[0]).toContain(
-      "cannot promote: the remote cluster is not reachable from the link: the link is UNAVAILABLE (BOOTSTRAP_TCP_CONNECTION_FAILED_ERROR) and 1 topic(s) are SOURCE_UNAVAILABLE: orders (cluster lkc-south, link dr-link). The source cluster cannot be reached, and promote needs it for a final sync. If the source is down, use 'operation: failover'",
+      "cannot promote: the remote cluster is not reachable from the link: the link is UNAVAILABLE (BOOTSTRAP_TCP_CONNECTION_FAILED_ERROR: Connection to cluster lkc-north (north.kafka.local:9092) was refused.) and 1 topic(s) cannot reach their source: orders (SOURCE_UNAVAILABLE); the other cluster refused or dropped the connection: it is down, or the network (firewall, private link, DNS) is in the way (cluster lkc-south, link dr-link). The source cluster cannot be reached, and promote needs it for a final sync. If the source is down, use 'operation: failover'",
     );
     expect(world.emulator.mirrorState('south', world.link, 'orders')?.status).toBe('SOURCE_UNAVAILABLE');
     expect(run.summary).toContain(
@@ -250,7 +238,7 @@ describe('dist/ccloud-mirror as the runner runs it', () => {
     const failover = await runAction('ccloud-mirror', { inputs: inputsFor(world, 'south', { operation: 'failover' }) });
     expect(failover.outputs['total-lag']).toBe('3');
     const restore = await runAction('ccloud-mirror', {
-      inputs: inputsFor(world, 'north', { operation: 'truncate-and-restore', 'include-partition-detail': 'true' }),
+      inputs: inputsFor(world, 'north', { operation: 'truncate-and-restore', 'mirror-topics': 'orders', 'include-partition-detail': 'true' }),
     });
     expect(restore.code).toBe(0);
     expect(restore.outputs['messages-truncated']).toBe('3');

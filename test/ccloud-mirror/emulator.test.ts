@@ -148,16 +148,25 @@ describe('ccloud-mirror against the emulator', () => {
     expect(again.messagesTruncated).toBeUndefined();
   });
 
-  it('truncates and restores by pattern, or everything, letting the server find the ex-sources', async () => {
+  it("truncate-and-restore by pattern, or of everything, takes the names from the peer's STOPPED mirrors and sends names only (as the CLI does)", async () => {
     world = await drWorld({ topics: ['orders-eu', 'orders-us', 'payments'], bidirectional: true, replicationDelayMs: 60_000 });
     const { emulator } = world;
     for (const t of ['orders-eu', 'orders-us', 'payments']) emulator.produce('north', t, [{ value: '1' }, { value: '2' }]);
     await runMirror(clientFor(emulator, 'south'), config('bidi', { operation: 'failover' }));
     const north = clientFor(emulator, 'north', { operation: 'truncate-and-restore' });
+    // Without the peer there is no way to know the names: refused, nothing sent.
+    emulator.resetRequests();
+    await expect(runMirror(north, config('bidi', { operation: 'truncate-and-restore' }))).rejects.toThrow(
+      'truncate-and-restore needs the names of the topics to restore',
+    );
+    expect(emulator.requests().filter((r) => r.method !== 'GET')).toEqual([]);
+    const peer = { peer: clientFor(emulator, 'south') };
     const dry = await runMirror(
       north,
       config('bidi', { operation: 'truncate-and-restore', dryRun: true, selection: { kind: 'pattern', pattern: /^(?:orders-.*)$/, text: 'orders-.*' } }),
+      peer,
     );
+    expect(emulator.requests('north').filter((r) => r.route.endsWith(':truncate-and-restore'))).toHaveLength(1);
     expect(dry.topics.map((t) => [t.topic, t.outcome, t.messagesTruncated])).toEqual([
       ['orders-eu', 'would-change', 2],
       ['orders-us', 'would-change', 2],
@@ -167,6 +176,7 @@ describe('ccloud-mirror against the emulator', () => {
     const some = await runMirror(
       north,
       config('bidi', { operation: 'truncate-and-restore', selection: { kind: 'pattern', pattern: /^(?:orders-.*)$/, text: 'orders-.*' } }),
+      peer,
     );
     expect(some.topics.map((t) => [t.topic, t.before, t.after, t.outcome])).toEqual([
       ['orders-eu', 'NOT_A_MIRROR', 'ACTIVE', 'changed'],
@@ -174,7 +184,7 @@ describe('ccloud-mirror against the emulator', () => {
     ]);
     expect(some.messagesTruncated).toBe(4);
     expect(some.alterRequests).toBe(1);
-    const rest = await runMirror(north, config('bidi', { operation: 'truncate-and-restore' }));
+    const rest = await runMirror(north, config('bidi', { operation: 'truncate-and-restore' }), peer);
     expect(rest.topics.map((t) => [t.topic, t.outcome])).toEqual([
       ['orders-eu', 'already'],
       ['orders-us', 'already'],
@@ -343,7 +353,7 @@ describe('ccloud-mirror against the emulator', () => {
     const err = await runMirror(clientFor(emulator, 'south', { operation: 'promote' }), config(world.link, { operation: 'promote' })).catch((e: unknown) => e);
     const text = (err as ActionError).describe();
     expect(text).toContain(
-      'cannot promote: the remote cluster is not reachable from the link: the link is UNAVAILABLE (BOOTSTRAP_TCP_CONNECTION_FAILED_ERROR) and 2 topic(s) are SOURCE_UNAVAILABLE: a, b',
+      'cannot promote: the remote cluster is not reachable from the link: the link is UNAVAILABLE (BOOTSTRAP_TCP_CONNECTION_FAILED_ERROR: Connection to cluster lkc-north (north.kafka.local:9092) was refused.) and 2 topic(s) cannot reach their source: a (SOURCE_UNAVAILABLE), b (SOURCE_UNAVAILABLE); the other cluster refused or dropped the connection',
     );
     expect(text).toContain("use 'operation: failover'");
     expect(alters(world, 'south', 'promote')).toHaveLength(0);
@@ -407,7 +417,8 @@ describe('ccloud-mirror against the emulator', () => {
     expect(result.succeeded).toHaveLength(1001);
     expect(result.alterRequests).toBe(11);
     expect(alters(world, 'south', 'failover')).toHaveLength(11);
-    expect(world.emulator.requests('south')).toHaveLength(2 + 11 + result.polls);
+    // link, link configs, mirror list, 11 alters, the polls
+    expect(world.emulator.requests('south')).toHaveLength(3 + 11 + result.polls);
     expect(topics.every((t) => world!.emulator.mirrorState('south', 'dr-link', t)?.status === 'STOPPED')).toBe(true);
   });
 
@@ -436,7 +447,7 @@ describe('ccloud-mirror against the emulator', () => {
     const result = await runMirror(clientFor(world.emulator, 'south'), config(world.link, { operation: 'failover', wait: false }));
     expect(result.topics[0]).toMatchObject({ outcome: 'accepted', before: 'ACTIVE', note: 'accepted; not awaited (wait: false)' });
     expect(result.succeeded).toEqual(['a']);
-    expect([result.polls, world.emulator.requests('south').length]).toEqual([0, 3]);
+    expect([result.polls, world.emulator.requests('south').length]).toEqual([0, 4]);
   });
 
   it('gives up on a cluster that accepts connections but never answers, saying so', async () => {

@@ -91,3 +91,25 @@ export function memoryLogger(): Logger & { lines: string[] } {
 export function topicNames(prefix: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(4, '0')}`);
 }
+
+/**
+ * The inputs of a bundle run against cluster `cluster` of the world (30s timeout, 20ms polls), plus `more`; with `peer`,
+ * the four peer-* inputs for that cluster.
+ */
+export function actionInputs(w: DrWorld, cluster: string, more: Record<string, string> = {}, peer?: string): Record<string, string> {
+  const info = w.emulator.info(cluster);
+  const other = peer ? w.emulator.info(peer) : undefined;
+  return {
+    'rest-endpoint': info.restEndpoint,
+    'cluster-id': info.id,
+    'api-key': info.apiKey,
+    'api-secret': info.apiSecret,
+    'link-name': w.link,
+    'poll-interval': '20ms',
+    timeout: '30s',
+    ...(other
+      ? { 'peer-rest-endpoint': other.restEndpoint, 'peer-cluster-id': other.id, 'peer-api-key': other.apiKey, 'peer-api-secret': other.apiSecret }
+      : {}),
+    ...more,
+  };
+}

@@ -29,6 +29,7 @@ function result(topics: TopicResult[], more: Partial<MirrorResult> = {}): Mirror
     timedOut: false,
     durationMs: 1234,
     sleptMs: 750,
+    notes: [],
     ...more,
   };
 }
@@ -45,6 +46,7 @@ describe('ccloud-mirror report', () => {
       'total-lag': '12',
       'messages-truncated': '',
       'result-file': '/runner/temp/ccloud-mirror-result-1.json',
+      'rpo-basis': '',
       'truncated-outputs': '',
     });
   });
@@ -86,7 +88,7 @@ describe('ccloud-mirror report', () => {
     );
     expect(md).toContain('### ccloud-mirror: `failover` on link `dr-link` (cluster lkc-dr)');
     expect(md).toContain(
-      '❌ 1 of 2 topic(s) STOPPED (1 changed, 0 already STOPPED), **1 failed**. Max lag **7**, total lag **12** record(s) not yet mirrored at the cut (the RPO estimate).',
+      '❌ 1 of 2 topic(s) STOPPED (1 changed, 0 already STOPPED), **1 failed**. Max lag **7**, total lag **12** record(s) not yet mirrored at the cut.',
     );
     const rows = md.split('\n').filter((l) => l.startsWith('|'));
     expect(rows[0]).toBe('| Topic | Before | After | Max lag | Total lag | Result | Error or note |');

@@ -29,6 +29,64 @@ function scripted(...pages: MirrorTopic[][]) {
 }
 
 describe('waitForStatus', () => {
+  it("fails a topic at once that leaves its pending state for anything but the target (a transition the cluster gave up), as Terraform's wait does", async () => {
+    const clock = fakeClock();
+    const at = (status: string, time: number) => decodeMirror({ mirror_topic_name: 'a', mirror_status: status, state_time_ms: time });
+    const api = scripted([at('ACTIVE', 1)], [at('PENDING_STOPPED', 2)], [at('ACTIVE', 3)], [at('STOPPED', 4)]);
+    const out = await waitForStatus(api.list, [{ topic: 'a', beforeStatus: 'ACTIVE', beforeTimeMs: 1 }], 'STOPPED', {
+      timeoutMs: 60_000,
+      pollIntervalMs: 1000,
+      clock,
+      logger: silentLogger,
+    });
+    expect(api.calls()).toBe(3);
+    expect([...out.broken]).toEqual(['a']);
+    expect(out.reasons.get('a')).toBe('left its pending state for ACTIVE, not STOPPED: the cluster gave the change up');
+    expect(out.timedOut).toBe(false);
+  });
+
+  it('fails a topic back in its old state with a newer state_time_ms, even when no poll saw it pending', async () => {
+    const clock = fakeClock();
+    const api = scripted([decodeMirror({ mirror_topic_name: 'a', mirror_status: 'ACTIVE', state_time_ms: 5 })]);
+    const out = await waitForStatus(api.list, [{ topic: 'a', beforeStatus: 'ACTIVE', beforeTimeMs: 1 }], 'STOPPED', {
+      timeoutMs: 60_000,
+      pollIntervalMs: 1000,
+      clock,
+      logger: silentLogger,
+    });
+    expect(api.calls()).toBe(1);
+    expect(out.reasons.get('a')).toBe('left ACTIVE for ACTIVE, not STOPPED: the cluster gave the change up');
+  });
+
+  it('reads state transition errors for one pending topic per poll from the second poll, ten once one had errors, and fails those topics at once', async () => {
+    const clock = fakeClock();
+    const names = Array.from({ length: 30 }, (_, i) => `t${i}`);
+    const api = scripted(listing(Object.fromEntries(names.map((n) => [n, 'PENDING_STOPPED']))));
+    const asked: string[] = [];
+    const out = await waitForStatus(
+      api.list,
+      names.map((topic) => ({ topic })),
+      'STOPPED',
+      {
+        timeoutMs: 60_000,
+        pollIntervalMs: 1000,
+        clock,
+        logger: silentLogger,
+        transitionErrors: async (topic) => {
+          asked.push(topic);
+          return topic === 't0' ? [] : ['INTERNAL_ERROR: the source cannot be reached'];
+        },
+      },
+    );
+    expect(asked.slice(0, 2)).toEqual(['t0', 't1']);
+    expect(new Set(asked.slice(2, 12)).size).toBe(10);
+    expect(out.broken.size).toBe(29);
+    expect(out.reasons.get('t1')).toBe('state transition errors: INTERNAL_ERROR: the source cannot be reached');
+    // t0 has none: it waits for the deadline.
+    expect(out.timedOut).toBe(true);
+    expect(out.broken.has('t0')).toBe(false);
+  });
+
   it('polls once per round for all topics until every one reaches the target', async () => {
     const clock = fakeClock();
     const api = scripted(listing({ a: 'ACTIVE', b: 'ACTIVE' }), listing({ a: 'PENDING_STOPPED', b: 'STOPPED' }), listing({ a: 'STOPPED', b: 'STOPPED' }));

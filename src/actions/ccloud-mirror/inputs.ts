@@ -42,8 +42,38 @@ export interface MirrorInputs extends ConfluentClusterConfig {
   includePartitionDetail: boolean;
   /** Per-attempt timeout of one HTTP request. */
   requestTimeoutMs: number;
+  /**
+   * The other cluster of the link (the source for failover and promote, the remote for reverse-*, the cluster that
+   * failed over for truncate-and-restore), when all four peer-* inputs are given; its secret is masked when read.
+   */
+  peer?: ConfluentClusterConfig;
   /** Things worth telling the user that are not errors (an input that has no effect here). */
   notices: string[];
+}
+
+const PEER_INPUTS = ['peer-rest-endpoint', 'peer-cluster-id', 'peer-api-key', 'peer-api-secret'] as const;
+
+/** The peer-* inputs: all four or none. */
+function peerOf(reader: InputReader, clusterId: string, apiSecret: string | undefined): ConfluentClusterConfig | undefined {
+  const given = PEER_INPUTS.filter((name) => reader.has(name));
+  if (given.length === 0) return undefined;
+  if (given.length < PEER_INPUTS.length) {
+    const missing = PEER_INPUTS.filter((name) => !given.includes(name));
+    throw new InputError(
+      missing[0],
+      `is empty, but ${given.map((g) => `'${g}'`).join(', ')} ${given.length === 1 ? 'is' : 'are'} set`,
+      `all four of ${PEER_INPUTS.map((n) => `'${n}'`).join(', ')} (the other cluster of the link), or none of them`,
+    );
+  }
+  const peer = {
+    restEndpoint: reader.url('peer-rest-endpoint', { required: true }),
+    clusterId: named(reader, 'peer-cluster-id', 'a cluster id such as `lkc-abc123`'),
+    apiKey: named(reader, 'peer-api-key', 'the API key id of the peer cluster'),
+    apiSecret: apiSecret!,
+  };
+  if (peer.clusterId === clusterId)
+    throw new InputError('peer-cluster-id', `is '${peer.clusterId}', the same cluster as 'cluster-id'`, 'the id of the other cluster of the link');
+  return peer;
 }
 
 /** Kafka's legal topic names; links, clusters and topics are path segments, so no slashes or spaces. */
@@ -56,11 +86,14 @@ const NAME = /^[A-Za-z0-9._-]+$/;
  */
 export function getInputs(reader: InputReader = new InputReader()): MirrorInputs {
   const apiSecret = reader.secret('api-secret', { required: true });
+  // Read (and so masked) before anything else can fail and print.
+  const peerSecret = reader.secret('peer-api-secret');
   const restEndpoint = reader.url('rest-endpoint', { required: true });
   const clusterId = named(reader, 'cluster-id', 'a cluster id such as `lkc-abc123`');
   const apiKey = named(reader, 'api-key', 'the API key id (the user part of the key, e.g. `ABCDEFGH12345678`)');
   const linkName = named(reader, 'link-name', 'a cluster link name (letters, digits, `.`, `_`, `-`)');
   const operation = reader.choice('operation', OPERATIONS, { default: 'status' });
+  const peer = peerOf(reader, clusterId, peerSecret);
   const spec = SPECS[operation];
   const notices: string[] = [];
 
@@ -118,6 +151,7 @@ export function getInputs(reader: InputReader = new InputReader()): MirrorInputs
     chunkSize: reader.integer('chunk-size', { default: 100, min: 1, max: 10_000 }) ?? 100,
     includePartitionDetail: reader.boolean('include-partition-detail', false),
     requestTimeoutMs: reader.duration('request-timeout', '30s', { minMs: 100 }),
+    peer,
     notices,
   };
 }

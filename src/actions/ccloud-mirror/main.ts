@@ -60,5 +60,8 @@ async function connectAndRun(inputs: MirrorInputs, progress: MirrorProgress): Pr
     operation: inputs.operation,
     http: { timeoutMs: inputs.requestTimeoutMs, logger: actionsLogger, deadline },
   });
-  return runMirror(client, inputs, { logger: actionsLogger, progress, deadline });
+  const peer =
+    inputs.peer &&
+    new ConfluentClient({ ...inputs.peer, operation: inputs.operation, http: { timeoutMs: inputs.requestTimeoutMs, logger: actionsLogger, deadline } });
+  return runMirror(client, inputs, { logger: actionsLogger, progress, deadline, peer });
 }

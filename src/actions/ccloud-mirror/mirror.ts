@@ -9,13 +9,16 @@ import { SPECS, type OperationSpec } from './operations.js';
 import { chunk, lagOf, lagViolations, listSome, planTopics, type PlannedTopic } from './plan.js';
 import type { MirrorResult, TopicResult } from './result.js';
 import { waitForStatus, type WaitOutcome } from './wait.js';
+import { peerDown, peerSide, probePeer, stoppedOnPeer, type PeerApi, type PeerProbe } from './peer.js';
+import { readSync, type SyncApi } from './sync.js';
+import { linkErrorMeaning, linkTrouble, rpoOf } from './health.js';
 
 /** The calls the logic makes: a ConfluentClient, or anything shaped like one (`sleptMs` optional). */
 export type MirrorApi = Pick<
   ConfluentClient,
   'clusterId' | 'requestCount' | 'listLinks' | 'getLink' | 'linkConfigs' | 'listMirrors' | 'getMirror' | 'createMirror' | 'alterMirrors'
 > &
-  Partial<Pick<ConfluentClient, 'sleptMs'>>;
+  Partial<Pick<ConfluentClient, 'sleptMs'> & SyncApi>;
 
 /** The validated inputs the logic needs (no credentials: those live in the client). */
 export type MirrorConfig = Pick<
@@ -32,7 +35,8 @@ export type MirrorConfig = Pick<
   | 'force'
   | 'chunkSize'
   | 'includePartitionDetail'
->;
+> &
+  Partial<Pick<MirrorInputs, 'requestTimeoutMs'>>;
 
 /** Injected for tests: the clock the wait sleeps on, and where progress goes. */
 export interface MirrorDeps {
@@ -45,12 +49,35 @@ export interface MirrorDeps {
   deadline?: number;
   /** Kept up to date while the run goes, so a caller can tell what a run that threw had sent. */
   progress?: MirrorProgress;
+  /** The link's other cluster (the peer-* inputs), when given. */
+  peer?: PeerApi;
 }
 
 /** How far a run got: what the failure summary says about the topics when the run throws. */
 export interface MirrorProgress {
   /** Requests sent that change topics (alter verbs and creates; dry runs change nothing), answered or not. */
   changeRequests: number;
+}
+
+/** How long a finished run still waits for the peer's probe (failover, status: it only labels the result). */
+export const PEER_GRACE_MS = 1000;
+
+/** The probe's outcome, or "no answer" when it has not come PEER_GRACE_MS after the rest of the run finished. */
+async function settleProbe(probing: Promise<PeerProbe>, clusterId: string, clock: Clock, started: number, abandon: AbortController): Promise<PeerProbe> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<PeerProbe>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ clusterId, answered: false, at: clock.now(), error: `no answer within ${clock.now() - started} ms, by the time this run had finished` }),
+      PEER_GRACE_MS,
+    );
+  });
+  try {
+    return await Promise.race([probing, late]);
+  } finally {
+    clearTimeout(timer);
+    // An unanswered probe must not keep the step alive until its request-timeout.
+    abandon.abort(new Error('no longer needed'));
+  }
 }
 
 /** Failures after which sending more requests to the same cluster is pointless. */
@@ -85,6 +112,16 @@ interface Sent {
  * link, auth, lag refusal); per-topic failures come back in the result, after all were tried.
  */
 export async function runMirror(api: MirrorApi, config: MirrorConfig, deps: MirrorDeps = {}): Promise<MirrorResult> {
+  // Whatever ends the run, a probe of the peer still in flight is abandoned: it must not hold the step open.
+  const abandonProbe = new AbortController();
+  try {
+    return await mirrorRun(api, config, deps, abandonProbe);
+  } finally {
+    abandonProbe.abort(new Error('no longer needed'));
+  }
+}
+
+async function mirrorRun(api: MirrorApi, config: MirrorConfig, deps: MirrorDeps, abandonProbe: AbortController): Promise<MirrorResult> {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? silentLogger;
   const progress = deps.progress ?? { changeRequests: 0 };
@@ -102,20 +139,37 @@ export async function runMirror(api: MirrorApi, config: MirrorConfig, deps: Mirr
   const spec = SPECS[config.operation];
   const where = `cluster ${api.clusterId}, link ${config.linkName}`;
 
+  const notes: string[] = [];
+  // The peer is probed alongside the preflight; the verbs that need it wait for the answer before sending anything.
+  const probing = deps.peer ? probePeer(deps.peer, clock, config.requestTimeoutMs ?? 30_000, deadline, abandonProbe.signal) : undefined;
   const link = await preflightLink(api, config, spec, where, logger);
-  const prefix = config.operation === 'create' ? await linkPrefix(api, config.linkName) : '';
+  const configs = await api.linkConfigs(config.linkName);
+  const prefix = configs.find((c) => c.name === 'cluster.link.prefix')?.value ?? '';
+  let probe: PeerProbe | undefined;
+  if (probing && spec.needsSource) {
+    probe = await probing;
+    if (!probe.answered) throw peerDown(config.operation, probe, where);
+  }
+  // The reverse verbs and truncate-and-restore work on both sides: the peer's side of the link, found before any change.
+  const peerLink = deps.peer && spec.needsBidirectional ? await peerSide(deps.peer, link, api.clusterId) : undefined;
+  if (!deps.peer && spec.needsSource)
+    notes.push(`Whether the peer cluster answers was not checked before ${config.operation}, nor its side afterwards: give the peer-* inputs to check both.`);
   const mirrors = await api.listMirrors(config.linkName);
   const requestsBefore = api.requestCount;
-  let planned: PlannedTopic[];
-  let presend: Map<string, Sent> | undefined;
-  if (config.operation === 'truncate-and-restore' && config.selection.kind !== 'names') {
-    // The topics to restore are the local ex-sources, which the local mirror list does not show:
-    // only the server, which sees the peer's STOPPED mirrors, can match a pattern against them.
-    checkSourceReachable(config, spec, link, [], where);
-    ({ planned, sent: presend } = await truncateByPattern(api, config, mirrors, progress));
-  } else {
-    planned = planTopics(config.operation, config.selection, mirrors, { sourceTopics: config.sourceTopics, prefix });
+  let selection = config.selection;
+  if (config.operation === 'truncate-and-restore' && selection.kind !== 'names') {
+    // The topics to restore are this cluster's former sources, which its mirror list does not show: their names are
+    // the peer's STOPPED mirrors. Confluent's CLI sends names only; a pattern's meaning for this verb is not documented.
+    if (!deps.peer || !peerLink)
+      throw new ActionError('truncate-and-restore needs the names of the topics to restore', {
+        where,
+        fix: "Name them in 'mirror-topics' (the topics that failed over on the other cluster), or give the peer-* inputs: the names are then read from that cluster's STOPPED mirrors",
+      });
+    const names = stoppedOnPeer(await deps.peer.listMirrors(peerLink.linkName), selection.kind === 'pattern' ? selection.pattern : undefined);
+    notes.push(`The topics to restore were read from the STOPPED mirrors on ${deps.peer.clusterId} (link ${peerLink.linkName}): ${listSome(names)}.`);
+    selection = { kind: 'names', names };
   }
+  const planned = planTopics(config.operation, selection, mirrors, { sourceTopics: config.sourceTopics, prefix });
   // `status` of a whole empty link reports it empty; a pattern that matches nothing is a mistake for every operation.
   if (planned.length === 0 && (config.operation !== 'status' || config.selection.kind === 'pattern')) {
     const what = config.selection.kind === 'pattern' ? `match the pattern '${config.selection.text}'` : 'exist on it';
@@ -131,7 +185,22 @@ export async function runMirror(api: MirrorApi, config: MirrorConfig, deps: Mirr
     });
   }
   checkSourceReachable(config, spec, link, planned, where);
+  const trouble = linkTrouble(link);
+  if (trouble && !spec.needsSource) notes.push(`The link is ${trouble}: the lags shown are those of its last successful fetch.`);
   const forcedOver = checkLag(config, spec, planned, where, logger);
+  // What the link syncs besides records, read now: after a cut, the stopped topics sync nothing more.
+  const sync =
+    config.operation === 'status' || spec.cut
+      ? await readSync(
+          api,
+          configs,
+          planned.filter((p) => p.step !== 'missing').map((p) => p.topic),
+        )
+      : undefined;
+  if (sync && spec.cut && !sync.offsets.enabled && !prefix)
+    logger.warning(
+      `Consumer offset sync is off on link ${config.linkName}: after ${config.operation}, consumer groups have no committed offsets on cluster ${api.clusterId}, so consumers start from auto.offset.reset. Turn on consumer.offset.sync.enable before the next switch`,
+    );
 
   const toSend = planned.filter((p) => p.step === 'send');
   const already = planned.filter((p) => p.step === 'already').length;
@@ -141,8 +210,7 @@ export async function runMirror(api: MirrorApi, config: MirrorConfig, deps: Mirr
     );
   }
   const sent =
-    presend ??
-    (config.operation === 'create' ? await sendCreates(api, config, toSend, logger, progress) : await sendVerb(api, config, spec, toSend, logger, progress));
+    config.operation === 'create' ? await sendCreates(api, config, toSend, logger, progress) : await sendVerb(api, config, spec, toSend, logger, progress);
   const alterRequests = api.requestCount - requestsBefore;
 
   let waited: WaitOutcome | undefined;
@@ -158,11 +226,21 @@ export async function runMirror(api: MirrorApi, config: MirrorConfig, deps: Mirr
     waited = await waitForStatus(
       async (last) => (listing = await api.listMirrors(config.linkName, late(last))),
       [
-        ...[...accepted, ...unanswered].map((p) => ({ topic: p.topic, beforeStatus: p.before?.mirrorStatus })),
+        ...[...accepted, ...unanswered].map((p) => ({ topic: p.topic, beforeStatus: p.before?.mirrorStatus, beforeTimeMs: p.before?.stateTimeMs })),
         ...rejected.map((p) => ({ topic: p.topic, beforeStatus: p.before?.mirrorStatus, rejected: true })),
       ],
       spec.target,
-      { timeoutMs: config.timeoutMs, deadline, pollIntervalMs: config.pollIntervalMs, clock, logger },
+      {
+        timeoutMs: config.timeoutMs,
+        deadline,
+        pollIntervalMs: config.pollIntervalMs,
+        clock,
+        logger,
+        transitionErrors: async (topic) => {
+          const mirror = await api.getMirror(config.linkName, topic, { includeStateTransitionErrors: true });
+          return mirror?.stateTransitionErrors.map((e) => `${e.errorCode}: ${e.errorMessage}`) ?? [];
+        },
+      },
     );
   } else if (!config.dryRun && rejected.length + unanswered.length > 0) {
     // One listing to tell an "already stopped" answer (success) from a real failure, and an unanswered request
@@ -172,11 +250,46 @@ export async function runMirror(api: MirrorApi, config: MirrorConfig, deps: Mirr
   const diagnoses = waited ? await diagnose(api, config.linkName, [...accepted, ...unanswered], waited, late) : new Map<string, string>();
 
   const latest = listing && new Map(listing.map((m) => [m.mirrorTopicName, m]));
-  const topics = planned.map((p) => topicResult(p, spec, config, sent.get(p.topic), latest, waited, diagnoses.get(p.topic)));
+  let topics = planned.map((p) => topicResult(p, spec, config, sent.get(p.topic), latest, waited, diagnoses.get(p.topic)));
+  // After a reverse, the other side must have turned too: its topics become mirrors again (ACTIVE or PAUSED).
+  let remote: MirrorResult['remote'];
+  if (peerLink && deps.peer && spec.remoteTarget && !config.dryRun && config.wait) {
+    const turned = topics.filter((t) => t.outcome === 'changed' || t.outcome === 'already').map((t) => t.topic);
+    if (turned.length) {
+      const remoteWait = await waitForStatus(
+        async (last) => deps.peer!.listMirrors(peerLink.linkName, last ? { deadline: clock.now() + readbackGraceMs(config.timeoutMs) } : {}),
+        turned.map((topic) => ({ topic })),
+        spec.remoteTarget,
+        { timeoutMs: config.timeoutMs, deadline, pollIntervalMs: config.pollIntervalMs, clock, logger },
+      );
+      const failed = turned
+        .filter((t) => !remoteWait.reached.has(t))
+        .map((t) => ({ topic: t, status: remoteWait.latest.get(t)?.mirrorStatus ?? (remoteWait.pollError ? 'UNKNOWN' : 'not listed') }));
+      remote = { clusterId: deps.peer.clusterId, link: peerLink.linkName, target: spec.remoteTarget, reached: remoteWait.reached.size, failed };
+      const why = new Map(failed.map((f) => [f.topic, f.status]));
+      topics = topics.map((t) =>
+        why.has(t.topic)
+          ? {
+              ...t,
+              outcome: 'failed',
+              error: `${spec.target} here, but its mirror on ${deps.peer!.clusterId} (link ${peerLink.linkName}) is ${why.get(t.topic)}, not ${spec.remoteTarget}${remoteWait.timedOut ? ' when the wait timed out' : ''}${remoteWait.pollError ? `: ${remoteWait.pollError}` : ''}`,
+            }
+          : t,
+      );
+    }
+  }
   const counted = topics.filter((t) => t.outcome !== 'failed');
   const lagged = spec.cut ? topics.filter((t) => CUT_NOW.has(t.outcome)) : counted;
   const truncated = topics.filter((t) => t.messagesTruncated !== undefined);
+  // The probe only labels a failover's RPO: it may hold the step up by PEER_GRACE_MS at most, not by a request-timeout.
+  if (!probe && probing) probe = await settleProbe(probing, deps.peer!.clusterId, clock, started, abandonProbe);
+  const totalLag = lagged.reduce((s, t) => s + t.totalLag, 0);
   return {
+    peer: probe && { clusterId: probe.clusterId, answered: probe.answered, at: new Date(probe.at).toISOString(), error: probe.error },
+    rpo: spec.cut ? rpoOf(config.operation, totalLag, link, planned, probe) : undefined,
+    remote,
+    sync,
+    notes,
     operation: config.operation,
     clusterId: api.clusterId,
     link: config.linkName,
@@ -187,7 +300,7 @@ export async function runMirror(api: MirrorApi, config: MirrorConfig, deps: Mirr
     failed: topics.filter((t) => t.outcome === 'failed').map((t) => t.topic),
     lagBasis: spec.cut ? 'cut' : 'current',
     maxLag: lagged.reduce((m, t) => Math.max(m, t.maxLag), 0),
-    totalLag: lagged.reduce((s, t) => s + t.totalLag, 0),
+    totalLag,
     messagesTruncated: truncated.length ? truncated.reduce((s, t) => s + (t.messagesTruncated ?? 0), 0) : undefined,
     forcedOver,
     requests: api.requestCount,
@@ -228,22 +341,23 @@ async function preflightLink(api: MirrorApi, config: MirrorConfig, spec: Operati
   return link;
 }
 
-async function linkPrefix(api: MirrorApi, link: string): Promise<string> {
-  const configs = await api.linkConfigs(link);
-  return configs.find((c) => c.name === 'cluster.link.prefix')?.value ?? '';
-}
-
 function checkSourceReachable(config: MirrorConfig, spec: OperationSpec, link: ClusterLink, planned: PlannedTopic[], where: string): void {
   if (!spec.needsSource) return;
-  const unavailable = planned.filter((p) => p.step === 'send' && p.before?.mirrorStatus === 'SOURCE_UNAVAILABLE').map((p) => p.topic);
-  const linkDown = link.linkState === 'UNAVAILABLE' || link.linkState === 'FAILED';
-  if (!linkDown && unavailable.length === 0) return;
+  const unavailable = planned
+    .filter((p) => p.step === 'send' && ['SOURCE_UNAVAILABLE', 'LINK_FAILED', 'LINK_PAUSED'].includes(p.before?.mirrorStatus ?? ''))
+    .map((p) => `${p.topic} (${p.before!.mirrorStatus})`);
+  // Any link_state but ACTIVE, or any link_error, stops the verbs that need the other side before anything is sent.
+  const linkDown = link.linkState !== undefined && link.linkState !== 'ACTIVE';
+  const error = link.linkError && link.linkError !== 'NO_ERROR' ? link.linkError : undefined;
+  if (!linkDown && !error && unavailable.length === 0) return;
+  const meaning = linkErrorMeaning(link);
   const why = [
-    linkDown ? `the link is ${link.linkState}${link.linkError && link.linkError !== 'NO_ERROR' ? ` (${link.linkError})` : ''}` : '',
-    unavailable.length ? `${unavailable.length} topic(s) are SOURCE_UNAVAILABLE: ${listSome(unavailable)}` : '',
+    linkDown || error ? `the link is ${linkTrouble(link)}` : '',
+    unavailable.length ? `${unavailable.length} topic(s) cannot reach their source: ${listSome(unavailable)}` : '',
   ]
     .filter(Boolean)
-    .join(' and ');
+    .join(' and ')
+    .concat(meaning ? `; ${meaning}` : '');
   const fixes: Record<string, string> = {
     promote:
       "The source cluster cannot be reached, and promote needs it for a final sync. If the source is down, use 'operation: failover': it stops mirroring at once, and the records not yet mirrored (reported as total-lag) are lost",
@@ -314,36 +428,6 @@ async function sendVerb(
     if (chunks.length > 1) logger.info(`Sent ${spec.verb} for chunk ${i + 1} of ${chunks.length} (${names.length} topics)`);
   }
   return sent;
-}
-
-/**
- * truncate-and-restore by pattern (or of everything: `.*`), in one request. Topics that already
- * are ACTIVE mirrors here were restored before: done, whatever the server says about them now.
- */
-async function truncateByPattern(
-  api: MirrorApi,
-  config: MirrorConfig,
-  mirrors: MirrorTopic[],
-  progress: MirrorProgress,
-): Promise<{ planned: PlannedTopic[]; sent: Map<string, Sent> }> {
-  const pattern = config.selection.kind === 'pattern' ? config.selection.text : '.*';
-  if (!config.dryRun) progress.changeRequests++;
-  const answers = await api.alterMirrors(
-    config.linkName,
-    'truncate-and-restore',
-    { pattern },
-    { validateOnly: config.dryRun, includePartitionLevelTruncationData: config.includePartitionDetail },
-  );
-  const byName = new Map(mirrors.map((m) => [m.mirrorTopicName, m]));
-  const planned: PlannedTopic[] = [];
-  const sent = new Map<string, Sent>();
-  for (const answer of answers) {
-    const before = byName.get(answer.mirrorTopicName);
-    const done = before?.mirrorStatus === 'ACTIVE';
-    planned.push({ topic: answer.mirrorTopicName, source: before?.sourceTopicName ?? answer.mirrorTopicName, before, step: done ? 'already' : 'send' });
-    if (!done) sent.set(answer.mirrorTopicName, alterFailed(answer) ? { answer, error: answerError(answer) } : { answer });
-  }
-  return { planned, sent };
 }
 
 async function sendCreates(api: MirrorApi, config: MirrorConfig, toSend: PlannedTopic[], logger: Logger, progress: MirrorProgress): Promise<Map<string, Sent>> {
@@ -509,7 +593,12 @@ function topicResult(
   const status = seen?.mirrorStatus ?? (waited.pollError && waited.polls === 0 ? 'UNKNOWN' : 'not listed');
   const topicError = seen?.mirrorTopicError ? ` (mirror_topic_error ${seen.mirrorTopicError})` : '';
   const detail = diagnosis ? `; ${diagnosis}` : '';
-  if (waited.broken.has(p.topic)) return result('failed', status, { error: `went ${status}${topicError} instead of ${spec.target}${detail}` });
+  if (waited.broken.has(p.topic)) {
+    const reason = waited.reasons.get(p.topic);
+    // Gave up (went back, or elsewhere) or carried transition errors: the reason says it; a broken status says itself.
+    if (reason) return result('failed', status, { error: `${reason}${topicError}${diagnosis && diagnosis !== reason ? `; ${diagnosis}` : ''}` });
+    return result('failed', status, { error: `went ${status}${topicError} instead of ${spec.target}${detail}` });
+  }
   if (waited.pollError) return result('failed', status, { error: `accepted, but reaching ${spec.target} could not be confirmed: ${waited.pollError}` });
   return result('failed', status, { error: `still ${status}${topicError} when the wait for ${spec.target} timed out${detail}` });
 }

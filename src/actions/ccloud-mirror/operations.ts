@@ -29,6 +29,8 @@ export interface OperationSpec {
   needsSource: boolean;
   /** Needs a BIDIRECTIONAL link. */
   needsBidirectional: boolean;
+  /** For the reverse verbs: the state the other cluster's topics reach (they become mirrors of these). */
+  remoteTarget?: string;
 }
 
 /** What each operation does: the verb, the target state, and the checks it needs. */
@@ -39,8 +41,22 @@ export const SPECS: Record<Operation, OperationSpec> = {
   failover: { verb: 'failover', target: 'STOPPED', cut: true, needsSource: false, needsBidirectional: false },
   pause: { verb: 'pause', target: 'PAUSED', cut: false, needsSource: false, needsBidirectional: false },
   resume: { verb: 'resume', target: 'ACTIVE', cut: false, needsSource: false, needsBidirectional: false },
-  'reverse-and-start-mirror': { verb: 'reverse-and-start-mirror', target: 'STOPPED', cut: true, needsSource: true, needsBidirectional: true },
-  'reverse-and-pause-mirror': { verb: 'reverse-and-pause-mirror', target: 'STOPPED', cut: true, needsSource: true, needsBidirectional: true },
+  'reverse-and-start-mirror': {
+    verb: 'reverse-and-start-mirror',
+    target: 'STOPPED',
+    cut: true,
+    needsSource: true,
+    needsBidirectional: true,
+    remoteTarget: 'ACTIVE',
+  },
+  'reverse-and-pause-mirror': {
+    verb: 'reverse-and-pause-mirror',
+    target: 'STOPPED',
+    cut: true,
+    needsSource: true,
+    needsBidirectional: true,
+    remoteTarget: 'PAUSED',
+  },
   'truncate-and-restore': { verb: 'truncate-and-restore', target: 'ACTIVE', cut: false, needsSource: true, needsBidirectional: true },
 };
 

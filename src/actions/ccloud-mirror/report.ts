@@ -73,6 +73,7 @@ export function outputsOf(result: MirrorResult, resultFile?: string, limit = OUT
     'total-lag': String(result.totalLag),
     'messages-truncated': result.messagesTruncated === undefined ? '' : String(result.messagesTruncated),
     'result-file': resultFile ?? '',
+    'rpo-basis': result.rpo?.basis ?? '',
   };
   outputs['truncated-outputs'] = truncated.join(',');
   return outputs;
@@ -109,12 +110,67 @@ export function summaryOf(result: MirrorResult): string {
     md`${result.succeeded.length} ok, ${result.failed.length} failed`,
     '',
   ]);
+  lines.push(...detailsOf(result));
   lines.push(table(['Topic', 'Before', 'After', 'Max lag', 'Total lag', 'Result', 'Error or note'], rows), '');
   lines.push(
     `<sub>${lagMeaning(result)} ${result.requests} request(s), ${result.alterRequests} of them to change topics, ${result.polls} poll(s), ${formatDuration(result.durationMs)} (${formatDuration(result.sleptMs)} of it waiting).</sub>`,
     '',
   );
   return lines.join('\n');
+}
+
+/** The RPO, the peer, the other side of a reverse, what the link syncs and what could not be checked: one list. */
+function detailsOf(result: MirrorResult): string[] {
+  const items: Md[] = [];
+  if (result.rpo && !result.dryRun) items.push(md`**RPO**: ${result.rpo.text}.`);
+  if (result.peer)
+    items.push(
+      result.peer.answered
+        ? md`Peer cluster ${code(result.peer.clusterId)} answered at ${result.peer.at}.`
+        : md`Peer cluster ${code(result.peer.clusterId)} did **not** answer at ${result.peer.at}: ${result.peer.error ?? 'no answer'}.`,
+    );
+  if (result.remote) {
+    const r = result.remote;
+    items.push(
+      md`Other side: ${r.reached} topic(s) ${r.target} on ${code(r.clusterId)} (link ${code(r.link)})${
+        r.failed.length
+          ? md`, **${r.failed.length} not**: ${r.failed
+              .slice(0, 20)
+              .map((f) => `${f.topic} ${f.status}`)
+              .join(', ')}`
+          : ''
+      }.`,
+    );
+  }
+  const sync = result.sync;
+  if (sync) {
+    const o = sync.offsets;
+    if (o.enabled) {
+      const groups = o.groups.length
+        ? md`; groups with offsets for these topics: ${o.groups.slice(0, 20).join(', ')}${o.read < o.selected ? ` (${o.read} of the ${o.selected} selected groups read)` : ''}`
+        : md`; no selected group has offsets for these topics`;
+      const replay =
+        result.lagBasis === 'cut'
+          ? md`. After the cut, consumers here resume from the last synced offsets and may re-read up to ${formatDuration(o.intervalMs ?? 0)} of records; the stopped topics sync no more offsets`
+          : md``;
+      items.push(
+        md`Consumer offset sync: **on**, every ${formatDuration(o.intervalMs ?? 0)}, group filters ${code(o.groupFilters ?? '(none)')}${groups}${o.error ? md` (groups not read: ${o.error})` : ''}${replay}.`,
+      );
+    } else {
+      items.push(
+        result.lagBasis === 'cut'
+          ? md`Consumer offset sync: **off**: consumer groups have no committed offsets here, so consumers start from their \`auto.offset.reset\` (latest: records skipped; earliest: all re-read).`
+          : md`Consumer offset sync: off.`,
+      );
+    }
+    items.push(
+      sync.acls.enabled
+        ? md`ACL sync: on, every ${formatDuration(sync.acls.intervalMs ?? 0)}, filters ${code(sync.acls.filters ?? '(none)')}.`
+        : md`ACL sync: off: the clients' ACLs must exist on this cluster already.`,
+    );
+  }
+  for (const note of result.notes) items.push(md`${note}`);
+  return items.length ? [...items.map((i) => `- ${i.value}`), ''] : [];
 }
 
 function headline(result: MirrorResult): string {
@@ -142,7 +198,7 @@ function headline(result: MirrorResult): string {
     result.lagBasis !== 'cut'
       ? `${lag} behind.`
       : result.operation === 'failover'
-        ? `${lag} not yet mirrored at the cut (the RPO estimate).`
+        ? `${lag} not yet mirrored at the cut.`
         : `${lag} not yet mirrored when ${result.operation} was accepted (it syncs them before stopping).`;
   return `${failed ? '❌' : '✅'} ${ok} (${parts})${failed ? `, **${failed} failed**` : ''}${result.timedOut ? ' (the wait timed out)' : ''}. ${rpo}${truncated}`;
 }

@@ -1,4 +1,5 @@
 import type { Operation } from './operations.js';
+import type { SyncReport } from './sync.js';
 
 /**
  * changed: the verb was accepted and the topic reached its target state (or, for `create`, exists);
@@ -50,7 +51,7 @@ export interface MirrorResult {
   lagBasis: 'cut' | 'current';
   /** Highest partition lag: over the topics cut by this run (basis `cut`), else over those that did not fail. */
   maxLag: number;
-  /** Sum of partition lags over the same topics: for a cut, the RPO estimate. */
+  /** Sum of partition lags over the same topics: for a failover, the records lost as far as the link knows (see `rpo`). */
   totalLag: number;
   messagesTruncated?: number;
   /** Partitions above `max-lag` that `force: true` cut anyway. */
@@ -62,4 +63,18 @@ export interface MirrorResult {
   /** Wall time of the logic, and the part of it spent sleeping between polls. */
   durationMs: number;
   sleptMs: number;
+  /** With the peer-* inputs: whether the link's other cluster answered the probe, and when. */
+  peer?: { clusterId: string; answered: boolean; at: string; error?: string };
+  /**
+   * For a cut: how far `totalLag` can be trusted as the RPO. `none`: promote and reverse sync before they stop;
+   * `measured`: the link's lag while the source answered; `lower-bound`: the lag as of the link's last fetch, the
+   * source being out of reach (more records may be lost); `unchecked`: no peer-* inputs, so neither was checked.
+   */
+  rpo?: { basis: 'none' | 'measured' | 'lower-bound' | 'unchecked'; records: number; text: string };
+  /** After a reverse verb: the other cluster's side (its topics must become mirrors again). */
+  remote?: { clusterId: string; link: string; target: string; reached: number; failed: Array<{ topic: string; status: string }> };
+  /** Consumer offset sync and ACL sync of the link (status and cuts). */
+  sync?: SyncReport;
+  /** What could not be checked, and other things worth reading that are not failures. */
+  notes: string[];
 }

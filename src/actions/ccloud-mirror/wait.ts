@@ -13,6 +13,12 @@ export interface WaitOptions {
   pollIntervalMs: number;
   clock: Clock;
   logger: Logger;
+  /**
+   * Reads one topic's `mirror_state_transition_errors` (a GET with include_state_transition_errors=true: the list
+   * has no such field). The wait asks for one topic still on its way per poll, and for up to ten per poll once one
+   * had errors, so a transition the cluster gave up on fails within a few polls, not at the deadline.
+   */
+  transitionErrors?: (topic: string) => Promise<string[]>;
 }
 
 /** What the wait saw: who got there, who broke, and whether time ran out. */
@@ -20,8 +26,13 @@ export interface WaitOutcome {
   /** The last listing seen of each awaited topic (absent: not in the list at the last poll). */
   latest: Map<string, MirrorTopic>;
   reached: Set<string>;
-  /** Topics that went FAILED or LINK_FAILED on the way: waiting longer would not help. */
+  /**
+   * Topics that cannot get there: they went FAILED or LINK_FAILED, went back (left their pending state, or changed
+   * state, for anything but the target), or carry state transition errors. Waiting longer would not help.
+   */
   broken: Set<string>;
+  /** Why each broken topic is broken, when the wait knows more than its status (transition errors, a revert). */
+  reasons: Map<string, string>;
   /** Rejected topics not on their way to the target: nothing to wait for. */
   settled: Set<string>;
   timedOut: boolean;
@@ -49,15 +60,29 @@ export function pollDelay(poll: number, pollIntervalMs: number): number {
  */
 export async function waitForStatus(
   list: (last: boolean) => Promise<MirrorTopic[]>,
-  awaited: Array<{ topic: string; beforeStatus?: string; rejected?: boolean }>,
+  awaited: Array<{ topic: string; beforeStatus?: string; beforeTimeMs?: number; rejected?: boolean }>,
   target: string,
   options: WaitOptions,
 ): Promise<WaitOutcome> {
   const { clock, logger } = options;
   const started = clock.now();
   const deadline = options.deadline ?? started + options.timeoutMs;
-  const outcome: WaitOutcome = { latest: new Map(), reached: new Set(), broken: new Set(), settled: new Set(), timedOut: false, polls: 0, sleptMs: 0 };
+  const outcome: WaitOutcome = {
+    latest: new Map(),
+    reached: new Set(),
+    broken: new Set(),
+    reasons: new Map(),
+    settled: new Set(),
+    timedOut: false,
+    polls: 0,
+    sleptMs: 0,
+  };
   const before = new Map(awaited.map((a) => [a.topic, a.beforeStatus]));
+  const beforeTime = new Map(awaited.map((a) => [a.topic, a.beforeTimeMs]));
+  /** Topics seen in a PENDING_* state since the change was sent. */
+  const wasPending = new Set<string>();
+  let probeAt = 0;
+  let probesPerPoll = 1;
   // A topic whose verb was rejected is worth waiting for only while it is on its way (PENDING_*):
   // that is a re-run meeting its own earlier request, which counts once the target is reached.
   const rejected = new Set(awaited.filter((a) => a.rejected).map((a) => a.topic));
@@ -80,15 +105,40 @@ export async function waitForStatus(
       const seen = byName.get(topic);
       if (seen) outcome.latest.set(topic, seen);
       const status = seen?.mirrorStatus ?? 'NOT_LISTED';
+      const pending = status.startsWith('PENDING_');
+      // Back where it was, or somewhere else that is not on the way: after a PENDING_ state, or with a newer state time.
+      const left =
+        !pending && seen !== undefined && (wasPending.has(topic) || (beforeTime.get(topic) !== undefined && seen.stateTimeMs > beforeTime.get(topic)!));
+      if (pending) wasPending.add(topic);
       if (status === target) outcome.reached.add(topic);
-      else if (rejected.has(topic) && !status.startsWith('PENDING_')) outcome.settled.add(topic);
+      else if (rejected.has(topic) && !pending) outcome.settled.add(topic);
       else if (BROKEN_STATUSES.has(status) && status !== before.get(topic)) outcome.broken.add(topic);
-      else {
+      else if (left && !rejected.has(topic)) {
+        outcome.broken.add(topic);
+        outcome.reasons.set(
+          topic,
+          `left ${wasPending.has(topic) ? 'its pending state' : (before.get(topic) ?? 'its state')} for ${status}, not ${target}: the cluster gave the change up`,
+        );
+      } else {
         stillOpen.push(topic);
         counts.set(status, (counts.get(status) ?? 0) + 1);
       }
     }
     open = stillOpen;
+    // Transition errors are only in the GET of one mirror: a few per poll, round the topics still open.
+    if (options.transitionErrors && open.length > 0 && outcome.polls >= 2) {
+      const probed = new Set<string>();
+      for (let i = 0; i < Math.min(probesPerPoll, open.length); i++) probed.add(open[(probeAt + i) % open.length]);
+      probeAt += probed.size;
+      for (const topic of probed) {
+        const errors = await options.transitionErrors(topic).catch(() => []);
+        if (errors.length === 0) continue;
+        outcome.broken.add(topic);
+        outcome.reasons.set(topic, `state transition errors: ${errors.join('; ')}`);
+        probesPerPoll = 10;
+      }
+      open = open.filter((t) => !outcome.broken.has(t));
+    }
     const elapsed = clock.now() - started;
     const pending = [...counts].map(([s, n]) => `${s}: ${n}`).join(', ');
     logger.info(

@@ -137,8 +137,12 @@ export function groupLeg(
   return leg;
 }
 
-/** The mirror step's settings on the target (and, for later checks, on the peer). */
-export function mirrorOutputs(plan: SwitchPlan, vars: Record<string, string>): Record<string, string> {
+/**
+ * The mirror step's settings on the target, and on the peer (the link's other cluster, which the step probes and
+ * watches) when every one of the peer's four settings is available: otherwise the peer-* outputs stay empty, the
+ * step runs without them and says what it could not check.
+ */
+export function mirrorOutputs(plan: SwitchPlan, vars: Record<string, string>, secretNames: ReadonlySet<string> = new Set()): Record<string, string> {
   const out: Record<string, string> = {
     operation: plan.mirror?.operation ?? 'none',
     'link-name': plan.mirror?.link ?? '',
@@ -149,9 +153,11 @@ export function mirrorOutputs(plan: SwitchPlan, vars: Record<string, string>): R
     force: String(plan.mirror?.force ?? false),
   };
   const m = plan.mirror;
+  const available = (r: ValueRef) => ('secret' in r ? secretNames.has(r.secret) : 'var' in r ? vars[r.var] !== undefined && vars[r.var] !== '' : true);
+  const peer = m?.peer && [m.peer.restEndpoint, m.peer.clusterId, m.peer.drApiKey, m.peer.drApiSecret].every(available) ? m.peer : undefined;
   for (const [prefix, c] of [
     ['', m?.cluster],
-    ['peer-', m?.peer],
+    ['peer-', peer],
   ] as const) {
     if (!c) {
       for (const key of ['rest-endpoint', 'cluster-id', 'api-key', 'api-secret']) {

@@ -107,7 +107,7 @@ export function decide(inputs: PlanInputs, env: NodeJS.ProcessEnv = process.env)
       'dry-run': String(plan.dryRun),
       groups: JSON.stringify({ include: legs }),
       'group-names': plan.groups.map((g) => g.name).join(','),
-      ...mirrorOutputs(plan, inputs.vars),
+      ...mirrorOutputs(plan, inputs.vars, inputs.secretNames),
     },
   };
 }

@@ -101,11 +101,14 @@ export function switchState(needs: Needs, groups: GroupResult[], sourceReachable
   };
   let rpo: SwitchState['rpo'];
   if (plan && needs.mirror?.result === 'success') {
+    // ccloud-mirror's rpo-basis, when it probed the source (peer-* inputs), decides; else what the request said.
+    const basis = m['rpo-basis'];
+    const reachable = basis === 'measured' ? true : basis === 'lower-bound' ? false : sourceReachable;
     if (plan.operation === 'failover')
       rpo =
         lag === undefined
           ? undefined
-          : sourceReachable
+          : reachable
             ? { records: lag, exact: true, note: 'records not yet mirrored when mirroring stopped' }
             : {
                 records: lag,

@@ -83,6 +83,29 @@ export class ConfluentClient {
     return this.http.sleptMs;
   }
 
+  /**
+   * `GET /clusters/{id}`: whether the cluster answers at all (the probe of the link's other side). One attempt, no
+   * retries, bounded by `deadline` when given (the probe's own: one request-timeout), else by the run's.
+   */
+  async probe(options: CallOptions & { signal?: AbortSignal } = {}): Promise<void> {
+    await this.call({ method: 'GET', path: '', deadline: options.deadline, once: true, signal: options.signal }, 'read the cluster');
+  }
+
+  /** `GET /consumer-groups`: the ids of the consumer groups on the cluster. */
+  async listConsumerGroups(): Promise<string[]> {
+    const res = await this.call({ method: 'GET', path: '/consumer-groups' }, 'list the consumer groups');
+    return this.list(res.json, 'GET /consumer-groups')
+      .map((g) => (typeof g.consumer_group_id === 'string' ? g.consumer_group_id : ''))
+      .filter((id) => id !== '');
+  }
+
+  /** `GET /consumer-groups/{group}/lags`: the topics the group has committed offsets for. */
+  async consumerGroupTopics(group: string): Promise<string[]> {
+    const res = await this.call({ method: 'GET', path: `/consumer-groups/${enc(group)}/lags` }, `read the lags of consumer group '${group}'`);
+    const topics = this.list(res.json, 'GET /consumer-groups/{group}/lags').map((l) => (typeof l.topic_name === 'string' ? l.topic_name : ''));
+    return [...new Set(topics.filter(isTopicName))];
+  }
+
   /** `GET /links`. */
   async listLinks(): Promise<ClusterLink[]> {
     const res = await this.call({ method: 'GET', path: '/links' }, 'list the cluster links');

@@ -84,6 +84,8 @@ export interface ClusterLink {
   linkError?: string;
   linkErrorMessage?: string;
   tasks: Array<{ taskName: string; state: string; errors: Array<{ errorCode: string; errorMessage: string }> }>;
+  /** `category_counts`: the link's mirror topics by state category (PAUSED, IN_ERROR, PENDING, ACTIVE, NOT_APPLICABLE). */
+  categoryCounts: Array<{ category: string; count: number }>;
 }
 
 /** A link config entry (`ListLinkConfigsResponseData`), secrets left out by the caller. */
@@ -174,7 +176,8 @@ export function decodeAlterResult(raw: Raw): AlterMirrorResult {
     errorCode: code ?? null,
     errorMessage: say(raw.error_message) ?? null,
     mirrorLags: decodeLags(raw.mirror_lags),
-    messagesTruncated: num(raw.messages_truncated) ?? null,
+    // -1 (confluentinc/cli's test server) and null (the spec's examples) both mean "not a truncation".
+    messagesTruncated: (num(raw.messages_truncated) ?? -1) >= 0 ? num(raw.messages_truncated)! : null,
     partitionLevelTruncationData: arr(raw.partition_level_truncation_data).map((p) => ({
       partitionId: num(p.partition_id) ?? 0,
       offsetTruncatedTo: num(p.offset_truncated_to) ?? 0,
@@ -196,6 +199,7 @@ export function decodeLink(raw: Raw): ClusterLink {
     linkState: say(raw.link_state),
     linkError: say(raw.link_error),
     linkErrorMessage: say(raw.link_error_message),
+    categoryCounts: arr(raw.category_counts).map((c) => ({ category: say(c.state_category) ?? 'UNKNOWN', count: num(c.count) ?? 0 })),
     tasks: arr(raw.tasks).map((t) => ({
       taskName: say(t.task_name) ?? '',
       state: say(t.state) ?? 'UNKNOWN',
