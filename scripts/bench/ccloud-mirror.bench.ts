@@ -1,5 +1,6 @@
 // npm run bench -- ccloud-mirror: the bundled action against the emulator, 1,000 mirror topics of 8 partitions on
-// one link: a status call and a failover of all of them, each in a child process as the runner starts it.
+// one link: a status call and a failover of all of them, each in a child process as the runner starts it; then
+// 10,000 topics of 8 partitions failed over with the peer-* inputs (the probe of the source included).
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,8 @@ import { startConfluent, type ConfluentEmulator } from '../../src/playground/con
 import { bundleBytes, coldStart, figure, fmt, median, repoRoot, runNode } from './lib.js';
 
 const TOPICS = 1000;
+const BIG = 10_000;
+const BIG_RUNS = 3;
 const PARTITIONS = 8;
 const CHUNK = 100;
 const RUNS = 5;
@@ -22,23 +25,29 @@ interface Measured {
   logicMs: number;
   sleptMs: number;
   polls: number;
+  /** The largest output, in bytes (GitHub refuses one over 1 MB). */
+  largestOutput: number;
 }
 
-async function world(): Promise<ConfluentEmulator> {
+async function world(topics = TOPICS): Promise<ConfluentEmulator> {
   const emulator = await startConfluent({ clusters: [{ name: 'north' }, { name: 'south' }], transitionMs: TRANSITION_MS, replicationDelayMs: 60_000 });
   emulator.createLink('south', 'dr-link', { remote: 'north' });
-  for (let i = 0; i < TOPICS; i++) {
+  for (let i = 0; i < topics; i++) {
     const topic = `orders-${String(i).padStart(4, '0')}`;
     emulator.createTopic('north', topic, { partitions: PARTITIONS });
     emulator.createMirror('south', 'dr-link', topic);
   }
   // Records the mirrors have not received yet (replication delay 60 s): the failover leaves real lag behind.
-  for (let i = 0; i < TOPICS; i += 10) emulator.produce('north', `orders-${String(i).padStart(4, '0')}`, [{ value: 'a' }, { value: 'b' }, { value: 'c' }]);
+  for (let i = 0; i < topics; i += 10) emulator.produce('north', `orders-${String(i).padStart(4, '0')}`, [{ value: 'a' }, { value: 'b' }, { value: 'c' }]);
   return emulator;
 }
 
-async function runAction(emulator: ConfluentEmulator, operation: string): Promise<Measured> {
+async function runAction(emulator: ConfluentEmulator, operation: string, withPeer = false): Promise<Measured> {
   const south = emulator.info('south');
+  const north = emulator.info('north');
+  const peer: Record<string, string> = withPeer
+    ? { 'INPUT_PEER-REST-ENDPOINT': north.restEndpoint, 'INPUT_PEER-CLUSTER-ID': north.id, 'INPUT_PEER-API-KEY': north.apiKey, 'INPUT_PEER-API-SECRET': north.apiSecret }
+    : {};
   const work = mkdtempSync(join(tmpdir(), 'bench-ccloud-mirror-'));
   const files = {
     GITHUB_OUTPUT: join(work, 'output'),
@@ -60,6 +69,7 @@ async function runAction(emulator: ConfluentEmulator, operation: string): Promis
     'INPUT_CHUNK-SIZE': String(CHUNK),
     'INPUT_POLL-INTERVAL': '100ms',
     INPUT_TIMEOUT: '2m',
+    ...peer,
   });
   if (run.code !== 0) throw new Error(`${operation} exited ${run.code}:\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
   const output = readFileSync(files.GITHUB_OUTPUT, 'utf8');
@@ -68,7 +78,10 @@ async function runAction(emulator: ConfluentEmulator, operation: string): Promis
   const result = JSON.parse(json) as { durationMs: number; sleptMs: number; polls: number; failed: string[] };
   if (result.failed.length) throw new Error(`${operation}: ${result.failed.length} topic(s) failed`);
   const requests = emulator.requests('south');
+  // Every output as the runner reads it from GITHUB_OUTPUT (`name<<delimiter` blocks), by size.
+  const sizes = [...output.matchAll(/^([\w-]+)<<(.+)\n([\s\S]*?)\n\2$/gm)].map((m) => Buffer.byteLength(m[3], 'utf8'));
   return {
+    largestOutput: Math.max(0, ...sizes),
     wallMs: run.ms,
     rssKb: run.maxRssKb,
     requests: requests.length,
@@ -115,6 +128,27 @@ export default async function bench(): Promise<void> {
   );
   figure('peak RSS', fmt.mb(med(failover, 'rssKb')), '≤ 120 MB', med(failover, 'rssKb') <= 120 * 1024);
   figure('bundle size (dist/ccloud-mirror)', fmt.bytes(bundleBytes('dist/ccloud-mirror')));
+
+  const big: Measured[] = [];
+  for (let i = 0; i < BIG_RUNS; i++) {
+    const emulator = await world(BIG);
+    try {
+      big.push(await runAction(emulator, 'failover', true));
+    } finally {
+      await emulator.close();
+    }
+  }
+  const bigAlter = Math.ceil(BIG / CHUNK);
+  const bigOwn = median(big.map((r) => r.wallMs - r.sleptMs));
+  console.log(`  failover of ${BIG} topics x ${PARTITIONS} partitions with the peer-* inputs, chunk-size ${CHUNK}; medians of ${BIG_RUNS} runs:`);
+  figure('wall time (process start to exit)', fmt.ms(med(big, 'wallMs')));
+  figure('  of which sleeping between polls', `${fmt.ms(med(big, 'sleptMs'))} (${med(big, 'polls')} polls)`);
+  figure("action's own time (wall - sleeping)", fmt.ms(bigOwn), '≤ 3000 ms', bigOwn <= 3000);
+  figure('HTTP requests (this cluster)', String(med(big, 'requests')));
+  figure('alter requests', String(med(big, 'alterRequests')), `≤ ceil(${BIG}/${CHUNK}) = ${bigAlter}`, big.every((r) => r.alterRequests <= bigAlter));
+  figure('peak RSS', fmt.mb(med(big, 'rssKb')), '≤ 150 MB', big.every((r) => r.rssKb <= 150 * 1024));
+  figure('largest output', fmt.bytes(Math.max(...big.map((r) => r.largestOutput))), '< 1 MB', big.every((r) => r.largestOutput < 1_000_000));
+
   const cold = await coldStart(BUNDLE, { 'INPUT_REST-ENDPOINT': 'not a url', 'INPUT_API-SECRET': 'x' }, 11);
   figure(
     'cold start, input error (median of 11)',

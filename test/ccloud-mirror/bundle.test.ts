@@ -230,6 +230,9 @@ describe('dist/ccloud-mirror as the runner runs it', () => {
     expect(run.outputs['succeeded-topics'].split(',')).toHaveLength(1001);
     expect(world.emulator.requests('south').filter((r) => r.route.endsWith(':failover'))).toHaveLength(5);
     expect(JSON.parse(run.outputs.result).alterRequests).toBe(5);
+    // The summary's table stops at 250 rows (GitHub keeps 1 MiB of a step summary) and says where the rest is.
+    expect(run.summary.split('\n').filter((l) => l.startsWith('| `t'))).toHaveLength(250);
+    expect(run.summary).toContain('The table shows 250 of 1001 topics, the failed ones first');
   });
 
   it('after an unplanned failover, truncates the old primary and says how many records it dropped', async () => {

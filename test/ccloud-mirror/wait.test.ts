@@ -29,6 +29,19 @@ function scripted(...pages: MirrorTopic[][]) {
 }
 
 describe('waitForStatus', () => {
+  it('with delayFirstPoll, sleeps the first delay before the first listing (a verb just accepted is never done at once)', async () => {
+    const clock = fakeClock();
+    const api = scripted(listing({ a: 'STOPPED' }));
+    const out = await waitForStatus(api.list, [{ topic: 'a' }], 'STOPPED', {
+      timeoutMs: 60_000,
+      pollIntervalMs: 1000,
+      clock,
+      logger: silentLogger,
+      delayFirstPoll: true,
+    });
+    expect([clock.slept, api.calls(), out.polls, out.sleptMs]).toEqual([[50], 1, 1, 50]);
+  });
+
   it("fails a topic at once that leaves its pending state for anything but the target (a transition the cluster gave up), as Terraform's wait does", async () => {
     const clock = fakeClock();
     const at = (status: string, time: number) => decodeMirror({ mirror_topic_name: 'a', mirror_status: status, state_time_ms: time });

@@ -95,6 +95,8 @@ describe('docs/adoption.md', () => {
       'src/actions/verify-rollout/check.ts',
       'src/actions/dr-report/report.ts',
       '.github/workflows/dr-switch.yml',
+      'src/actions/ccloud-mirror/peer.ts',
+      'src/actions/ccloud-mirror/health.ts',
     ]
       .map((f) => readFileSync(join(root, f), 'utf8'))
       .join('\n');
@@ -105,6 +107,8 @@ describe('docs/adoption.md', () => {
       'Reloader does not run',
       "could not get the job's OIDC token",
       'incomplete: the mirrors moved',
+      'did not answer',
+      'AUTHENTICATION_ERROR',
     ])
       expect({ phrase, inGuide: guide.includes(phrase.replace(' (used for', '')), inCode: sources.includes(phrase) }).toEqual({
         phrase,

@@ -224,7 +224,8 @@ async function mirrorRun(api: MirrorApi, config: MirrorConfig, deps: MirrorDeps,
   });
   if (config.wait && !config.dryRun && spec.target && accepted.length + unanswered.length + rejected.length > 0) {
     waited = await waitForStatus(
-      async (last) => (listing = await api.listMirrors(config.linkName, late(last))),
+      // A cut's lags are those of the verb's answer: its polls leave the lags out.
+      async (last) => (listing = await api.listMirrors(config.linkName, { ...late(last), lags: !spec.cut })),
       [
         ...[...accepted, ...unanswered].map((p) => ({ topic: p.topic, beforeStatus: p.before?.mirrorStatus, beforeTimeMs: p.before?.stateTimeMs })),
         ...rejected.map((p) => ({ topic: p.topic, beforeStatus: p.before?.mirrorStatus, rejected: true })),
@@ -236,6 +237,7 @@ async function mirrorRun(api: MirrorApi, config: MirrorConfig, deps: MirrorDeps,
         pollIntervalMs: config.pollIntervalMs,
         clock,
         logger,
+        delayFirstPoll: true,
         transitionErrors: async (topic) => {
           const mirror = await api.getMirror(config.linkName, topic, { includeStateTransitionErrors: true });
           return mirror?.stateTransitionErrors.map((e) => `${e.errorCode}: ${e.errorMessage}`) ?? [];

@@ -30,6 +30,12 @@ function status(value: string): Md | string {
   return /^[A-Za-z0-9]+(_[A-Za-z0-9]+)*$/.test(value) ? new Md(value) : value;
 }
 
+/**
+ * Rows of the summary's topic table, at most: GitHub keeps a step summary only up to 1 MiB, and a table of
+ * thousands of topics is read by no one (the totals and failures are what matter; the result has every topic).
+ */
+export const SUMMARY_ROWS = 250;
+
 /** GitHub refuses a step output over 1 MB (and fails the job): each output stays below this many bytes. */
 export const OUTPUT_LIMIT_BYTES = 1_000_000 - 4096;
 
@@ -89,18 +95,17 @@ export function summaryOf(result: MirrorResult): string {
     lines.push(`> [!WARNING]\n> \`force: true\` cut ${result.forcedOver.length} partition(s) lagging above \`max-lag\`; those records were not mirrored.`, '');
   }
   const rank = (t: TopicResult) => (t.outcome === 'failed' ? 0 : 1);
-  const rows = [...result.topics]
-    .sort((a, b) => rank(a) - rank(b))
-    .map((t) => [
-      code(t.topic),
-      status(t.before),
-      result.dryRun && t.outcome === 'would-change' ? md`${status(t.after)} → ${status(result.target ?? '')} (dry run)` : status(t.after),
-      t.maxLag,
-      t.totalLag,
-      OUTCOME_TEXT[t.outcome],
-      // Errors and notes carry the server's words: escaped as text by the table.
-      t.error ?? t.note ?? (t.messagesTruncated !== undefined ? md`${t.messagesTruncated} record(s) truncated` : ''),
-    ]);
+  const shown = [...result.topics].sort((a, b) => rank(a) - rank(b)).slice(0, SUMMARY_ROWS);
+  const rows = shown.map((t) => [
+    code(t.topic),
+    status(t.before),
+    result.dryRun && t.outcome === 'would-change' ? md`${status(t.after)} → ${status(result.target ?? '')} (dry run)` : status(t.after),
+    t.maxLag,
+    t.totalLag,
+    OUTCOME_TEXT[t.outcome],
+    // Errors and notes carry the server's words: escaped as text by the table.
+    t.error ?? t.note ?? (t.messagesTruncated !== undefined ? md`${t.messagesTruncated} record(s) truncated` : ''),
+  ]);
   rows.push([
     md`**Total** (${result.topics.length})`,
     '',
@@ -112,6 +117,11 @@ export function summaryOf(result: MirrorResult): string {
   ]);
   lines.push(...detailsOf(result));
   lines.push(table(['Topic', 'Before', 'After', 'Max lag', 'Total lag', 'Result', 'Error or note'], rows), '');
+  if (shown.length < result.topics.length)
+    lines.push(
+      `<sub>The table shows ${shown.length} of ${result.topics.length} topics, the failed ones first: every topic is in the \`result\` output and in the file named by \`result-file\`.</sub>`,
+      '',
+    );
   lines.push(
     `<sub>${lagMeaning(result)} ${result.requests} request(s), ${result.alterRequests} of them to change topics, ${result.polls} poll(s), ${formatDuration(result.durationMs)} (${formatDuration(result.sleptMs)} of it waiting).</sub>`,
     '',

@@ -19,6 +19,11 @@ export interface WaitOptions {
    * had errors, so a transition the cluster gave up on fails within a few polls, not at the deadline.
    */
   transitionErrors?: (topic: string) => Promise<string[]>;
+  /**
+   * Sleep the first delay before the first poll: right after a verb was accepted (the change is asynchronous) an
+   * immediate poll only sees it pending, and costs a whole listing.
+   */
+  delayFirstPoll?: boolean;
 }
 
 /** What the wait saw: who got there, who broke, and whether time ran out. */
@@ -88,6 +93,13 @@ export async function waitForStatus(
   const rejected = new Set(awaited.filter((a) => a.rejected).map((a) => a.topic));
   let open = awaited.map((a) => a.topic);
   let last = clock.now() >= deadline;
+  if (options.delayFirstPoll && !last) {
+    const delay = Math.min(deadline - clock.now(), pollDelay(0, options.pollIntervalMs));
+    last = delay >= deadline - clock.now();
+    const sleepStart = clock.now();
+    await clock.sleep(delay);
+    outcome.sleptMs += clock.now() - sleepStart;
+  }
   while (open.length > 0) {
     let mirrors: MirrorTopic[];
     try {

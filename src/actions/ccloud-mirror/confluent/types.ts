@@ -150,14 +150,14 @@ export function decodeLags(value: unknown): MirrorLag[] {
 const NO_TOPIC_ERROR = new Set(['', 'NO_ERROR', 'NOT_SET']);
 
 /** `ListMirrorTopicsResponseData`; NO_ERROR and NOT_SET topic errors become undefined. */
-export function decodeMirror(raw: Raw): MirrorTopic {
+export function decodeMirror(raw: Raw, options: { lags?: boolean } = {}): MirrorTopic {
   const topicError = say(raw.mirror_topic_error);
   return {
     linkName: str(raw.link_name) ?? '',
     mirrorTopicName: str(raw.mirror_topic_name) ?? '',
     sourceTopicName: str(raw.source_topic_name) ?? '',
     numPartitions: num(raw.num_partitions) ?? 0,
-    mirrorLags: decodeLags(raw.mirror_lags),
+    mirrorLags: options.lags === false ? [] : decodeLags(raw.mirror_lags),
     mirrorStatus: say(raw.mirror_status) ?? 'UNKNOWN',
     stateTimeMs: num(raw.state_time_ms) ?? 0,
     mirrorTopicError: topicError === undefined || NO_TOPIC_ERROR.has(topicError) ? undefined : topicError,
