@@ -46,7 +46,12 @@ async function runAction(emulator: ConfluentEmulator, operation: string, withPee
   const south = emulator.info('south');
   const north = emulator.info('north');
   const peer: Record<string, string> = withPeer
-    ? { 'INPUT_PEER-REST-ENDPOINT': north.restEndpoint, 'INPUT_PEER-CLUSTER-ID': north.id, 'INPUT_PEER-API-KEY': north.apiKey, 'INPUT_PEER-API-SECRET': north.apiSecret }
+    ? {
+        'INPUT_PEER-REST-ENDPOINT': north.restEndpoint,
+        'INPUT_PEER-CLUSTER-ID': north.id,
+        'INPUT_PEER-API-KEY': north.apiKey,
+        'INPUT_PEER-API-SECRET': north.apiSecret,
+      }
     : {};
   const work = mkdtempSync(join(tmpdir(), 'bench-ccloud-mirror-'));
   const files = {
@@ -145,9 +150,24 @@ export default async function bench(): Promise<void> {
   figure('  of which sleeping between polls', `${fmt.ms(med(big, 'sleptMs'))} (${med(big, 'polls')} polls)`);
   figure("action's own time (wall - sleeping)", fmt.ms(bigOwn), '≤ 3000 ms', bigOwn <= 3000);
   figure('HTTP requests (this cluster)', String(med(big, 'requests')));
-  figure('alter requests', String(med(big, 'alterRequests')), `≤ ceil(${BIG}/${CHUNK}) = ${bigAlter}`, big.every((r) => r.alterRequests <= bigAlter));
-  figure('peak RSS', fmt.mb(med(big, 'rssKb')), '≤ 150 MB', big.every((r) => r.rssKb <= 150 * 1024));
-  figure('largest output', fmt.bytes(Math.max(...big.map((r) => r.largestOutput))), '< 1 MB', big.every((r) => r.largestOutput < 1_000_000));
+  figure(
+    'alter requests',
+    String(med(big, 'alterRequests')),
+    `≤ ceil(${BIG}/${CHUNK}) = ${bigAlter}`,
+    big.every((r) => r.alterRequests <= bigAlter),
+  );
+  figure(
+    'peak RSS',
+    fmt.mb(med(big, 'rssKb')),
+    '≤ 150 MB',
+    big.every((r) => r.rssKb <= 150 * 1024),
+  );
+  figure(
+    'largest output',
+    fmt.bytes(Math.max(...big.map((r) => r.largestOutput))),
+    '< 1 MB',
+    big.every((r) => r.largestOutput < 1_000_000),
+  );
 
   const cold = await coldStart(BUNDLE, { 'INPUT_REST-ENDPOINT': 'not a url', 'INPUT_API-SECRET': 'x' }, 11);
   figure(
