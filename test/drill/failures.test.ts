@@ -4,7 +4,7 @@ import { TEST_TIMING, workspace } from './helpers.js';
 
 /**
  * The failure drills of `npm run drill -- --fault <name>`, each run as users run it: the switch is started with one
- * thing wrong. Five must be refused before the first change (no mutating request reaches either emulator, the
+ * thing wrong. Six must be refused before the first change (the last, source-down, only by the mirror step's probe of the other cluster: the link still shows ACTIVE) (no mutating request reaches either emulator, the
  * mirror still mirrors, the clients stay, the report says nothing changed) and complete on a re-run after the fix;
  * the crash loop comes after the mirrors moved: the report says where things stand and what to do, and a re-run
  * after the fix completes. What each printed first is what the user reads first: it must name the cause.
@@ -18,6 +18,8 @@ const FIRST: Record<FaultName, RegExp> = {
   'missing-secret': /^switch \/ plan: dr-plan: the switch cannot start: 1 problem .* secret CCLOUD_WEST_DR_PASSWD is not set/,
   'bad-link': /^switch \/ check-mirror: ccloud-mirror: the cluster link 'dr-link-v2' doesn't exist \(cluster lkc-west\)\. Links on cluster lkc-west: dr-link/,
   'crash-loop': /^switch \/ clients \(proxy\): verify-rollout: 1 of 2 workloads did not finish .*Deployment\/java-cloud-producer.*CrashLoopBackOff/,
+  'source-down':
+    /^switch \/ check-mirror: ccloud-mirror: cannot reverse-and-start-mirror: the peer cluster lkc-north did not answer \(could not read the cluster: .* did not answer .*Nothing was sent\. reverse-and-start-mirror needs the other cluster \(lkc-north\); if it is down, use 'operation: failover'/,
 };
 
 describe('failure drills (npm run drill -- --fault)', () => {

@@ -28,7 +28,8 @@ export async function probePeer(peer: PeerApi, clock: Clock, requestTimeoutMs: n
     await peer.probe({ deadline, signal });
     return { clusterId: peer.clusterId, answered: true, at: clock.now() };
   } catch (err) {
-    return { clusterId: peer.clusterId, answered: false, at: clock.now(), error: describeError(err) };
+    // The message alone: the request's own advice names the inputs of this cluster, not the peer-* ones.
+    return { clusterId: peer.clusterId, answered: false, at: clock.now(), error: err instanceof Error ? err.message : describeError(err) };
   }
 }
 

@@ -7,6 +7,9 @@
  *   and the same switch, run again, must complete.
  * - crash-loop: the new configuration's pods crash after the mirrors moved: the report must say where things stand
  *   (topics writable on the target, the group not verified) and the next step; after the fix a re-run completes.
+ * - source-down: the primary stops answering just before a planned switch; for the link's first 5 minutes it still
+ *   shows ACTIVE, so only the mirror step's probe of the other cluster can tell: it must refuse before the first
+ *   change. Once the primary is back, the same switch completes.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +30,10 @@ export const FAULT_INFO: Record<FaultName, { what: string; stopsIn: 'plan' | 'ch
   'missing-secret': { what: "the target's DR operator API secret is not set", stopsIn: 'plan' },
   'bad-link': { what: 'the topology names a cluster link the target cluster does not have', stopsIn: 'check-mirror' },
   'crash-loop': { what: "the producer's new pods crash-loop after the mirrors moved", stopsIn: 'clients' },
+  'source-down': {
+    what: "a planned switch starts in an outage's first minutes: the source does not answer, while the link still shows ACTIVE",
+    stopsIn: 'check-mirror',
+  },
 };
 
 /** The result of one failure drill: the drill's own result, with the fault's checks, and what the suite printed first. */
@@ -115,6 +122,12 @@ export async function runFaultDrill(fault: FaultName, options: { workspace: stri
       }
       case 'bad-link':
         config = topology((d) => d.setIn(['links', 0, 'name'], 'dr-link-v2'));
+        break;
+      case 'source-down':
+        await s.topology.confluent.setFault(PRIMARY, { kind: 'unreachable' });
+        fix = async () => {
+          await s.topology.confluent.setFault(PRIMARY, null);
+        };
         break;
       case 'crash-loop':
         kube.emulator.setPodFault(s.topology.namespace, 'java-cloud-producer', 'CrashLoopBackOff');

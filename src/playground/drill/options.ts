@@ -112,7 +112,7 @@ export const DEFAULT_TIMING: Timing = {
 export const REAL_KUBE_TIMING: Partial<Timing> = { startupTimeoutMs: 90_000, settleMs: 1500, minuteMs: 10_000 };
 
 /** The failure drills of `--fault` (faults.ts). */
-export const FAULTS = ['bad-manifest', 'missing-object', 'missing-permission', 'missing-secret', 'bad-link', 'crash-loop'] as const;
+export const FAULTS = ['bad-manifest', 'missing-object', 'missing-permission', 'missing-secret', 'bad-link', 'crash-loop', 'source-down'] as const;
 export type FaultName = (typeof FAULTS)[number];
 
 /** Parsed command line of `npm run drill`. */
