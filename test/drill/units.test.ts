@@ -31,9 +31,10 @@ describe('parseDrillArgs', () => {
       'missing-secret',
       'bad-link',
       'crash-loop',
+      'source-down',
     ]);
     expect(() => parseDrillArgs(['--fault', 'typo'])).toThrow(
-      "--fault 'typo' is not one of bad-manifest, missing-object, missing-permission, missing-secret, bad-link, crash-loop or all.",
+      "--fault 'typo' is not one of bad-manifest, missing-object, missing-permission, missing-secret, bad-link, crash-loop, source-down or all.",
     );
     expect(() => parseDrillArgs(['--fault', 'bad-link', '--kube', 'real'])).toThrow('--fault runs on the Kubernetes emulator');
     expect(() => parseDrillArgs(['--fault', 'bad-link', '--all'])).toThrow('--fault runs its own drill');

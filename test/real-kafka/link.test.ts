@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startRealKafka, kafkaConfig, type RealKafka, type RealKafkaCluster } from '../../src/playground/real/kafka/index.js';
 import { RealClusterLink } from '../../src/playground/real/kafka/link.js';
 import { Kafka } from '../../src/playground/real/kafka/kafkajs.js';
+import { startConfluent } from '../../src/playground/confluent/index.js';
 import { kafkaError, until } from './helpers.js';
 
 let kafka: RealKafka;
@@ -182,5 +183,97 @@ describe('a cluster link between two real Kafka clusters', () => {
     }
     await until('copied after the outage', async () => ((await ends(west, 'orders'))[0] === before[0] + 2 ? true : undefined), 60_000);
     expect(await ends(west, 'orders')).toEqual(await ends(north, 'orders'));
+  });
+
+  it('and the Confluent emulator agree (differential): the lag of records not yet copied, synced offsets capped at the mirror, what a failover leaves behind, the topic writable after', async () => {
+    // One story on both backends: a 2-partition topic mirrored with a 60 s replication delay, 3 records produced on
+    // partition 1, a group committed at offset 2 there, an offset sync, a failover, one write on the destination.
+    let now = Date.now();
+    const emu = await startConfluent({
+      clusters: [{ name: 'north' }, { name: 'west' }],
+      replicationDelayMs: 60_000,
+      transitionMs: 10,
+      clock: { now: () => now },
+    });
+    // Offset sync selects ledger-app; its round is run by the test (the timer's interval is longer than the test).
+    const real = await RealClusterLink.start({
+      name: 'diff-link',
+      source: north,
+      destination: west,
+      delayMs: 60_000,
+      offsetSync: { everyMs: 3_600_000, accept: (g) => g === 'ledger-app' },
+    });
+    try {
+      const story = {
+        async emulator() {
+          emu.createTopic('north', 'ledger', { partitions: 2 });
+          emu.createLink('west', 'dr', {
+            remote: 'north',
+            configs: {
+              'consumer.offset.sync.enable': 'true',
+              'consumer.offset.sync.ms': '1000',
+              'consumer.offset.group.filters': JSON.stringify({ groupFilters: [{ name: 'ledger-app', patternType: 'LITERAL', filterType: 'INCLUDE' }] }),
+            },
+          });
+          emu.createMirror('west', 'dr', 'ledger');
+          emu.produce('north', 'ledger', [{ value: 'a' }, { value: 'b' }, { value: 'c' }], 1);
+          emu.commitOffsets('north', 'ledger-app', [{ topic: 'ledger', partition: 1, offset: 2 }]);
+          now += 1000; // one offset sync interval, far less than the replication delay
+          const lags = emu.mirrorState('west', 'dr', 'ledger')!.lags.map((l) => l.lag);
+          const synced = emu.committedOffsets('west', 'ledger-app').map((o) => [o.partition, o.offset]);
+          const west = await fetch(`${emu.info('west').restEndpoint}/kafka/v3/clusters/${emu.info('west').id}/links/dr/mirrors:failover`, {
+            method: 'POST',
+            headers: {
+              authorization: `Basic ${Buffer.from(`${emu.info('west').apiKey}:${emu.info('west').apiSecret}`).toString('base64')}`,
+              'content-type': 'application/json',
+            },
+            body: JSON.stringify({ mirror_topic_names: ['ledger'] }),
+          });
+          expect(west.status).toBe(200);
+          now += 100;
+          const lost = emu.endOffsets('north', 'ledger').map((n, p) => n - emu.endOffsets('west', 'ledger')[p]);
+          emu.produce('west', 'ledger', [{ value: 'x' }], 1);
+          return { lags, synced, status: emu.mirrorState('west', 'dr', 'ledger')!.status, lost, westEnds: emu.endOffsets('west', 'ledger') };
+        },
+        async real() {
+          const admin = client(north, 'app').admin();
+          await admin.connect();
+          await admin.createTopics({ topics: [{ topic: 'ledger', numPartitions: 2, replicationFactor: 1 }], waitForLeaders: true });
+          await admin.disconnect();
+          await real.mirror('ledger');
+          await produce(north, 'ledger', ['a', 'b', 'c'], 1);
+          const committer = client(north, 'app').consumer({ groupId: 'ledger-app' });
+          await committer.connect();
+          await committer.subscribe({ topics: ['ledger'], fromBeginning: true });
+          await committer.run({ autoCommit: false, eachMessage: async () => undefined });
+          await committer.commitOffsets([{ topic: 'ledger', partition: 1, offset: '2' }]);
+          await committer.disconnect();
+          const lags = (
+            await until('the lag shows', async () => {
+              const l = await real.lags('ledger');
+              return l[1]?.lag === 3 ? l : undefined;
+            })
+          ).map((l) => l.lag);
+          await real.syncOffsets();
+          const wadmin = client(west, 'operator').admin();
+          await wadmin.connect();
+          const [offsets] = await wadmin.fetchOffsets({ groupId: 'ledger-app', topics: ['ledger'] });
+          await wadmin.disconnect();
+          const synced = offsets.partitions.filter((o) => Number(o.offset) >= 0).map((o) => [o.partition, Number(o.offset)]);
+          await real.failover('ledger');
+          const northEnds = await ends(north, 'ledger');
+          const westBefore = await ends(west, 'ledger');
+          await produce(west, 'ledger', ['x'], 1);
+          return { lags, synced, status: real.status('ledger'), lost: northEnds.map((n, p) => n - westBefore[p]), westEnds: await ends(west, 'ledger') };
+        },
+      };
+      const emulated = await story.emulator();
+      const measured = await story.real();
+      expect(emulated).toEqual({ lags: [0, 3], synced: [[1, 0]], status: 'STOPPED', lost: [0, 3], westEnds: [0, 1] });
+      expect(measured).toEqual(emulated);
+    } finally {
+      await real.close();
+      await emu.close();
+    }
   });
 });

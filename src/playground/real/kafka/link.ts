@@ -152,7 +152,7 @@ export class RealClusterLink {
   /** Per-partition lag of a mirror: the source's end offset (as last read) minus the destination's. */
   async lags(topic: string): Promise<RealMirrorLag[]> {
     const mirror = this.get(topic);
-    const destination = await this.destinationAdmin.fetchTopicOffsets(topic);
+    const destination = (await this.destinationAdmin.fetchTopicOffsets(topic)).sort((a, b) => a.partition - b.partition);
     if (mirror.status === 'STOPPED') return destination.map((p) => ({ partition: p.partition, lag: 0, lastSourceFetchOffset: -1 }));
     try {
       for (const p of await this.sourceAdmin.fetchTopicOffsets(topic)) mirror.sourceEnd.set(p.partition, Number(p.high));
