@@ -25,7 +25,7 @@ function settle(cluster: string, topic: string, wanted: string, link = 'dr'): vo
 const names = (body: { data: Array<{ mirror_topic_name: string }> }) => body.data.map((d) => d.mirror_topic_name).sort();
 
 describe('mirror topics: create, list, get', () => {
-  it('creates mirrors (204, empty body) and lists them per link, across links (-) and by mirror_status', async () => {
+  it('creates mirrors (204, empty body: accepted), PENDING_MIRROR until their first fetch, and lists them per link, across links (-) and by mirror_status', async () => {
     const { west } = await setup();
     emu.createTopic('north', 'orders', { partitions: 4 });
     emu.createTopic('north', 'payments', { partitions: 2 });
@@ -35,6 +35,8 @@ describe('mirror topics: create, list, get', () => {
       const created = await west.post('/links/dr/mirrors', { source_topic_name: topic });
       expect([created.status, created.text]).toEqual([204, '']);
     }
+    expect([status('west', 'orders'), status('west', 'payments')]).toEqual(['PENDING_MIRROR', 'PENDING_MIRROR']);
+    tick(T);
     const listed = await west.get('/links/dr/mirrors');
     expect(listed.json.kind).toBe('KafkaMirrorDataList');
     expect(

@@ -77,6 +77,9 @@ function apply(world: World, mirror: Mirror, pending: Pending): void {
     case 'resume':
       world.setStatus(mirror, 'ACTIVE', at);
       return;
+    case 'create':
+      world.setStatus(mirror, 'ACTIVE', at);
+      return;
     case 'truncate-and-restore':
       if (pending.phase === 0) {
         world.setStatus(mirror, 'PENDING_RESTORE', at);

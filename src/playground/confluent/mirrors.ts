@@ -15,6 +15,11 @@ export interface CreateMirrorRequest {
   sourceTopic: string;
   mirrorTopic?: string;
   replicationFactor?: number;
+  /**
+   * Created over REST: PENDING_MIRROR for one transition, then ACTIVE, as the service's asynchronous creation (the
+   * 204 means accepted). The programmatic setup call makes it ACTIVE at once.
+   */
+  pending?: boolean;
 }
 
 /** Creates a mirror topic on the destination (or bidirectional) side of a link. */
@@ -45,8 +50,9 @@ export function createMirror(world: World, cluster: Cluster, linkName: string, r
   if (!source) throw new RestError(404, 40403, `Topic '${request.sourceTopic}' does not exist on source cluster ${remote.id}.`);
   if (cluster.topics.has(name)) throw badRequest(`Topic '${name}' already exists.`);
   const topic = world.newTopic(cluster, name, source.partitions.length);
-  const mirror = world.newMirror(link, topic, request.sourceTopic, 'ACTIVE', source.id);
+  const mirror = world.newMirror(link, topic, request.sourceTopic, request.pending ? 'PENDING_MIRROR' : 'ACTIVE', source.id);
   mirror.knownSourceEnd = source.partitions.map((p) => p.length);
+  if (request.pending) world.schedule(mirror, { verb: 'create', due: world.now() + world.transitionMs, phase: 0, previous: 'PENDING_MIRROR' });
   return mirror;
 }
 

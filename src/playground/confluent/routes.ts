@@ -233,6 +233,7 @@ write('POST', '/links/{link_name}/mirrors', (ctx) => {
     sourceTopic: optionalString(body, 'source_topic_name') ?? '',
     mirrorTopic: optionalString(body, 'mirror_topic_name'),
     replicationFactor: optionalInteger(body, 'replication_factor'),
+    pending: true,
   });
   return { status: 204 };
 });

@@ -74,7 +74,8 @@ export interface Link {
 
 /** A scheduled asynchronous state change: applied by `advance()` once `due` passed. */
 export interface Pending {
-  verb: Verb;
+  /** An alter verb, or `create`: a mirror created over REST is PENDING_MIRROR until its first fetch. */
+  verb: Verb | 'create';
   due: number;
   /** Multi-step verbs (reverse, truncate-and-restore) count their steps here. */
   phase: number;
