@@ -71,6 +71,22 @@ describe('waitForStatus', () => {
     expect(out.reasons.get('a')).toBe('left ACTIVE for ACTIVE, not STOPPED: the cluster gave the change up');
   });
 
+  it('without revertByStateTime (pause, resume: no PENDING_ state), a topic still in its old state with a newer state_time_ms is waited for', async () => {
+    const clock = fakeClock();
+    const api = scripted(
+      [decodeMirror({ mirror_topic_name: 'a', mirror_status: 'ACTIVE', state_time_ms: 5 })],
+      [decodeMirror({ mirror_topic_name: 'a', mirror_status: 'PAUSED', state_time_ms: 6 })],
+    );
+    const out = await waitForStatus(api.list, [{ topic: 'a', beforeStatus: 'ACTIVE', beforeTimeMs: 1 }], 'PAUSED', {
+      timeoutMs: 60_000,
+      pollIntervalMs: 1000,
+      clock,
+      logger: silentLogger,
+      revertByStateTime: false,
+    });
+    expect([[...out.reached], [...out.broken]]).toEqual([['a'], []]);
+  });
+
   it('reads state transition errors for one pending topic per poll from the second poll, ten once one had errors, and fails those topics at once', async () => {
     const clock = fakeClock();
     const names = Array.from({ length: 30 }, (_, i) => `t${i}`);

@@ -238,6 +238,7 @@ async function mirrorRun(api: MirrorApi, config: MirrorConfig, deps: MirrorDeps,
         clock,
         logger,
         delayFirstPoll: true,
+        revertByStateTime: spec.verb !== 'pause' && spec.verb !== 'resume',
         transitionErrors: async (topic) => {
           const mirror = await api.getMirror(config.linkName, topic, { includeStateTransitionErrors: true });
           return mirror?.stateTransitionErrors.map((e) => `${e.errorCode}: ${e.errorMessage}`) ?? [];

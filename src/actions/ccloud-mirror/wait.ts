@@ -24,6 +24,11 @@ export interface WaitOptions {
    * immediate poll only sees it pending, and costs a whole listing.
    */
   delayFirstPoll?: boolean;
+  /**
+   * Count a topic back in its old state with a newer state_time_ms as given up (default true). Off for pause and
+   * resume, which pass through no PENDING_ state: there a topic still in its old state is simply not there yet.
+   */
+  revertByStateTime?: boolean;
 }
 
 /** What the wait saw: who got there, who broke, and whether time ran out. */
@@ -119,8 +124,9 @@ export async function waitForStatus(
       const status = seen?.mirrorStatus ?? 'NOT_LISTED';
       const pending = status.startsWith('PENDING_');
       // Back where it was, or somewhere else that is not on the way: after a PENDING_ state, or with a newer state time.
-      const left =
-        !pending && seen !== undefined && (wasPending.has(topic) || (beforeTime.get(topic) !== undefined && seen.stateTimeMs > beforeTime.get(topic)!));
+      const newer =
+        options.revertByStateTime !== false && beforeTime.get(topic) !== undefined && seen !== undefined && seen.stateTimeMs > beforeTime.get(topic)!;
+      const left = !pending && seen !== undefined && (wasPending.has(topic) || newer);
       if (pending) wasPending.add(topic);
       if (status === target) outcome.reached.add(topic);
       else if (rejected.has(topic) && !pending) outcome.settled.add(topic);
