@@ -8,7 +8,7 @@ import type { MirrorInputs } from './inputs.js';
 import { SPECS, type OperationSpec } from './operations.js';
 import { chunk, lagOf, lagViolations, listSome, planTopics, type PlannedTopic } from './plan.js';
 import type { MirrorResult, TopicResult } from './result.js';
-import { waitForStatus, type WaitOutcome } from './wait.js';
+import { TRANSITION_ERRORS, waitForStatus, type WaitOutcome } from './wait.js';
 import { peerDown, peerSide, probePeer, stoppedOnPeer, type PeerApi, type PeerProbe } from './peer.js';
 import { readSync, type SyncApi } from './sync.js';
 import { linkErrorMeaning, linkTrouble, rpoOf } from './health.js';
@@ -60,10 +60,10 @@ export interface MirrorProgress {
 }
 
 /** How long a finished run still waits for the peer's probe (failover, status: it only labels the result). */
-export const PEER_GRACE_MS = 1000;
+const PEER_GRACE_MS = 1000;
 
 /** The probe's outcome, or "no answer" when it has not come PEER_GRACE_MS after the rest of the run finished. */
-async function settleProbe(probing: Promise<PeerProbe>, clusterId: string, clock: Clock, started: number, abandon: AbortController): Promise<PeerProbe> {
+async function settleProbe(probing: Promise<PeerProbe>, clusterId: string, clock: Clock, started: number): Promise<PeerProbe> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<PeerProbe>((resolve) => {
     timer = setTimeout(
@@ -75,8 +75,6 @@ async function settleProbe(probing: Promise<PeerProbe>, clusterId: string, clock
     return await Promise.race([probing, late]);
   } finally {
     clearTimeout(timer);
-    // An unanswered probe must not keep the step alive until its request-timeout.
-    abandon.abort(new Error('no longer needed'));
   }
 }
 
@@ -239,10 +237,7 @@ async function mirrorRun(api: MirrorApi, config: MirrorConfig, deps: MirrorDeps,
         logger,
         delayFirstPoll: true,
         revertByStateTime: spec.verb !== 'pause' && spec.verb !== 'resume',
-        transitionErrors: async (topic) => {
-          const mirror = await api.getMirror(config.linkName, topic, { includeStateTransitionErrors: true });
-          return mirror?.stateTransitionErrors.map((e) => `${e.errorCode}: ${e.errorMessage}`) ?? [];
-        },
+        transitionErrors: (topic) => transitionErrorsOf(api, config.linkName, topic),
       },
     );
   } else if (!config.dryRun && rejected.length + unanswered.length > 0) {
@@ -285,7 +280,7 @@ async function mirrorRun(api: MirrorApi, config: MirrorConfig, deps: MirrorDeps,
   const lagged = spec.cut ? topics.filter((t) => CUT_NOW.has(t.outcome)) : counted;
   const truncated = topics.filter((t) => t.messagesTruncated !== undefined);
   // The probe only labels a failover's RPO: it may hold the step up by PEER_GRACE_MS at most, not by a request-timeout.
-  if (!probe && probing) probe = await settleProbe(probing, deps.peer!.clusterId, clock, started, abandonProbe);
+  if (!probe && probing) probe = await settleProbe(probing, deps.peer!.clusterId, clock, started);
   const totalLag = lagged.reduce((s, t) => s + t.totalLag, 0);
   return {
     peer: probe && { clusterId: probe.clusterId, answered: probe.answered, at: new Date(probe.at).toISOString(), error: probe.error },
@@ -506,17 +501,23 @@ async function diagnose(
   waited: WaitOutcome,
   late: (last?: boolean) => { deadline?: number },
 ): Promise<Map<string, string>> {
+  // Topics whose transition errors the wait already read are not read again (a reverted one is: the errors say why).
   const stuck = accepted
     .map((p) => p.topic)
-    .filter((t) => !waited.reached.has(t))
+    .filter((t) => !waited.reached.has(t) && !waited.reasons.get(t)?.startsWith(TRANSITION_ERRORS))
     .slice(0, waited.pollError ? 0 : DIAGNOSE_LIMIT);
   const found = new Map<string, string>();
   for (const topic of stuck) {
-    const mirror = await api.getMirror(link, topic, { includeStateTransitionErrors: true, ...late() }).catch(() => undefined);
-    const errors = mirror?.stateTransitionErrors.map((e) => `${e.errorCode}: ${e.errorMessage}`) ?? [];
-    if (errors.length) found.set(topic, `state transition errors: ${errors.join('; ')}`);
+    const errors = await transitionErrorsOf(api, link, topic, late()).catch(() => []);
+    if (errors.length) found.set(topic, `${TRANSITION_ERRORS}${errors.join('; ')}`);
   }
   return found;
+}
+
+/** A mirror's `mirror_state_transition_errors` as `CODE: message` (only the GET of one mirror carries them). */
+async function transitionErrorsOf(api: MirrorApi, link: string, topic: string, call: { deadline?: number } = {}): Promise<string[]> {
+  const mirror = await api.getMirror(link, topic, { includeStateTransitionErrors: true, ...call });
+  return mirror?.stateTransitionErrors.map((e) => `${e.errorCode}: ${e.errorMessage}`) ?? [];
 }
 
 function topicResult(
@@ -599,7 +600,7 @@ function topicResult(
   if (waited.broken.has(p.topic)) {
     const reason = waited.reasons.get(p.topic);
     // Gave up (went back, or elsewhere) or carried transition errors: the reason says it; a broken status says itself.
-    if (reason) return result('failed', status, { error: `${reason}${topicError}${diagnosis && diagnosis !== reason ? `; ${diagnosis}` : ''}` });
+    if (reason) return result('failed', status, { error: `${reason}${topicError}${detail}` });
     return result('failed', status, { error: `went ${status}${topicError} instead of ${spec.target}${detail}` });
   }
   if (waited.pollError) return result('failed', status, { error: `accepted, but reaching ${spec.target} could not be confirmed: ${waited.pollError}` });

@@ -9,7 +9,7 @@ import { listSome } from './plan.js';
  * the reverse verbs, the cluster that failed over for truncate-and-restore. It is probed before the verbs that need
  * it, read for the names truncate-and-restore restores, and watched after a reverse until its side has turned.
  */
-export type PeerApi = Pick<ConfluentClient, 'clusterId' | 'requestCount' | 'probe' | 'listLinks' | 'listMirrors'>;
+export type PeerApi = Pick<ConfluentClient, 'clusterId' | 'probe' | 'listLinks' | 'listMirrors'>;
 
 /** What the probe of the peer found. */
 export interface PeerProbe {

@@ -41,6 +41,7 @@ const shorten = (text: string | undefined) => (text && text.length > 300 ? `${te
 export async function readSync(api: Partial<SyncApi>, configs: LinkConfig[], topics: string[]): Promise<SyncReport> {
   const enabled = value(configs, 'consumer.offset.sync.enable') === 'true';
   const filters = value(configs, 'consumer.offset.group.filters');
+  const acls = value(configs, 'acl.sync.enable') === 'true';
   const report: SyncReport = {
     offsets: {
       enabled,
@@ -51,9 +52,9 @@ export async function readSync(api: Partial<SyncApi>, configs: LinkConfig[], top
       read: 0,
     },
     acls: {
-      enabled: value(configs, 'acl.sync.enable') === 'true',
-      intervalMs: value(configs, 'acl.sync.enable') === 'true' ? (number(value(configs, 'acl.sync.ms')) ?? 5000) : undefined,
-      filters: value(configs, 'acl.sync.enable') === 'true' ? shorten(value(configs, 'acl.filters')) : undefined,
+      enabled: acls,
+      intervalMs: acls ? (number(value(configs, 'acl.sync.ms')) ?? 5000) : undefined,
+      filters: acls ? shorten(value(configs, 'acl.filters')) : undefined,
     },
   };
   if (!enabled || topics.length === 0) return report;

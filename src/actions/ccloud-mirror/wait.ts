@@ -4,6 +4,9 @@ import type { Logger } from '../../core/log.js';
 import { formatDuration, type Clock } from '../../core/time.js';
 import { BROKEN_STATUSES } from './operations.js';
 
+/** How a topic's state transition errors are introduced, in the wait's reasons and in the run's diagnoses. */
+export const TRANSITION_ERRORS = 'state transition errors: ';
+
 /** The deadline and pace of a wait. */
 export interface WaitOptions {
   timeoutMs: number;
@@ -97,14 +100,16 @@ export async function waitForStatus(
   // that is a re-run meeting its own earlier request, which counts once the target is reached.
   const rejected = new Set(awaited.filter((a) => a.rejected).map((a) => a.topic));
   let open = awaited.map((a) => a.topic);
-  let last = clock.now() >= deadline;
-  if (options.delayFirstPoll && !last) {
-    const delay = Math.min(deadline - clock.now(), pollDelay(0, options.pollIntervalMs));
-    last = delay >= deadline - clock.now();
+  /** Sleeps `wanted`, cut to the deadline, counting the time slept; true when the poll after it is the last. */
+  const rest = async (wanted: number): Promise<boolean> => {
+    const remaining = deadline - clock.now();
     const sleepStart = clock.now();
-    await clock.sleep(delay);
+    await clock.sleep(Math.min(remaining, wanted));
     outcome.sleptMs += clock.now() - sleepStart;
-  }
+    return wanted >= remaining;
+  };
+  let last = clock.now() >= deadline;
+  if (options.delayFirstPoll && !last) last = await rest(pollDelay(0, options.pollIntervalMs));
   while (open.length > 0) {
     let mirrors: MirrorTopic[];
     try {
@@ -152,7 +157,7 @@ export async function waitForStatus(
         const errors = await options.transitionErrors(topic).catch(() => []);
         if (errors.length === 0) continue;
         outcome.broken.add(topic);
-        outcome.reasons.set(topic, `state transition errors: ${errors.join('; ')}`);
+        outcome.reasons.set(topic, `${TRANSITION_ERRORS}${errors.join('; ')}`);
         probesPerPoll = 10;
       }
       open = open.filter((t) => !outcome.broken.has(t));
@@ -168,12 +173,7 @@ export async function waitForStatus(
       outcome.timedOut = true;
       break;
     }
-    const wanted = pollDelay(outcome.polls - 1, options.pollIntervalMs);
-    last = wanted >= remaining;
-    const delay = Math.min(remaining, wanted);
-    const sleepStart = clock.now();
-    await clock.sleep(delay);
-    outcome.sleptMs += clock.now() - sleepStart;
+    last = await rest(pollDelay(outcome.polls - 1, options.pollIntervalMs));
   }
   return outcome;
 }
