@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { kafkaConfig, type RealKafkaCluster } from '../../src/playground/real/kafka/index.js';
+import { Kafka } from '../../src/playground/real/kafka/kafkajs.js';
 
 /** Polls `check` until it returns a value other than undefined; throws `what` after `timeoutMs`. */
 export async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
@@ -42,4 +44,15 @@ export function kafkaError(err: unknown): { name: string; type?: string; code?: 
   if (e.type !== undefined) out.type = e.type;
   if (e.code !== undefined) out.code = e.code;
   return out;
+}
+
+/** A topic's end offsets on a cluster, by partition, read with the operator key. */
+export async function endOffsets(cluster: RealKafkaCluster, topic: string): Promise<number[]> {
+  const admin = new Kafka(kafkaConfig(cluster, 'operator')).admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).sort((a, b) => a.partition - b.partition).map((p) => Number(p.high));
+  } finally {
+    await admin.disconnect();
+  }
 }

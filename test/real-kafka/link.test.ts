@@ -8,7 +8,7 @@ import { startRealKafka, kafkaConfig, type RealKafka, type RealKafkaCluster } fr
 import { RealClusterLink } from '../../src/playground/real/kafka/link.js';
 import { Kafka } from '../../src/playground/real/kafka/kafkajs.js';
 import { startConfluent } from '../../src/playground/confluent/index.js';
-import { kafkaError, until } from './helpers.js';
+import { endOffsets, kafkaError, until } from './helpers.js';
 
 let kafka: RealKafka;
 let north: RealKafkaCluster;
@@ -53,15 +53,7 @@ async function records(cluster: RealKafkaCluster, topic: string, count: number):
   return seen.sort();
 }
 
-const ends = async (cluster: RealKafkaCluster, topic: string) => {
-  const admin = client(cluster, 'operator').admin();
-  await admin.connect();
-  try {
-    return (await admin.fetchTopicOffsets(topic)).sort((a, b) => a.partition - b.partition).map((p) => Number(p.high));
-  } finally {
-    await admin.disconnect();
-  }
-};
+const ends = endOffsets;
 
 describe('a cluster link between two real Kafka clusters', () => {
   it('copies a topic partition by partition with the same offsets, keys and values, and keeps the mirror read-only for applications', async () => {

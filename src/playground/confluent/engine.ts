@@ -64,17 +64,21 @@ function apply(world: World, mirror: Mirror, pending: Pending): void {
         world.schedule(mirror, { ...pending, due: world.now() + world.transitionMs });
         return;
       }
+      if (!appliedOutside(world, mirror, pending)) return;
       syncMirror(world, mirror, at, true);
       if (config(mirror.link, 'consumer.offset.sync.enable') === 'true') syncGroupOffsets(world, mirror.link, mirror);
       stop(world, mirror, at);
       return;
     case 'failover':
+      if (!appliedOutside(world, mirror, pending)) return;
       stop(world, mirror, at);
       return;
     case 'pause':
+      if (!appliedOutside(world, mirror, pending)) return;
       world.setStatus(mirror, 'PAUSED', at);
       return;
     case 'resume':
+      if (!appliedOutside(world, mirror, pending)) return;
       world.setStatus(mirror, 'ACTIVE', at);
       return;
     case 'create':
@@ -82,6 +86,7 @@ function apply(world: World, mirror: Mirror, pending: Pending): void {
       return;
     case 'truncate-and-restore':
       if (pending.phase === 0) {
+        if (!appliedOutside(world, mirror, pending)) return;
         world.setStatus(mirror, 'PENDING_RESTORE', at);
         world.schedule(mirror, { ...pending, phase: 1, due: at + Math.ceil(world.transitionMs / 2) });
       } else {
@@ -106,6 +111,7 @@ function apply(world: World, mirror: Mirror, pending: Pending): void {
         );
         return;
       }
+      if (!appliedOutside(world, mirror, pending)) return;
       syncMirror(world, mirror, at, true);
       stop(world, mirror, at);
       // The former source becomes a mirror of this (now writable) topic on the peer's side of the link.
@@ -115,6 +121,20 @@ function apply(world: World, mirror: Mirror, pending: Pending): void {
       world.schedule(reversed, { ...pending, phase: 1, due: at + world.transitionMs, previous: 'STOPPED' });
     }
   }
+}
+
+/**
+ * Whether the data plane under the link (when it is not this memory) has carried out the verb. While it has not,
+ * the change stays pending and is looked at again; when it cannot, the change fails with its reason.
+ */
+function appliedOutside(world: World, mirror: Mirror, pending: Pending): boolean {
+  const plane = world.dataPlane;
+  if (!plane) return true;
+  const answer = plane.apply({ cluster: mirror.link.cluster.name, link: mirror.link.name, topic: mirror.topic.name }, pending.verb);
+  if (answer === 'done') return true;
+  if (answer === 'pending') world.schedule(mirror, { ...pending, due: world.now() + world.transitionMs });
+  else fail(world, mirror, pending, 'INTERNAL_ERROR', answer.error);
+  return false;
 }
 
 function stop(world: World, mirror: Mirror, at: number): void {

@@ -18,6 +18,7 @@ import type {
   ClusterInfo,
   ConfluentEmulator,
   ConfluentOptions,
+  DataPlane,
   Fault,
   GroupMember,
   LinkMode,
@@ -214,6 +215,11 @@ class Emulator implements ConfluentEmulator {
     const mirror = this.at(cluster).links.get(link)?.mirrors.get(topic);
     if (!mirror) return undefined;
     return { status: effectiveStatus(this.world, mirror), lags: mirrorLags(this.world, mirror) };
+  }
+
+  useDataPlane(plane: DataPlane): void {
+    if (this.world.dataPlane) throw new Error('useDataPlane: this emulator already has a data plane.');
+    this.world.dataPlane = plane;
   }
 
   setPermissions(cluster: string, level: PermissionLevel): void {

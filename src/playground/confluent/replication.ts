@@ -134,11 +134,14 @@ export function effectiveStateTime(world: World, mirror: Mirror): number {
 }
 
 /**
- * Per-partition lag against what the link last learnt of the source. A STOPPED mirror reports lag 0 and
+ * Per-partition lag against what the link last learnt of the source (as measured by the data plane under the link,
+ * when there is one: real Kafka's end offsets). A STOPPED mirror reports lag 0 and
  * last_source_fetch_offset -1, as the real API does (terraform-provider-confluent's recorded fixture).
  */
 export function mirrorLags(world: World, mirror: Mirror): MirrorLag[] {
   if (mirror.status === 'STOPPED') return mirror.topic.partitions.map((_, partition) => ({ partition, lag: 0, last_source_fetch_offset: -1 }));
+  const measured = world.dataPlane?.lags({ cluster: mirror.link.cluster.name, link: mirror.link.name, topic: mirror.topic.name });
+  if (measured) return measured;
   refreshKnown(world, mirror);
   return mirror.topic.partitions.map((records, partition) => ({
     partition,

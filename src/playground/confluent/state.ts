@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { RestError } from './errors.js';
-import type { GroupMember, LinkMode, PermissionLevel } from './types.js';
+import type { DataPlane, GroupMember, LinkMode, PermissionLevel } from './types.js';
 
 /** The spec's MirrorTopicStatus values (a closed enum there). */
 export const MIRROR_STATUSES = [
@@ -140,6 +140,8 @@ export class World {
   private readonly bySource = new Map<string, Set<Mirror>>();
   /** Earliest `due` among scheduled mirrors (a lower bound), so most requests skip the queue. */
   nextDue = Infinity;
+  /** The data plane under the links when it is not this memory (real Kafka brokers). */
+  dataPlane?: DataPlane;
 
   constructor(
     readonly replicationDelayMs: number,

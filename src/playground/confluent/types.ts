@@ -110,8 +110,33 @@ export type LinkMode = 'DESTINATION' | 'SOURCE' | 'BIDIRECTIONAL';
 export type PermissionLevel = 'full' | 'read-only' | 'none';
 
 /** The running emulator: REST servers per cluster plus programmatic admin and data-plane access. */
+/** A mirror topic as a data plane sees it: the destination cluster (name), the link and the topic. */
+export interface MirrorRef {
+  cluster: string;
+  link: string;
+  topic: string;
+}
+
+/**
+ * The data plane under the emulator's link control plane when it is not the emulator's own memory: real Kafka
+ * brokers (src/playground/real/kafka/bridge.ts). The REST API's lags then come from it, and an alter verb takes
+ * effect only once the data plane has carried it out.
+ */
+export interface DataPlane {
+  /** A mirror's per-partition lags as last measured there; undefined while not known (the emulator's own then). */
+  lags(mirror: MirrorRef): MirrorLag[] | undefined;
+  /**
+   * Carries out an alter verb there (`failover`: stop at once; `promote`: stop after copying every record; …):
+   * `done` once it has (the emulator asks again until then, the topic staying in its pending state), or why it
+   * cannot (the change then fails, with that reason as its state transition error).
+   */
+  apply(mirror: MirrorRef, verb: string): 'done' | 'pending' | { error: string };
+}
+
 export interface ConfluentEmulator {
   readonly clusters: ClusterInfo[];
+  /** Puts a data plane under the links (see DataPlane); one per emulator. */
+  useDataPlane(plane: DataPlane): void;
   /** A cluster by name, id or bootstrap (with or without `SASL_SSL://`); throws when unknown. */
   info(nameOrIdOrBootstrap: string): ClusterInfo;
 

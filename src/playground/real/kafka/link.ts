@@ -165,6 +165,11 @@ export class RealClusterLink {
     });
   }
 
+  /** The link's mirror topics. */
+  topics(): string[] {
+    return [...this.mirrors.keys()];
+  }
+
   status(topic: string): 'ACTIVE' | 'STOPPED' {
     return this.get(topic).status;
   }

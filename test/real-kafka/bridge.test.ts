@@ -1,0 +1,140 @@
+/**
+ * The bundled ccloud-mirror, run as the runner runs it, against the Confluent emulator's REST control plane with two
+ * real Kafka clusters under its link (src/playground/real/kafka/bridge.ts): the lags it reports are the real end
+ * offsets', and after its failover the real topic takes writes that Kafka refused before.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startRealKafka, kafkaConfig, type RealKafka, type RealKafkaCluster } from '../../src/playground/real/kafka/index.js';
+import { RealClusterLink } from '../../src/playground/real/kafka/link.js';
+import { RealLinkBridge } from '../../src/playground/real/kafka/bridge.js';
+import { Kafka } from '../../src/playground/real/kafka/kafkajs.js';
+import { startConfluent, type ConfluentEmulator } from '../../src/playground/confluent/index.js';
+import { findLeaks, runAction } from '../helpers/run-action.js';
+import { endOffsets, kafkaError, until } from './helpers.js';
+
+let kafka: RealKafka;
+let north: RealKafkaCluster;
+let west: RealKafkaCluster;
+let emu: ConfluentEmulator;
+let real: RealClusterLink;
+let bridge: RealLinkBridge;
+
+const client = (cluster: RealKafkaCluster, user: 'operator' | 'app') => new Kafka(kafkaConfig(cluster, user, { retry: { retries: 1 } }));
+
+async function produce(cluster: RealKafkaCluster, topic: string, values: string[], partition: number): Promise<Array<{ partition: number; offset: string }>> {
+  const producer = client(cluster, 'app').producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  try {
+    const sent = await producer.send({ topic, acks: -1, messages: values.map((value) => ({ value, partition })) });
+    return sent.map((r) => ({ partition: r.partition, offset: r.baseOffset ?? '' }));
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+const ends = endOffsets;
+
+beforeAll(async () => {
+  kafka = await startRealKafka({ log: () => undefined });
+  north = kafka.cluster('north');
+  west = kafka.cluster('west');
+  const admin = client(north, 'app').admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic: 'payments', numPartitions: 2, replicationFactor: 1 }], waitForLeaders: true });
+  await admin.disconnect();
+  // The link copies nothing within the test (60 s delay): the 3 records produced below stay behind, as lag.
+  real = await RealClusterLink.start({ name: 'dr', source: north, destination: west, delayMs: 60_000 });
+  await real.mirror('payments');
+  // The emulator's own model copies nothing either: only the real data plane could explain a lag it reports.
+  emu = await startConfluent({ clusters: [{ name: 'north' }, { name: 'west' }], transitionMs: 50, replicationDelayMs: 3_600_000 });
+  emu.createTopic('north', 'payments', { partitions: 2 });
+  emu.createLink('west', 'dr', { remote: 'north' });
+  emu.createMirror('west', 'dr', 'payments');
+  bridge = await RealLinkBridge.attach(emu, [{ cluster: 'west', link: 'dr', real }], { refreshMs: 100 });
+}, 600_000);
+
+afterAll(async () => {
+  await bridge?.close();
+  await real?.close();
+  await emu?.close();
+  await kafka?.stop();
+});
+
+function inputs(operation: string): Record<string, string> {
+  const w = emu.info('west');
+  return {
+    'rest-endpoint': w.restEndpoint,
+    'cluster-id': w.id,
+    'api-key': w.apiKey,
+    'api-secret': w.apiSecret,
+    'link-name': 'dr',
+    operation,
+    'mirror-topics': 'payments',
+    'poll-interval': '100ms',
+    timeout: '60s',
+  };
+}
+
+describe('ccloud-mirror over the emulator with real Kafka under the link', () => {
+  it('reports the lag of records real Kafka has not copied, fails over, and the real topic then takes the writes Kafka refused before', async () => {
+    await produce(north, 'payments', ['a', 'b', 'c'], 1);
+    await until('the bridge measures the lag', () => (emu.mirrorState('west', 'dr', 'payments')?.lags[1]?.lag === 3 ? true : undefined));
+
+    const status = await runAction('ccloud-mirror', { inputs: inputs('status') });
+    expect(status.code).toBe(0);
+    expect([status.outputs['total-lag'], status.outputs['max-lag']]).toEqual(['3', '3']);
+
+    // Read-only for applications while it mirrors: Kafka's own authorization error.
+    const refused = await produce(west, 'payments', ['too-early'], 1).catch((e: unknown) => e);
+    expect(kafkaError(refused).type).toBe('TOPIC_AUTHORIZATION_FAILED');
+
+    const failover = await runAction('ccloud-mirror', { inputs: inputs('failover') });
+    expect(failover.code).toBe(0);
+    const result = JSON.parse(failover.outputs.result) as { topics: Array<{ topic: string; after: string; outcome: string; totalLag: number }> };
+    expect(result.topics.map((t) => [t.topic, t.after, t.outcome, t.totalLag])).toEqual([['payments', 'STOPPED', 'changed', 3]]);
+    expect(failover.outputs['total-lag']).toBe('3');
+    expect(real.status('payments')).toBe('STOPPED');
+    expect(findLeaks(failover.everything, [emu.info('west').apiSecret])).toEqual([]);
+
+    // Writable now; the 3 records never copied are what the failover lost (north holds them, west does not).
+    expect(await produce(west, 'payments', ['after'], 1)).toEqual([{ partition: 1, offset: '0' }]);
+    expect(await ends(west, 'payments')).toEqual([0, 1]);
+    expect(await ends(north, 'payments')).toEqual([0, 3]);
+  }, 180_000);
+
+  it('refuses a verb the real data plane does not carry (pause), with the reason as the topic transition error, and leaves the real mirror copying', async () => {
+    const admin = client(north, 'app').admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'refunds', numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+    await admin.disconnect();
+    await real.mirror('refunds');
+    emu.createTopic('north', 'refunds', { partitions: 1 });
+    emu.createMirror('west', 'dr', 'refunds');
+    const w = emu.info('west');
+    const auth = `Basic ${Buffer.from(`${w.apiKey}:${w.apiSecret}`).toString('base64')}`;
+    const send = await fetch(`${w.restEndpoint}/kafka/v3/clusters/${w.id}/links/dr/mirrors:pause`, {
+      method: 'POST',
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ mirror_topic_names: ['refunds'] }),
+    });
+    expect(send.status).toBe(200);
+    // The real link has no pause: the REST state must not claim one. The change fails back to ACTIVE, saying why.
+    await until('the pause refused', async () => {
+      const mirror = (await (
+        await fetch(`${w.restEndpoint}/kafka/v3/clusters/${w.id}/links/dr/mirrors/refunds?include_state_transition_errors=true`, {
+          headers: { authorization: auth },
+        })
+      ).json()) as {
+        mirror_status: string;
+        mirror_state_transition_errors: Array<{ error_code: string; error_message: string }>;
+      };
+      return mirror.mirror_state_transition_errors.length ? mirror : undefined;
+    }).then((mirror) => {
+      expect(mirror.mirror_status).toBe('ACTIVE');
+      expect(mirror.mirror_state_transition_errors).toEqual([
+        { error_code: 'INTERNAL_ERROR', error_message: "pause is not available on the playground's real-Kafka data plane (failover and promote are)." },
+      ]);
+    });
+    expect(real.status('refunds')).toBe('ACTIVE');
+  }, 120_000);
+});
