@@ -102,6 +102,27 @@ describe('ccloud-mirror over the emulator with real Kafka under the link', () =>
     expect(await ends(north, 'payments')).toEqual([0, 3]);
   }, 180_000);
 
+  it('promotes: every record the source holds is copied before the mirror stops, with nothing lost, and the real topic is writable after', async () => {
+    const admin = client(north, 'app').admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'ledger', numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+    await admin.disconnect();
+    await real.mirror('ledger');
+    emu.createTopic('north', 'ledger', { partitions: 1 });
+    emu.createMirror('west', 'dr', 'ledger');
+    await produce(north, 'ledger', ['a', 'b'], 0);
+    await until('the bridge measures the lag', () => (emu.mirrorState('west', 'dr', 'ledger')?.lags[0]?.lag === 2 ? true : undefined));
+
+    const promote = await runAction('ccloud-mirror', { inputs: { ...inputs('promote'), 'mirror-topics': 'ledger' } });
+    expect(promote.code).toBe(0);
+    const result = JSON.parse(promote.outputs.result) as { topics: Array<{ topic: string; after: string; outcome: string }> };
+    expect(result.topics.map((t) => [t.topic, t.after, t.outcome])).toEqual([['ledger', 'STOPPED', 'changed']]);
+    expect(real.status('ledger')).toBe('STOPPED');
+    // Both records crossed before the stop (the 60 s delay was not waited out): west holds what north holds.
+    expect(await ends(west, 'ledger')).toEqual([2]);
+    expect(await produce(west, 'ledger', ['after'], 0)).toEqual([{ partition: 0, offset: '2' }]);
+  }, 180_000);
+
   it('refuses a verb the real data plane does not carry (pause), with the reason as the topic transition error, and leaves the real mirror copying', async () => {
     const admin = client(north, 'app').admin();
     await admin.connect();

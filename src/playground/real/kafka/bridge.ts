@@ -83,28 +83,29 @@ export class RealLinkBridge implements DataPlane {
     return this.links.find((l) => l.cluster === mirror.cluster && l.link === mirror.link)?.real;
   }
 
-  /** Measures every active mirror's lags (one round at a time). */
+  /** Measures every active mirror's lags, one round at a time (a round is bounded by kafkajs' request timeouts). */
   private refresh(): Promise<void> {
-    this.refreshing ??= (async () => {
-      try {
-        for (const { cluster, link, real } of this.links) {
-          for (const topic of real.topics()) {
-            if (real.status(topic) !== 'ACTIVE') continue;
-            const lags = await real.lags(topic);
-            this.measured.set(
-              key({ cluster, link, topic }),
-              lags.map((l) => ({ partition: l.partition, lag: l.lag, last_source_fetch_offset: l.lastSourceFetchOffset })),
-            );
-          }
-        }
-        this.lastError = undefined;
-      } catch (err) {
-        this.lastError = (err as Error).message;
-      } finally {
-        this.refreshing = undefined;
-      }
-    })();
+    // Set before the round can end: a round with nothing to await ends at once, and must not stay "running".
+    this.refreshing ??= this.measure().finally(() => (this.refreshing = undefined));
     return this.refreshing;
+  }
+
+  private async measure(): Promise<void> {
+    try {
+      for (const { cluster, link, real } of this.links) {
+        for (const topic of real.topics()) {
+          if (real.status(topic) !== 'ACTIVE') continue;
+          const lags = await real.lags(topic);
+          this.measured.set(
+            key({ cluster, link, topic }),
+            lags.map((l) => ({ partition: l.partition, lag: l.lag, last_source_fetch_offset: l.lastSourceFetchOffset })),
+          );
+        }
+      }
+      this.lastError = undefined;
+    } catch (err) {
+      this.lastError = (err as Error).message;
+    }
   }
 }
 

@@ -52,6 +52,8 @@ interface Mirror {
   sourceEnd: Map<number, number>;
   /** The destination's end offsets when the mirror stopped. */
   stoppedOffsets?: number[];
+  /** A promote is syncing every record: the replication delay no longer holds them back. */
+  flushing?: boolean;
   deny: AclEntry;
 }
 
@@ -134,7 +136,8 @@ export class RealClusterLink {
             throw new Error(`link ${this.options.name}: ${mirror.topic}/${partition} has a gap: source offset ${offset}, destination end ${next}`);
           // The replication delay, in short sleeps: a failover must not wait for a batch that waits for its time.
           const dueAt = Number(message.timestamp) + delayMs;
-          while (Date.now() < dueAt && mirror.status === 'ACTIVE' && isRunning()) await new Promise((r) => setTimeout(r, Math.min(50, dueAt - Date.now())));
+          while (Date.now() < dueAt && !mirror.flushing && mirror.status === 'ACTIVE' && isRunning())
+            await new Promise((r) => setTimeout(r, Math.min(50, dueAt - Date.now())));
           if (mirror.status !== 'ACTIVE' || !isRunning()) return;
           await this.producer.send({
             topic: mirror.topic,
@@ -191,9 +194,11 @@ export class RealClusterLink {
     await this.destinationAdmin.deleteAcls({ filters: [mirror.deny] });
   }
 
-  /** Waits until every record the source holds was copied (and, with offset sync, one last sync), then stops (promote). */
+  /** Copies every record the source holds, without the replication delay (and, with offset sync, syncs once more), then stops (promote). */
   async promote(topic: string, timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    // Promote syncs everything there is, at once, as Cluster Linking's does: the replication delay is not waited out.
+    this.get(topic).flushing = true;
     for (;;) {
       // Needs the source: its end offsets now, not the last known ones.
       const sourceEnd = await this.sourceAdmin.fetchTopicOffsets(topic);
