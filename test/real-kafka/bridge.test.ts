@@ -10,7 +10,7 @@ import { RealLinkBridge } from '../../src/playground/real/kafka/bridge.js';
 import { Kafka } from '../../src/playground/real/kafka/kafkajs.js';
 import { startConfluent, type ConfluentEmulator } from '../../src/playground/confluent/index.js';
 import { findLeaks, runAction } from '../helpers/run-action.js';
-import { endOffsets, kafkaError, until } from './helpers.js';
+import { commitOffset, endOffsets, kafkaError, until } from './helpers.js';
 
 let kafka: RealKafka;
 let north: RealKafkaCluster;
@@ -121,6 +121,63 @@ describe('ccloud-mirror over the emulator with real Kafka under the link', () =>
     // Both records crossed before the stop (the 60 s delay was not waited out): west holds what north holds.
     expect(await ends(west, 'ledger')).toEqual([2]);
     expect(await produce(west, 'ledger', ['after'], 0)).toEqual([{ partition: 0, offset: '2' }]);
+  }, 180_000);
+
+  it('bridges a prefixed link (active-active): the mirror is north-<topic> on west, copied whole, status reports its real lag (0), and synced group offsets land on the prefixed name', async () => {
+    const admin = client(north, 'app').admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'orders', numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+    await admin.disconnect();
+    await produce(north, 'orders', ['a', 'b', 'c', 'd'], 0);
+    const prefixed = await RealClusterLink.start({
+      name: 'north-to-west',
+      source: north,
+      destination: west,
+      prefix: 'north-',
+      offsetSync: { everyMs: 3_600_000, accept: (g) => g === 'orders-app' },
+    });
+    // A second emulator (one data plane each), whose own model would report a lag of 5: only the real one says 0.
+    const emu2 = await startConfluent({ clusters: [{ name: 'north' }, { name: 'west' }], transitionMs: 50, replicationDelayMs: 3_600_000 });
+    try {
+      expect(await prefixed.mirror('orders')).toBe('north-orders');
+      emu2.createTopic('north', 'orders', { partitions: 1 });
+      emu2.createLink('west', 'north-to-west', { remote: 'north', prefix: 'north-' });
+      emu2.createMirror('west', 'north-to-west', 'orders', 'north-orders');
+      emu2.produce('north', 'orders', [{ value: '1' }, { value: '2' }, { value: '3' }, { value: '4' }, { value: '5' }], 0);
+      const second = await RealLinkBridge.attach(emu2, [{ cluster: 'west', link: 'north-to-west', real: prefixed }], { refreshMs: 100 });
+      try {
+        await until('4 records copied to north-orders', async () => ((await ends(west, 'north-orders'))[0] === 4 ? true : undefined));
+        await commitOffset(north, 'orders-app', 'orders', 0, 3);
+        await prefixed.syncOffsets();
+        expect(prefixed.lastSync).toEqual({ groups: ['orders-app'] });
+        const wadmin = client(west, 'operator').admin();
+        await wadmin.connect();
+        const [synced] = await wadmin.fetchOffsets({ groupId: 'orders-app', topics: ['north-orders'] });
+        await wadmin.disconnect();
+        expect(synced.partitions.map((p) => [p.partition, p.offset])).toEqual([[0, '3']]);
+
+        const w = emu2.info('west');
+        const status = await runAction('ccloud-mirror', {
+          inputs: {
+            ...inputs('status'),
+            'rest-endpoint': w.restEndpoint,
+            'cluster-id': w.id,
+            'api-key': w.apiKey,
+            'api-secret': w.apiSecret,
+            'link-name': 'north-to-west',
+            'mirror-topics': 'north-orders',
+          },
+        });
+        expect(status.code).toBe(0);
+        const result = JSON.parse(status.outputs.result) as { topics: Array<{ topic: string; source: string; after: string; totalLag: number }> };
+        expect(result.topics.map((t) => [t.topic, t.source, t.after, t.totalLag])).toEqual([['north-orders', 'orders', 'ACTIVE', 0]]);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await prefixed.close();
+      await emu2.close();
+    }
   }, 180_000);
 
   it('refuses a verb the real data plane does not carry (pause), with the reason as the topic transition error, and leaves the real mirror copying', async () => {

@@ -56,3 +56,16 @@ export async function endOffsets(cluster: RealKafkaCluster, topic: string): Prom
     await admin.disconnect();
   }
 }
+
+/** Commits `offset` for a group on one partition with the application key, as a consumer of the group does. */
+export async function commitOffset(cluster: RealKafkaCluster, group: string, topic: string, partition: number, offset: number): Promise<void> {
+  const committer = new Kafka(kafkaConfig(cluster, 'app')).consumer({ groupId: group });
+  await committer.connect();
+  try {
+    await committer.subscribe({ topics: [topic], fromBeginning: true });
+    await committer.run({ autoCommit: false, eachMessage: async () => undefined });
+    await committer.commitOffsets([{ topic, partition, offset: String(offset) }]);
+  } finally {
+    await committer.disconnect();
+  }
+}

@@ -8,7 +8,7 @@ import { startRealKafka, kafkaConfig, type RealKafka, type RealKafkaCluster } fr
 import { RealClusterLink } from '../../src/playground/real/kafka/link.js';
 import { Kafka } from '../../src/playground/real/kafka/kafkajs.js';
 import { startConfluent } from '../../src/playground/confluent/index.js';
-import { endOffsets, kafkaError, until } from './helpers.js';
+import { commitOffset, endOffsets, kafkaError, until } from './helpers.js';
 
 let kafka: RealKafka;
 let north: RealKafkaCluster;
@@ -234,12 +234,7 @@ describe('a cluster link between two real Kafka clusters', () => {
           await admin.disconnect();
           await real.mirror('ledger');
           await produce(north, 'ledger', ['a', 'b', 'c'], 1);
-          const committer = client(north, 'app').consumer({ groupId: 'ledger-app' });
-          await committer.connect();
-          await committer.subscribe({ topics: ['ledger'], fromBeginning: true });
-          await committer.run({ autoCommit: false, eachMessage: async () => undefined });
-          await committer.commitOffsets([{ topic: 'ledger', partition: 1, offset: '2' }]);
-          await committer.disconnect();
+          await commitOffset(north, 'ledger-app', 'ledger', 1, 2);
           const lags = (
             await until('the lag shows', async () => {
               const l = await real.lags('ledger');

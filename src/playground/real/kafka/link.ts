@@ -25,12 +25,14 @@ import { waitForAcls } from './acls.js';
 
 /** Options of a RealClusterLink. */
 export interface RealLinkOptions {
-  /** The link's name: its consumer groups on the source are `cluster-link-<name>-<topic>`. */
+  /** The link's name: its consumer groups on the source are `cluster-link-<name>-<mirror topic>`. */
   name: string;
   source: RealKafkaCluster;
   destination: RealKafkaCluster;
   /** A record is copied no sooner than this long after the source appended it (default 0). */
   delayMs?: number;
+  /** `cluster.link.prefix`: mirror topics are named `<prefix><source topic>` (active-active), default none. */
+  prefix?: string;
   /** Consumer offset sync: every `everyMs`, the committed offsets of the groups `accept` selects. */
   offsetSync?: { everyMs: number; accept: (group: string) => boolean };
 }
@@ -43,7 +45,10 @@ export interface RealMirrorLag {
 }
 
 interface Mirror {
+  /** The mirror topic, on the destination: the prefix and the source topic's name. */
   topic: string;
+  /** The source topic. */
+  source: string;
   status: 'ACTIVE' | 'STOPPED';
   consumer?: Consumer;
   /** The destination's end offset of each partition: the next source offset to copy. */
@@ -91,10 +96,14 @@ export class RealClusterLink {
     return link;
   }
 
-  /** Creates the mirror of `topic` on the destination (same partitions), read-only for applications, and starts copying. */
-  async mirror(topic: string): Promise<void> {
+  /**
+   * Creates the mirror of source topic `source` on the destination (same partitions; named with the link's prefix),
+   * read-only for applications, and starts copying. Returns the mirror topic's name (what the other methods take).
+   */
+  async mirror(source: string): Promise<string> {
+    const topic = `${this.options.prefix ?? ''}${source}`;
     if (this.mirrors.has(topic)) throw new Error(`${topic} is already a mirror topic of link ${this.options.name}`);
-    const [metadata] = (await this.sourceAdmin.fetchTopicMetadata({ topics: [topic] })).topics;
+    const [metadata] = (await this.sourceAdmin.fetchTopicMetadata({ topics: [source] })).topics;
     const partitions = metadata.partitions.length;
     await this.destinationAdmin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
     const deny: AclEntry = {
@@ -108,17 +117,18 @@ export class RealClusterLink {
     };
     await this.destinationAdmin.createAcls({ acl: [deny] });
     await waitForAcls(this.destinationAdmin, [deny]);
-    const mirror: Mirror = { topic, status: 'ACTIVE', next: new Map(), sourceEnd: new Map(), deny };
+    const mirror: Mirror = { topic, source, status: 'ACTIVE', next: new Map(), sourceEnd: new Map(), deny };
     for (const p of await this.destinationAdmin.fetchTopicOffsets(topic)) mirror.next.set(p.partition, Number(p.high));
     this.mirrors.set(topic, mirror);
     await this.startCopying(mirror);
+    return topic;
   }
 
   private async startCopying(mirror: Mirror): Promise<void> {
     const consumer = this.source.consumer({ groupId: `${LINK_GROUP}${this.options.name}-${mirror.topic}`, sessionTimeout: 10_000, heartbeatInterval: 1000 });
     mirror.consumer = consumer;
     await consumer.connect();
-    await consumer.subscribe({ topics: [mirror.topic], fromBeginning: true });
+    await consumer.subscribe({ topics: [mirror.source], fromBeginning: true });
     const delayMs = this.options.delayMs ?? 0;
     await consumer.run({
       eachBatchAutoResolve: false,
@@ -158,7 +168,7 @@ export class RealClusterLink {
     const destination = (await this.destinationAdmin.fetchTopicOffsets(topic)).sort((a, b) => a.partition - b.partition);
     if (mirror.status === 'STOPPED') return destination.map((p) => ({ partition: p.partition, lag: 0, lastSourceFetchOffset: -1 }));
     try {
-      for (const p of await this.sourceAdmin.fetchTopicOffsets(topic)) mirror.sourceEnd.set(p.partition, Number(p.high));
+      for (const p of await this.sourceAdmin.fetchTopicOffsets(mirror.source)) mirror.sourceEnd.set(p.partition, Number(p.high));
     } catch {
       // The source is out of reach: the lag is measured against what the link last learnt, as Cluster Linking's is.
     }
@@ -198,10 +208,11 @@ export class RealClusterLink {
   async promote(topic: string, timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     // Promote syncs everything there is, at once, as Cluster Linking's does: the replication delay is not waited out.
-    this.get(topic).flushing = true;
+    const mirror = this.get(topic);
+    mirror.flushing = true;
     for (;;) {
       // Needs the source: its end offsets now, not the last known ones.
-      const sourceEnd = await this.sourceAdmin.fetchTopicOffsets(topic);
+      const sourceEnd = await this.sourceAdmin.fetchTopicOffsets(mirror.source);
       const copied = new Map((await this.destinationAdmin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
       if (sourceEnd.every((p) => Number(p.high) <= (copied.get(p.partition) ?? 0))) break;
       if (Date.now() > deadline) throw new Error(`promote of ${topic}: still lagging after ${timeoutMs} ms`);
@@ -218,7 +229,10 @@ export class RealClusterLink {
    */
   async syncOffsets(only?: string): Promise<void> {
     const accept = this.options.offsetSync?.accept ?? (() => false);
-    const topics = [...this.mirrors.values()].filter((m) => m.status === 'ACTIVE' && (!only || m.topic === only)).map((m) => m.topic);
+    const mirrors = [...this.mirrors.values()].filter((m) => m.status === 'ACTIVE' && (!only || m.topic === only));
+    // A group's offsets for a source topic are written for its mirror topic (the prefixed name, with a prefix).
+    const mirrorOf = new Map(mirrors.map((m) => [m.source, m.topic]));
+    const topics = [...mirrorOf.keys()];
     const synced: string[] = [];
     try {
       if (topics.length === 0) return;
@@ -229,7 +243,8 @@ export class RealClusterLink {
         if (described && described.members.length > 0) continue;
         const committed = await this.sourceAdmin.fetchOffsets({ groupId, topics });
         let wrote = false;
-        for (const { topic, partitions } of committed) {
+        for (const { topic: source, partitions } of committed) {
+          const topic = mirrorOf.get(source)!;
           const ends = new Map((await this.destinationAdmin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
           const set = partitions
             .filter((p) => Number(p.offset) >= 0)
