@@ -58,7 +58,13 @@ export async function main(argv: string[], print: (line: string) => void = conso
   }
   for (const [i, scenario] of (command.faults.length ? [] : command.scenarios).entries()) {
     print(`\n=== Drill ${i + 1} of ${command.scenarios.length}: ${scenarioTitle(scenario)}`);
-    const result = await runScenario(scenario, { workspace, timing: command.timing, kube: command.kube, log: (line) => print(`  ${line}`) });
+    const result = await runScenario(scenario, {
+      workspace,
+      timing: command.timing,
+      kube: command.kube,
+      kafka: command.kafka,
+      log: (line) => print(`  ${line}`),
+    });
     results.push(result);
     const slug = scenarioSlug(scenario);
     const svgName = `${slug}.svg`;

@@ -36,58 +36,165 @@ export interface ClientPod {
   lastError?: string;
 }
 
+/** What the drill asks of its clients, simulated (ClientFleet) or real Kafka clients (RealClientFleet). */
+export interface Fleet {
+  readonly pods: ClientPod[];
+  /** Starts following pods (call before the Deployments are applied, so no pod is missed). */
+  attach(): void;
+  /** Pods alive now (started, not deleted). */
+  live(role?: 'producer' | 'consumer'): ClientPod[];
+  startTraffic(): void;
+  /** Stops the users (a send in retry is abandoned, never counted); consumers keep consuming. */
+  stopUsers(): Promise<void>;
+  stopTraffic(): Promise<void>;
+  /** Lets every consumer take what is there now (simulated clients poll on a timer; real ones consume on their own). */
+  pollNow(): void;
+  close(): Promise<void>;
+}
+
 type Sleep = (ms: number) => Promise<void>;
 const defaultSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The simulated clients of one playground (both roles, every pod the emulator starts). */
-export class ClientFleet {
+/**
+ * What both fleets share: the pods they follow, and the users, which send numbered records through the ready
+ * producer pods (the service's endpoints, round robin), each waiting for the acknowledgement and retrying a failed
+ * send after `retryBackoffMs`. Each fleet says how a pod connects and how one send goes.
+ */
+export abstract class FleetBase implements Fleet {
   readonly pods: ClientPod[] = [];
   private unsubscribe?: () => void;
-  private pollTimer?: NodeJS.Timeout;
   private users: Array<Promise<void>> = [];
   private stopped = true;
   private nextProducer = 0;
-  /** Consumer groups the clients used (`cluster\u0000group`), and the membership each cluster last accepted. */
-  private readonly groups = new Set<string>();
-  private readonly groupSignatures = new Map<string, string>();
-  private readonly now: () => number;
-  private readonly sleep: Sleep;
+  protected readonly now: () => number;
+  protected readonly sleep: Sleep;
 
-  constructor(
-    private readonly confluent: ConfluentEmulator,
-    private readonly kube: Pick<DrillKube, 'onPod' | 'get'>,
-    private readonly ledger: Ledger,
-    private readonly timing: Pick<Timing, 'users' | 'userIntervalMs' | 'pollMs' | 'retryBackoffMs'>,
+  protected constructor(
+    protected readonly kube: Pick<DrillKube, 'onPod' | 'get'>,
+    protected readonly ledger: Ledger,
+    protected readonly timing: Pick<Timing, 'users' | 'userIntervalMs' | 'retryBackoffMs'>,
     options: { now?: () => number; sleep?: Sleep } = {},
   ) {
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? defaultSleep;
   }
 
-  /** Starts following pods (call before the Deployments are applied, so no pod is missed). */
   attach(): void {
     this.unsubscribe = this.kube.onPod((event, pod, mounted) => this.onPod(event, pod, mounted));
   }
 
-  /** Pods alive now (started, not deleted). */
   live(role?: 'producer' | 'consumer'): ClientPod[] {
     return this.pods.filter((p) => p.deletedAt === undefined && (!role || p.role === role));
   }
 
-  /** Starts the users and the consumers' poll loop. */
   startTraffic(): void {
-    if (!this.stopped || this.pollTimer) return;
+    if (!this.stopped) return;
     this.stopped = false;
-    this.pollTimer = setInterval(() => this.pollAll(), this.timing.pollMs);
+    this.trafficStarts();
     const spread = this.timing.userIntervalMs / this.timing.users;
     this.users = Array.from({ length: this.timing.users }, (_, user) => this.userLoop(user, user * spread));
   }
 
-  /** Stops the users (a send in retry is abandoned, never counted); consumers keep polling. */
   async stopUsers(): Promise<void> {
     this.stopped = true;
     await Promise.all(this.users);
     this.users = [];
+  }
+
+  abstract stopTraffic(): Promise<void>;
+  abstract pollNow(): void;
+  abstract close(): Promise<void>;
+
+  /** Stops following pods. */
+  protected detach(): void {
+    this.unsubscribe?.();
+  }
+
+  /** What else starts with the users (the simulated consumers' poll loop). */
+  protected trafficStarts(): void {}
+
+  protected abstract onPod(event: 'started' | 'ready' | 'deleted', ref: { namespace: string; name: string; owner: string }, mounted: MountedConfig): void;
+
+  /** One attempt to send a record through a ready producer pod: true when acknowledged. */
+  protected abstract send(id: { user: number; seq: number }): boolean | Promise<boolean>;
+
+  /**
+   * A started pod's record, from its spec and what it mounted: its connection, or why it has none; undefined for a
+   * pod that mounts no client configuration (not a Kafka client).
+   */
+  protected started(ref: { namespace: string; name: string; owner: string }, mounted: MountedConfig): ClientPod | undefined {
+    const spec = (this.kube.get('Pod', ref.namespace, ref.name) as { spec?: PodSpecLike } | undefined)?.spec;
+    if (!spec) return undefined;
+    const resolved = resolveConnection(spec, mounted);
+    if ('problem' in resolved && resolved.problem.includes('mounts no ConfigMap')) return undefined;
+    const pod: ClientPod = {
+      ...ref,
+      role: 'problem' in resolved ? (ref.owner.includes('consumer') ? 'consumer' : 'producer') : resolved.role,
+      startedAt: this.now(),
+      positions: new Map(),
+      errorCount: 0,
+    };
+    if ('problem' in resolved) pod.problem = resolved.problem;
+    else pod.connection = resolved;
+    this.pods.push(pod);
+    return pod;
+  }
+
+  /** The live pod a ready or deleted event is about. */
+  protected podOf(ref: { namespace: string; name: string }): ClientPod | undefined {
+    return this.pods.find((p) => p.namespace === ref.namespace && p.name === ref.name && p.deletedAt === undefined);
+  }
+
+  protected note(pod: ClientPod, message: string): void {
+    pod.errorCount++;
+    if (pod.lastError === message) return;
+    pod.lastError = message;
+    this.ledger.error({ at: this.now(), pod: pod.name, cluster: pod.cluster, role: pod.role, message });
+  }
+
+  /** The next ready producer pod, round robin (the service's endpoints). */
+  protected pickProducer(): ClientPod | undefined {
+    const ready = this.pods.filter((p) => p.role === 'producer' && p.readyAt !== undefined && p.deletedAt === undefined);
+    if (ready.length === 0) return undefined;
+    return ready[this.nextProducer++ % ready.length];
+  }
+
+  private async userLoop(user: number, startDelayMs: number): Promise<void> {
+    await this.sleep(startDelayMs);
+    for (let seq = 0; !this.stopped; seq++) {
+      const id = { user, seq };
+      while (!this.stopped && !(await this.send(id))) await this.sleep(this.timing.retryBackoffMs);
+      await this.sleep(this.timing.userIntervalMs);
+    }
+  }
+}
+
+/** The simulated clients of one playground (both roles, every pod the emulator starts). */
+export class ClientFleet extends FleetBase {
+  private pollTimer?: NodeJS.Timeout;
+  /** Consumer groups the clients used (`cluster\u0000group`), and the membership each cluster last accepted. */
+  private readonly groups = new Set<string>();
+  private readonly groupSignatures = new Map<string, string>();
+
+  constructor(
+    private readonly confluent: ConfluentEmulator,
+    kube: Pick<DrillKube, 'onPod' | 'get'>,
+    ledger: Ledger,
+    protected override readonly timing: Pick<Timing, 'users' | 'userIntervalMs' | 'pollMs' | 'retryBackoffMs'>,
+    options: { now?: () => number; sleep?: Sleep } = {},
+  ) {
+    super(kube, ledger, timing, options);
+  }
+
+  /** Once the consumers poll, they poll until stopTraffic: stopUsers then startTraffic is a no-op, as before. */
+  override startTraffic(): void {
+    if (this.pollTimer) return;
+    super.startTraffic();
+  }
+
+  /** The consumers' poll loop starts with the users. */
+  protected override trafficStarts(): void {
+    this.pollTimer = setInterval(() => this.pollAll(), this.timing.pollMs);
   }
 
   /** Stops the users and the consumers. */
@@ -104,36 +211,23 @@ export class ClientFleet {
 
   async close(): Promise<void> {
     await this.stopTraffic();
-    this.unsubscribe?.();
+    this.detach();
   }
 
-  private onPod(event: 'started' | 'ready' | 'deleted', ref: { namespace: string; name: string; owner: string }, mounted: MountedConfig): void {
+  protected onPod(event: 'started' | 'ready' | 'deleted', ref: { namespace: string; name: string; owner: string }, mounted: MountedConfig): void {
     const now = this.now();
     if (event === 'started') {
-      const spec = (this.kube.get('Pod', ref.namespace, ref.name) as { spec?: PodSpecLike } | undefined)?.spec;
-      if (!spec) return;
-      const resolved = resolveConnection(spec, mounted);
-      // Pods that mount no client configuration are not Kafka clients (nothing to simulate).
-      if ('problem' in resolved && resolved.problem.includes('mounts no ConfigMap')) return;
-      const pod: ClientPod = {
-        ...ref,
-        role: 'problem' in resolved ? (ref.owner.includes('consumer') ? 'consumer' : 'producer') : resolved.role,
-        startedAt: now,
-        positions: new Map(),
-        errorCount: 0,
-      };
-      if ('problem' in resolved) pod.problem = resolved.problem;
-      else {
-        pod.connection = resolved;
-        const problem = this.authenticate(resolved);
+      const pod = this.started(ref, mounted);
+      if (!pod) return;
+      if (pod.connection) {
+        const problem = this.authenticate(pod.connection);
         if (typeof problem === 'string') pod.problem = problem;
         else pod.cluster = problem.cluster;
       }
-      this.pods.push(pod);
       if (pod.role === 'consumer') this.updateGroup(pod);
       return;
     }
-    const pod = this.pods.find((p) => p.namespace === ref.namespace && p.name === ref.name && p.deletedAt === undefined);
+    const pod = this.podOf(ref);
     if (!pod) return;
     if (event === 'ready') pod.readyAt = now;
     else {
@@ -162,31 +256,7 @@ export class ClientFleet {
     return { cluster: info.name };
   }
 
-  private note(pod: ClientPod, message: string): void {
-    pod.errorCount++;
-    if (pod.lastError === message) return;
-    pod.lastError = message;
-    this.ledger.error({ at: this.now(), pod: pod.name, cluster: pod.cluster, role: pod.role, message });
-  }
-
-  /** The next ready producer pod, round robin (the service's endpoints). */
-  private pickProducer(): ClientPod | undefined {
-    const ready = this.pods.filter((p) => p.role === 'producer' && p.readyAt !== undefined && p.deletedAt === undefined);
-    if (ready.length === 0) return undefined;
-    return ready[this.nextProducer++ % ready.length];
-  }
-
-  private async userLoop(user: number, startDelayMs: number): Promise<void> {
-    await this.sleep(startDelayMs);
-    for (let seq = 0; !this.stopped; seq++) {
-      const id = { user, seq };
-      while (!this.stopped && !this.send(id)) await this.sleep(this.timing.retryBackoffMs);
-      await this.sleep(this.timing.userIntervalMs);
-    }
-  }
-
-  /** One attempt to send a record through a ready producer pod: true when acknowledged. */
-  private send(id: { user: number; seq: number }): boolean {
+  protected send(id: { user: number; seq: number }): boolean {
     const pod = this.pickProducer();
     if (!pod) return false;
     if (!pod.cluster || !pod.connection?.topic) {

@@ -40,6 +40,10 @@ export function scenarioSlug(s: Scenario): string {
 export const KUBE_CHOICES = ['emulator', 'real'] as const;
 export type KubeChoice = (typeof KUBE_CHOICES)[number];
 
+/** What runs Kafka: the Confluent emulator's own data plane (default), or two real Apache Kafka clusters (src/playground/real/kafka). */
+export const KAFKA_CHOICES = ['emulator', 'real'] as const;
+export type KafkaChoice = (typeof KAFKA_CHOICES)[number];
+
 /** A readable title, e.g. `active-passive, proxy clients, unplanned outage`. */
 export function scenarioTitle(s: Scenario): string {
   const clients = s.style === 'both' ? 'proxy and no-proxy clients in two namespaces' : `${s.style} clients`;
@@ -111,6 +115,24 @@ export const DEFAULT_TIMING: Timing = {
  */
 export const REAL_KUBE_TIMING: Partial<Timing> = { startupTimeoutMs: 90_000, settleMs: 1500, minuteMs: 10_000 };
 
+/**
+ * With `--kafka real` the clients are kafkajs clients of real brokers: a consumer joins its group in seconds (a
+ * rebalance), a record takes milliseconds, and offset sync is a round of admin calls. The link's replication delay
+ * stays the default's; the waits grow.
+ */
+export const REAL_KAFKA_TIMING: Partial<Timing> = {
+  offsetSyncMs: 1000,
+  users: 5,
+  userIntervalMs: 100,
+  retryBackoffMs: 200,
+  warmupMs: 3000,
+  holdMs: 3000,
+  settleMs: 10_000,
+  drainMs: 30_000,
+  startupTimeoutMs: 90_000,
+  minuteMs: 10_000,
+};
+
 /** The failure drills of `--fault` (faults.ts). */
 export const FAULTS = ['bad-manifest', 'missing-object', 'missing-permission', 'missing-secret', 'bad-link', 'crash-loop', 'source-down'] as const;
 export type FaultName = (typeof FAULTS)[number];
@@ -123,6 +145,8 @@ export interface DrillCommand {
   timing: Timing;
   /** `--kube`: emulator (default) or real. */
   kube: KubeChoice;
+  /** `--kafka`: emulator (default) or real. */
+  kafka: KafkaChoice;
   /** Directory for report.md and the SVG timelines (default `.drill`). */
   out: string;
   help: boolean;
@@ -149,6 +173,9 @@ consumers, and this repository's failover/failback workflows run by the local ru
   --kube <k>              emulator (default) or real: the real local Kubernetes control plane
                           (kube-apiserver, controllers, scheduler, kwok nodes; built by tools/kube/build.sh),
                           with Stakater Reloader from RELOADER_BIN or else the Reloader stand-in
+  --kafka <k>             emulator (default) or real: two Apache Kafka clusters (tools/kafka/build.sh)
+                          under the Confluent emulator's REST control plane, with kafkajs clients;
+                          active-active drills only (--pattern active-active)
   --fault <f>[,<f>]       failure drills instead: ${FAULTS.join(', ')} or all. Each passes
                           only when the suite behaved safely (refused before any change, or
                           reported where things stand and completed on a re-run after the fix)
@@ -194,6 +221,7 @@ export function parseDrillArgs(argv: string[]): DrillCommand {
         hold: { type: 'string' },
         out: { type: 'string' },
         kube: { type: 'string' },
+        kafka: { type: 'string' },
         fault: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -213,17 +241,28 @@ export function parseDrillArgs(argv: string[]): DrillCommand {
   const scenarios = patterns.flatMap((pattern) => styles.flatMap((style) => modes.map((mode) => ({ pattern, style, mode }))));
   const kube = pick('kube', KUBE_CHOICES, v.kube, 'emulator');
   if (kube.length !== 1) throw new DrillUsageError(`--kube '${v.kube}' must be one of ${KUBE_CHOICES.join(', ')}.`);
-  const timing: Timing = {
+  const kafka = pick('kafka', KAFKA_CHOICES, v.kafka, 'emulator');
+  if (kafka.length !== 1) throw new DrillUsageError(`--kafka '${v.kafka}' must be one of ${KAFKA_CHOICES.join(', ')}.`);
+  const base: Timing = {
     ...DEFAULT_TIMING,
     ...(kube[0] === 'real' ? REAL_KUBE_TIMING : {}),
-    users: count('users', v.users, DEFAULT_TIMING.users, 1, 100),
-    userIntervalMs: count('interval', v.interval, DEFAULT_TIMING.userIntervalMs, 5, 10_000),
-    holdMs: count('hold', v.hold, DEFAULT_TIMING.holdMs, 0, 600_000),
+    ...(kafka[0] === 'real' ? REAL_KAFKA_TIMING : {}),
+  };
+  const timing: Timing = {
+    ...base,
+    users: count('users', v.users, base.users, 1, 100),
+    userIntervalMs: count('interval', v.interval, base.userIntervalMs, 5, 10_000),
+    holdMs: count('hold', v.hold, base.holdMs, 0, 600_000),
   };
   const faults = v.fault === undefined ? [] : pick('fault', FAULTS, v.fault, FAULTS[0]);
+  if (faults.length && kafka[0] === 'real') throw new DrillUsageError('--fault runs on the Confluent emulator; leave out --kafka real.');
   if (faults.length && kube[0] === 'real')
     throw new DrillUsageError('--fault runs on the Kubernetes emulator (it steers pods and identities); leave out --kube real.');
   if (faults.length && (v.all || v.pattern || v.style || v.mode))
     throw new DrillUsageError('--fault runs its own drill (active-passive, proxy clients); leave out --all, --pattern, --style and --mode.');
-  return { scenarios, faults, timing, kube: kube[0], out: v.out ?? '.drill', help: v.help === true };
+  if (!faults.length && kafka[0] === 'real' && scenarios.some((s) => s.pattern !== 'active-active'))
+    throw new DrillUsageError(
+      '--kafka real runs the active-active drills only (the active-passive failback needs truncate-and-restore and reverse on real Kafka, not built yet): add --pattern active-active.',
+    );
+  return { scenarios, faults, timing, kube: kube[0], kafka: kafka[0], out: v.out ?? '.drill', help: v.help === true };
 }

@@ -23,6 +23,7 @@ export function drillMarkdown(result: DrillResult, svgFile?: string): string {
   const out: string[] = [];
   out.push(`## DR drill: ${result.title}`, '');
   if (result.kube) out.push(`Kubernetes: ${cell(result.kube)}.`, '');
+  if (result.kafka) out.push(`Kafka: ${cell(result.kafka)}.`, '');
   const failed = result.checks.filter((c) => !c.ok);
   out.push(result.passed ? `✅ **Passed**: ${result.checks.length} checks.` : `❌ **Failed**: ${failed.length} of ${result.checks.length} checks failed.`, '');
   if (result.error) out.push(`> [!CAUTION]`, `> The drill stopped early: ${result.error}`, '');
@@ -124,6 +125,7 @@ export function textTable(headers: string[], rows: string[][]): string {
 export function drillText(result: DrillResult): string {
   const out = [`${result.passed ? 'PASSED' : 'FAILED'}  ${result.title}`];
   if (result.kube) out.push(`Kubernetes: ${result.kube}`);
+  if (result.kafka) out.push(`Kafka: ${result.kafka}`);
   if (result.phases.length) {
     out.push(
       textTable(

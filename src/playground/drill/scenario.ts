@@ -4,7 +4,7 @@
  * north (truncate-and-restore first after an unplanned active-passive failover), then the consumers drain and
  * the end state is counted.
  */
-import { scenarioTitle, type KubeChoice, type Scenario, type Timing } from './options.js';
+import { scenarioTitle, type KafkaChoice, type KubeChoice, type Scenario, type Timing } from './options.js';
 import { DrillSession, type DrillResult } from './session.js';
 import { PRIMARY, SECONDARY } from './topology.js';
 
@@ -22,6 +22,8 @@ export interface ScenarioOptions {
   timing: Timing;
   /** Kubernetes: the emulator (default) or the real local control plane. */
   kube?: KubeChoice;
+  /** Kafka: the Confluent emulator's data plane (default) or two real Apache Kafka clusters (active-active only). */
+  kafka?: KafkaChoice;
   log?: (line: string) => void;
   /** Called once the playground is up (tests read its secrets for leak checks, or inject faults). */
   onSession?: (session: DrillSession) => void;
@@ -31,7 +33,14 @@ export interface ScenarioOptions {
 export async function runScenario(scenario: Scenario, options: ScenarioOptions): Promise<DrillResult> {
   let session: DrillSession;
   try {
-    session = await DrillSession.start({ workspace: options.workspace, scenario, timing: options.timing, kube: options.kube, log: options.log });
+    session = await DrillSession.start({
+      workspace: options.workspace,
+      scenario,
+      timing: options.timing,
+      kube: options.kube,
+      kafka: options.kafka,
+      log: options.log,
+    });
   } catch (err) {
     const at = Date.now();
     return {

@@ -5,10 +5,11 @@
  */
 import { allJobs, allSteps, ConcurrencyGroups, runWorkflow, type RunEvent, type WorkflowResult } from '../workflow/index.js';
 import { finalChecks, phaseChecks, type Check, type PhaseFacts } from './checks.js';
-import { ClientFleet } from './clients.js';
+import { ClientFleet, type Fleet } from './clients.js';
+import { RealClientFleet } from './real-clients.js';
 import { decodeRecord, Ledger, recordKey } from './ledger.js';
 import { measureFinal, measurePhase, type FinalMeasures, type PhaseWindow } from './measures.js';
-import { scenarioTitle, type KubeChoice, type Scenario, type Timing } from './options.js';
+import { scenarioTitle, type KafkaChoice, type KubeChoice, type Scenario, type Timing } from './options.js';
 import { activeActiveLink, AP_LINK, PRIMARY, SECONDARY, startTopology, type Topology } from './topology.js';
 import { buildTimeline, type Timeline, type TimelineMark, type TimelineRun } from './timeline.js';
 
@@ -56,6 +57,8 @@ export interface DrillResult {
   timing: Timing;
   /** With `--kube real`: what ran Kubernetes, and which Reloader (the emulator's drills leave it out). */
   kube?: string;
+  /** With `--kafka real`: what ran Kafka (the emulator's drills leave it out). */
+  kafka?: string;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -67,6 +70,8 @@ export interface SessionOptions {
   timing: Timing;
   /** Kubernetes: the emulator (default) or the real local control plane. */
   kube?: KubeChoice;
+  /** Kafka: the Confluent emulator's data plane (default) or two real Apache Kafka clusters. */
+  kafka?: KafkaChoice;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
 }
@@ -85,17 +90,20 @@ export class DrillSession {
     readonly options: SessionOptions,
     readonly topology: Topology,
     readonly ledger: Ledger,
-    readonly fleet: ClientFleet,
+    readonly fleet: Fleet,
   ) {
     this.log = options.log ?? (() => {});
   }
 
   /** Starts the emulators and attaches the clients; nothing is deployed yet. */
   static async start(options: SessionOptions): Promise<DrillSession> {
-    const topology = await startTopology(options.workspace, options.scenario, options.timing, { kube: options.kube, log: options.log });
+    const topology = await startTopology(options.workspace, options.scenario, options.timing, { kube: options.kube, kafka: options.kafka, log: options.log });
     if (options.kube === 'real') options.log?.(`Kubernetes: ${topology.kube.description}`);
     const ledger = new Ledger();
-    const fleet = new ClientFleet(topology.confluent, topology.kube, ledger, options.timing);
+    const real = topology.realKafka;
+    const fleet = real
+      ? new RealClientFleet(topology.kube, ledger, options.timing, (bootstrap) => real.resolve(bootstrap))
+      : new ClientFleet(topology.confluent, topology.kube, ledger, options.timing);
     fleet.attach();
     return new DrillSession(options, topology, ledger, fleet);
   }
@@ -156,16 +164,26 @@ export class DrillSession {
 
   /**
    * Makes a cluster unreachable (REST and data plane), as a proxy in front of the cluster that starts refusing connections does, and returns how many of
-   * its records were not yet on the other cluster at that instant (the mirrors' lag there, frozen at the cut).
+   * its records were not yet on the other cluster at that instant (the mirrors' lag there, frozen at the cut; on real
+   * Kafka, its acknowledged records past the mirror's end once the cut link settled).
    */
   async outage(cluster: string): Promise<{ at: number; stranded: number }> {
     const at = Date.now();
+    await this.topology.realKafka?.setReachable(cluster, false);
     await this.topology.confluent.setFault(cluster, { kind: 'unreachable' });
     this.mark(`outage: ${cluster} unreachable`, at);
     const peer = cluster === PRIMARY ? SECONDARY : PRIMARY;
     let stranded = 0;
+    const real = this.topology.realKafka;
     for (const topic of this.topology.topics) {
       const { link, mirror } = this.mirrorOf(peer, topic);
+      if (real) {
+        // Real Kafka: the records the cluster acknowledged at or past the mirror's end once the cut link stopped
+        // copying (the link may still write what it fetched before the cut; offsets are equal on both sides).
+        const ends = await real.settledEnds(peer, mirror);
+        for (const ack of this.ledger.acks.values()) if (ack.cluster === cluster && ack.topic === topic && ack.offset >= (ends[ack.partition] ?? 0)) stranded++;
+        continue;
+      }
       const state = this.topology.confluent.mirrorState(peer, link, mirror);
       stranded += (state?.lags ?? []).reduce((sum, l) => sum + l.lag, 0);
     }
@@ -175,6 +193,7 @@ export class DrillSession {
   /** Ends an outage. */
   async recover(cluster: string): Promise<void> {
     await this.topology.confluent.setFault(cluster, null);
+    await this.topology.realKafka?.setReachable(cluster, true);
     this.mark(`outage ends: ${cluster} reachable`);
   }
 
@@ -205,8 +224,9 @@ export class DrillSession {
   }
 
   /** Keys of the drill's records on a cluster, in every topic the consumers subscribe to (the topic and its prefixed mirrors). */
-  recordsOn(cluster: string): Set<string> {
-    const { confluent, topics } = this.topology;
+  async recordsOn(cluster: string): Promise<Set<string>> {
+    const { confluent, topics, realKafka } = this.topology;
+    if (realKafka) return realKafka.recordKeys(cluster);
     const keys = new Set<string>();
     const names = new Set(topics.flatMap((topic) => [topic, `${PRIMARY}-${topic}`, `${SECONDARY}-${topic}`]));
     for (const name of confluent.topics(cluster).filter((t) => names.has(t))) {
@@ -247,7 +267,7 @@ export class DrillSession {
     const t0 = spec.t0 ?? { at: switchStart, label: 'start of the switch' };
     let presentOnTarget = new Set<string>();
     try {
-      presentOnTarget = this.recordsOn(spec.to);
+      presentOnTarget = await this.recordsOn(spec.to);
     } catch {
       // The target is unreachable: nothing can be counted as present there.
     }
@@ -314,13 +334,13 @@ export class DrillSession {
     this.mark('traffic stops');
     const deadline = Date.now() + this.timing.drainMs;
     await sleep(this.timing.replicationDelayMs * 2);
-    let present = this.recordsOn(cluster);
+    let present = await this.recordsOn(cluster);
     for (;;) {
       this.fleet.pollNow();
       const waiting = [...this.ledger.acks.keys()].filter((k) => present.has(k) && this.ledger.timesSeen(k) === 0).length;
       if (waiting === 0 || Date.now() > deadline) break;
       await sleep(this.timing.pollMs);
-      present = this.recordsOn(cluster);
+      present = await this.recordsOn(cluster);
     }
     await this.fleet.stopTraffic();
     return measureFinal(this.ledger, present);
@@ -345,6 +365,7 @@ export class DrillSession {
       error,
       timing: this.timing,
       kube: this.topology.kube.kind === 'real' ? this.topology.kube.description : undefined,
+      kafka: this.topology.realKafka ? 'two Apache Kafka 4.4 clusters (KRaft), kafkajs clients, links under the Confluent emulator' : undefined,
     };
   }
 

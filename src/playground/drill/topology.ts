@@ -11,8 +11,9 @@ import { startConfluent, type ClusterInfo, type ConfluentEmulator } from '../con
 import type { KubeEmulator } from '../kube/index.js';
 import { parseProperties } from './client-config.js';
 import { startEmulatedDrillKube, type DrillKube, type EmulatedDrillKube } from './kube.js';
-import type { KubeChoice, Scenario, Style, Timing } from './options.js';
+import type { KafkaChoice, KubeChoice, Scenario, Style, Timing } from './options.js';
 import { startRealDrillKube } from './real-kube.js';
+import { startRealKafkaClusters, startRealKafkaWorld, type RealKafkaWorld } from './real-kafka.js';
 
 export const PRIMARY = 'north';
 export const SECONDARY = 'west';
@@ -108,6 +109,8 @@ export interface Topology {
   kube: DrillKube;
   /** The emulator, when it is the one (tests steer it: pod faults, direct writes). */
   emulator?: KubeEmulator;
+  /** With `--kafka real`: the real Kafka clusters and links under the Confluent emulator's REST control plane. */
+  realKafka?: RealKafkaWorld;
   /** The topic the producers write (the same name on both clusters); the first of `topics`. */
   topic: string;
   /** Every topic the producers write (two with both client groups). */
@@ -138,14 +141,34 @@ export async function startTopology(
   workspace: string,
   scenario: Scenario,
   timing: Timing,
-  options: { kube?: KubeChoice; log?: (line: string) => void } = {},
+  options: { kube?: KubeChoice; kafka?: KafkaChoice; log?: (line: string) => void } = {},
 ): Promise<Topology> {
-  const confluent = await startConfluent({
-    clusters: [{ name: PRIMARY }, { name: SECONDARY }],
-    replicationDelayMs: timing.replicationDelayMs,
-    transitionMs: timing.transitionMs,
-  });
+  if (options.kafka === 'real' && scenario.pattern !== 'active-active')
+    throw new Error(
+      "--kafka real runs the active-active drills (seed 000: each cluster's own topics, prefixed mirrors, only the clients move): the active-passive failback needs truncate-and-restore and reverse on real Kafka, which the playground's real link does not carry yet",
+    );
+  // Real brokers first: their application users are the emulator's application keys (the clients' ConfigMaps).
+  const kafka = options.kafka === 'real' ? await startRealKafkaClusters(options.log && ((line) => options.log!(`real kafka: ${line}`))) : undefined;
+  const appKey = (name: string) => {
+    const app = kafka?.cluster(name).users.app;
+    return app ? { appApiKey: app.username, appApiSecret: app.password } : {};
+  };
+  let confluent: ConfluentEmulator;
+  try {
+    confluent = await startConfluent({
+      clusters: [
+        { name: PRIMARY, ...appKey(PRIMARY) },
+        { name: SECONDARY, ...appKey(SECONDARY) },
+      ],
+      replicationDelayMs: timing.replicationDelayMs,
+      transitionMs: timing.transitionMs,
+    });
+  } catch (err) {
+    await kafka?.stop();
+    throw err;
+  }
   let kube: DrillKube | undefined;
+  let realKafka: RealKafkaWorld | undefined;
   try {
     kube =
       options.kube === 'real'
@@ -175,6 +198,13 @@ export async function startTopology(
         for (const t of topics) confluent.createMirror(cluster, link, t, prefix + t);
       }
     }
+    if (kafka)
+      realKafka = await startRealKafkaWorld(kafka, confluent, {
+        topics,
+        partitions: timing.partitions,
+        replicationDelayMs: timing.replicationDelayMs,
+        offsetSyncMs: timing.offsetSyncMs,
+      });
     const { vars, secrets } = repositorySettings(confluent.clusters, kube.kubeconfig());
     if (scenario.pattern === 'active-passive') vars.CCLOUD_LINK_NAME = AP_LINK;
     const started = kube;
@@ -183,6 +213,7 @@ export async function startTopology(
       confluent,
       kube: started,
       emulator: started.kind === 'emulator' ? (started as EmulatedDrillKube).emulator : undefined,
+      realKafka,
       topic,
       topics,
       namespace,
@@ -196,12 +227,16 @@ export async function startTopology(
       deployClients: () => started.apply(manifests),
       async close() {
         await started.close();
+        await realKafka?.close();
         await confluent.close();
+        await kafka?.stop();
       },
     };
   } catch (err) {
     await kube?.close();
+    await realKafka?.close();
     await confluent.close();
+    await kafka?.stop();
     throw err;
   }
 }

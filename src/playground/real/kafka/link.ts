@@ -78,8 +78,17 @@ export class RealClusterLink {
 
   private constructor(private readonly options: RealLinkOptions) {
     // The link connects as the operator, through the source's proxy: an outage there stops it as it stops clients.
-    this.source = new Kafka(kafkaConfig(options.source, 'operator', { clientId: `${LINK_GROUP}${options.name}`, retry: { retries: 2 } }));
-    this.destination = new Kafka(kafkaConfig(options.destination, 'operator', { clientId: `${LINK_GROUP}${options.name}` }));
+    this.source = new Kafka(
+      kafkaConfig(options.source, 'operator', { clientId: `${LINK_GROUP}${options.name}`, retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 } }),
+    );
+    // Short retries on both sides: a round of offset sync begun during an outage fails in seconds, not after kafkajs'
+    // default half minute of backoff, so syncing resumes soon after the cluster is back.
+    this.destination = new Kafka(
+      kafkaConfig(options.destination, 'operator', {
+        clientId: `${LINK_GROUP}${options.name}`,
+        retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
+      }),
+    );
   }
 
   static async start(options: RealLinkOptions): Promise<RealClusterLink> {
