@@ -4,10 +4,12 @@
 // check-only; then ccloud-mirror failover; then aks-context, swap-configmap, verify-rollout; then dr-report, every
 // action a child process), and the simulated clients move to west. RTO is measured from the outage until a record produced on west is consumed there; the floor is what the
 // emulators' injected latencies and the clients' own pacing impose on that path; the overhead is the rest.
+// Then seed 000's active-active failover on the emulator and on real Kafka (--kafka real), side by side: RTO, RPO,
+// duplicates, write gap and where the time goes (DRILL_BENCH_SIDE_RUNS runs each, default 3; 0 leaves it out).
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_TIMING, DrillSession, switchOutputs, type PhaseResult } from '../../src/playground/drill/index.js';
+import { DEFAULT_TIMING, DrillSession, parseDrillArgs, switchOutputs, type PhaseResult, type Timing } from '../../src/playground/drill/index.js';
 import { allSteps, type RunEvent } from '../../src/playground/workflow/index.js';
 import { figure, fmt, median, repoRoot } from './lib.js';
 
@@ -15,6 +17,7 @@ const RUNS = Number(process.env.DRILL_BENCH_RUNS ?? 5);
 const COLD_RUNS = Number(process.env.DRILL_BENCH_COLD_RUNS ?? 3);
 const TARGET_MS = 300;
 const RTT_SAMPLES = 20;
+const SIDE_RUNS = Number(process.env.DRILL_BENCH_SIDE_RUNS ?? 3);
 
 interface Run {
   rtoMs: number;
@@ -122,6 +125,96 @@ async function once(): Promise<Run> {
   }
 }
 
+/** One failover of the active-active no-proxy drill (seed 000), on the emulator's data plane or on real Kafka. */
+interface SideRun {
+  rtoMs: number;
+  rpo: number;
+  expectedRpo: number;
+  duplicates: number;
+  gapMs: number;
+  movedMs: number;
+  /** Outage -> the workflow's end: the switch itself. */
+  switchMs: number;
+  /** The workflow's end -> the first record produced on west consumed there (negative: before the workflow ended). */
+  afterSwitchMs: number;
+  /** The first producer pod ready on west -> the first west record consumed on west: the clients' own start. */
+  pacingMs: number;
+  /** Outage -> the stranded records counted (real Kafka: the cut link settled), alongside the switch. */
+  outageMs: number;
+}
+
+async function sideOnce(kafka: 'emulator' | 'real', timing: Timing): Promise<SideRun> {
+  const session = await DrillSession.start({ workspace: repoRoot, scenario: { pattern: 'active-active', style: 'noproxy', mode: 'unplanned' }, timing, kafka });
+  try {
+    await session.deployClients('north');
+    await session.startTraffic();
+    const outage = await session.outage('north');
+    // Counted alongside the switch (it does not delay it): when the count was known.
+    let countedAt = NaN;
+    void outage.stranded.then(() => (countedAt = Date.now()));
+    const phase = await session.runSwitch({
+      name: 'failover',
+      from: 'north',
+      to: 'west',
+      workflow: '.github/workflows/noproxy-failover.yml',
+      inputs: { target: 'west', config: 'src/playground/manifests/ccloud-dr-active-active.yml', 'source-reachable': false, 'mirror-topics': '' },
+      sourceReachable: false,
+      t0: { at: outage.at, label: 'outage' },
+      expectedRpo: outage.stranded.then((value) => ({ value, source: 'records stranded on north' })),
+    });
+    const m = phase.measures;
+    if (phase.conclusion !== 'success' || m.rtoMs === undefined || m.clientsMovedMs === undefined || m.firstProducerReadyMs === undefined)
+      throw new Error(`bench: the ${kafka} failover did not complete: ${phase.failure ?? JSON.stringify(m)}`);
+    const switchMs = phase.window.switchEnd - outage.at;
+    return {
+      rtoMs: m.rtoMs,
+      rpo: m.rpo,
+      expectedRpo: await outage.stranded,
+      outageMs: countedAt - outage.at,
+      duplicates: m.duplicates,
+      gapMs: m.producerGapMs,
+      movedMs: m.clientsMovedMs,
+      switchMs,
+      afterSwitchMs: m.rtoMs - switchMs,
+      pacingMs: m.rtoMs - m.firstProducerReadyMs,
+    };
+  } finally {
+    await session.close();
+  }
+}
+
+/** The failover of seed 000's drill on the emulator and on real Kafka, side by side (medians of SIDE_RUNS each). */
+async function sideBySide(): Promise<void> {
+  const realTiming = parseDrillArgs(['--kafka', 'real', '--pattern', 'active-active']).timing;
+  const runs = { emulator: [] as SideRun[], real: [] as SideRun[] };
+  for (let i = 0; i < SIDE_RUNS; i++) {
+    runs.emulator.push(await sideOnce('emulator', DEFAULT_TIMING));
+    runs.real.push(await sideOnce('real', realTiming));
+  }
+  const med = (list: SideRun[], f: (r: SideRun) => number) => median(list.map(f));
+  console.log('');
+  console.log(`  failover drill, active-active no-proxy clients (seed 000), north unreachable: emulator vs real Kafka, medians of ${SIDE_RUNS} runs each`);
+  console.log('  (the default drill is active-passive, whose failback real Kafka does not carry yet; the failover is what both run)');
+  const row = (name: string, f: (r: SideRun) => number, format: (n: number) => string) =>
+    console.log(`  ${name.padEnd(58)} ${format(med(runs.emulator, f)).padStart(10)}   ${format(med(runs.real, f)).padStart(10)}`);
+  console.log(`  ${''.padEnd(58)} ${'emulator'.padStart(10)}   ${'real Kafka'.padStart(10)}`);
+  const n = (v: number) => String(Math.round(v));
+  row('RTO: outage -> a west record consumed on west', (r) => r.rtoMs, fmt.ms);
+  row('RPO: records north acknowledged, missing on west', (r) => r.rpo, n);
+  row('  expected (stranded on north at the outage)', (r) => r.expectedRpo, n);
+  row('duplicates (deliveries of a record seen before)', (r) => r.duplicates, n);
+  row('write gap (longest time without an acknowledgement)', (r) => r.gapMs, fmt.ms);
+  row('every client on west: outage -> last old pod gone', (r) => r.movedMs, fmt.ms);
+  console.log('  where the time goes:');
+  row('  outage -> the workflow ends (the switch)', (r) => r.switchMs, fmt.ms);
+  row('  the workflow ends -> records flow on west', (r) => r.afterSwitchMs, fmt.ms);
+  row('  first producer pod ready on west -> records flow', (r) => r.pacingMs, fmt.ms);
+  row('  outage -> stranded records counted (alongside the switch)', (r) => r.outageMs, fmt.ms);
+  console.log(
+    `  timing: emulator replication ${DEFAULT_TIMING.replicationDelayMs} ms, offset sync ${DEFAULT_TIMING.offsetSyncMs} ms, ${DEFAULT_TIMING.users} users; real Kafka replication ${realTiming.replicationDelayMs} ms, offset sync ${realTiming.offsetSyncMs} ms, ${realTiming.users} users every ${realTiming.userIntervalMs} ms`,
+  );
+}
+
 export default async function bench(): Promise<void> {
   const t = DEFAULT_TIMING;
   console.log(`  failover drill, active-passive proxy clients, north unreachable (${RUNS} warm runs after ${COLD_RUNS} cold ones, medians)`);
@@ -190,4 +283,5 @@ export default async function bench(): Promise<void> {
   figure(`  ccloud-mirror: slept between polls (transition ${t.transitionMs} ms)`, fmt.ms(med((r) => r.mirrorSleptMs)));
   figure('  swap step start -> first client pod started on west', fmt.ms(med((r) => r.swapToPodMs)));
   console.log('  (step durations include starting node with the bundle; the floor counts only the injected latencies)');
+  if (SIDE_RUNS > 0) await sideBySide();
 }

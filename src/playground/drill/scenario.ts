@@ -69,12 +69,13 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions):
     const workflowOf = (kind: 'failover' | 'failback') => (both ? '.github/workflows/dr-switch.yml' : `.github/workflows/${scenario.style}-${kind}.yml`);
     const event = both ? ('workflow_call' as const) : ('workflow_dispatch' as const);
     let t0: { at: number; label: string } | undefined;
-    let expectedRpo: { value: number; source: string } | undefined;
+    let expectedRpo: Promise<{ value: number; source: string }> | undefined;
     if (unplanned) {
       const outage = await session.outage(PRIMARY);
       t0 = { at: outage.at, label: 'outage' };
       // Active-active keeps the mirrors: what north had not yet sent is stranded there until it comes back.
-      if (!activePassive) expectedRpo = { value: outage.stranded, source: `records stranded on ${PRIMARY} (its mirror's lag on ${SECONDARY} at the outage)` };
+      if (!activePassive)
+        expectedRpo = outage.stranded.then((value) => ({ value, source: `records stranded on ${PRIMARY} (its mirror's lag on ${SECONDARY} at the outage)` }));
     }
     const failover = await session.runSwitch({
       name: 'failover',

@@ -35,7 +35,7 @@ export interface SwitchSpec {
   /** RTO counts from here (default: the start of the switch). */
   t0?: { at: number; label: string };
   /** The RPO predicted by something other than ccloud-mirror's total-lag. */
-  expectedRpo?: { value: number; source: string };
+  expectedRpo?: { value: number; source: string } | Promise<{ value: number; source: string }>;
   /** The runner's live events (the bench counts API requests per step with them). */
   onEvent?: (event: RunEvent) => void;
 }
@@ -167,11 +167,19 @@ export class DrillSession {
    * its records were not yet on the other cluster at that instant (the mirrors' lag there, frozen at the cut; on real
    * Kafka, its acknowledged records past the mirror's end once the cut link settled).
    */
-  async outage(cluster: string): Promise<{ at: number; stranded: number }> {
+  async outage(cluster: string): Promise<{ at: number; stranded: Promise<number> }> {
     const at = Date.now();
     await this.topology.realKafka?.setReachable(cluster, false);
     await this.topology.confluent.setFault(cluster, { kind: 'unreachable' });
     this.mark(`outage: ${cluster} unreachable`, at);
+    // Counted while the switch runs: on real Kafka it waits for the cut link to settle, which must not delay the switch.
+    const stranded = this.stranded(cluster);
+    stranded.catch(() => undefined);
+    return { at, stranded };
+  }
+
+  /** How many of `cluster`'s records are not on the other cluster (see outage). */
+  private async stranded(cluster: string): Promise<number> {
     const peer = cluster === PRIMARY ? SECONDARY : PRIMARY;
     let stranded = 0;
     const real = this.topology.realKafka;
@@ -187,7 +195,7 @@ export class DrillSession {
       const state = this.topology.confluent.mirrorState(peer, link, mirror);
       stranded += (state?.lags ?? []).reduce((sum, l) => sum + l.lag, 0);
     }
-    return { at, stranded };
+    return stranded;
   }
 
   /** Ends an outage. */
@@ -288,7 +296,7 @@ export class DrillSession {
     const totalLag = outputs['total-lag'];
     const truncated = allSteps(workflow).find((s) => s.id === 'restore' && s.outcome !== 'skipped')?.outputs['messages-truncated'];
     const expectedRpo =
-      spec.expectedRpo ??
+      (await spec.expectedRpo) ??
       (!spec.sourceReachable && totalLag !== undefined && totalLag !== ''
         ? { value: Number(totalLag), source: "ccloud-mirror's total-lag at the cut" }
         : undefined);
