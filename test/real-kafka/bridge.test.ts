@@ -10,7 +10,7 @@ import { RealLinkBridge } from '../../src/playground/real/kafka/bridge.js';
 import { Kafka } from '../../src/playground/real/kafka/kafkajs.js';
 import { startConfluent, type ConfluentEmulator } from '../../src/playground/confluent/index.js';
 import { findLeaks, runAction } from '../helpers/run-action.js';
-import { commitOffset, endOffsets, kafkaError, until } from './helpers.js';
+import { commitOffset, createTopic, endOffsets, kafkaError, until } from './helpers.js';
 
 let kafka: RealKafka;
 let north: RealKafkaCluster;
@@ -38,10 +38,7 @@ beforeAll(async () => {
   kafka = await startRealKafka({ log: () => undefined });
   north = kafka.cluster('north');
   west = kafka.cluster('west');
-  const admin = client(north, 'app').admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic: 'payments', numPartitions: 2, replicationFactor: 1 }], waitForLeaders: true });
-  await admin.disconnect();
+  await createTopic(north, 'payments', 2);
   // The link copies nothing within the test (60 s delay): the 3 records produced below stay behind, as lag.
   real = await RealClusterLink.start({ name: 'dr', source: north, destination: west, delayMs: 60_000 });
   await real.mirror('payments');
@@ -103,10 +100,7 @@ describe('ccloud-mirror over the emulator with real Kafka under the link', () =>
   }, 180_000);
 
   it('promotes: every record the source holds is copied before the mirror stops, with nothing lost, and the real topic is writable after', async () => {
-    const admin = client(north, 'app').admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic: 'ledger', numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
-    await admin.disconnect();
+    await createTopic(north, 'ledger', 1);
     await real.mirror('ledger');
     emu.createTopic('north', 'ledger', { partitions: 1 });
     emu.createMirror('west', 'dr', 'ledger');
@@ -124,10 +118,7 @@ describe('ccloud-mirror over the emulator with real Kafka under the link', () =>
   }, 180_000);
 
   it('bridges a prefixed link (active-active): the mirror is north-<topic> on west, copied whole, status reports its real lag (0), and synced group offsets land on the prefixed name', async () => {
-    const admin = client(north, 'app').admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic: 'orders', numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
-    await admin.disconnect();
+    await createTopic(north, 'orders', 1);
     await produce(north, 'orders', ['a', 'b', 'c', 'd'], 0);
     const prefixed = await RealClusterLink.start({
       name: 'north-to-west',
@@ -181,10 +172,7 @@ describe('ccloud-mirror over the emulator with real Kafka under the link', () =>
   }, 180_000);
 
   it('refuses a verb the real data plane does not carry (pause), with the reason as the topic transition error, and leaves the real mirror copying', async () => {
-    const admin = client(north, 'app').admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic: 'refunds', numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
-    await admin.disconnect();
+    await createTopic(north, 'refunds', 1);
     await real.mirror('refunds');
     emu.createTopic('north', 'refunds', { partitions: 1 });
     emu.createMirror('west', 'dr', 'refunds');

@@ -69,3 +69,14 @@ export async function commitOffset(cluster: RealKafkaCluster, group: string, top
     await committer.disconnect();
   }
 }
+
+/** Creates a topic (one replica) with the application key, waiting for its leaders. */
+export async function createTopic(cluster: RealKafkaCluster, topic: string, partitions: number): Promise<void> {
+  const admin = new Kafka(kafkaConfig(cluster, 'app')).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -8,7 +8,7 @@ import { startRealKafka, kafkaConfig, type RealKafka, type RealKafkaCluster } fr
 import { RealClusterLink } from '../../src/playground/real/kafka/link.js';
 import { Kafka } from '../../src/playground/real/kafka/kafkajs.js';
 import { startConfluent } from '../../src/playground/confluent/index.js';
-import { commitOffset, endOffsets, kafkaError, until } from './helpers.js';
+import { commitOffset, createTopic, endOffsets, kafkaError, until } from './helpers.js';
 
 let kafka: RealKafka;
 let north: RealKafkaCluster;
@@ -57,10 +57,7 @@ const ends = endOffsets;
 
 describe('a cluster link between two real Kafka clusters', () => {
   it('copies a topic partition by partition with the same offsets, keys and values, and keeps the mirror read-only for applications', async () => {
-    const admin = client(north, 'app').admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic: 'orders', numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
-    await admin.disconnect();
+    await createTopic(north, 'orders', 3);
     for (let p = 0; p < 3; p++)
       await produce(
         north,
@@ -122,10 +119,7 @@ describe('a cluster link between two real Kafka clusters', () => {
   it('measures the lag from the real end offsets; a failover stops at once, leaves exactly the lagging records behind, and makes the topic writable', async () => {
     const slow = await RealClusterLink.start({ name: 'slow-link', source: north, destination: west, delayMs: 60_000 });
     try {
-      const admin = client(north, 'app').admin();
-      await admin.connect();
-      await admin.createTopics({ topics: [{ topic: 'payments', numPartitions: 2, replicationFactor: 1 }], waitForLeaders: true });
-      await admin.disconnect();
+      await createTopic(north, 'payments', 2);
       await slow.mirror('payments');
       await produce(north, 'payments', ['a', 'b', 'c'], 1);
       const lags = await until('the lag shows', async () => {
@@ -228,10 +222,7 @@ describe('a cluster link between two real Kafka clusters', () => {
           return { lags, synced, status: emu.mirrorState('west', 'dr', 'ledger')!.status, lost, westEnds: emu.endOffsets('west', 'ledger') };
         },
         async real() {
-          const admin = client(north, 'app').admin();
-          await admin.connect();
-          await admin.createTopics({ topics: [{ topic: 'ledger', numPartitions: 2, replicationFactor: 1 }], waitForLeaders: true });
-          await admin.disconnect();
+          await createTopic(north, 'ledger', 2);
           await real.mirror('ledger');
           await produce(north, 'ledger', ['a', 'b', 'c'], 1);
           await commitOffset(north, 'ledger-app', 'ledger', 1, 2);

@@ -8,7 +8,7 @@
 import { startRealKafka, kafkaConfig, type RealKafka, type RealKafkaCluster } from '../real/kafka/index.js';
 import { RealClusterLink } from '../real/kafka/link.js';
 import { RealLinkBridge } from '../real/kafka/bridge.js';
-import { Kafka, type Consumer } from '../real/kafka/kafkajs.js';
+import { Kafka, type Admin, type Consumer } from '../real/kafka/kafkajs.js';
 import type { ConfluentEmulator } from '../confluent/index.js';
 import { decodeRecord, recordKey } from './ledger.js';
 
@@ -57,24 +57,25 @@ export async function startRealKafkaWorld(
   const clusters = kafka.clusters;
   const links: RealClusterLink[] = [];
   const audits = new Map<string, Audit>();
+  // One operator admin per cluster for the whole drill: the topics, then every end-offset read (the drain reads them
+  // every poll). kafkajs' default retries carry its reads over a reconnection after an outage.
+  const admins = new Map<string, Admin>();
   let bridge: RealLinkBridge | undefined;
   const close = async () => {
     await bridge?.close();
     await Promise.all(links.map((l) => l.close()));
     await Promise.all([...audits.values()].map((a) => a.consumer.disconnect().catch(() => undefined)));
+    await Promise.all([...admins.values()].map((a) => a.disconnect().catch(() => undefined)));
   };
   try {
     for (const cluster of clusters) {
       const admin = new Kafka(kafkaConfig(cluster, 'operator')).admin();
+      admins.set(cluster.name, admin);
       await admin.connect();
-      try {
-        await admin.createTopics({
-          topics: options.topics.map((topic) => ({ topic, numPartitions: options.partitions, replicationFactor: 1 })),
-          waitForLeaders: true,
-        });
-      } finally {
-        await admin.disconnect();
-      }
+      await admin.createTopics({
+        topics: options.topics.map((topic) => ({ topic, numPartitions: options.partitions, replicationFactor: 1 })),
+        waitForLeaders: true,
+      });
     }
     const bridged = [];
     for (const destination of clusters) {
@@ -127,38 +128,30 @@ export async function startRealKafkaWorld(
       await kafka.cluster(name).proxy!.setMode(reachable ? 'forward' : 'refuse');
     },
     async settledEnds(name, topic, settleMs = 1000, timeoutMs = 15_000) {
-      const admin = new Kafka(kafkaConfig(kafka.cluster(name), 'operator', { retry: { retries: 1 } })).admin();
-      await admin.connect();
-      try {
-        const read = async () => (await admin.fetchTopicOffsets(topic)).sort((a, b) => a.partition - b.partition).map((p) => Number(p.high));
-        const deadline = Date.now() + timeoutMs;
-        let last = await read();
-        for (;;) {
-          await new Promise((r) => setTimeout(r, settleMs));
-          const now = await read();
-          if (now.every((end, p) => end === last[p]) || Date.now() > deadline) return now;
-          last = now;
-        }
-      } finally {
-        await admin.disconnect();
+      const admin = admins.get(name)!;
+      const deadline = Date.now() + timeoutMs;
+      let last = await endsOf(admin, topic);
+      for (;;) {
+        await new Promise((r) => setTimeout(r, settleMs));
+        const now = await endsOf(admin, topic);
+        if (now.every((end, p) => end === last[p]) || Date.now() > deadline) return now;
+        last = now;
       }
     },
     async recordKeys(name, timeoutMs = 20_000) {
       const audit = audits.get(name)!;
-      const admin = new Kafka(kafkaConfig(kafka.cluster(name), 'operator', { retry: { retries: 1 } })).admin();
-      await admin.connect();
-      try {
-        const deadline = Date.now() + timeoutMs;
-        const ends = (
-          await Promise.all(audit.topics.map(async (t) => (await admin.fetchTopicOffsets(t)).map((p) => [`${t}\u0000${p.partition}`, Number(p.high)] as const)))
-        ).flat();
-        // Every record there now has been read once the reader's positions reach the end offsets (bounded).
-        while (ends.some(([k, end]) => end > 0 && (audit.next.get(k) ?? 0) < end) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      } finally {
-        await admin.disconnect();
-      }
+      const admin = admins.get(name)!;
+      const deadline = Date.now() + timeoutMs;
+      const ends = (await Promise.all(audit.topics.map(async (t) => (await endsOf(admin, t)).map((end, p) => [`${t}\u0000${p}`, end] as const)))).flat();
+      // Every record there now has been read once the reader's positions reach the end offsets (bounded).
+      while (ends.some(([k, end]) => end > 0 && (audit.next.get(k) ?? 0) < end) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       return new Set(audit.keys);
     },
     close,
   };
+}
+
+/** A topic's end offsets, by partition. */
+async function endsOf(admin: Admin, topic: string): Promise<number[]> {
+  return (await admin.fetchTopicOffsets(topic)).sort((a, b) => a.partition - b.partition).map((p) => Number(p.high));
 }
