@@ -1,5 +1,6 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import { ActionError } from './errors.js';
+import { JsonListElements } from './json-elements.js';
 import { backoffDelay, defaultRetryPolicy, parseRetryAfter, type RetryPolicy } from './retry.js';
 import { formatDuration, systemClock, type Clock } from './time.js';
 import { silentLogger, type Logger } from './log.js';
@@ -41,6 +42,12 @@ export interface HttpRequest {
   once?: boolean;
   /** Abandons the request (an answer no longer needed); it then fails as a network error. */
   signal?: AbortSignal;
+  /**
+   * For a large list envelope (`{"data":[…]}`): each object of `data` is decoded by this function as it arrives,
+   * and `json.data` holds what it returned; the body's text is not kept (`text` is ''). Error answers and
+   * non-JSON bodies are read whole, as without it.
+   */
+  decodeElement?: (raw: Record<string, unknown>) => unknown;
 }
 
 export interface HttpResponse<T = unknown> {
@@ -194,9 +201,14 @@ export class HttpClient {
         headers['content-type'] = 'application/json';
       }
       const res = await request(url, { method: req.method, headers, body, signal: controller.signal, dispatcher: this.options.dispatcher ?? agent() });
-      const text = await res.body.text();
       const flat: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) flat[k] = Array.isArray(v) ? v.join(', ') : v;
+      if (req.decodeElement && res.statusCode < 300 && (flat['content-type'] ?? 'json').includes('json')) {
+        const list = new JsonListElements(req.decodeElement);
+        for await (const chunk of res.body) list.push(chunk as Buffer);
+        return { status: res.statusCode, headers: flat, text: '', json: list.end() as T | undefined };
+      }
+      const text = await res.body.text();
       return { status: res.statusCode, headers: flat, text, json: parseJson<T>(text, flat['content-type']) };
     } finally {
       clearTimeout(timer);

@@ -13,7 +13,7 @@ function fakeClock(): Clock & { slept: number[] } {
 
 let server: Server;
 let base: string;
-const script: Array<{ status: number; headers?: Record<string, string>; body: string }> = [];
+const script: Array<{ status: number; headers?: Record<string, string>; body: string; chunks?: number }> = [];
 const seen: Array<{ method?: string; url?: string; ua?: string; body: string }> = [];
 
 beforeAll(async () => {
@@ -24,7 +24,14 @@ beforeAll(async () => {
       seen.push({ method: req.method, url: req.url, ua: req.headers['user-agent'], body });
       const next = script.shift() ?? { status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' };
       res.writeHead(next.status, next.headers);
-      res.end(next.body);
+      if (!next.chunks) return void res.end(next.body);
+      // The body in `chunks` writes, each flushed on its own (a chunked answer arriving in pieces).
+      const size = Math.ceil(next.body.length / next.chunks);
+      const write = (from: number) => {
+        if (from >= next.body.length) return void res.end();
+        res.write(next.body.slice(from, from + size), () => setImmediate(() => write(from + size)));
+      };
+      write(0);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -117,5 +124,50 @@ describe('retry policy', () => {
     expect(parseRetryAfter('7', clock)).toBe(7000);
     expect(parseRetryAfter('Sat, 21 Nov 2026 10:00:05 GMT', clock)).toBe(5000);
     expect(parseRetryAfter('soon', clock)).toBeUndefined();
+  });
+});
+
+describe('HttpClient decodeElement: a list decoded element by element as it arrives', () => {
+  const list = {
+    kind: 'KafkaMirrorTopicList',
+    metadata: { next: null },
+    data: Array.from({ length: 50 }, (_, i) => ({ mirror_topic_name: `t-${i}`, note: 'a "quoted" {brace} [bracket]' })),
+  };
+
+  it('gives json.data as the decoder made it, from a body that came in many pieces, and keeps no text', async () => {
+    script.push({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(list), chunks: 37 });
+    const client = new HttpClient({ baseUrl: base, clock: fakeClock() });
+    const names: string[] = [];
+    const res = await client.request<{ kind: string; data: number[] }>({
+      method: 'GET',
+      path: '/links/l/mirrors',
+      decodeElement: (raw) => names.push(String(raw.mirror_topic_name)),
+    });
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('');
+    expect(res.json?.kind).toBe('KafkaMirrorTopicList');
+    expect(res.json?.data).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(names).toEqual(list.data.map((d) => d.mirror_topic_name));
+  });
+
+  it('reads an error answer whole, as without it: its message reaches the error', async () => {
+    script.push({ status: 404, headers: { 'content-type': 'application/json' }, body: '{"error_code":404,"message":"Link not found"}' });
+    const client = new HttpClient({ baseUrl: base, clock: fakeClock(), retry: { retries: 0 } });
+    let decoded = 0;
+    const err = await client.request({ method: 'GET', path: '/links/l/mirrors', decodeElement: () => decoded++ }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HttpError);
+    expect((err as HttpError).describe()).toContain('HTTP 404 (error_code 404): Link not found');
+    expect(decoded).toBe(0);
+  });
+
+  it('leaves json undefined for a body that is not a JSON list envelope (a proxy page, a cut-off body)', async () => {
+    const client = new HttpClient({ baseUrl: base, clock: fakeClock() });
+    script.push({ status: 200, headers: { 'content-type': 'text/html' }, body: '<html><title>Sign in</title></html>' });
+    const page = await client.request({ method: 'GET', path: '/x', decodeElement: (raw) => raw });
+    expect(page.json).toBeUndefined();
+    expect(page.text).toContain('Sign in');
+    script.push({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(list).slice(0, -20), chunks: 5 });
+    const cut = await client.request({ method: 'GET', path: '/x', decodeElement: (raw) => raw });
+    expect(cut.json).toBeUndefined();
   });
 });
