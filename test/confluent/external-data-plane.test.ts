@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import type { ConfluentEmulator, DataPlane, MirrorLag, MirrorRef } from '../../src/playground/confluent/index.js';
+import type { ConfluentEmulator, DataPlane, DataPlaneGroup, MirrorLag, MirrorRef } from '../../src/playground/confluent/index.js';
 import { ManualClock, bidirectional, twoClusters } from './rest.js';
 
 // A data plane outside the emulator (real Kafka in the real tier, src/playground/real/kafka/bridge.ts): here a
@@ -20,6 +20,19 @@ class ScriptedPlane implements DataPlane {
   apply(mirror: MirrorRef, verb: string) {
     this.asked.push(`${verb} ${mirror.cluster}/${mirror.link}/${mirror.topic}`);
     return this.answer;
+  }
+  /** End offsets there, by `cluster/topic`; stopped mirrors' offsets by `cluster/link/topic`; groups by cluster. */
+  ends = new Map<string, number[]>();
+  stopped = new Map<string, number[]>();
+  groups = new Map<string, DataPlaneGroup[]>();
+  endOffsets(cluster: string, topic: string): number[] | undefined {
+    return this.ends.get(`${cluster}/${topic}`);
+  }
+  stoppedOffsets(mirror: MirrorRef): number[] | undefined {
+    return this.stopped.get(`${mirror.cluster}/${mirror.link}/${mirror.topic}`);
+  }
+  consumerGroups(cluster: string): DataPlaneGroup[] | undefined {
+    return this.groups.get(cluster);
   }
 }
 
@@ -92,5 +105,61 @@ describe('an external data plane under the links', () => {
   it('takes one data plane only', async () => {
     await setup();
     expect(() => emu.useDataPlane(new ScriptedPlane())).toThrow('already has a data plane');
+  });
+
+  it("counts truncate-and-restore from the data plane's offsets (the old primary's ends past the stopped mirror's), not from its own memory", async () => {
+    const { north, west, clock, plane } = await setup();
+    plane.answer = 'done';
+    await west.post('/links/dr/mirrors:failover', { mirror_topic_names: ['orders'] });
+    clock.advance(30);
+    expect((await west.get('/links/dr/mirrors/orders')).json.mirror_status).toBe('STOPPED');
+    // The records are on the brokers: north holds 9 and 4, west's mirror stopped at 5 and 4, and west has 8 and 6 now.
+    plane.ends.set('north/orders', [9, 4]).set('west/orders', [8, 6]);
+    plane.stopped.set('west/dr/orders', [5, 4]);
+    const answer = await north.post(
+      '/links/dr/mirrors:truncate-and-restore',
+      { mirror_topic_names: ['orders'] },
+      { query: { include_partition_level_truncation_data: true } },
+    );
+    expect(answer.json.data[0]).toMatchObject({
+      mirror_topic_name: 'orders',
+      error_code: null,
+      messages_truncated: 4,
+      partition_level_truncation_data: [
+        { partition_id: 0, offset_truncated_to: 5, messages_truncated: 4 },
+        { partition_id: 1, offset_truncated_to: 4, messages_truncated: 0 },
+      ],
+      mirror_lags: [
+        { partition: 0, lag: 3, last_source_fetch_offset: 5 },
+        { partition: 1, lag: 2, last_source_fetch_offset: 4 },
+      ],
+    });
+    // Then the data plane is asked to carry it out (the topic restored there), and the mirror is ACTIVE once it has.
+    clock.advance(100);
+    await north.get('/links/dr/mirrors/orders');
+    expect(plane.asked.at(-1)).toBe('truncate-and-restore north/dr/orders');
+  });
+
+  it("serves the data plane's consumer groups, their lags from its end offsets, and 404 for a group only its memory had", async () => {
+    const { emu: e, west, plane } = await setup();
+    e.commitOffsets('west', 'memory-only', [{ topic: 'orders', partition: 0, offset: 1 }]);
+    plane.groups.set('west', [
+      {
+        id: 'billing',
+        offsets: [{ topic: 'orders', partition: 1, offset: 2 }],
+        members: [{ consumerId: 'c-1', clientId: 'billing-app', assignments: [{ topic: 'orders', partition: 1 }] }],
+      },
+    ]);
+    plane.ends.set('west/orders', [0, 7]);
+    expect((await west.get('/consumer-groups')).json.data.map((g: { consumer_group_id: string }) => g.consumer_group_id)).toEqual(['billing']);
+    expect((await west.get('/consumer-groups/billing')).json).toMatchObject({ consumer_group_id: 'billing', state: 'STABLE' });
+    const lags = (await west.get('/consumer-groups/billing/lags')).json.data;
+    expect(lags.map((l: Record<string, unknown>) => [l.topic_name, l.partition_id, l.current_offset, l.log_end_offset, l.lag, l.consumer_id])).toEqual([
+      ['orders', 1, 2, 7, 5, 'c-1'],
+    ]);
+    expect((await west.get('/consumer-groups/memory-only')).status).toBe(404);
+    // Without groups from the plane for a cluster, its own memory answers.
+    plane.groups.delete('west');
+    expect((await west.get('/consumer-groups')).json.data.map((g: { consumer_group_id: string }) => g.consumer_group_id)).toEqual(['memory-only']);
   });
 });

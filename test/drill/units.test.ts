@@ -40,14 +40,14 @@ describe('parseDrillArgs', () => {
     expect(() => parseDrillArgs(['--fault', 'bad-link', '--kafka', 'real'])).toThrow('--fault runs on the Confluent emulator; leave out --kafka real.');
   });
 
-  it('takes --kafka real for the active-active drills only, with the real-Kafka timing', () => {
+  it('takes --kafka real for every pattern, with the real-Kafka timing', () => {
     const real = parseDrillArgs(['--kafka', 'real', '--pattern', 'active-active']);
     expect([real.kafka, real.scenarios]).toEqual(['real', [{ pattern: 'active-active', style: 'proxy', mode: 'unplanned' }]]);
     expect([real.timing.settleMs, real.timing.offsetSyncMs, real.timing.users]).toEqual([10_000, 1000, 5]);
     expect(parseDrillArgs(['--kafka', 'real', '--pattern', 'active-active', '--users', '3']).timing.users).toBe(3);
     expect(parseDrillArgs([]).kafka).toBe('emulator');
-    expect(() => parseDrillArgs(['--kafka', 'real'])).toThrow('--kafka real runs the active-active drills only');
-    expect(() => parseDrillArgs(['--kafka', 'real', '--all'])).toThrow('add --pattern active-active');
+    expect(parseDrillArgs(['--kafka', 'real']).scenarios).toEqual([{ pattern: 'active-passive', style: 'proxy', mode: 'unplanned' }]);
+    expect(parseDrillArgs(['--kafka', 'real', '--all']).scenarios).toHaveLength(8);
     expect(() => parseDrillArgs(['--kafka', 'confluent'])).toThrow("--kafka 'confluent' is not one of emulator, real or all.");
     expect(() => parseDrillArgs(['--fault', 'bad-link', '--all'])).toThrow('--fault runs its own drill');
   });

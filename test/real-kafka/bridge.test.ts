@@ -198,9 +198,79 @@ describe('ccloud-mirror over the emulator with real Kafka under the link', () =>
     }).then((mirror) => {
       expect(mirror.mirror_status).toBe('ACTIVE');
       expect(mirror.mirror_state_transition_errors).toEqual([
-        { error_code: 'INTERNAL_ERROR', error_message: "pause is not available on the playground's real-Kafka data plane (failover and promote are)." },
+        {
+          error_code: 'INTERNAL_ERROR',
+          error_message:
+            "pause is not available on the playground's real-Kafka data plane (failover and promote are; reverse-and-start-mirror and truncate-and-restore on a bidirectional link).",
+        },
       ]);
     });
     expect(real.status('refunds')).toBe('ACTIVE');
   }, 120_000);
+
+  it("serves the brokers' consumer groups on the REST API (committed offsets, lags from the real end offsets), and ccloud-mirror status names the group the link's offset sync covers", async () => {
+    await createTopic(north, 'invoices', 1);
+    await produce(north, 'invoices', ['a', 'b', 'c', 'd'], 0);
+    const link = await RealClusterLink.start({ name: 'inv', source: north, destination: west });
+    // An emulator of its own (one data plane each), whose memory holds no consumer group at all.
+    const emu3 = await startConfluent({ clusters: [{ name: 'north' }, { name: 'west' }], transitionMs: 50 });
+    try {
+      await link.mirror('invoices');
+      emu3.createTopic('north', 'invoices', { partitions: 1 });
+      emu3.createLink('west', 'inv', {
+        remote: 'north',
+        configs: {
+          'consumer.offset.sync.enable': 'true',
+          'consumer.offset.group.filters': JSON.stringify({ groupFilters: [{ name: '*', patternType: 'LITERAL', filterType: 'INCLUDE' }] }),
+        },
+      });
+      emu3.createMirror('west', 'inv', 'invoices');
+      await until('4 records copied to west', async () => ((await ends(west, 'invoices'))[0] === 4 ? true : undefined));
+      // Two groups commit on west's mirror with the application key; the bridge is told to hide the second.
+      await commitOffset(west, 'billing', 'invoices', 0, 1);
+      await commitOffset(west, 'audit-reader', 'invoices', 0, 2);
+      const third = await RealLinkBridge.attach(emu3, [{ cluster: 'west', link: 'inv', real: link }], {
+        refreshMs: 100,
+        groupsEveryMs: 200,
+        hideGroups: (g) => g === 'audit-reader',
+      });
+      try {
+        const w = emu3.info('west');
+        const get = async (path: string) =>
+          (await (
+            await fetch(`${w.restEndpoint}/kafka/v3/clusters/${w.id}${path}`, {
+              headers: { authorization: `Basic ${Buffer.from(`${w.apiKey}:${w.apiSecret}`).toString('base64')}` },
+            })
+          ).json()) as { data: Array<Record<string, unknown>> };
+        // The brokers' groups (this test's, and one an earlier test's link synced here), never the hidden one.
+        const listed = (await get('/consumer-groups')).data.map((g) => g.consumer_group_id);
+        expect(listed).toContain('billing');
+        expect(listed).not.toContain('audit-reader');
+        expect(listed.filter((g) => g !== 'billing' && g !== 'orders-app')).toEqual([]);
+        const lags = (await get('/consumer-groups/billing/lags')).data;
+        expect(lags.map((l) => [l.topic_name, l.partition_id, l.current_offset, l.log_end_offset, l.lag])).toEqual([['invoices', 0, 1, 4, 3]]);
+
+        const status = await runAction('ccloud-mirror', {
+          inputs: {
+            ...inputs('status'),
+            'rest-endpoint': w.restEndpoint,
+            'cluster-id': w.id,
+            'api-key': w.apiKey,
+            'api-secret': w.apiSecret,
+            'link-name': 'inv',
+            'mirror-topics': 'invoices',
+          },
+        });
+        expect(status.code).toBe(0);
+        const result = JSON.parse(status.outputs.result) as { sync: { offsets: { enabled: boolean; groups: string[]; selected: number } } };
+        // Every listed group is selected by the filter; only billing has offsets for the topic of this run.
+        expect(result.sync.offsets).toMatchObject({ enabled: true, groups: ['billing'], selected: listed.length });
+      } finally {
+        await third.close();
+      }
+    } finally {
+      await link.close();
+      await emu3.close();
+    }
+  }, 180_000);
 });

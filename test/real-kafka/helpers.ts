@@ -63,7 +63,10 @@ export async function commitOffset(cluster: RealKafkaCluster, group: string, top
   await committer.connect();
   try {
     await committer.subscribe({ topics: [topic], fromBeginning: true });
+    // A commit is refused until the consumer has joined its group.
+    const joined = new Promise<void>((resolve) => committer.on(committer.events.GROUP_JOIN, () => resolve()));
     await committer.run({ autoCommit: false, eachMessage: async () => undefined });
+    await until(`${group} joined`, async () => ((await Promise.race([joined.then(() => true), new Promise((r) => setTimeout(r, 100))])) ? true : undefined));
     await committer.commitOffsets([{ topic, partition, offset: String(offset) }]);
   } finally {
     await committer.disconnect();

@@ -41,16 +41,37 @@ export interface PartitionLag {
   instanceId: string | null;
 }
 
+/**
+ * The consumer groups of a cluster: a data plane's (real brokers) when it has them, else this memory's. A data plane's
+ * are read-only snapshots, rebuilt at each call.
+ */
+export function groupsOf(world: World, cluster: Cluster): Map<string, Group> {
+  const outside = world.dataPlane?.consumerGroups?.(cluster.name);
+  if (!outside) return cluster.groups;
+  const groups = new Map<string, Group>();
+  for (const g of outside) {
+    const offsets = new Map<string, Map<number, number>>();
+    for (const o of g.offsets) {
+      if (!offsets.has(o.topic)) offsets.set(o.topic, new Map());
+      offsets.get(o.topic)!.set(o.partition, o.offset);
+    }
+    groups.set(g.id, { id: g.id, offsets, members: g.members.map((m) => ({ ...m, assignments: [...m.assignments] })) });
+  }
+  return groups;
+}
+
 /** Lag of every committed partition (topics deleted since are skipped), with the member assigned to it. */
-export function groupLags(cluster: Cluster, group: Group): PartitionLag[] {
+export function groupLags(cluster: Cluster, group: Group, world?: World): PartitionLag[] {
   const owner = new Map<string, Group['members'][number]>();
   for (const member of group.members) for (const a of member.assignments) owner.set(`${a.topic}\u0000${a.partition}`, member);
   const lags: PartitionLag[] = [];
   for (const [topicName, byPartition] of group.offsets) {
     const topic = cluster.topics.get(topicName);
-    if (!topic) continue;
+    // With a data plane outside, its end offsets (the records are there, not in this memory).
+    const ends = world?.dataPlane?.endOffsets?.(cluster.name, topicName);
+    if (!topic && !ends) continue;
     for (const [partition, current] of [...byPartition].sort((a, b) => a[0] - b[0])) {
-      const end = topic.partitions[partition]?.length ?? 0;
+      const end = ends ? (ends[partition] ?? 0) : (topic!.partitions[partition]?.length ?? 0);
       const member = owner.get(`${topicName}\u0000${partition}`);
       lags.push({
         topic: topicName,

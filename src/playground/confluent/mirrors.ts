@@ -261,19 +261,28 @@ function truncateOne(world: World, link: Link, name: string, linkProblem: Proble
       message: `Cannot truncate-and-restore topic '${name}': its mirror on cluster ${remote.id} is ${effectiveStatus(world, peerMirror)}, not STOPPED. Fail it over (or promote it) there first.`,
     });
   }
-  const stopped = peerMirror.stoppedOffsets ?? peerTopic.partitions.map((p) => p.length);
-  const detail = topic.partitions.map((log, p) => {
-    const to = Math.min(log.length, stopped[p] ?? log.length);
-    return { partition_id: p, offset_truncated_to: to, messages_truncated: log.length - to };
+  // With a data plane outside (real brokers), the offsets are its own: this memory does not hold those records.
+  const plane = world.dataPlane;
+  const ends = plane?.endOffsets?.(link.cluster.name, name) ?? topic.partitions.map((p) => p.length);
+  const peerEnds = plane?.endOffsets?.(remote.name, name) ?? peerTopic.partitions.map((p) => p.length);
+  const stopped = plane?.stoppedOffsets?.({ cluster: remote.name, link: peer.name, topic: name }) ?? peerMirror.stoppedOffsets ?? peerEnds;
+  const detail = topic.partitions.map((_, p) => {
+    const end = ends[p] ?? 0;
+    const to = Math.min(end, stopped[p] ?? end);
+    return { partition_id: p, offset_truncated_to: to, messages_truncated: end - to };
   });
   const lags = detail.map((d) => ({
     partition: d.partition_id,
-    lag: Math.max(0, (peerTopic.partitions[d.partition_id]?.length ?? 0) - d.offset_truncated_to),
+    lag: Math.max(0, (peerEnds[d.partition_id] ?? 0) - d.offset_truncated_to),
     last_source_fetch_offset: d.offset_truncated_to,
   }));
   if (!options.validateOnly) {
-    // The records written to the old primary after the cut are dropped here, before mirroring resumes.
-    detail.forEach((d) => (topic.partitions[d.partition_id].length = d.offset_truncated_to));
+    // The records written to the old primary after the cut are dropped here, before mirroring resumes (a data plane
+    // outside drops its own when the verb is applied there).
+    detail.forEach((d) => {
+      const log = topic.partitions[d.partition_id];
+      log.length = Math.min(log.length, d.offset_truncated_to);
+    });
     const mirror = world.newMirror(link, topic, name, 'PENDING_SETUP_FOR_RESTORE', peerTopic.id);
     mirror.knownSourceEnd = peerTopic.partitions.map((p) => p.length);
     world.schedule(mirror, { verb: 'truncate-and-restore', due: now + Math.ceil(world.transitionMs / 2), phase: 0, previous: 'STOPPED' });

@@ -3,7 +3,7 @@
  * function from a parsed request to a status and body. Nothing here knows about sockets or faults.
  */
 import { RestError, badRequest, unknownTopic } from './errors.js';
-import { groupLags } from './groups.js';
+import { groupLags, groupsOf } from './groups.js';
 import { LINK_CONFIG_DEFAULTS, alterLinkConfigs, createLink, deleteLink, getLink } from './links.js';
 import { alterMirrors, createMirror, getMirror } from './mirrors.js';
 import { produceRecords } from './produce.js';
@@ -104,7 +104,7 @@ function partitionOf(ctx: RequestContext, topic: Topic): number {
 }
 
 function groupOf(ctx: RequestContext) {
-  const group = ctx.cluster.groups.get(ctx.params.consumer_group_id);
+  const group = groupsOf(ctx.world, ctx.cluster).get(ctx.params.consumer_group_id);
   if (!group) throw new RestError(404, 404, `Consumer group ${ctx.params.consumer_group_id} cannot be found.`);
   return group;
 }
@@ -261,7 +261,7 @@ for (const verb of VERBS) {
 }
 
 // Consumer groups
-get('/consumer-groups', (ctx) => ({ status: 200, body: view.groupListView(ctx.cluster) }));
+get('/consumer-groups', (ctx) => ({ status: 200, body: view.groupListView(ctx.cluster, groupsOf(ctx.world, ctx.cluster).values()) }));
 get('/consumer-groups/{consumer_group_id}', (ctx) => ({ status: 200, body: view.groupView(ctx.cluster, groupOf(ctx)) }));
 get('/consumer-groups/{consumer_group_id}/consumers', (ctx) => ({ status: 200, body: view.consumerListView(ctx.cluster, groupOf(ctx)) }));
 get('/consumer-groups/{consumer_group_id}/consumers/{consumer_id}', (ctx) => {
@@ -272,15 +272,15 @@ get('/consumer-groups/{consumer_group_id}/consumers/{consumer_id}', (ctx) => {
 });
 get('/consumer-groups/{consumer_group_id}/lag-summary', (ctx) => {
   const group = groupOf(ctx);
-  return { status: 200, body: view.lagSummaryView(ctx.cluster, group, groupLags(ctx.cluster, group)) };
+  return { status: 200, body: view.lagSummaryView(ctx.cluster, group, groupLags(ctx.cluster, group, ctx.world)) };
 });
 get('/consumer-groups/{consumer_group_id}/lags', (ctx) => {
   const group = groupOf(ctx);
-  return { status: 200, body: view.lagListView(ctx.cluster, group, groupLags(ctx.cluster, group)) };
+  return { status: 200, body: view.lagListView(ctx.cluster, group, groupLags(ctx.cluster, group, ctx.world)) };
 });
 get('/consumer-groups/{consumer_group_id}/lags/{topic_name}/partitions/{partition_id}', (ctx) => {
   const group = groupOf(ctx);
-  const lag = groupLags(ctx.cluster, group).find((l) => l.topic === ctx.params.topic_name && String(l.partition) === ctx.params.partition_id);
+  const lag = groupLags(ctx.cluster, group, ctx.world).find((l) => l.topic === ctx.params.topic_name && String(l.partition) === ctx.params.partition_id);
   if (!lag) throw unknownTopic();
   return { status: 200, body: view.lagView(ctx.cluster, group, lag) };
 });

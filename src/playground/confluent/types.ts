@@ -131,6 +131,22 @@ export interface DataPlane {
    * cannot (the change then fails, with that reason as its state transition error).
    */
   apply(mirror: MirrorRef, verb: string): 'done' | 'pending' | { error: string };
+  /** A topic's end offsets there, by partition, as last measured (truncate-and-restore counts with them). */
+  endOffsets?(cluster: string, topic: string): number[] | undefined;
+  /** A stopped mirror's end offsets when it stopped there (what truncate-and-restore on the other side truncates to). */
+  stoppedOffsets?(mirror: MirrorRef): number[] | undefined;
+  /**
+   * The consumer groups of a cluster there, as last read (the REST API's /consumer-groups then show them, with lags
+   * from `endOffsets`); undefined while not known (the emulator's own then).
+   */
+  consumerGroups?(cluster: string): DataPlaneGroup[] | undefined;
+}
+
+/** A consumer group as a data plane holds it: its committed offsets and its members. */
+export interface DataPlaneGroup {
+  id: string;
+  offsets: Array<{ topic: string; partition: number; offset: number }>;
+  members: GroupMember[];
 }
 
 export interface ConfluentEmulator {

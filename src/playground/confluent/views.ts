@@ -237,11 +237,11 @@ export function groupView(cluster: Cluster, group: Group): object {
 }
 
 /** ConsumerGroupDataList. */
-export function groupListView(cluster: Cluster): object {
+export function groupListView(cluster: Cluster, groups: Iterable<Group>): object {
   return list(
     'KafkaConsumerGroupList',
     `${base(cluster)}/consumer-groups`,
-    [...cluster.groups.values()].map((g) => groupView(cluster, g)),
+    [...groups].map((g) => groupView(cluster, g)),
   );
 }
 

@@ -35,6 +35,11 @@ export interface PhaseFacts {
   expectedRpo?: { value: number; source: string };
   /** truncate-and-restore's count of dropped records (failback after an unplanned failover). */
   messagesTruncated?: number;
+  /**
+   * Real Kafka: records the old primary stored past the cut whose acknowledgement never reached their producer (in
+   * flight at the outage; the producer's retry went elsewhere). truncate-and-restore drops them too.
+   */
+  unacknowledgedPastCut?: number;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -113,10 +118,15 @@ export function finalChecks(scenario: Scenario, final: FinalMeasures, phases: Ph
     detail: `${final.lost} of ${final.acked} acknowledged records are not on the final cluster${final.lost ? ` (e.g. ${final.lostSample.join(', ')})` : ''}${cutForGood ? `; the failover cut ${cutForGood}` : ''}`,
   });
   if (scenario.pattern === 'active-passive' && scenario.mode === 'unplanned' && failback?.conclusion === 'success') {
+    const unacknowledged = failback.unacknowledgedPastCut ?? 0;
     checks.push({
       name: 'end: truncate-and-restore dropped exactly the records the failover cut',
-      ok: failback.messagesTruncated === cutForGood,
-      detail: `messages truncated: ${failback.messagesTruncated ?? 'unknown'}; cut by the failover: ${cutForGood}`,
+      ok: failback.messagesTruncated === cutForGood + unacknowledged,
+      detail: `messages truncated: ${failback.messagesTruncated ?? 'unknown'}; cut by the failover: ${cutForGood}${
+        failback.unacknowledgedPastCut !== undefined
+          ? `; stored by ${failback.to} past the cut but never acknowledged (their producers' retries went elsewhere): ${unacknowledged}`
+          : ''
+      }`,
     });
   }
   checks.push({

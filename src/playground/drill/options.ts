@@ -174,8 +174,7 @@ consumers, and this repository's failover/failback workflows run by the local ru
                           (kube-apiserver, controllers, scheduler, kwok nodes; built by tools/kube/build.sh),
                           with Stakater Reloader from RELOADER_BIN or else the Reloader stand-in
   --kafka <k>             emulator (default) or real: two Apache Kafka clusters (tools/kafka/build.sh)
-                          under the Confluent emulator's REST control plane, with kafkajs clients;
-                          active-active drills only (--pattern active-active)
+                          under the Confluent emulator's REST control plane, with kafkajs clients
   --fault <f>[,<f>]       failure drills instead: ${FAULTS.join(', ')} or all. Each passes
                           only when the suite behaved safely (refused before any change, or
                           reported where things stand and completed on a re-run after the fix)
@@ -260,9 +259,5 @@ export function parseDrillArgs(argv: string[]): DrillCommand {
     throw new DrillUsageError('--fault runs on the Kubernetes emulator (it steers pods and identities); leave out --kube real.');
   if (faults.length && (v.all || v.pattern || v.style || v.mode))
     throw new DrillUsageError('--fault runs its own drill (active-passive, proxy clients); leave out --all, --pattern, --style and --mode.');
-  if (!faults.length && kafka[0] === 'real' && scenarios.some((s) => s.pattern !== 'active-active'))
-    throw new DrillUsageError(
-      '--kafka real runs the active-active drills only (the active-passive failback needs truncate-and-restore and reverse on real Kafka, not built yet): add --pattern active-active.',
-    );
   return { scenarios, faults, timing, kube: kube[0], kafka: kafka[0], out: v.out ?? '.drill', help: v.help === true };
 }

@@ -1,13 +1,17 @@
 /**
  * `--kafka real`: the drill's data plane on two real Apache Kafka clusters (src/playground/real/kafka), north and
- * west, each behind its switchable proxy. Seed 000's active-active layout: the drill's topics on both clusters, and
- * two cluster links with prefixes (north-<topic> on west, west-<topic> on north), consumer offset sync on for every
- * group. The links run under the Confluent emulator's REST control plane (bridge.ts), so the workflows' ccloud-mirror
- * steps see real lags. An outage is the proxy refusing connections, for the clients and the links alike.
+ * west, each behind its switchable proxy, with consumer offset sync on for every group:
+ * - active-active (seed 000): the drill's topics on both clusters, and two cluster links with prefixes
+ *   (north-<topic> on west, west-<topic> on north);
+ * - active-passive (seed 001): the topics on north, mirrored under the same name on west over a bidirectional link,
+ *   a real link each way (the west -> north one carries nothing until a failback's truncate-and-restore or reverse).
+ * The links run under the Confluent emulator's REST control plane (bridge.ts), so the workflows' ccloud-mirror
+ * steps see real lags and their verbs act on the brokers. An outage is the proxy refusing connections, for the
+ * clients and the links alike.
  */
 import { startRealKafka, kafkaConfig, type RealKafka, type RealKafkaCluster } from '../real/kafka/index.js';
 import { RealClusterLink } from '../real/kafka/link.js';
-import { RealLinkBridge } from '../real/kafka/bridge.js';
+import { RealLinkBridge, type BridgedLink } from '../real/kafka/bridge.js';
 import { Kafka, type Admin, type Consumer } from '../real/kafka/kafkajs.js';
 import type { ConfluentEmulator } from '../confluent/index.js';
 import { decodeRecord, recordKey } from './ledger.js';
@@ -22,6 +26,10 @@ interface Audit {
   keys: Set<string>;
   /** `topic\u0000partition` -> the next offset the reader will read. */
   next: Map<string, number>;
+  /** How many readers came before this one on the cluster (each a group of its own). */
+  round: number;
+  /** `topic\u0000partition\u0000offset` -> the record key there. */
+  at: Map<string, string>;
 }
 
 export interface RealKafkaWorld {
@@ -37,6 +45,11 @@ export interface RealKafkaWorld {
   settledEnds(cluster: string, topic: string, settleMs?: number, timeoutMs?: number): Promise<number[]>;
   /** Keys of the drill's records on a cluster now: its own topics and the mirrors of the other's. */
   recordKeys(cluster: string, timeoutMs?: number): Promise<Set<string>>;
+  /**
+   * Active-passive: the keys of the records `cluster` holds in `topic` at or past the offsets where the other side's
+   * mirror of it stopped (what a truncate-and-restore there drops), once its reader has read everything there is.
+   */
+  pastTheCut(cluster: string, topic: string, timeoutMs?: number): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -52,7 +65,14 @@ export async function startRealKafkaClusters(log?: (line: string) => void): Prom
 export async function startRealKafkaWorld(
   kafka: RealKafka,
   confluent: ConfluentEmulator,
-  options: { topics: string[]; partitions: number; replicationDelayMs: number; offsetSyncMs: number },
+  options: {
+    topics: string[];
+    partitions: number;
+    replicationDelayMs: number;
+    offsetSyncMs: number;
+    /** active-passive: the bidirectional link's name (on both clusters); absent: active-active. */
+    bidirectionalLink?: string;
+  },
 ): Promise<RealKafkaWorld> {
   const clusters = kafka.clusters;
   const links: RealClusterLink[] = [];
@@ -67,56 +87,103 @@ export async function startRealKafkaWorld(
     await Promise.all([...audits.values()].map((a) => a.consumer.disconnect().catch(() => undefined)));
     await Promise.all([...admins.values()].map((a) => a.disconnect().catch(() => undefined)));
   };
+  const offsetSync = { everyMs: options.offsetSyncMs, accept: (group: string) => !group.startsWith(AUDIT_GROUP) };
+  const startAudit = async (cluster: RealKafkaCluster, names: string[], round = 0): Promise<void> => {
+    const consumer = new Kafka(kafkaConfig(cluster, 'operator', { clientId: `${AUDIT_GROUP}${cluster.name}` })).consumer({
+      groupId: `${AUDIT_GROUP}${cluster.name}-${round}`,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1000,
+    });
+    const audit: Audit = { consumer, topics: names, keys: new Set(), next: new Map(), round, at: new Map() };
+    await consumer.connect();
+    await consumer.subscribe({ topics: names, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ topic, partition, message }) => {
+        const id = decodeRecord(message.value?.toString('utf8') ?? '');
+        if (id) {
+          audit.keys.add(recordKey(id));
+          audit.at.set(`${topic}\u0000${partition}\u0000${message.offset}`, recordKey(id));
+        }
+        audit.next.set(`${topic}\u0000${partition}`, Number(message.offset) + 1);
+      },
+    });
+    audits.set(cluster.name, audit);
+  };
+  // truncate-and-restore made a cluster's topic again: its reader starts over, or it would still count the dropped records.
+  const restarted = async (cluster: RealKafkaCluster) => {
+    const old = audits.get(cluster.name)!;
+    await old.consumer.disconnect().catch(() => undefined);
+    await startAudit(cluster, old.topics, old.round + 1);
+  };
   try {
+    const bidirectional = options.bidirectionalLink;
     for (const cluster of clusters) {
       const admin = new Kafka(kafkaConfig(cluster, 'operator')).admin();
       admins.set(cluster.name, admin);
       await admin.connect();
+      if (bidirectional && cluster !== clusters[0]) continue;
       await admin.createTopics({
         topics: options.topics.map((topic) => ({ topic, numPartitions: options.partitions, replicationFactor: 1 })),
         waitForLeaders: true,
       });
     }
-    const bridged = [];
-    for (const destination of clusters) {
-      const source = clusters.find((c) => c !== destination)!;
-      const link = await RealClusterLink.start({
-        name: `${source.name}-to-${destination.name}`,
-        source,
-        destination,
-        prefix: `${source.name}-`,
-        delayMs: options.replicationDelayMs,
-        offsetSync: { everyMs: options.offsetSyncMs, accept: (group) => !group.startsWith(AUDIT_GROUP) },
-      });
-      links.push(link);
-      for (const topic of options.topics) await link.mirror(topic);
-      bridged.push({ cluster: destination.name, link: `${source.name}-to-${destination.name}`, real: link });
+    const bridged: BridgedLink[] = [];
+    if (bidirectional) {
+      const [primary, secondary] = clusters;
+      const start = (source: RealKafkaCluster, destination: RealKafkaCluster) =>
+        RealClusterLink.start({
+          name: bidirectional,
+          source,
+          destination,
+          delayMs: options.replicationDelayMs,
+          offsetSync,
+          onRecreated: () => restarted(destination),
+        });
+      const toSecondary = await start(primary, secondary);
+      links.push(toSecondary);
+      const toPrimary = await start(secondary, primary);
+      links.push(toPrimary);
+      for (const topic of options.topics) await toSecondary.mirror(topic);
+      bridged.push(
+        { cluster: secondary.name, link: bidirectional, real: toSecondary, reverse: toPrimary },
+        { cluster: primary.name, link: bidirectional, real: toPrimary, reverse: toSecondary },
+      );
+    } else {
+      for (const destination of clusters) {
+        const source = clusters.find((c) => c !== destination)!;
+        const link = await RealClusterLink.start({
+          name: `${source.name}-to-${destination.name}`,
+          source,
+          destination,
+          prefix: `${source.name}-`,
+          delayMs: options.replicationDelayMs,
+          offsetSync,
+        });
+        links.push(link);
+        for (const topic of options.topics) await link.mirror(topic);
+        bridged.push({ cluster: destination.name, link: `${source.name}-to-${destination.name}`, real: link });
+      }
     }
-    bridge = await RealLinkBridge.attach(confluent, bridged, { refreshMs: 200 });
+    // The REST API's consumer groups are the brokers' (the audit readers are the playground's, not the applications').
+    bridge = await RealLinkBridge.attach(confluent, bridged, { refreshMs: 200, hideGroups: (group) => group.startsWith(AUDIT_GROUP) });
     for (const cluster of clusters) {
-      const names = options.topics.flatMap((t) => [t, ...clusters.filter((c) => c !== cluster).map((c) => `${c.name}-${t}`)]);
-      const consumer = new Kafka(kafkaConfig(cluster, 'operator', { clientId: `${AUDIT_GROUP}${cluster.name}` })).consumer({
-        groupId: `${AUDIT_GROUP}${cluster.name}`,
-        sessionTimeout: 10_000,
-        heartbeatInterval: 1000,
-      });
-      const audit: Audit = { consumer, topics: names, keys: new Set(), next: new Map() };
-      await consumer.connect();
-      await consumer.subscribe({ topics: names, fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachMessage: async ({ topic, partition, message }) => {
-          const id = decodeRecord(message.value?.toString('utf8') ?? '');
-          if (id) audit.keys.add(recordKey(id));
-          audit.next.set(`${topic}\u0000${partition}`, Number(message.offset) + 1);
-        },
-      });
-      audits.set(cluster.name, audit);
+      const mirrored = bidirectional ? [] : clusters.filter((c) => c !== cluster).map((c) => options.topics.map((t) => `${c.name}-${t}`));
+      await startAudit(cluster, [...options.topics, ...mirrored.flat()]);
     }
   } catch (err) {
     await close();
     throw err;
   }
+  /** A cluster's reader once it has read every record there now (bounded by `timeoutMs`). */
+  const caughtUp = async (name: string, timeoutMs: number): Promise<Audit> => {
+    const audit = audits.get(name)!;
+    const admin = admins.get(name)!;
+    const deadline = Date.now() + timeoutMs;
+    const ends = (await Promise.all(audit.topics.map(async (t) => (await endsOf(admin, t)).map((end, p) => [`${t}\u0000${p}`, end] as const)))).flat();
+    while (ends.some(([k, end]) => end > 0 && (audit.next.get(k) ?? 0) < end) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    return audit;
+  };
   const byBootstrap = new Map(clusters.map((c) => [confluent.info(c.name).bootstrap, c]));
   return {
     kafka,
@@ -139,13 +206,19 @@ export async function startRealKafkaWorld(
       }
     },
     async recordKeys(name, timeoutMs = 20_000) {
-      const audit = audits.get(name)!;
-      const admin = admins.get(name)!;
-      const deadline = Date.now() + timeoutMs;
-      const ends = (await Promise.all(audit.topics.map(async (t) => (await endsOf(admin, t)).map((end, p) => [`${t}\u0000${p}`, end] as const)))).flat();
-      // Every record there now has been read once the reader's positions reach the end offsets (bounded).
-      while (ends.some(([k, end]) => end > 0 && (audit.next.get(k) ?? 0) < end) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      return new Set(audit.keys);
+      return new Set((await caughtUp(name, timeoutMs)).keys);
+    },
+    async pastTheCut(name, topic, timeoutMs = 20_000) {
+      const peer = clusters.find((c) => c.name !== name)!.name;
+      const stopped = bridge!.stoppedOffsets({ cluster: peer, link: options.bidirectionalLink ?? '', topic });
+      if (!stopped) throw new Error(`the mirror of ${topic} on ${peer} has not stopped`);
+      const audit = await caughtUp(name, timeoutMs);
+      const keys: string[] = [];
+      for (const [where, key] of audit.at) {
+        const [t, partition, offset] = where.split('\u0000');
+        if (t === topic && Number(offset) >= (stopped[Number(partition)] ?? 0)) keys.push(key);
+      }
+      return keys;
     },
     close,
   };

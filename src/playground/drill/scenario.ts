@@ -73,8 +73,10 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions):
     if (unplanned) {
       const outage = await session.outage(PRIMARY);
       t0 = { at: outage.at, label: 'outage' };
-      // Active-active keeps the mirrors: what north had not yet sent is stranded there until it comes back.
-      if (!activePassive)
+      // Active-active keeps the mirrors: what north had not yet sent is stranded there until it comes back. On real
+      // Kafka the same count is the active-passive failover's loss: ccloud-mirror's total-lag is the link's figure as
+      // of its last fetch from north (a lower bound, as on Confluent Cloud), the brokers' acknowledgements the truth.
+      if (!activePassive || options.kafka === 'real')
         expectedRpo = outage.stranded.then((value) => ({ value, source: `records stranded on ${PRIMARY} (its mirror's lag on ${SECONDARY} at the outage)` }));
     }
     const failover = await session.runSwitch({
@@ -91,6 +93,8 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions):
     if (unplanned) await session.recover(PRIMARY);
     if (failover.conclusion === 'success') {
       await sleep(timing.holdMs);
+      // Read before truncate-and-restore drops them: what the old primary stored past the cut without acknowledging it.
+      const unacknowledgedPastCut = activePassive && unplanned ? await session.unacknowledgedPastCut(PRIMARY) : undefined;
       await session.runSwitch({
         name: 'failback',
         from: SECONDARY,
@@ -99,6 +103,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions):
         event,
         inputs: { target: PRIMARY, config: topologyFile(scenario), 'truncate-first': activePassive && unplanned, 'mirror-topics': activePassive ? topics : '' },
         sourceReachable: true,
+        unacknowledgedPastCut,
       });
     } else {
       session.mark('failback skipped: the failover did not succeed');

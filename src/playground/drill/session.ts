@@ -38,6 +38,8 @@ export interface SwitchSpec {
   expectedRpo?: { value: number; source: string } | Promise<{ value: number; source: string }>;
   /** The runner's live events (the bench counts API requests per step with them). */
   onEvent?: (event: RunEvent) => void;
+  /** See PhaseFacts.unacknowledgedPastCut. */
+  unacknowledgedPastCut?: number;
 }
 
 /** What a finished drill reports. */
@@ -198,6 +200,21 @@ export class DrillSession {
     return stranded;
   }
 
+  /**
+   * Real Kafka, active-passive: how many of the records `cluster` stores past the cut of its mirrors on the other
+   * cluster it never acknowledged (see PhaseFacts.unacknowledgedPastCut). Undefined elsewhere.
+   */
+  async unacknowledgedPastCut(cluster: string): Promise<number | undefined> {
+    const real = this.topology.realKafka;
+    if (!real || this.scenario.pattern !== 'active-passive') return undefined;
+    let count = 0;
+    for (const topic of this.topology.topics) {
+      const acked = new Set([...this.ledger.acks.values()].filter((a) => a.cluster === cluster && a.topic === topic).map((a) => a.key));
+      for (const key of await real.pastTheCut(cluster, topic)) if (!acked.has(key)) count++;
+    }
+    return count;
+  }
+
   /** Ends an outage. */
   async recover(cluster: string): Promise<void> {
     await this.topology.confluent.setFault(cluster, null);
@@ -311,6 +328,7 @@ export class DrillSession {
       measures,
       expectedRpo,
       messagesTruncated: truncated === undefined || truncated === '' ? undefined : Number(truncated),
+      unacknowledgedPastCut: spec.unacknowledgedPastCut,
       window,
       workflow,
       inputs: spec.inputs,

@@ -143,10 +143,6 @@ export async function startTopology(
   timing: Timing,
   options: { kube?: KubeChoice; kafka?: KafkaChoice; log?: (line: string) => void } = {},
 ): Promise<Topology> {
-  if (options.kafka === 'real' && scenario.pattern !== 'active-active')
-    throw new Error(
-      "--kafka real runs the active-active drills (seed 000: each cluster's own topics, prefixed mirrors, only the clients move): the active-passive failback needs truncate-and-restore and reverse on real Kafka, which the playground's real link does not carry yet",
-    );
   // Real brokers first: their application users are the emulator's application keys (the clients' ConfigMaps).
   const kafka = options.kafka === 'real' ? await startRealKafkaClusters(options.log && ((line) => options.log!(`real kafka: ${line}`))) : undefined;
   const appKey = (name: string) => {
@@ -204,6 +200,7 @@ export async function startTopology(
         partitions: timing.partitions,
         replicationDelayMs: timing.replicationDelayMs,
         offsetSyncMs: timing.offsetSyncMs,
+        bidirectionalLink: scenario.pattern === 'active-passive' ? AP_LINK : undefined,
       });
     const { vars, secrets } = repositorySettings(confluent.clusters, kube.kubeconfig());
     if (scenario.pattern === 'active-passive') vars.CCLOUD_LINK_NAME = AP_LINK;

@@ -10,6 +10,7 @@ export type { Admin, AclEntry, AclFilter, Consumer, KafkaConfig, Producer } from
 export const Kafka = kafkajs.Kafka;
 export type Kafka = InstanceType<typeof kafkajs.Kafka>;
 export const logLevel = kafkajs.logLevel;
+export const AssignerProtocol = kafkajs.AssignerProtocol;
 export const AclResourceTypes = kafkajs.AclResourceTypes;
 export type AclResourceTypes = import('kafkajs').AclResourceTypes;
 export const AclOperationTypes = kafkajs.AclOperationTypes;

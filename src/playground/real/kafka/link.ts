@@ -10,7 +10,9 @@
  * twice (a consumer restart, a retried send) is never written twice.
  */
 import { kafkaConfig, type RealKafkaCluster } from './index.js';
+import type { DataPlaneGroup } from '../../confluent/index.js';
 import {
+  AssignerProtocol,
   AclOperationTypes,
   AclPermissionTypes,
   AclResourceTypes,
@@ -35,6 +37,8 @@ export interface RealLinkOptions {
   prefix?: string;
   /** Consumer offset sync: every `everyMs`, the committed offsets of the groups `accept` selects. */
   offsetSync?: { everyMs: number; accept: (group: string) => boolean };
+  /** Called when truncate-and-restore has made a destination topic again (readers of the old one must start over). */
+  onRecreated?: (topic: string) => void | Promise<void>;
 }
 
 /** One partition's lag, from the two clusters' end offsets (`lastSourceFetchOffset` is the destination's end). */
@@ -63,6 +67,8 @@ interface Mirror {
 }
 
 const LINK_GROUP = 'cluster-link-';
+/** At most this many records per produce request of the copier. */
+const COPY_BATCH = 500;
 
 export class RealClusterLink {
   private readonly mirrors = new Map<string, Mirror>();
@@ -73,6 +79,7 @@ export class RealClusterLink {
   private producer!: Producer;
   private syncTimer: ReturnType<typeof setInterval> | undefined;
   private syncing: Promise<void> | undefined;
+  private starts = 0;
   /** Groups synced by the last offset sync round, and the last error of one (for tests and reports). */
   lastSync: { groups: string[]; error?: string } = { groups: [] };
 
@@ -113,8 +120,70 @@ export class RealClusterLink {
     const topic = `${this.options.prefix ?? ''}${source}`;
     if (this.mirrors.has(topic)) throw new Error(`${topic} is already a mirror topic of link ${this.options.name}`);
     const [metadata] = (await this.sourceAdmin.fetchTopicMetadata({ topics: [source] })).topics;
-    const partitions = metadata.partitions.length;
-    await this.destinationAdmin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+    await this.destinationAdmin.createTopics({ topics: [{ topic, numPartitions: metadata.partitions.length, replicationFactor: 1 }], waitForLeaders: true });
+    await this.startMirror(topic, source);
+    return topic;
+  }
+
+  /**
+   * Turns the destination's existing topic `topic` (no prefix: a bidirectional link) back into a mirror of the
+   * source's topic of the same name, copying from the destination's end offsets on: the second half of a reverse,
+   * where the other side has just synced every record and stopped, so both hold the same records up to there.
+   * Refused when the destination holds records the source does not (that is truncate-and-restore's case).
+   */
+  async adopt(topic: string): Promise<void> {
+    if (this.options.prefix) throw new Error(`link ${this.options.name} has a prefix: a reverse needs a link without one`);
+    if (this.mirrors.get(topic)?.status === 'ACTIVE') return;
+    const source = await endsOf(this.sourceAdmin, topic);
+    const destination = await endsOf(this.destinationAdmin, topic);
+    const ahead = destination.map((end, p) => end - (source[p] ?? 0)).filter((n) => n > 0);
+    if (ahead.length || source.length !== destination.length)
+      throw new Error(
+        `${topic} on ${this.options.destination.name} holds records its source on ${this.options.source.name} does not (${destination.join(',')} vs ${source.join(',')}): truncate-and-restore it instead`,
+      );
+    await this.startMirror(topic, topic);
+  }
+
+  /**
+   * truncate-and-restore: the destination's topic `topic` (a former source, written after its mirror on the other
+   * cluster stopped at `stoppedAt`) loses the records past `stoppedAt` and mirrors the source's topic again. Kafka
+   * cannot cut a log's tail, so the topic is deleted and made again with the same partitions and copied from offset 0:
+   * the records below `stoppedAt` are the same on both sides, so the offsets come out as a truncation leaves them.
+   * Returns the records dropped per partition.
+   */
+  async restore(topic: string, stoppedAt: number[], timeoutMs = 60_000): Promise<number[]> {
+    if (this.options.prefix) throw new Error(`link ${this.options.name} has a prefix: truncate-and-restore needs a link without one`);
+    if (this.mirrors.get(topic)?.status === 'ACTIVE') return [];
+    const deadline = Date.now() + timeoutMs;
+    const ends = await endsOf(this.destinationAdmin, topic);
+    const dropped = ends.map((end, p) => Math.max(0, end - Math.min(end, stoppedAt[p] ?? end)));
+    await this.destinationAdmin.deleteTopics({ topics: [topic], timeout: Math.max(1000, deadline - Date.now()) });
+    // A deleted topic's name is free again once the controller has removed it: until then creating it is refused.
+    for (;;) {
+      try {
+        const created = await this.destinationAdmin.createTopics({
+          topics: [{ topic, numPartitions: ends.length, replicationFactor: 1 }],
+          waitForLeaders: true,
+        });
+        if (created) break;
+      } catch (err) {
+        if (Date.now() > deadline) throw new Error(`truncate-and-restore of ${topic}: could not make it again: ${(err as Error).message}`, { cause: err });
+      }
+      if (Date.now() > deadline) throw new Error(`truncate-and-restore of ${topic}: it was not deleted within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    this.mirrors.delete(topic);
+    await this.startMirror(topic, topic);
+    await this.options.onRecreated?.(topic);
+    return dropped;
+  }
+
+  /**
+   * Refuses the applications' writes to the destination's `topic` (a WRITE deny for their principal), once the
+   * broker applies it. The first step of a reverse on the other side: the topic about to become a mirror takes no
+   * more records while the other side syncs the last ones.
+   */
+  async denyWrites(topic: string): Promise<AclEntry> {
     const deny: AclEntry = {
       principal: this.options.destination.users.app.principal,
       host: '*',
@@ -126,15 +195,33 @@ export class RealClusterLink {
     };
     await this.destinationAdmin.createAcls({ acl: [deny] });
     await waitForAcls(this.destinationAdmin, [deny]);
+    return deny;
+  }
+
+  /** Lifts denyWrites (a reverse that did not complete leaves the topic writable, as it was). */
+  async allowWrites(topic: string): Promise<void> {
+    if (this.mirrors.get(topic)?.status === 'ACTIVE') return;
+    const deny = await this.denyWrites(topic).catch(() => undefined);
+    if (deny) await this.destinationAdmin.deleteAcls({ filters: [deny] });
+  }
+
+  /** Makes `topic` on the destination read-only for applications and starts copying `source` into it, from its end. */
+  private async startMirror(topic: string, source: string): Promise<void> {
+    const deny = await this.denyWrites(topic);
     const mirror: Mirror = { topic, source, status: 'ACTIVE', next: new Map(), sourceEnd: new Map(), deny };
     for (const p of await this.destinationAdmin.fetchTopicOffsets(topic)) mirror.next.set(p.partition, Number(p.high));
     this.mirrors.set(topic, mirror);
     await this.startCopying(mirror);
-    return topic;
   }
 
   private async startCopying(mirror: Mirror): Promise<void> {
-    const consumer = this.source.consumer({ groupId: `${LINK_GROUP}${this.options.name}-${mirror.topic}`, sessionTimeout: 10_000, heartbeatInterval: 1000 });
+    // A group of its own per start: what an earlier run of the same mirror committed (before a reverse, or on a topic
+    // since deleted and made again) never decides where this one reads; `next` does.
+    const consumer = this.source.consumer({
+      groupId: `${LINK_GROUP}${this.options.name}-${mirror.topic}-${++this.starts}`,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1000,
+    });
     mirror.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topics: [mirror.source], fromBeginning: true });
@@ -143,30 +230,45 @@ export class RealClusterLink {
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         const partition = batch.partition;
+        // Records due to be copied are sent together (one produce request of up to COPY_BATCH records, offsets in
+        // order), so a restore that copies a whole topic again takes a few requests, not one per record.
+        const due: typeof batch.messages = [];
+        const send = async () => {
+          if (!due.length) return;
+          await this.producer.send({
+            topic: mirror.topic,
+            acks: -1,
+            messages: due.map((m) => ({ partition, key: m.key, value: m.value, headers: m.headers, timestamp: m.timestamp })),
+          });
+          const last = due[due.length - 1].offset;
+          mirror.next.set(partition, Number(last) + 1);
+          resolveOffset(last);
+          due.length = 0;
+          await heartbeat();
+        };
         for (const message of batch.messages) {
+          // A stopped mirror copies nothing more: records not yet sent stay behind, as a failover leaves them.
           if (!isRunning() || isStale() || mirror.status !== 'ACTIVE') return;
           const offset = Number(message.offset);
-          const next = mirror.next.get(partition) ?? 0;
+          const next = (mirror.next.get(partition) ?? 0) + due.length;
           if (offset < next) {
-            resolveOffset(message.offset); // copied before (a redelivery)
+            if (!due.length) resolveOffset(message.offset); // copied before (a redelivery)
             continue;
           }
           if (offset > next)
             throw new Error(`link ${this.options.name}: ${mirror.topic}/${partition} has a gap: source offset ${offset}, destination end ${next}`);
           // The replication delay, in short sleeps: a failover must not wait for a batch that waits for its time.
           const dueAt = Number(message.timestamp) + delayMs;
-          while (Date.now() < dueAt && !mirror.flushing && mirror.status === 'ACTIVE' && isRunning())
-            await new Promise((r) => setTimeout(r, Math.min(50, dueAt - Date.now())));
-          if (mirror.status !== 'ACTIVE' || !isRunning()) return;
-          await this.producer.send({
-            topic: mirror.topic,
-            acks: -1,
-            messages: [{ partition, key: message.key, value: message.value, headers: message.headers, timestamp: message.timestamp }],
-          });
-          mirror.next.set(partition, offset + 1);
-          resolveOffset(message.offset);
-          await heartbeat();
+          if (Date.now() < dueAt && !mirror.flushing) {
+            await send();
+            while (Date.now() < dueAt && !mirror.flushing && mirror.status === 'ACTIVE' && isRunning())
+              await new Promise((r) => setTimeout(r, Math.min(50, dueAt - Date.now())));
+            if (mirror.status !== 'ACTIVE' || !isRunning()) return;
+          }
+          due.push(message);
+          if (due.length >= COPY_BATCH) await send();
         }
+        if (mirror.status === 'ACTIVE' && isRunning()) await send();
       },
     });
   }
@@ -185,6 +287,43 @@ export class RealClusterLink {
       const end = Number(p.high);
       return { partition: p.partition, lag: Math.max(0, (mirror.sourceEnd.get(p.partition) ?? end) - end), lastSourceFetchOffset: end };
     });
+  }
+
+  /** A topic's end offsets by partition, on the link's source or destination cluster. */
+  async endOffsets(side: 'source' | 'destination', topic: string): Promise<number[]> {
+    return endsOf(side === 'source' ? this.sourceAdmin : this.destinationAdmin, topic);
+  }
+
+  /**
+   * The consumer groups on the link's destination as the brokers hold them: committed offsets and members with their
+   * assignments. The link's own groups and those `hide` selects are left out.
+   */
+  async destinationGroups(hide: (group: string) => boolean = () => false): Promise<DataPlaneGroup[]> {
+    const admin = this.destinationAdmin;
+    const ids = (await admin.listGroups()).groups.map((g) => g.groupId).filter((id) => !id.startsWith(LINK_GROUP) && !hide(id));
+    if (ids.length === 0) return [];
+    const described = new Map((await admin.describeGroups(ids)).groups.map((g) => [g.groupId, g]));
+    const groups: DataPlaneGroup[] = [];
+    for (const id of ids) {
+      const offsets = (await admin.fetchOffsets({ groupId: id })).flatMap(({ topic, partitions }) =>
+        partitions.filter((p) => Number(p.offset) >= 0).map((p) => ({ topic, partition: p.partition, offset: Number(p.offset) })),
+      );
+      const members = (described.get(id)?.members ?? []).map((m) => {
+        const assigned = m.memberAssignment?.length ? AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment : undefined;
+        return {
+          consumerId: m.memberId,
+          clientId: m.clientId,
+          assignments: Object.entries(assigned ?? {}).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition }))),
+        };
+      });
+      groups.push({ id, offsets, members });
+    }
+    return groups;
+  }
+
+  /** The clusters the link joins, by name. */
+  get clusters(): { source: string; destination: string } {
+    return { source: this.options.source.name, destination: this.options.destination.name };
   }
 
   /** The link's mirror topics. */
@@ -282,4 +421,9 @@ export class RealClusterLink {
     if (!mirror) throw new Error(`${topic} is not a mirror topic of link ${this.options.name}`);
     return mirror;
   }
+}
+
+/** A topic's end offsets, by partition. */
+async function endsOf(admin: Admin, topic: string): Promise<number[]> {
+  return (await admin.fetchTopicOffsets(topic)).sort((a, b) => a.partition - b.partition).map((p) => Number(p.high));
 }
