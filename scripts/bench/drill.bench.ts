@@ -4,8 +4,8 @@
 // check-only; then ccloud-mirror failover; then aks-context, swap-configmap, verify-rollout; then dr-report, every
 // action a child process), and the simulated clients move to west. RTO is measured from the outage until a record produced on west is consumed there; the floor is what the
 // emulators' injected latencies and the clients' own pacing impose on that path; the overhead is the rest.
-// Then seed 000's active-active failover on the emulator and on real Kafka (--kafka real), side by side: RTO, RPO,
-// duplicates, write gap and where the time goes (DRILL_BENCH_SIDE_RUNS runs each, default 3; 0 leaves it out).
+// Then the same failover drill on the emulator and on real Kafka (--kafka real), side by side: RTO, RPO, duplicates,
+// write gap and where the time goes (DRILL_BENCH_SIDE_RUNS runs each, default 3; 0 leaves it out).
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -125,7 +125,7 @@ async function once(): Promise<Run> {
   }
 }
 
-/** One failover of the active-active no-proxy drill (seed 000), on the emulator's data plane or on real Kafka. */
+/** One failover of the default drill (active-passive, proxy clients, north unreachable), on the emulator's data plane or on real Kafka. */
 interface SideRun {
   rtoMs: number;
   rpo: number;
@@ -144,7 +144,7 @@ interface SideRun {
 }
 
 async function sideOnce(kafka: 'emulator' | 'real', timing: Timing): Promise<SideRun> {
-  const session = await DrillSession.start({ workspace: repoRoot, scenario: { pattern: 'active-active', style: 'noproxy', mode: 'unplanned' }, timing, kafka });
+  const session = await DrillSession.start({ workspace: repoRoot, scenario: { pattern: 'active-passive', style: 'proxy', mode: 'unplanned' }, timing, kafka });
   try {
     await session.deployClients('north');
     await session.startTraffic();
@@ -156,10 +156,11 @@ async function sideOnce(kafka: 'emulator' | 'real', timing: Timing): Promise<Sid
       name: 'failover',
       from: 'north',
       to: 'west',
-      workflow: '.github/workflows/noproxy-failover.yml',
-      inputs: { target: 'west', config: 'src/playground/manifests/ccloud-dr-active-active.yml', 'source-reachable': false, 'mirror-topics': '' },
+      workflow: '.github/workflows/proxy-failover.yml',
+      inputs: { target: 'west', config: '.github/ccloud-dr.yml', 'source-reachable': false, 'mirror-topics': session.topology.topics.join(',') },
       sourceReachable: false,
       t0: { at: outage.at, label: 'outage' },
+      // The same count on both backends: north's acknowledged records the mirror on west had not received at the cut.
       expectedRpo: outage.stranded.then((value) => ({ value, source: 'records stranded on north' })),
     });
     const m = phase.measures;
@@ -183,9 +184,9 @@ async function sideOnce(kafka: 'emulator' | 'real', timing: Timing): Promise<Sid
   }
 }
 
-/** The failover of seed 000's drill on the emulator and on real Kafka, side by side (medians of SIDE_RUNS each). */
+/** The failover of the default drill on the emulator and on real Kafka, side by side (medians of SIDE_RUNS each). */
 async function sideBySide(): Promise<void> {
-  const realTiming = parseDrillArgs(['--kafka', 'real', '--pattern', 'active-active']).timing;
+  const realTiming = parseDrillArgs(['--kafka', 'real']).timing;
   const runs = { emulator: [] as SideRun[], real: [] as SideRun[] };
   for (let i = 0; i < SIDE_RUNS; i++) {
     runs.emulator.push(await sideOnce('emulator', DEFAULT_TIMING));
@@ -193,8 +194,7 @@ async function sideBySide(): Promise<void> {
   }
   const med = (list: SideRun[], f: (r: SideRun) => number) => median(list.map(f));
   console.log('');
-  console.log(`  failover drill, active-active no-proxy clients (seed 000), north unreachable: emulator vs real Kafka, medians of ${SIDE_RUNS} runs each`);
-  console.log('  (the default drill is active-passive, whose failback real Kafka does not carry yet; the failover is what both run)');
+  console.log(`  the default failover drill (active-passive, proxy clients, north unreachable): emulator vs real Kafka, medians of ${SIDE_RUNS} runs each`);
   const row = (name: string, f: (r: SideRun) => number, format: (n: number) => string) =>
     console.log(`  ${name.padEnd(58)} ${format(med(runs.emulator, f)).padStart(10)}   ${format(med(runs.real, f)).padStart(10)}`);
   console.log(`  ${''.padEnd(58)} ${'emulator'.padStart(10)}   ${'real Kafka'.padStart(10)}`);
