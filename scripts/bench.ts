@@ -14,7 +14,6 @@ for (const area of chosen) {
   const mod = (await import(new URL(`${area}.bench.ts`, dir).href)) as { default: () => Promise<void> };
   await mod.default();
 }
-// Every area has closed what it started (clusters, emulators, clients). After a real-Kafka drill session two pipes
-// stay referenced (seen with process.getActiveResourcesInfo(); not our child processes, which are all gone), and
-// would keep the process alive: the bench ends here once it has printed everything.
+// Known leak, not found yet: after a real-Kafka drill session the process keeps two referenced pipes (every child
+// process and broker is gone) and would not exit; everything has been printed by here.
 process.exit(0);

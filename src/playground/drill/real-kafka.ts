@@ -165,8 +165,7 @@ export async function startRealKafkaWorld(
         bridged.push({ cluster: destination.name, link: `${source.name}-to-${destination.name}`, real: link });
       }
     }
-    // The REST API's consumer groups are the brokers' (the audit readers are the playground's, not the applications').
-    bridge = await RealLinkBridge.attach(confluent, bridged, { refreshMs: 200, hideGroups: (group) => group.startsWith(AUDIT_GROUP) });
+    bridge = await RealLinkBridge.attach(confluent, bridged, { refreshMs: 200 });
     for (const cluster of clusters) {
       const mirrored = bidirectional ? [] : clusters.filter((c) => c !== cluster).map((c) => options.topics.map((t) => `${c.name}-${t}`));
       await startAudit(cluster, [...options.topics, ...mirrored.flat()]);

@@ -198,6 +198,23 @@ export class RealClusterLink {
     return deny;
   }
 
+  /**
+   * Waits until the destination's `topic` takes no more records: its end offsets the same in two reads `quietMs`
+   * apart (a send authorized just before denyWrites applied may still be appended), for at most `timeoutMs`.
+   */
+  async quiet(topic: string, quietMs = 300, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last = await endsOf(this.destinationAdmin, topic);
+    for (;;) {
+      await new Promise((r) => setTimeout(r, quietMs));
+      const now = await endsOf(this.destinationAdmin, topic);
+      if (now.every((end, p) => end === last[p])) return;
+      if (Date.now() > deadline)
+        throw new Error(`${topic} on ${this.options.destination.name} still takes records ${timeoutMs} ms after its writes were denied`);
+      last = now;
+    }
+  }
+
   /** Lifts denyWrites (a reverse that did not complete leaves the topic writable, as it was). */
   async allowWrites(topic: string): Promise<void> {
     if (this.mirrors.get(topic)?.status === 'ACTIVE') return;
