@@ -57,16 +57,17 @@ afterAll(async () => {
   await kafka?.stop();
 });
 
-function inputs(operation: string): Record<string, string> {
-  const w = emu.info('west');
+/** ccloud-mirror's inputs against west of `on` (default: the suite's emulator, link dr, topic payments). */
+function inputs(operation: string, on: { emulator?: ConfluentEmulator; link?: string; topics?: string } = {}): Record<string, string> {
+  const w = (on.emulator ?? emu).info('west');
   return {
     'rest-endpoint': w.restEndpoint,
     'cluster-id': w.id,
     'api-key': w.apiKey,
     'api-secret': w.apiSecret,
-    'link-name': 'dr',
+    'link-name': on.link ?? 'dr',
     operation,
-    'mirror-topics': 'payments',
+    'mirror-topics': on.topics ?? 'payments',
     'poll-interval': '100ms',
     timeout: '60s',
   };
@@ -147,17 +148,8 @@ describe('ccloud-mirror over the emulator with real Kafka under the link', () =>
         await wadmin.disconnect();
         expect(synced.partitions.map((p) => [p.partition, p.offset])).toEqual([[0, '3']]);
 
-        const w = emu2.info('west');
         const status = await runAction('ccloud-mirror', {
-          inputs: {
-            ...inputs('status'),
-            'rest-endpoint': w.restEndpoint,
-            'cluster-id': w.id,
-            'api-key': w.apiKey,
-            'api-secret': w.apiSecret,
-            'link-name': 'north-to-west',
-            'mirror-topics': 'north-orders',
-          },
+          inputs: inputs('status', { emulator: emu2, link: 'north-to-west', topics: 'north-orders' }),
         });
         expect(status.code).toBe(0);
         const result = JSON.parse(status.outputs.result) as { topics: Array<{ topic: string; source: string; after: string; totalLag: number }> };
@@ -251,15 +243,7 @@ describe('ccloud-mirror over the emulator with real Kafka under the link', () =>
         expect(lags.map((l) => [l.topic_name, l.partition_id, l.current_offset, l.log_end_offset, l.lag])).toEqual([['invoices', 0, 1, 4, 3]]);
 
         const status = await runAction('ccloud-mirror', {
-          inputs: {
-            ...inputs('status'),
-            'rest-endpoint': w.restEndpoint,
-            'cluster-id': w.id,
-            'api-key': w.apiKey,
-            'api-secret': w.apiSecret,
-            'link-name': 'inv',
-            'mirror-topics': 'invoices',
-          },
+          inputs: inputs('status', { emulator: emu3, link: 'inv', topics: 'invoices' }),
         });
         expect(status.code).toBe(0);
         const result = JSON.parse(status.outputs.result) as { sync: { offsets: { enabled: boolean; groups: string[]; selected: number } } };

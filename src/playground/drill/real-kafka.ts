@@ -10,7 +10,7 @@
  * clients and the links alike.
  */
 import { startRealKafka, kafkaConfig, type RealKafka, type RealKafkaCluster } from '../real/kafka/index.js';
-import { RealClusterLink } from '../real/kafka/link.js';
+import { RealClusterLink, endsOf, settledEnds } from '../real/kafka/link.js';
 import { RealLinkBridge, type BridgedLink } from '../real/kafka/bridge.js';
 import { Kafka, type Admin, type Consumer } from '../real/kafka/kafkajs.js';
 import type { ConfluentEmulator } from '../confluent/index.js';
@@ -194,15 +194,7 @@ export async function startRealKafkaWorld(
       await kafka.cluster(name).proxy!.setMode(reachable ? 'forward' : 'refuse');
     },
     async settledEnds(name, topic, settleMs = 1000, timeoutMs = 15_000) {
-      const admin = admins.get(name)!;
-      const deadline = Date.now() + timeoutMs;
-      let last = await endsOf(admin, topic);
-      for (;;) {
-        await new Promise((r) => setTimeout(r, settleMs));
-        const now = await endsOf(admin, topic);
-        if (now.every((end, p) => end === last[p]) || Date.now() > deadline) return now;
-        last = now;
-      }
+      return (await settledEnds(admins.get(name)!, topic, settleMs, timeoutMs)).ends;
     },
     async recordKeys(name, timeoutMs = 20_000) {
       return new Set((await caughtUp(name, timeoutMs)).keys);
@@ -221,9 +213,4 @@ export async function startRealKafkaWorld(
     },
     close,
   };
-}
-
-/** A topic's end offsets, by partition. */
-async function endsOf(admin: Admin, topic: string): Promise<number[]> {
-  return (await admin.fetchTopicOffsets(topic)).sort((a, b) => a.partition - b.partition).map((p) => Number(p.high));
 }

@@ -184,15 +184,7 @@ export class RealClusterLink {
    * more records while the other side syncs the last ones.
    */
   async denyWrites(topic: string): Promise<AclEntry> {
-    const deny: AclEntry = {
-      principal: this.options.destination.users.app.principal,
-      host: '*',
-      resourceType: AclResourceTypes.TOPIC,
-      resourceName: topic,
-      resourcePatternType: ResourcePatternTypes.LITERAL,
-      operation: AclOperationTypes.WRITE,
-      permissionType: AclPermissionTypes.DENY,
-    };
+    const deny = this.denyEntry(topic);
     await this.destinationAdmin.createAcls({ acl: [deny] });
     await waitForAcls(this.destinationAdmin, [deny]);
     return deny;
@@ -203,23 +195,27 @@ export class RealClusterLink {
    * apart (a send authorized just before denyWrites applied may still be appended), for at most `timeoutMs`.
    */
   async quiet(topic: string, quietMs = 300, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let last = await endsOf(this.destinationAdmin, topic);
-    for (;;) {
-      await new Promise((r) => setTimeout(r, quietMs));
-      const now = await endsOf(this.destinationAdmin, topic);
-      if (now.every((end, p) => end === last[p])) return;
-      if (Date.now() > deadline)
-        throw new Error(`${topic} on ${this.options.destination.name} still takes records ${timeoutMs} ms after its writes were denied`);
-      last = now;
-    }
+    if (!(await settledEnds(this.destinationAdmin, topic, quietMs, timeoutMs)).settled)
+      throw new Error(`${topic} on ${this.options.destination.name} still takes records ${timeoutMs} ms after its writes were denied`);
   }
 
   /** Lifts denyWrites (a reverse that did not complete leaves the topic writable, as it was). */
   async allowWrites(topic: string): Promise<void> {
     if (this.mirrors.get(topic)?.status === 'ACTIVE') return;
-    const deny = await this.denyWrites(topic).catch(() => undefined);
-    if (deny) await this.destinationAdmin.deleteAcls({ filters: [deny] });
+    await this.destinationAdmin.deleteAcls({ filters: [this.denyEntry(topic)] });
+  }
+
+  /** The WRITE deny for the applications' principal on the destination's `topic`. */
+  private denyEntry(topic: string): AclEntry {
+    return {
+      principal: this.options.destination.users.app.principal,
+      host: '*',
+      resourceType: AclResourceTypes.TOPIC,
+      resourceName: topic,
+      resourcePatternType: ResourcePatternTypes.LITERAL,
+      operation: AclOperationTypes.WRITE,
+      permissionType: AclPermissionTypes.DENY,
+    };
   }
 
   /** Makes `topic` on the destination read-only for applications and starts copying `source` into it, from its end. */
@@ -441,6 +437,22 @@ export class RealClusterLink {
 }
 
 /** A topic's end offsets, by partition. */
-async function endsOf(admin: Admin, topic: string): Promise<number[]> {
+export async function endsOf(admin: Admin, topic: string): Promise<number[]> {
   return (await admin.fetchTopicOffsets(topic)).sort((a, b) => a.partition - b.partition).map((p) => Number(p.high));
+}
+
+/**
+ * A topic's end offsets once they stop moving: the same in two reads `settleMs` apart, for at most `timeoutMs`
+ * (`settled` false: still moving then, and `ends` the last read).
+ */
+export async function settledEnds(admin: Admin, topic: string, settleMs: number, timeoutMs: number): Promise<{ ends: number[]; settled: boolean }> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await endsOf(admin, topic);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, settleMs));
+    const now = await endsOf(admin, topic);
+    if (now.every((end, p) => end === last[p])) return { ends: now, settled: true };
+    if (Date.now() > deadline) return { ends: now, settled: false };
+    last = now;
+  }
 }
