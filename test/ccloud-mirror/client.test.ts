@@ -86,7 +86,7 @@ describe('ConfluentClient', () => {
     const results = await client().alterMirrors('l', 'failover', ['a', 'b'], { validateOnly: true });
     expect(seen[0]).toMatchObject({ method: 'POST', url: '/kafka/v3/clusters/lkc-dr/links/l/mirrors:failover?validate_only=true', type: 'application/json' });
     expect(JSON.parse(seen[0].body)).toEqual({ mirror_topic_names: ['a', 'b'] });
-    expect(results.map((r) => [r.mirrorTopicName, r.errorCode, r.mirrorLags.length])).toEqual([
+    expect(results.map((r) => [r.mirrorTopicName, r.errorCode, r.lags.count])).toEqual([
       ['a', null, 1],
       ['b', 400, 0],
     ]);

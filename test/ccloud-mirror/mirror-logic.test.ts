@@ -38,17 +38,20 @@ class ScriptedApi implements MirrorApi {
   listed: Array<{ deadline?: number } | undefined> = [];
   /** When set, listings after the first throw it. */
   failListingsAfterFirst?: Error;
-  async listMirrors(_link?: string, options?: { deadline?: number }): Promise<MirrorTopic[]> {
+  async listMirrors(_link?: string, options?: { deadline?: number; partitions?: boolean }): Promise<MirrorTopic[]> {
     this.requestCount++;
     this.listed.push(options);
     if (this.failListingsAfterFirst && this.listed.length > 1) throw this.failListingsAfterFirst;
     const page = [...this.states].map(([name, status]) =>
-      decodeMirror({
-        mirror_topic_name: name,
-        source_topic_name: name,
-        mirror_status: status,
-        mirror_lags: [{ partition: 0, lag: 4, last_source_fetch_offset: 1 }],
-      }),
+      decodeMirror(
+        {
+          mirror_topic_name: name,
+          source_topic_name: name,
+          mirror_status: status,
+          mirror_lags: [{ partition: 0, lag: 4, last_source_fetch_offset: 1 }],
+        },
+        { partitions: options?.partitions },
+      ),
     );
     for (const [k, v] of this.next) this.states.set(k, v);
     this.next.clear();
@@ -76,7 +79,7 @@ function ok(name: string, lag = 9): AlterMirrorResult {
     mirrorTopicName: name,
     errorCode: null,
     errorMessage: null,
-    mirrorLags: [{ partition: 0, lag, lastSourceFetchOffset: 1 }],
+    lags: { count: 1, max: lag, total: lag },
     messagesTruncated: null,
     partitionLevelTruncationData: [],
   };

@@ -1,19 +1,30 @@
 import { describe, expect, it } from '@jest/globals';
-import { alterFailed, decodeAlterResult, decodeLink, decodeMirror, linkMode, type MirrorTopic } from '../../src/actions/ccloud-mirror/confluent/types.js';
+import {
+  alterFailed,
+  decodeAlterResult,
+  decodeLags,
+  decodeLink,
+  decodeMirror,
+  linkMode,
+  type MirrorTopic,
+} from '../../src/actions/ccloud-mirror/confluent/types.js';
 import type { Selection } from '../../src/actions/ccloud-mirror/inputs.js';
-import { chunk, lagOf, lagViolations, listSome, planTopics } from '../../src/actions/ccloud-mirror/plan.js';
+import { chunk, lagViolations, listSome, planTopics } from '../../src/actions/ccloud-mirror/plan.js';
 import { pollDelay } from '../../src/actions/ccloud-mirror/wait.js';
 
-function mirror(name: string, status: string, lags: number[] = [0]): MirrorTopic {
-  return decodeMirror({
-    link_name: 'l',
-    mirror_topic_name: name,
-    source_topic_name: name.replace(/^east-/, ''),
-    num_partitions: lags.length,
-    mirror_status: status,
-    state_time_ms: 1,
-    mirror_lags: lags.map((lag, partition) => ({ partition, lag, last_source_fetch_offset: 100 })),
-  });
+function mirror(name: string, status: string, lags: number[] = [0], partitions = true): MirrorTopic {
+  return decodeMirror(
+    {
+      link_name: 'l',
+      mirror_topic_name: name,
+      source_topic_name: name.replace(/^east-/, ''),
+      num_partitions: lags.length,
+      mirror_status: status,
+      state_time_ms: 1,
+      mirror_lags: lags.map((lag, partition) => ({ partition, lag, last_source_fetch_offset: 100 })),
+    },
+    { partitions },
+  );
 }
 
 const MIRRORS = [
@@ -60,8 +71,26 @@ describe('lag helpers', () => {
     [[5], 5, 5],
     [[3, 0, 9, 1], 9, 13],
     [[-1, 4], 4, 4],
-  ])('lagOf %p -> max %p, total %p', (lags, max, total) => {
-    expect(lagOf(lags.map((lag, partition) => ({ partition, lag, lastSourceFetchOffset: 0 })))).toEqual({ max, total });
+  ])('decodeLags %p -> max %p, total %p (a negative lag counts as 0)', (lags, max, total) => {
+    const raw = lags.map((lag, partition) => ({ partition, lag, last_source_fetch_offset: 7 }));
+    expect(decodeLags(raw)).toEqual({ count: lags.length, max, total });
+    expect(decodeLags(raw, true)).toEqual({
+      count: lags.length,
+      max,
+      total,
+      partitions: lags.map((lag, partition) => ({ partition, lag, lastSourceFetchOffset: 7 })),
+    });
+  });
+
+  it('decodeLags shares one summary among topics without lag, and skips entries that are not objects', () => {
+    const zero = [
+      { partition: 0, lag: 0 },
+      { partition: 1, lag: 0 },
+    ];
+    expect(decodeLags(zero)).toBe(decodeLags([{ partition: 5, lag: 0 }, null, 3, { partition: 6, lag: 0 }]));
+    expect(decodeLags(zero)).toEqual({ count: 2, max: 0, total: 0 });
+    expect(Object.isFrozen(decodeLags(zero))).toBe(true);
+    expect(decodeLags(undefined)).toEqual({ count: 0, max: 0, total: 0 });
   });
 
   it('lists every partition above max-lag, only among topics about to be cut', () => {
@@ -71,6 +100,12 @@ describe('lag helpers', () => {
       { topic: 'refunds', partition: 0, lag: 7 },
     ]);
     expect(lagViolations(plan, 7)).toEqual([]);
+  });
+
+  it('refuses to judge max-lag from lags read without their partitions, rather than pass the topic', () => {
+    const plan = planTopics('failover', ALL, [mirror('orders', 'ACTIVE', [3, 0], false), mirror('calm', 'ACTIVE', [1], false)]);
+    expect(() => lagViolations(plan, 2)).toThrow('internal: the lags of orders were read without their partitions; max-lag needs them');
+    expect(lagViolations(plan, 3)).toEqual([]);
   });
 
   it.each([
@@ -144,7 +179,7 @@ describe('REST decoders', () => {
       mirrorTopicName: 't',
       sourceTopicName: 's',
       numPartitions: 2,
-      mirrorLags: [{ partition: 1, lag: 4, lastSourceFetchOffset: 9 }],
+      lags: { count: 1, max: 4, total: 4 },
       mirrorStatus: 'PENDING_SOMETHING_NEW',
       stateTimeMs: 5,
       mirrorTopicError: undefined,

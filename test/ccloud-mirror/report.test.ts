@@ -4,6 +4,10 @@ import { ConfluentApiError } from '../../src/actions/ccloud-mirror/confluent/err
 import { text } from '../../src/core/markdown.js';
 import type { MirrorResult, TopicResult } from '../../src/actions/ccloud-mirror/result.js';
 import { failureOf, failureSummaryOf, outputsOf, resultLine, summaryOf } from '../../src/actions/ccloud-mirror/report.js';
+import { writeResultFile } from '../../src/actions/ccloud-mirror/main.js';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 function topic(name: string, outcome: TopicResult['outcome'], more: Partial<TopicResult> = {}): TopicResult {
   return { topic: name, before: 'ACTIVE', after: 'STOPPED', maxLag: 0, totalLag: 0, outcome, ...more };
@@ -37,7 +41,9 @@ function result(topics: TopicResult[], more: Partial<MirrorResult> = {}): Mirror
 describe('ccloud-mirror report', () => {
   it('derives every output from the result', () => {
     const r = result([topic('a', 'changed', { maxLag: 7, totalLag: 12 }), topic('b', 'failed', { error: 'boom', after: 'ACTIVE' }), topic('c', 'already')]);
-    const out = outputsOf(r, '/runner/temp/ccloud-mirror-result-1.json');
+    const file = { path: '/runner/temp/ccloud-mirror-result-1.json', bytes: Buffer.byteLength(JSON.stringify(r)) };
+    const out = outputsOf(r, file);
+    expect(outputsOf(r)).toEqual({ ...out, 'result-file': '' });
     expect(out).toEqual({
       result: JSON.stringify(r),
       'succeeded-topics': 'a,c',
@@ -61,7 +67,7 @@ describe('ccloud-mirror report', () => {
     );
     const r = result(topics);
     expect(Buffer.byteLength(JSON.stringify(r))).toBeGreaterThan(1_000_000);
-    const out = outputsOf(r, '/runner/temp/full.json');
+    const out = outputsOf(r, { path: '/runner/temp/full.json', bytes: Buffer.byteLength(JSON.stringify(r)) });
     for (const [name, value] of Object.entries(out)) expect({ name, under: Buffer.byteLength(value) < 1_000_000 }).toEqual({ name, under: true });
     const compact = JSON.parse(out.result) as {
       truncated: boolean;
@@ -76,10 +82,31 @@ describe('ccloud-mirror report', () => {
     expect(out['failed-topics'].split(',')).toEqual(r.failed);
     expect(out['truncated-outputs']).toBe('result');
     // A tiny limit shortens the lists too, keeping whole names only.
-    const small = outputsOf(r, '/f.json', 2000);
+    const small = outputsOf(r, { path: '/f.json', bytes: Buffer.byteLength(JSON.stringify(r)) }, 2000);
+    // Without a file, the size is measured on the JSON itself: the same outputs.
+    expect(outputsOf(r, undefined, 2000)).toEqual({ ...small, 'result-file': '', result: expect.any(String) as unknown as string });
     expect(small['truncated-outputs']).toBe('result,succeeded-topics');
     expect(small['succeeded-topics'].split(',').every((n) => r.succeeded.includes(n))).toBe(true);
     expect(Buffer.byteLength(small['succeeded-topics'])).toBeLessThanOrEqual(2000);
+  });
+
+  it('writes the result file topic by topic, byte for byte the JSON of the whole result, owner-only', () => {
+    const temp = mkdtempSync(join(tmpdir(), 'result-file-'));
+    const saved = process.env.RUNNER_TEMP;
+    process.env.RUNNER_TEMP = temp;
+    try {
+      // 3,000 topics (several 64 KB writes), text with multi-byte characters and a note that quotes JSON.
+      const topics = Array.from({ length: 3000 }, (_, i) => topic(`orders-${i}`, i % 7 ? 'changed' : 'failed', { error: i % 7 ? undefined : 'déjà "vu" 🚨' }));
+      const r = result(topics, { notes: ['{"topics":[]} is not where they go'] });
+      const file = writeResultFile(r)!;
+      const text = readFileSync(file.path, 'utf8');
+      expect(text).toBe(JSON.stringify(r));
+      expect(file.bytes).toBe(Buffer.byteLength(text));
+      expect(statSync(file.path).mode & 0o777).toBe(0o600);
+    } finally {
+      process.env.RUNNER_TEMP = saved;
+      rmSync(temp, { recursive: true, force: true });
+    }
   });
 
   it('writes one table with state before, after, lag and error, failures first, and the totals', () => {

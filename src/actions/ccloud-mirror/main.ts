@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '../../core/runner.js';
@@ -33,15 +33,38 @@ export async function run(): Promise<void> {
   }
 }
 
-/** The whole result as a file under RUNNER_TEMP (the outputs may have to shorten it); undefined when it cannot be written. */
-function writeResultFile(result: MirrorResult): string | undefined {
+/**
+ * The whole result as a file under RUNNER_TEMP (the outputs may have to shorten it), and its size in bytes; undefined
+ * when it cannot be written. The file is the result's JSON, written topic by topic: 10,000 topics are 1.4 MB of it,
+ * never built as one string (nor copied into one buffer to write it) at the run's end, where its memory peaks.
+ */
+export function writeResultFile(result: MirrorResult): { path: string; bytes: number } | undefined {
+  const path = join(process.env.RUNNER_TEMP || tmpdir(), `ccloud-mirror-result-${randomUUID()}.json`);
+  let fd: number | undefined;
   try {
-    const file = join(process.env.RUNNER_TEMP || tmpdir(), `ccloud-mirror-result-${randomUUID()}.json`);
-    writeFileSync(file, JSON.stringify(result));
-    return file;
+    fd = openSync(path, 'w', 0o600);
+    // The result without its topics, a placeholder where they go: JSON.stringify's text around them, key order kept.
+    const placeholder = `"${randomUUID()}"`;
+    const [head, tail] = JSON.stringify({ ...result, topics: placeholder.slice(1, -1) }).split(placeholder);
+    let bytes = 0;
+    let pending = '';
+    const write = (text: string, flush = false) => {
+      pending += text;
+      if (!flush && pending.length < 64 * 1024) return;
+      const buffer = Buffer.from(pending, 'utf8');
+      for (let at = 0; at < buffer.length;) at += writeSync(fd!, buffer, at);
+      bytes += buffer.length;
+      pending = '';
+    };
+    write(`${head}[`);
+    result.topics.forEach((topic, i) => write(`${i ? ',' : ''}${JSON.stringify(topic)}`));
+    write(`]${tail}`, true);
+    return { path, bytes };
   } catch (err) {
     core.warning(`the full result could not be written to RUNNER_TEMP (${(err as Error).message}); the outputs carry what fits`);
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

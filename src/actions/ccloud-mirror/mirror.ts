@@ -1,12 +1,12 @@
 import type { ConfluentClient } from './confluent/client.js';
 import { ConfluentApiError, type ConfluentFailure } from './confluent/errors.js';
-import { alterFailed, linkMode, type AlterMirrorResult, type ClusterLink, type MirrorTopic } from './confluent/types.js';
+import { alterFailed, linkMode, NO_LAGS, type AlterMirrorResult, type ClusterLink, type MirrorTopic } from './confluent/types.js';
 import { ActionError, describeError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/log.js';
 import { systemClock, type Clock } from '../../core/time.js';
 import type { MirrorInputs } from './inputs.js';
 import { SPECS, type OperationSpec } from './operations.js';
-import { chunk, lagOf, lagViolations, listSome, planTopics, type PlannedTopic } from './plan.js';
+import { chunk, lagViolations, listSome, planTopics, type PlannedTopic } from './plan.js';
 import type { MirrorResult, TopicResult } from './result.js';
 import { TRANSITION_ERRORS, waitForStatus, type WaitOutcome } from './wait.js';
 import { peerDown, peerSide, probePeer, stoppedOnPeer, type PeerApi, type PeerProbe } from './peer.js';
@@ -152,7 +152,9 @@ async function mirrorRun(api: MirrorApi, config: MirrorConfig, deps: MirrorDeps,
   const peerLink = deps.peer && spec.needsBidirectional ? await peerSide(deps.peer, link, api.clusterId) : undefined;
   if (!deps.peer && spec.needsSource)
     notes.push(`Whether the peer cluster answers was not checked before ${config.operation}, nor its side afterwards: give the peer-* inputs to check both.`);
-  const mirrors = await api.listMirrors(config.linkName);
+  // Each partition's lag is kept only for the inputs that read it; otherwise a topic's lags are summed as they arrive.
+  const partitions = config.includePartitionDetail || (spec.cut && config.maxLag !== undefined);
+  const mirrors = await api.listMirrors(config.linkName, { partitions });
   const requestsBefore = api.requestCount;
   let selection = config.selection;
   if (config.operation === 'truncate-and-restore' && selection.kind !== 'names') {
@@ -223,7 +225,7 @@ async function mirrorRun(api: MirrorApi, config: MirrorConfig, deps: MirrorDeps,
   if (config.wait && !config.dryRun && spec.target && accepted.length + unanswered.length + rejected.length > 0) {
     waited = await waitForStatus(
       // A cut's lags are those of the verb's answer: its polls leave the lags out.
-      async (last) => (listing = await api.listMirrors(config.linkName, { ...late(last), lags: !spec.cut })),
+      async (last) => (listing = await api.listMirrors(config.linkName, { ...late(last), lags: !spec.cut, partitions: config.includePartitionDetail })),
       [
         ...[...accepted, ...unanswered].map((p) => ({ topic: p.topic, beforeStatus: p.before?.mirrorStatus, beforeTimeMs: p.before?.stateTimeMs })),
         ...rejected.map((p) => ({ topic: p.topic, beforeStatus: p.before?.mirrorStatus, rejected: true })),
@@ -243,7 +245,7 @@ async function mirrorRun(api: MirrorApi, config: MirrorConfig, deps: MirrorDeps,
   } else if (!config.dryRun && rejected.length + unanswered.length > 0) {
     // One listing to tell an "already stopped" answer (success) from a real failure, and an unanswered request
     // that was applied from one that was not.
-    listing = await api.listMirrors(config.linkName, late()).catch(() => undefined);
+    listing = await api.listMirrors(config.linkName, { ...late(), partitions: config.includePartitionDetail }).catch(() => undefined);
   }
   const diagnoses = waited ? await diagnose(api, config.linkName, [...accepted, ...unanswered], waited, late) : new Map<string, string>();
 
@@ -410,6 +412,7 @@ async function sendVerb(
       answers = await api.alterMirrors(config.linkName, spec.verb!, names, {
         validateOnly: config.dryRun,
         includePartitionLevelTruncationData: config.includePartitionDetail && spec.verb === 'truncate-and-restore',
+        partitions: config.includePartitionDetail,
       });
     } catch (err) {
       if (!config.dryRun && neverSent(err)) progress.changeRequests--;
@@ -532,14 +535,14 @@ function topicResult(
   const now = listed?.get(p.topic);
   const before = p.before?.mirrorStatus ?? 'NOT_A_MIRROR';
   const base = { topic: p.topic, source: p.source ?? now?.sourceTopicName, before };
-  const lagsNow = (now ?? p.before)?.mirrorLags ?? [];
+  const lagsNow = (now ?? p.before)?.lags ?? NO_LAGS;
   // At a cut, the lag that matters is the one when mirroring stopped: the verb's answer, else the listing just before.
-  const cutLags = sent?.answer?.mirrorLags.length ? sent.answer.mirrorLags : (p.before?.mirrorLags ?? []);
+  const cutLags = sent?.answer?.lags.count ? sent.answer.lags : (p.before?.lags ?? NO_LAGS);
   const lags = spec.cut && p.step === 'send' ? cutLags : lagsNow;
-  const { max, total } = lagOf(lags);
+  const { max, total } = lags;
   const extra: Partial<TopicResult> = {};
   if (config.includePartitionDetail)
-    extra.partitions = lags.map((l) => ({ partition: l.partition, lag: l.lag, lastSourceFetchOffset: l.lastSourceFetchOffset }));
+    extra.partitions = (lags.partitions ?? []).map((l) => ({ partition: l.partition, lag: l.lag, lastSourceFetchOffset: l.lastSourceFetchOffset }));
   if (sent?.answer && spec.verb === 'truncate-and-restore' && sent.answer.messagesTruncated !== null) extra.messagesTruncated = sent.answer.messagesTruncated;
   if (config.includePartitionDetail && sent?.answer?.partitionLevelTruncationData.length) {
     extra.truncation = sent.answer.partitionLevelTruncationData.map((t) => ({

@@ -1,4 +1,4 @@
-import type { MirrorLag, MirrorTopic } from './confluent/types.js';
+import type { MirrorTopic } from './confluent/types.js';
 import type { Selection } from './inputs.js';
 import { SPECS, type Operation } from './operations.js';
 
@@ -51,25 +51,17 @@ export function planTopics(
   }
 }
 
-/** Highest and summed lag over a topic's partitions (no topic-level total exists in the API). */
-export function lagOf(lags: MirrorLag[]): { max: number; total: number } {
-  let max = 0;
-  let total = 0;
-  for (const l of lags) {
-    // A negative lag (unknown) would make the RPO look better than it is: count it as 0.
-    const lag = Math.max(0, l.lag);
-    if (lag > max) max = lag;
-    total += lag;
-  }
-  return { max, total };
-}
-
-/** Partitions whose lag is above `maxLag`, among the topics about to be cut. */
+/**
+ * Partitions whose lag is above `maxLag`, among the topics about to be cut. Needs each partition's lag (the listing
+ * read with `partitions: true`); a topic over the limit without them is an error of the caller, never a pass.
+ */
 export function lagViolations(planned: PlannedTopic[], maxLag: number): Array<{ topic: string; partition: number; lag: number }> {
   const found: Array<{ topic: string; partition: number; lag: number }> = [];
   for (const p of planned) {
-    if (p.step !== 'send' || !p.before) continue;
-    for (const l of p.before.mirrorLags) if (l.lag > maxLag) found.push({ topic: p.topic, partition: l.partition, lag: l.lag });
+    if (p.step !== 'send' || !p.before || p.before.lags.max <= maxLag) continue;
+    const partitions = p.before.lags.partitions;
+    if (!partitions) throw new Error(`internal: the lags of ${p.topic} were read without their partitions; max-lag needs them`);
+    for (const l of partitions) if (l.lag > maxLag) found.push({ topic: p.topic, partition: l.partition, lag: l.lag });
   }
   return found;
 }

@@ -45,15 +45,16 @@ const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
  * The action's outputs, all derived from the result. Each stays under GitHub's 1 MB per output: a `result` that
  * would pass it keeps the totals and the failed topics (then only their count, if even those are too many) and
  * says `truncated`; a topic list that would pass it keeps the names that fit. `truncated-outputs` names what was
- * shortened, and `result-file` (when given) holds the whole result, ready for actions/upload-artifact.
+ * shortened, and `result-file` (when given: its path and size) holds the whole result, ready for actions/upload-artifact.
  */
-export function outputsOf(result: MirrorResult, resultFile?: string, limit = OUTPUT_LIMIT_BYTES): Record<string, string> {
+export function outputsOf(result: MirrorResult, resultFile?: { path: string; bytes: number }, limit = OUTPUT_LIMIT_BYTES): Record<string, string> {
   const truncated: string[] = [];
-  let json = JSON.stringify(result);
-  if (bytes(json) > limit) {
+  // The whole result as JSON only when it fits: the file's size tells without building it again.
+  let json = resultFile && resultFile.bytes > limit ? '' : JSON.stringify(result);
+  if (resultFile ? resultFile.bytes > limit : bytes(json) > limit) {
     truncated.push('result');
     const failedTopics = result.topics.filter((t) => t.outcome === 'failed');
-    const compact = { ...result, topics: failedTopics, topicCount: result.topics.length, truncated: true, resultFile: resultFile ?? null };
+    const compact = { ...result, topics: failedTopics, topicCount: result.topics.length, truncated: true, resultFile: resultFile?.path ?? null };
     json = JSON.stringify(compact);
     if (bytes(json) > limit) json = JSON.stringify({ ...compact, topics: [], succeeded: [], failed: [], failedCount: result.failed.length });
     else if (bytes(JSON.stringify({ ...compact, succeeded: result.succeeded })) > limit) json = JSON.stringify({ ...compact, succeeded: [] });
@@ -78,7 +79,7 @@ export function outputsOf(result: MirrorResult, resultFile?: string, limit = OUT
     'max-lag': String(result.maxLag),
     'total-lag': String(result.totalLag),
     'messages-truncated': result.messagesTruncated === undefined ? '' : String(result.messagesTruncated),
-    'result-file': resultFile ?? '',
+    'result-file': resultFile?.path ?? '',
     'rpo-basis': result.rpo?.basis ?? '',
   };
   outputs['truncated-outputs'] = truncated.join(',');

@@ -54,6 +54,14 @@ export class ConfluentClient {
   readonly apiKey: string;
   private readonly http: HttpClient;
   private readonly operation: string;
+  /** One string per distinct topic name, link name and status read from this cluster (see `DecodeOptions.intern`). */
+  private readonly texts = new Map<string, string>();
+  private readonly intern = (text: string): string => {
+    const known = this.texts.get(text);
+    if (known !== undefined) return known;
+    this.texts.set(text, text);
+    return text;
+  };
 
   constructor(options: ConfluentClientOptions) {
     const mask = options.mask ?? core.maskSecret;
@@ -129,17 +137,20 @@ export class ConfluentClient {
     return this.list(res.json, 'GET /links/{link}/configs', link).map(decodeLinkConfig);
   }
 
-  /** `GET /links/{link}/mirrors`: every mirror topic of the link in one call (the poll of `wait`); `lags: false` skips decoding the lags. */
-  async listMirrors(link: string, options: { status?: string; lags?: boolean } & CallOptions = {}): Promise<MirrorTopic[]> {
-    // Decoded topic by topic as the answer arrives (10,000 topics are about 9 MB of JSON); `lags: false` leaves
-    // mirror_lags out of the result: a poll of 10,000 topics then holds no 80,000 lag objects.
+  /**
+   * `GET /links/{link}/mirrors`: every mirror topic of the link in one call (the poll of `wait`). Lags are summed per
+   * topic; `partitions: true` keeps each partition's, `lags: false` leaves them out (a poll needs statuses only).
+   */
+  async listMirrors(link: string, options: { status?: string; lags?: boolean; partitions?: boolean } & CallOptions = {}): Promise<MirrorTopic[]> {
+    // Decoded topic by topic as the answer arrives (10,000 topics are about 9 MB of JSON), each into what the run
+    // keeps of it: no partition lags unless asked, names and statuses shared with the listings before.
     const res = await this.call(
       {
         method: 'GET',
         path: `/links/${enc(link)}/mirrors`,
         query: { mirror_status: options.status },
         deadline: options.deadline,
-        decodeElement: (raw) => decodeMirror(raw, { lags: options.lags }),
+        decodeElement: (raw) => decodeMirror(raw, { lags: options.lags, partitions: options.partitions, intern: this.intern }),
       },
       `list the mirror topics of link '${link}'`,
       link,
@@ -186,7 +197,7 @@ export class ConfluentClient {
     link: string,
     verb: AlterVerb,
     topics: string[] | { pattern: string },
-    options: { validateOnly?: boolean; includePartitionLevelTruncationData?: boolean } = {},
+    options: { validateOnly?: boolean; includePartitionLevelTruncationData?: boolean; partitions?: boolean } = {},
   ): Promise<AlterMirrorResult[]> {
     const byPattern = !Array.isArray(topics);
     const res = await this.call(
@@ -202,7 +213,9 @@ export class ConfluentClient {
       byPattern ? `${verb} the mirror topics matching '${topics.pattern}'` : `${verb} ${topics.length} mirror topic(s)`,
       link,
     );
-    const results = this.list(res.json, `POST /links/{link}/mirrors:${verb}`, link).map(decodeAlterResult);
+    const results = this.list(res.json, `POST /links/{link}/mirrors:${verb}`, link).map((raw) =>
+      decodeAlterResult(raw, { partitions: options.partitions, intern: this.intern }),
+    );
     for (const r of results) this.checkNames({ mirrorTopicName: r.mirrorTopicName }, `POST /links/{link}/mirrors:${verb}`, link);
     return results;
   }

@@ -45,20 +45,34 @@ export interface MirrorLag {
   lastSourceFetchOffset: number;
 }
 
+/**
+ * A topic's `mirror_lags` as the action reads them: how many partitions were listed, the highest lag and the sum (no
+ * topic-level total exists in the API), and each partition's lag only when asked for (`max-lag` and
+ * `include-partition-detail` need them). A 10,000-topic link has 80,000 partition lags: kept as objects, they are
+ * most of what a run holds, and so what makes V8 grow its young generation.
+ */
+export interface TopicLags {
+  count: number;
+  /** A negative lag (unknown) would make the RPO look better than it is: it counts as 0 here. */
+  max: number;
+  total: number;
+  partitions?: MirrorLag[];
+}
+
 /** `ListMirrorTopicsResponseData`: one mirror topic as the list and get calls describe it. */
 export interface MirrorTopic {
   linkName: string;
   mirrorTopicName: string;
   sourceTopicName: string;
   numPartitions: number;
-  mirrorLags: MirrorLag[];
+  lags: TopicLags;
   mirrorStatus: MirrorStatus;
   /** Epoch ms of the last state change. */
   stateTimeMs: number;
   /** `mirror_topic_error`; undefined when absent, NO_ERROR or NOT_SET. */
   mirrorTopicError?: string;
   /** Only present when asked for with `include_state_transition_errors=true`. */
-  stateTransitionErrors: Array<{ errorCode: string; errorMessage: string }>;
+  stateTransitionErrors: ReadonlyArray<{ errorCode: string; errorMessage: string }>;
 }
 
 /** `AlterMirrorStatusResponseData`: the per-topic answer of an alter verb. */
@@ -67,9 +81,9 @@ export interface AlterMirrorResult {
   /** Looks like an HTTP code (400), not the 5-digit top-level codes; null on success. */
   errorCode: number | null;
   errorMessage: string | null;
-  mirrorLags: MirrorLag[];
+  lags: TopicLags;
   messagesTruncated: number | null;
-  partitionLevelTruncationData: Array<{ partitionId: number; offsetTruncatedTo: number; messagesTruncated: number }>;
+  partitionLevelTruncationData: ReadonlyArray<{ partitionId: number; offsetTruncatedTo: number; messagesTruncated: number }>;
 }
 
 /** `ListLinksResponseData`. The link mode is not a field: see `linkMode`. */
@@ -142,47 +156,89 @@ export function listData(body: unknown, what: string): Raw[] {
   return arr((body as Raw).data);
 }
 
-/** `mirror_lags`: one entry per partition. */
-export function decodeLags(value: unknown): MirrorLag[] {
-  return arr(value).map((l) => ({ partition: num(l.partition) ?? 0, lag: num(l.lag) ?? 0, lastSourceFetchOffset: num(l.last_source_fetch_offset) ?? -1 }));
+/** No lags listed (or none asked for). */
+export const NO_LAGS: TopicLags = Object.freeze({ count: 0, max: 0, total: 0 });
+/** Topics without lag and without per-partition detail share one summary per partition count. */
+const zeroLags = new Map<number, TopicLags>();
+const EMPTY: never[] = Object.freeze([]) as never[];
+
+/** `mirror_lags` (one entry per partition) summed up; each partition kept only with `partitions`. */
+export function decodeLags(value: unknown, partitions = false): TopicLags {
+  if (!Array.isArray(value)) return NO_LAGS;
+  let count = 0;
+  let max = 0;
+  let total = 0;
+  const each: MirrorLag[] | undefined = partitions ? [] : undefined;
+  for (const l of value as unknown[]) {
+    if (l === null || typeof l !== 'object') continue;
+    const raw = l as Raw;
+    const reported = num(raw.lag) ?? 0;
+    const lag = Math.max(0, reported);
+    count++;
+    if (lag > max) max = lag;
+    total += lag;
+    each?.push({ partition: num(raw.partition) ?? 0, lag: reported, lastSourceFetchOffset: num(raw.last_source_fetch_offset) ?? -1 });
+  }
+  if (each) return { count, max, total, partitions: each };
+  if (total > 0) return { count, max, total };
+  let shared = zeroLags.get(count);
+  if (!shared) zeroLags.set(count, (shared = Object.freeze({ count, max: 0, total: 0 })));
+  return shared;
 }
+
+/**
+ * What a decoder keeps of a list element: `lags` false leaves mirror_lags out (a poll needs the statuses only),
+ * `partitions` keeps each partition's lag; `intern` returns one string for equal names and statuses, so that
+ * a poll of 10,000 topics holds no new copy of their names.
+ */
+export interface DecodeOptions {
+  lags?: boolean;
+  partitions?: boolean;
+  intern?: (text: string) => string;
+}
+
+const same = (text: string) => text;
 
 const NO_TOPIC_ERROR = new Set(['', 'NO_ERROR', 'NOT_SET']);
 
 /** `ListMirrorTopicsResponseData`; NO_ERROR and NOT_SET topic errors become undefined. */
-export function decodeMirror(raw: Raw, options: { lags?: boolean } = {}): MirrorTopic {
+export function decodeMirror(raw: Raw, options: DecodeOptions = {}): MirrorTopic {
+  const intern = options.intern ?? same;
   const topicError = say(raw.mirror_topic_error);
+  const transitionErrors = arr(raw.mirror_state_transition_errors);
   return {
-    linkName: str(raw.link_name) ?? '',
-    mirrorTopicName: str(raw.mirror_topic_name) ?? '',
-    sourceTopicName: str(raw.source_topic_name) ?? '',
+    linkName: intern(str(raw.link_name) ?? ''),
+    mirrorTopicName: intern(str(raw.mirror_topic_name) ?? ''),
+    sourceTopicName: intern(str(raw.source_topic_name) ?? ''),
     numPartitions: num(raw.num_partitions) ?? 0,
-    mirrorLags: options.lags === false ? [] : decodeLags(raw.mirror_lags),
-    mirrorStatus: say(raw.mirror_status) ?? 'UNKNOWN',
+    lags: options.lags === false ? NO_LAGS : decodeLags(raw.mirror_lags, options.partitions),
+    mirrorStatus: intern(say(raw.mirror_status) ?? 'UNKNOWN'),
     stateTimeMs: num(raw.state_time_ms) ?? 0,
     mirrorTopicError: topicError === undefined || NO_TOPIC_ERROR.has(topicError) ? undefined : topicError,
-    stateTransitionErrors: arr(raw.mirror_state_transition_errors).map((e) => ({
-      errorCode: serverText(String(e.error_code ?? '')),
-      errorMessage: say(e.error_message) ?? '',
-    })),
+    stateTransitionErrors: transitionErrors.length
+      ? transitionErrors.map((e) => ({ errorCode: serverText(String(e.error_code ?? '')), errorMessage: say(e.error_message) ?? '' }))
+      : EMPTY,
   };
 }
 
 /** `AlterMirrorStatusResponseData`, nulls kept (they carry meaning: null error = accepted). */
-export function decodeAlterResult(raw: Raw): AlterMirrorResult {
+export function decodeAlterResult(raw: Raw, options: DecodeOptions = {}): AlterMirrorResult {
   const code = num(raw.error_code);
+  const truncation = arr(raw.partition_level_truncation_data);
   return {
-    mirrorTopicName: str(raw.mirror_topic_name) ?? '',
+    mirrorTopicName: (options.intern ?? same)(str(raw.mirror_topic_name) ?? ''),
     errorCode: code ?? null,
     errorMessage: say(raw.error_message) ?? null,
-    mirrorLags: decodeLags(raw.mirror_lags),
+    lags: decodeLags(raw.mirror_lags, options.partitions),
     // -1 (confluentinc/cli's test server) and null (the spec's examples) both mean "not a truncation".
     messagesTruncated: (num(raw.messages_truncated) ?? -1) >= 0 ? num(raw.messages_truncated)! : null,
-    partitionLevelTruncationData: arr(raw.partition_level_truncation_data).map((p) => ({
-      partitionId: num(p.partition_id) ?? 0,
-      offsetTruncatedTo: num(p.offset_truncated_to) ?? 0,
-      messagesTruncated: num(p.messages_truncated) ?? 0,
-    })),
+    partitionLevelTruncationData: truncation.length
+      ? truncation.map((p) => ({
+          partitionId: num(p.partition_id) ?? 0,
+          offsetTruncatedTo: num(p.offset_truncated_to) ?? 0,
+          messagesTruncated: num(p.messages_truncated) ?? 0,
+        }))
+      : EMPTY,
   };
 }
 
