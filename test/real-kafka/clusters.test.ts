@@ -8,15 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { startRealKafka, kafkaConfig, type RealKafka, type RealKafkaCluster } from '../../src/playground/real/kafka/index.js';
-import { waitForAcls } from '../../src/playground/real/kafka/acls.js';
-import {
-  AclOperationTypes,
-  AclPermissionTypes,
-  AclResourceTypes,
-  Kafka,
-  ResourcePatternTypes,
-  type AclEntry,
-} from '../../src/playground/real/kafka/kafkajs.js';
+import { denyWrite, waitForAcls } from '../../src/playground/real/kafka/acls.js';
+import { Kafka } from '../../src/playground/real/kafka/kafkajs.js';
 import { alive, kafkaError, processesMentioning, until } from './helpers.js';
 
 let kafka: RealKafka;
@@ -36,18 +29,6 @@ afterAll(async () => {
 });
 
 const client = (cluster: RealKafkaCluster, user: 'operator' | 'app', overrides = {}) => new Kafka(kafkaConfig(cluster, user, overrides));
-
-function denyWrite(principal: string, topic: string): AclEntry {
-  return {
-    principal,
-    host: '*',
-    resourceType: AclResourceTypes.TOPIC,
-    resourceName: topic,
-    resourcePatternType: ResourcePatternTypes.LITERAL,
-    operation: AclOperationTypes.WRITE,
-    permissionType: AclPermissionTypes.DENY,
-  };
-}
 
 describe('real Kafka: north and west', () => {
   it('starts two separate clusters behind their proxies, each answering its own operator key', async () => {

@@ -4,16 +4,23 @@ import type { ClusterUsers } from './config.js';
 /** The name the CLUSTER resource of every Kafka cluster has in ACLs. */
 export const CLUSTER_RESOURCE = 'kafka-cluster';
 
+function entry(
+  permissionType: AclPermissionTypes,
+  principal: string,
+  resourceType: AclResourceTypes,
+  resourceName: string,
+  operation: AclOperationTypes,
+): AclEntry {
+  return { principal, host: '*', resourceType, resourceName, resourcePatternType: ResourcePatternTypes.LITERAL, operation, permissionType };
+}
+
 function allow(principal: string, resourceType: AclResourceTypes, resourceName: string, operation: AclOperationTypes): AclEntry {
-  return {
-    principal,
-    host: '*',
-    resourceType,
-    resourceName,
-    resourcePatternType: ResourcePatternTypes.LITERAL,
-    operation,
-    permissionType: AclPermissionTypes.ALLOW,
-  };
+  return entry(AclPermissionTypes.ALLOW, principal, resourceType, resourceName, operation);
+}
+
+/** The WRITE deny that makes `topic` read-only for `principal` (a DENY wins over the ALLOWs of `clientAcls`). */
+export function denyWrite(principal: string, topic: string): AclEntry {
+  return entry(AclPermissionTypes.DENY, principal, AclResourceTypes.TOPIC, topic, AclOperationTypes.WRITE);
 }
 
 /**

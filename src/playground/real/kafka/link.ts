@@ -11,19 +11,8 @@
  */
 import { kafkaConfig, type RealKafkaCluster } from './index.js';
 import type { DataPlaneGroup } from '../../confluent/index.js';
-import {
-  AssignerProtocol,
-  AclOperationTypes,
-  AclPermissionTypes,
-  AclResourceTypes,
-  Kafka,
-  ResourcePatternTypes,
-  type AclEntry,
-  type Admin,
-  type Consumer,
-  type Producer,
-} from './kafkajs.js';
-import { waitForAcls } from './acls.js';
+import { AssignerProtocol, Kafka, type AclEntry, type Admin, type Consumer, type Producer } from './kafkajs.js';
+import { denyWrite, waitForAcls } from './acls.js';
 
 /** Options of a RealClusterLink. */
 export interface RealLinkOptions {
@@ -207,15 +196,7 @@ export class RealClusterLink {
 
   /** The WRITE deny for the applications' principal on the destination's `topic`. */
   private denyEntry(topic: string): AclEntry {
-    return {
-      principal: this.options.destination.users.app.principal,
-      host: '*',
-      resourceType: AclResourceTypes.TOPIC,
-      resourceName: topic,
-      resourcePatternType: ResourcePatternTypes.LITERAL,
-      operation: AclOperationTypes.WRITE,
-      permissionType: AclPermissionTypes.DENY,
-    };
+    return denyWrite(this.options.destination.users.app.principal, topic);
   }
 
   /** Makes `topic` on the destination read-only for applications and starts copying `source` into it, from its end. */
