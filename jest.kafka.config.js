@@ -12,7 +12,4 @@ export default {
   // A cold start resolves the jars from Maven Central first (about a minute), then starts two JVMs.
   testTimeout: 180000,
   maxWorkers: 1,
-  // Known leak, not found yet: after the real-Kafka drill tests the process keeps two referenced pipes (every child
-  // process and broker is gone) and jest never exits. The suites have finished and reported by then.
-  forceExit: true,
 };

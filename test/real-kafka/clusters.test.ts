@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { startRealKafka, kafkaConfig, type RealKafka, type RealKafkaCluster } from '../../src/playground/real/kafka/index.js';
 import { denyWrite, waitForAcls } from '../../src/playground/real/kafka/acls.js';
-import { Kafka } from '../../src/playground/real/kafka/kafkajs.js';
+import { Kafka, finalConsumer, type Consumer } from '../../src/playground/real/kafka/kafkajs.js';
 import { alive, kafkaError, processesMentioning, until } from './helpers.js';
 
 let kafka: RealKafka;
@@ -226,6 +226,82 @@ describe('real Kafka: north and west', () => {
       await producer.disconnect();
     }
   });
+
+  it("a consumer disconnected while kafkajs sets up its restart after a crash: kafkajs alone restarts it anyway; finalConsumer's stays gone, cluster out of reach or back", async () => {
+    const proxy = north.proxy!;
+    const app = client(north, 'app', { retry: { retries: 0 }, connectionTimeout: 1000, requestTimeout: 2000 });
+    const admin = client(north, 'operator').admin();
+    await admin.connect();
+    const members = async (groupId: string) => (await admin.describeGroups([groupId])).groups[0].members.length;
+    const settle = () => new Promise((r) => setTimeout(r, 4000)); // well past the 1.5 s restart delay, twice
+    /**
+     * One consumer of `orders` on north; north then refuses at its proxy. In the tick where kafkajs reports the crash
+     * and decides to restart (its CRASH event, before it sets the restart timer), disconnect() is called, and with
+     * `back` north is reachable again before the restart comes. Resolves with what the consumer did, in order.
+     */
+    const race = async (consumer: Consumer, back: boolean) => {
+      const events: string[] = [];
+      let disconnected: Promise<void> | undefined;
+      consumer.on(consumer.events.GROUP_JOIN, () => void events.push(disconnected ? 'joined after disconnect' : 'joined'));
+      consumer.on(consumer.events.CRASH, (e) => {
+        events.push(`${disconnected ? 'crashed after disconnect' : 'crashed'}, restart ${(e.payload as { restart: boolean }).restart}`);
+        if (disconnected) return;
+        disconnected = consumer.disconnect().catch(() => undefined);
+        if (back) void proxy.setMode('forward');
+      });
+      await consumer.connect();
+      await consumer.subscribe({ topics: ['orders'] });
+      await consumer.run({ eachMessage: async () => undefined });
+      await until('the consumer joined', () => (events.includes('joined') ? true : undefined));
+      await proxy.setMode('refuse');
+      await until('the consumer crashed', () => (disconnected ? true : undefined));
+      await disconnected;
+      return events;
+    };
+    const consumerConfig = (groupId: string) => ({ groupId, sessionTimeout: 6000, heartbeatInterval: 500, retry: { retries: 0, initialRetryTime: 1500 } });
+    try {
+      // kafkajs alone: the restart is not cancelled; north out of reach, it crashes and restarts again and again.
+      const plain = app.consumer(consumerConfig('final-plain'));
+      const plainEvents = await race(plain, false);
+      await until(
+        'kafkajs restarted it after the disconnect',
+        () => (plainEvents.includes('crashed after disconnect, restart true') ? true : undefined),
+        20_000,
+      );
+      // (Once north answers, it joins again; only a disconnect() of the joined consumer ends it.)
+      await proxy.setMode('forward');
+      await until('the plain consumer joined again', () => (plainEvents.includes('joined after disconnect') ? true : undefined), 20_000);
+      expect(await members('final-plain')).toBe(1);
+      await plain.disconnect();
+
+      // finalConsumer, north still out of reach: the restart that was under way fails, and is the last.
+      const out = finalConsumer(app, consumerConfig('final-out'));
+      const outEvents = await race(out, false);
+      await until('the restart under way failed', () => (outEvents.includes('crashed after disconnect, restart false') ? true : undefined), 20_000);
+      await settle();
+      expect(outEvents).toEqual(['joined', 'crashed, restart true', 'crashed after disconnect, restart false']);
+      await proxy.setMode('forward');
+      // It never said goodbye (north was out of reach), so the broker drops it when its session times out (6 s).
+      await until('the broker dropped the silent member', async () => ((await members('final-out')) === 0 ? true : undefined), 20_000);
+      await settle();
+      expect(outEvents.length).toBe(3);
+      expect(await members('final-out')).toBe(0);
+
+      // finalConsumer, north back before the restart: the restart joins, and leaves the group at once.
+      const back = finalConsumer(app, consumerConfig('final-back'));
+      const backEvents = await race(back, true);
+      await until('the restart joined', () => (backEvents.includes('joined after disconnect') ? true : undefined), 20_000);
+      await until('it left the group', async () => ((await members('final-back')) === 0 ? true : undefined), 20_000);
+      await settle();
+      // Leaving while the restarted run was starting may end that run with one more crash: never restarted.
+      expect(backEvents.slice(0, 3)).toEqual(['joined', 'crashed, restart true', 'joined after disconnect']);
+      expect(backEvents.slice(3).filter((e) => e !== 'crashed after disconnect, restart false')).toEqual([]);
+      expect(await members('final-back')).toBe(0);
+    } finally {
+      await proxy.setMode('forward');
+      await admin.disconnect();
+    }
+  }, 120_000);
 
   it('stops both clusters: SIGTERM, no process and no folder left', async () => {
     const pids = kafka.clusters.map((c) => c.pid!);

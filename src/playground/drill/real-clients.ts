@@ -13,7 +13,7 @@
  */
 import type { MountedConfig } from '../kube/index.js';
 import { kafkaConfig, type RealKafkaCluster } from '../real/kafka/index.js';
-import { Kafka, type Consumer, type Producer } from '../real/kafka/kafkajs.js';
+import { Kafka, finalConsumer, type Consumer, type Producer } from '../real/kafka/kafkajs.js';
 import { FleetBase, type ClientPod } from './clients.js';
 import type { ClientConnection } from './client-config.js';
 import type { DrillKube } from './kube.js';
@@ -97,7 +97,7 @@ export class RealClientFleet extends FleetBase {
           client.producer = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 0 } });
           await client.producer.connect();
         } else {
-          const consumer = kafka.consumer({
+          const consumer = finalConsumer(kafka, {
             groupId: connection.group!,
             sessionTimeout: 10_000,
             heartbeatInterval: 1000,

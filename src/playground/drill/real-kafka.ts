@@ -12,7 +12,7 @@
 import { startRealKafka, kafkaConfig, type RealKafka, type RealKafkaCluster } from '../real/kafka/index.js';
 import { RealClusterLink, endsOf, settledEnds } from '../real/kafka/link.js';
 import { RealLinkBridge, type BridgedLink } from '../real/kafka/bridge.js';
-import { Kafka, type Admin, type Consumer } from '../real/kafka/kafkajs.js';
+import { Kafka, finalConsumer, type Admin, type Consumer } from '../real/kafka/kafkajs.js';
 import type { ConfluentEmulator } from '../confluent/index.js';
 import { decodeRecord, recordKey } from './ledger.js';
 
@@ -89,7 +89,7 @@ export async function startRealKafkaWorld(
   };
   const offsetSync = { everyMs: options.offsetSyncMs, accept: (group: string) => !group.startsWith(AUDIT_GROUP) };
   const startAudit = async (cluster: RealKafkaCluster, names: string[], round = 0): Promise<void> => {
-    const consumer = new Kafka(kafkaConfig(cluster, 'operator', { clientId: `${AUDIT_GROUP}${cluster.name}` })).consumer({
+    const consumer = finalConsumer(new Kafka(kafkaConfig(cluster, 'operator', { clientId: `${AUDIT_GROUP}${cluster.name}` })), {
       groupId: `${AUDIT_GROUP}${cluster.name}-${round}`,
       sessionTimeout: 10_000,
       heartbeatInterval: 1000,
@@ -165,7 +165,9 @@ export async function startRealKafkaWorld(
         bridged.push({ cluster: destination.name, link: `${source.name}-to-${destination.name}`, real: link });
       }
     }
-    bridge = await RealLinkBridge.attach(confluent, bridged, { refreshMs: 200 });
+    // The REST API's consumer groups are the brokers' (the clients' groups; the drill's own readers hidden), so
+    // ccloud-mirror's offset-sync report names the groups the applications really have.
+    bridge = await RealLinkBridge.attach(confluent, bridged, { refreshMs: 200, groupsEveryMs: 1000, hideGroups: (group) => group.startsWith(AUDIT_GROUP) });
     for (const cluster of clusters) {
       const mirrored = bidirectional ? [] : clusters.filter((c) => c !== cluster).map((c) => options.topics.map((t) => `${c.name}-${t}`));
       await startAudit(cluster, [...options.topics, ...mirrored.flat()]);

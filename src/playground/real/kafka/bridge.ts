@@ -49,8 +49,7 @@ export class RealLinkBridge implements DataPlane {
    * Bridges `links` under `emulator` and measures their lags now and every `refreshMs` (default 200 ms). With
    * `groupsEveryMs`, the consumer groups of every destination cluster are read now and every `groupsEveryMs`, and
    * the REST API serves them (`hideGroups` leaves out groups that are not the applications', e.g. a test's own
-   * readers); without it the emulator's own groups answer. The drill leaves it off: with it on, the drill process
-   * stayed alive after the drill ended (two referenced pipes; the cause is not found yet).
+   * readers); without it the emulator's own groups answer.
    */
   static async attach(
     emulator: ConfluentEmulator,

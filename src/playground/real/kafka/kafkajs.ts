@@ -4,6 +4,7 @@
  * type under the same name.
  */
 import kafkajs from 'kafkajs';
+import type { Consumer, ConsumerConfig } from 'kafkajs';
 
 export type { Admin, AclEntry, AclFilter, Consumer, KafkaConfig, Producer } from 'kafkajs';
 
@@ -19,3 +20,29 @@ export const AclPermissionTypes = kafkajs.AclPermissionTypes;
 export type AclPermissionTypes = import('kafkajs').AclPermissionTypes;
 export const ResourcePatternTypes = kafkajs.ResourcePatternTypes;
 export type ResourcePatternTypes = import('kafkajs').ResourcePatternTypes;
+
+/**
+ * A kafkajs consumer whose `disconnect()` is final. After a retriable error (its cluster out of reach) kafkajs
+ * restarts a crashed consumer on a timer, and a `disconnect()` that comes while that restart is being set up (the
+ * crash handler still disconnecting, or the restarted consumer connecting) does not cancel it: the consumer retries a
+ * cluster that is gone, forever, on a referenced timer, and the process never exits. Here every restart first asks
+ * whether `disconnect()` was called (then any `restartOnFailure` given), and a restart that had already got as far as
+ * joining its group leaves it again.
+ */
+export function finalConsumer(kafka: Kafka, config: ConsumerConfig): Consumer {
+  let closed = false;
+  const restart = config.retry?.restartOnFailure;
+  const consumer = kafka.consumer({
+    ...config,
+    retry: { ...config.retry, restartOnFailure: async (e: Error) => !closed && (restart ? restart(e) : true) },
+  });
+  const disconnect = consumer.disconnect.bind(consumer);
+  consumer.disconnect = async () => {
+    closed = true;
+    await disconnect();
+  };
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    if (closed) void disconnect().catch(() => undefined);
+  });
+  return consumer;
+}

@@ -11,7 +11,7 @@
  */
 import { kafkaConfig, type RealKafkaCluster } from './index.js';
 import type { DataPlaneGroup } from '../../confluent/index.js';
-import { AssignerProtocol, Kafka, type AclEntry, type Admin, type Consumer, type Producer } from './kafkajs.js';
+import { AssignerProtocol, Kafka, finalConsumer, type AclEntry, type Admin, type Consumer, type Producer } from './kafkajs.js';
 import { denyWrite, waitForAcls } from './acls.js';
 
 /** Options of a RealClusterLink. */
@@ -211,7 +211,7 @@ export class RealClusterLink {
   private async startCopying(mirror: Mirror): Promise<void> {
     // A group of its own per start: what an earlier run of the same mirror committed (before a reverse, or on a topic
     // since deleted and made again) never decides where this one reads; `next` does.
-    const consumer = this.source.consumer({
+    const consumer = finalConsumer(this.source, {
       groupId: `${LINK_GROUP}${this.options.name}-${mirror.topic}-${++this.starts}`,
       sessionTimeout: 10_000,
       heartbeatInterval: 1000,
