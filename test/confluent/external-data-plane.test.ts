@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import type { ConfluentEmulator, DataPlane, DataPlaneGroup, MirrorLag, MirrorRef } from '../../src/playground/confluent/index.js';
+import type {
+  BrokerRecord,
+  ConfluentEmulator,
+  DataPlane,
+  DataPlaneBrokers,
+  DataPlaneGroup,
+  MirrorLag,
+  MirrorRef,
+} from '../../src/playground/confluent/index.js';
 import { ManualClock, bidirectional, twoClusters } from './rest.js';
 
 // A data plane outside the emulator (real Kafka in the real tier, src/playground/real/kafka/bridge.ts): here a
@@ -33,6 +41,47 @@ class ScriptedPlane implements DataPlane {
   }
   consumerGroups(cluster: string): DataPlaneGroup[] | undefined {
     return this.groups.get(cluster);
+  }
+  /** Clusters whose topics the plane's brokers hold. */
+  held = new Map<string, ScriptedBrokers>();
+  brokers(cluster: string): DataPlaneBrokers | undefined {
+    return this.held.get(cluster);
+  }
+}
+
+/** Brokers in a map: topic -> partitions -> records; `failNext` fails the next produce with that error. */
+class ScriptedBrokers implements DataPlaneBrokers {
+  readonly log = new Map<string, BrokerRecord[][]>();
+  failNext?: { error: string; retriable: boolean };
+  constructor(topics: Record<string, number>) {
+    for (const [name, n] of Object.entries(topics))
+      this.log.set(
+        name,
+        Array.from({ length: n }, () => []),
+      );
+  }
+  async topics() {
+    return [...this.log].map(([name, p]) => ({ name, partitions: p.length })).sort((a, b) => a.name.localeCompare(b.name));
+  }
+  async createTopic(name: string, partitions: number) {
+    this.log.set(
+      name,
+      Array.from({ length: partitions }, () => []),
+    );
+  }
+  async deleteTopic(name: string) {
+    this.log.delete(name);
+  }
+  async produce(topic: string, record: BrokerRecord) {
+    if (this.failNext) {
+      const failure = this.failNext;
+      this.failNext = undefined;
+      return failure;
+    }
+    const partition = record.partition ?? 0;
+    const log = this.log.get(topic)![partition];
+    log.push(record);
+    return { partition, offset: log.length - 1, timestamp: record.timestamp };
   }
 }
 
@@ -161,5 +210,62 @@ describe('an external data plane under the links', () => {
     // Without groups from the plane for a cluster, its own memory answers.
     plane.groups.delete('west');
     expect((await west.get('/consumer-groups')).json.data.map((g: { consumer_group_id: string }) => g.consumer_group_id)).toEqual(['memory-only']);
+  });
+
+  it("serves a cluster's topics, partitions and produce from the data plane's brokers when they hold them, the control plane's rules first", async () => {
+    const { west, plane } = await setup();
+    const brokers = new ScriptedBrokers({ orders: 2, 'only-on-brokers': 3 });
+    plane.held.set('west', brokers);
+    emu.createTopic('west', 'memory-only', { partitions: 1 });
+    const listed = (await west.get('/topics')).json.data.map((t: { topic_name: string; partitions_count: number }) => [t.topic_name, t.partitions_count]);
+    expect(listed).toEqual([
+      ['only-on-brokers', 3],
+      ['orders', 2],
+    ]);
+    expect((await west.get('/topics/memory-only')).status).toBe(404);
+    expect((await west.get('/topics/only-on-brokers')).json.partitions_count).toBe(3);
+    expect((await west.get('/topics/only-on-brokers/partitions')).json.data.map((p: { partition_id: number }) => p.partition_id)).toEqual([0, 1, 2]);
+    expect((await west.get('/topics/only-on-brokers/partitions/3')).status).toBe(404);
+
+    // orders is west's mirror (ACTIVE): refused by the control plane, and nothing reaches the brokers.
+    const refused = await west.post('/topics/orders/records', { value: { type: 'STRING', data: 'x' } });
+    expect([refused.status, refused.json.error_code, refused.json.message]).toEqual([200, 40002, "Cannot append records to read-only mirror topic 'orders'"]);
+    expect(brokers.log.get('orders')!.flat()).toEqual([]);
+
+    const sent = await west.post('/topics/only-on-brokers/records', {
+      partition_id: 2,
+      key: { type: 'STRING', data: 'k1' },
+      value: { type: 'BINARY', data: Buffer.from([0, 255, 7]).toString('base64') },
+      headers: [{ name: 'trace', value: Buffer.from('t-1').toString('base64') }],
+      timestamp: '2026-12-02T03:00:00.000Z',
+    });
+    expect(sent.json).toMatchObject({ error_code: 200, topic_name: 'only-on-brokers', partition_id: 2, offset: 0, timestamp: '2026-12-02T03:00:00.000Z' });
+    expect(sent.json.value).toEqual({ type: 'BINARY', size: 3 });
+    const [stored] = brokers.log.get('only-on-brokers')![2];
+    expect([stored.key?.toString(), [...(stored.value ?? [])], stored.headers?.map((h) => [h.name, h.value?.toString()]), stored.timestamp]).toEqual([
+      'k1',
+      [0, 255, 7],
+      [['trace', 't-1']],
+      Date.parse('2026-12-02T03:00:00.000Z'),
+    ]);
+    // Streaming: every record is sent in turn, and a failed send is reported as kafka-rest reports it.
+    brokers.failNext = { error: 'Request Produce timed out', retriable: true };
+    const streamed = await west.call('POST', '/topics/only-on-brokers/records', {
+      rawBody: '{"value":{"type":"STRING","data":"a"}}\n{"value":{"type":"STRING","data":"b"}}',
+      concatenated: true,
+    });
+    expect(streamed.text.split('\n').map((line) => JSON.parse(line) as { error_code: number; message?: string; offset?: number })).toEqual([
+      { error_code: 50003, message: 'Retriable Kafka error: Request Produce timed out' },
+      expect.objectContaining({ error_code: 200, partition_id: 0, offset: 0 }),
+    ]);
+
+    // Topics are made and deleted on the brokers; one the brokers hold already exists, whatever the memory says.
+    expect((await west.post('/topics', { topic_name: 'made', partitions_count: 4 })).status).toBe(201);
+    expect(brokers.log.get('made')?.length).toBe(4);
+    const exists = await west.post('/topics', { topic_name: 'only-on-brokers' });
+    expect([exists.status, exists.json.message]).toEqual([400, "Topic 'only-on-brokers' already exists."]);
+    expect((await west.call('DELETE', '/topics/only-on-brokers')).status).toBe(204);
+    expect(brokers.log.has('only-on-brokers')).toBe(false);
+    expect((await west.call('DELETE', '/topics/only-on-brokers')).status).toBe(404);
   });
 });

@@ -73,6 +73,18 @@ function inputs(operation: string, on: { emulator?: ConfluentEmulator; link?: st
   };
 }
 
+/** A REST call to `cluster` of `emulator` with the DR operator's key: the status and the JSON answer. */
+async function rest(emulator: ConfluentEmulator, cluster: string, method: string, path: string, body?: unknown) {
+  const i = emulator.info(cluster);
+  const res = await fetch(`${i.restEndpoint}/kafka/v3/clusters/${i.id}${path}`, {
+    method,
+    headers: { authorization: `Basic ${Buffer.from(`${i.apiKey}:${i.apiSecret}`).toString('base64')}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, json: (text ? JSON.parse(text) : undefined) as Record<string, unknown> & { data: Array<Record<string, unknown>> } };
+}
+
 describe('ccloud-mirror over the emulator with real Kafka under the link', () => {
   it('reports the lag of records real Kafka has not copied, fails over, and the real topic then takes the writes Kafka refused before', async () => {
     await produce(north, 'payments', ['a', 'b', 'c'], 1);
@@ -227,13 +239,7 @@ describe('ccloud-mirror over the emulator with real Kafka under the link', () =>
         hideGroups: (g) => g === 'audit-reader',
       });
       try {
-        const w = emu3.info('west');
-        const get = async (path: string) =>
-          (await (
-            await fetch(`${w.restEndpoint}/kafka/v3/clusters/${w.id}${path}`, {
-              headers: { authorization: `Basic ${Buffer.from(`${w.apiKey}:${w.apiSecret}`).toString('base64')}` },
-            })
-          ).json()) as { data: Array<Record<string, unknown>> };
+        const get = async (path: string) => (await rest(emu3, 'west', 'GET', path)).json;
         // The brokers' groups (this test's, and one an earlier test's link synced here), never the hidden one.
         const listed = (await get('/consumer-groups')).data.map((g) => g.consumer_group_id);
         expect(listed).toContain('billing');
@@ -255,6 +261,80 @@ describe('ccloud-mirror over the emulator with real Kafka under the link', () =>
     } finally {
       await link.close();
       await emu3.close();
+    }
+  }, 180_000);
+
+  it("serves the brokers' topics and produce on the REST API: a topic made with kafkajs is listed, a REST record lands on the broker as sent, the mirror takes none until its failover", async () => {
+    await createTopic(north, 'receipts', 2);
+    await createTopic(west, 'made-with-kafkajs', 3); // never told to the emulator
+    const link = await RealClusterLink.start({ name: 'rcp', source: north, destination: west, delayMs: 60_000 });
+    // An emulator of its own (one data plane each), whose memory holds only the link's topic and mirror.
+    const emu4 = await startConfluent({ clusters: [{ name: 'north' }, { name: 'west' }], transitionMs: 50, replicationDelayMs: 3_600_000 });
+    try {
+      await link.mirror('receipts');
+      emu4.createTopic('north', 'receipts', { partitions: 2 });
+      emu4.createLink('west', 'rcp', { remote: 'north' });
+      emu4.createMirror('west', 'rcp', 'receipts');
+      const plane = await RealLinkBridge.attach(emu4, [{ cluster: 'west', link: 'rcp', real: link }], { refreshMs: 100, brokers: [north, west] });
+      try {
+        // West's topics are its brokers' (Kafka's own __ topics left out), exactly.
+        const wadmin = client(west, 'operator').admin();
+        await wadmin.connect();
+        const onBrokers = (await wadmin.listTopics()).filter((t) => !t.startsWith('__')).sort();
+        await wadmin.disconnect();
+        const listed = (await rest(emu4, 'west', 'GET', '/topics')).json.data.map((t) => t.topic_name);
+        expect(listed).toEqual(onBrokers);
+        expect(listed).toEqual(expect.arrayContaining(['made-with-kafkajs', 'receipts']));
+        expect((await rest(emu4, 'west', 'GET', '/topics/made-with-kafkajs/partitions')).json.data.map((p) => p.partition_id)).toEqual([0, 1, 2]);
+        expect((await rest(emu4, 'west', 'GET', '/topics/never-made')).status).toBe(404);
+
+        // A REST record on north lands on north's broker as sent: partition, offset, key, value, header.
+        const sent = await rest(emu4, 'north', 'POST', '/topics/receipts/records', {
+          partition_id: 1,
+          key: { type: 'STRING', data: 'r-1' },
+          value: { type: 'STRING', data: 'paid' },
+          headers: [{ name: 'trace', value: Buffer.from('t-9').toString('base64') }],
+        });
+        expect(sent.json).toMatchObject({ error_code: 200, topic_name: 'receipts', partition_id: 1, offset: 0 });
+        const seen: string[] = [];
+        const reader = client(north, 'operator').consumer({ groupId: `rest-reader-${Date.now()}` });
+        await reader.connect();
+        try {
+          await reader.subscribe({ topics: ['receipts'], fromBeginning: true });
+          await reader.run({
+            eachMessage: async ({ partition, message }) =>
+              void seen.push(`${partition}/${message.offset} ${String(message.key)}=${String(message.value)} trace=${String(message.headers?.trace)}`),
+          });
+          await until('the REST record on north', () => (seen.length ? true : undefined));
+        } finally {
+          await reader.disconnect();
+        }
+        expect(seen).toEqual(['1/0 r-1=paid trace=t-9']);
+
+        // West's mirror takes none: the control plane refuses before the brokers are asked.
+        const refused = await rest(emu4, 'west', 'POST', '/topics/receipts/records', { value: { type: 'STRING', data: 'early' } });
+        expect([refused.json.error_code, refused.json.message]).toEqual([40002, "Cannot append records to read-only mirror topic 'receipts'"]);
+        expect(await ends(west, 'receipts')).toEqual([0, 0]);
+        const failover = await rest(emu4, 'west', 'POST', '/links/rcp/mirrors:failover', { mirror_topic_names: ['receipts'] });
+        expect(failover.status).toBe(200);
+        await until('west receipts STOPPED', () => (emu4.mirrorState('west', 'rcp', 'receipts')?.status === 'STOPPED' ? true : undefined));
+        const after = await rest(emu4, 'west', 'POST', '/topics/receipts/records', { partition_id: 0, value: { type: 'STRING', data: 'after' } });
+        expect(after.json).toMatchObject({ error_code: 200, partition_id: 0, offset: 0 });
+        expect(await ends(west, 'receipts')).toEqual([1, 0]);
+
+        // Topics made and deleted on the REST API are made and deleted on the brokers.
+        expect((await rest(emu4, 'north', 'POST', '/topics', { topic_name: 'made-by-rest', partitions_count: 2 })).status).toBe(201);
+        expect(await ends(north, 'made-by-rest')).toEqual([0, 0]);
+        expect((await rest(emu4, 'north', 'DELETE', '/topics/made-by-rest')).status).toBe(204);
+        await until('made-by-rest gone from the REST API', async () =>
+          (await rest(emu4, 'north', 'GET', '/topics/made-by-rest')).status === 404 ? true : undefined,
+        );
+      } finally {
+        await plane.close();
+      }
+    } finally {
+      await link.close();
+      await emu4.close();
     }
   }, 180_000);
 });

@@ -6,16 +6,30 @@
 import { KafkaError, RestError, badRequest, unknownTopic } from './errors.js';
 import type { Reply, RequestContext } from './routes.js';
 import type { Topic } from './state.js';
+import type { DataPlaneBrokers } from './types.js';
 import { append, readOnlyMessage, writable } from './topics.js';
 
 type Report = Record<string, unknown>;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-/** Handles a produce request: one report, or concatenated reports in streaming mode. */
-export function produceRecords(ctx: RequestContext): Reply {
+/**
+ * Handles a produce request: one report, or concatenated reports in streaming mode. With `brokers` (a data plane's,
+ * DataPlane.brokers) the records go to them, one after the other; the rules of the control plane (a mirror that is
+ * not STOPPED takes no writes) are checked here first, as for the memory.
+ */
+export async function produceRecords(ctx: RequestContext, brokers?: DataPlaneBrokers): Promise<Reply> {
   if (!ctx.contentType.toLowerCase().includes('application/json')) throw new RestError(415, 415, 'HTTP 415 Unsupported Media Type');
-  const topic = ctx.cluster.topics.get(ctx.params.topic_name);
-  if (!topic) throw unknownTopic();
+  const name = ctx.params.topic_name;
+  const topic = ctx.cluster.topics.get(name);
+  let partitions: number;
+  if (brokers) {
+    const held = (await brokers.topics()).find((t) => t.name === name);
+    if (!held) throw unknownTopic();
+    partitions = held.partitions;
+  } else {
+    if (!topic) throw unknownTopic();
+    partitions = topic.partitions.length;
+  }
   if (!ctx.rawBody.trim()) throw new RestError(422, 422, 'Payload error. Request body is empty. Data is required.');
   let values: unknown[];
   try {
@@ -23,8 +37,19 @@ export function produceRecords(ctx: RequestContext): Reply {
   } catch (err) {
     throw badRequest(`Error processing JSON: ${(err as Error).message}`, 400);
   }
-  if (values.length === 1) return { status: 200, body: produceOne(ctx, topic, values[0], true) };
-  return { status: 200, text: values.map((v) => JSON.stringify(produceOne(ctx, topic, v, false))).join('\n') };
+  const target: Target = { name, partitions, memory: topic, brokers };
+  if (values.length === 1) return { status: 200, body: await produceOne(ctx, target, values[0], true) };
+  const reports: Report[] = [];
+  for (const v of values) reports.push(await produceOne(ctx, target, v, false));
+  return { status: 200, text: reports.map((r) => JSON.stringify(r)).join('\n') };
+}
+
+/** Where a request's records go: the topic in memory, or the brokers' (the memory's topic then only for its rules). */
+interface Target {
+  name: string;
+  partitions: number;
+  memory: Topic | undefined;
+  brokers: DataPlaneBrokers | undefined;
 }
 
 class RecordError extends Error {
@@ -36,14 +61,14 @@ class RecordError extends Error {
   }
 }
 
-function produceOne(ctx: RequestContext, topic: Topic, input: unknown, single: boolean): Report {
+async function produceOne(ctx: RequestContext, target: Target, input: unknown, single: boolean): Promise<Report> {
   try {
     if (!input || typeof input !== 'object' || Array.isArray(input)) throw new RecordError(400, 'Bad Request: a record must be a JSON object.');
     const record = input as Record<string, unknown>;
     const partition = record.partition_id;
     if (partition != null && (typeof partition !== 'number' || !Number.isInteger(partition)))
       throw new RecordError(400, 'Bad Request: partition_id must be an integer.');
-    if (typeof partition === 'number' && (partition < 0 || partition >= topic.partitions.length)) {
+    if (typeof partition === 'number' && (partition < 0 || partition >= target.partitions)) {
       if (single) throw unknownTopic();
       throw new RecordError(40403, 'This server does not host this topic-partition.');
     }
@@ -55,22 +80,44 @@ function produceOne(ctx: RequestContext, topic: Topic, input: unknown, single: b
       timestamp = typeof record.timestamp === 'string' ? Date.parse(record.timestamp) : NaN;
       if (Number.isNaN(timestamp)) throw new RecordError(400, `Bad Request: timestamp ${JSON.stringify(record.timestamp)} is not an ISO-8601 date-time.`);
     }
-    if (!writable(topic)) throw new RecordError(40002, readOnlyMessage(topic.name));
-    const [placed] = append(
-      ctx.world,
-      ctx.cluster,
-      topic,
-      [{ key: key?.stored, value: value?.stored ?? '', timestamp, headers }],
-      typeof partition === 'number' ? partition : undefined,
-    );
-    const stored = topic.partitions[placed.partition][placed.offset];
+    if (target.memory && !writable(target.memory)) throw new RecordError(40002, readOnlyMessage(target.name));
+    let placed: { partition: number; offset: number; timestamp: number };
+    if (target.brokers) {
+      const sent = await target.brokers.produce(target.name, {
+        partition: typeof partition === 'number' ? partition : undefined,
+        key: key?.bytes ?? null,
+        value: value?.bytes ?? null,
+        headers,
+        timestamp: timestamp ?? Date.now(),
+      });
+      // As kafka-rest reports a failed send: retriable (a timeout, a broker out of reach) or not.
+      if ('error' in sent) throw new RecordError(sent.retriable ? 50003 : 50002, `${sent.retriable ? 'Retriable Kafka error' : 'Kafka error'}: ${sent.error}`);
+      placed = sent;
+    } else {
+      const topic = target.memory!;
+      const [at] = append(
+        ctx.world,
+        ctx.cluster,
+        topic,
+        [
+          {
+            key: key?.stored,
+            value: value?.stored ?? '',
+            timestamp,
+            headers: headers?.map((h) => ({ name: h.name, value: h.value && h.value.toString('utf8') })),
+          },
+        ],
+        typeof partition === 'number' ? partition : undefined,
+      );
+      placed = { ...at, timestamp: topic.partitions[at.partition][at.offset].timestamp };
+    }
     return {
       error_code: 200,
       cluster_id: ctx.cluster.id,
-      topic_name: topic.name,
+      topic_name: target.name,
       partition_id: placed.partition,
       offset: placed.offset,
-      timestamp: new Date(stored.timestamp).toISOString(),
+      timestamp: new Date(placed.timestamp).toISOString(),
       key: key ? { type: key.type, size: key.size } : null,
       value: value ? { type: value.type, size: value.size } : null,
     };
@@ -81,7 +128,7 @@ function produceOne(ctx: RequestContext, topic: Topic, input: unknown, single: b
   }
 }
 
-function data(field: unknown, name: string): { stored: string; type: string; size: number } | undefined {
+function data(field: unknown, name: string): { stored: string; bytes: Buffer; type: string; size: number } | undefined {
   if (field == null) return undefined;
   if (typeof field !== 'object' || Array.isArray(field)) throw new RecordError(400, `Bad Request: ${name} must be an object {type, data}.`);
   const { type: rawType, data: payload } = field as { type?: unknown; data?: unknown };
@@ -90,24 +137,26 @@ function data(field: unknown, name: string): { stored: string; type: string; siz
   switch (type) {
     case 'STRING': {
       if (typeof payload !== 'string') throw new RecordError(400, `Bad Request: ${name}.data must be a string for type STRING.`);
-      return { stored: payload, type, size: Buffer.byteLength(payload) };
+      const bytes = Buffer.from(payload);
+      return { stored: payload, bytes, type, size: bytes.length };
     }
     case 'JSON': {
       const stored = JSON.stringify(payload);
-      return { stored, type, size: Buffer.byteLength(stored) };
+      const bytes = Buffer.from(stored);
+      return { stored, bytes, type, size: bytes.length };
     }
     case 'BINARY': {
       if (typeof payload !== 'string' || !BASE64.test(payload))
         throw new RecordError(400, `Bad Request: data=${JSON.stringify(payload)} is not a base64 string.`);
       const bytes = Buffer.from(payload, 'base64');
-      return { stored: bytes.toString('utf8'), type, size: bytes.length };
+      return { stored: bytes.toString('utf8'), bytes, type, size: bytes.length };
     }
     default:
       throw new RecordError(400, `Bad Request: ${name} type ${type} is not supported here: use BINARY, JSON or STRING (no Schema Registry).`);
   }
 }
 
-function headerList(headers: unknown): Array<{ name: string; value: string | null }> | undefined {
+function headerList(headers: unknown): Array<{ name: string; value: Buffer | null }> | undefined {
   if (headers == null) return undefined;
   if (!Array.isArray(headers)) throw new RecordError(400, 'Bad Request: headers must be an array of {name, value}.');
   return headers.map((h: { name?: unknown; value?: unknown }) => {
@@ -116,7 +165,7 @@ function headerList(headers: unknown): Array<{ name: string; value: string | nul
     if (typeof h.value !== 'string' || !BASE64.test(h.value)) {
       throw new RestError(400, 400, `Cannot deserialize value of type \`byte[]\` from String ${JSON.stringify(h.value)}: header values must be base64.`);
     }
-    return { name: h.name, value: Buffer.from(h.value, 'base64').toString('utf8') };
+    return { name: h.name, value: Buffer.from(h.value, 'base64') };
   });
 }
 

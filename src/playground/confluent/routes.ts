@@ -9,6 +9,7 @@ import { alterMirrors, createMirror, getMirror } from './mirrors.js';
 import { produceRecords } from './produce.js';
 import { effectiveStatus } from './replication.js';
 import { MIRROR_STATUSES, VERBS, type Cluster, type Mirror, type Topic, type Verb, type World } from './state.js';
+import type { DataPlaneBrokers } from './types.js';
 import { createTopic, deleteTopic } from './topics.js';
 import * as view from './views.js';
 
@@ -36,7 +37,8 @@ export interface Route {
   template: string;
   /** Writes need more than read-only permissions. */
   write: boolean;
-  handle(ctx: RequestContext): Reply;
+  /** A promise when the answer comes from a data plane's brokers (DataPlane.brokers). */
+  handle(ctx: RequestContext): Reply | Promise<Reply>;
 }
 
 const C = '/kafka/v3/clusters/{cluster_id}';
@@ -97,6 +99,25 @@ function topicOf(ctx: RequestContext): Topic {
   return topic;
 }
 
+/** The brokers that hold this cluster's topics, when a data plane's do (DataPlane.brokers). */
+function brokersOf(ctx: RequestContext): DataPlaneBrokers | undefined {
+  return ctx.world.dataPlane?.brokers?.(ctx.cluster.name);
+}
+
+/** A topic the brokers hold, shaped as the views read one (its name and partition count). */
+function brokerTopic(name: string, partitions: number): Topic {
+  return { name, id: '', partitions: Array.from({ length: partitions }, () => []), configs: new Map(), nextPartition: 0 };
+}
+
+/** The request's topic: from the brokers when they hold the cluster's topics, else from memory. */
+async function topicHeld(ctx: RequestContext): Promise<Topic> {
+  const brokers = brokersOf(ctx);
+  if (!brokers) return topicOf(ctx);
+  const found = (await brokers.topics()).find((t) => t.name === ctx.params.topic_name);
+  if (!found) throw unknownTopic();
+  return brokerTopic(found.name, found.partitions);
+}
+
 function partitionOf(ctx: RequestContext, topic: Topic): number {
   const p = Number(ctx.params.partition_id);
   if (!Number.isInteger(p) || p < 0 || p >= topic.partitions.length) throw unknownTopic();
@@ -119,8 +140,12 @@ function statusFilter(ctx: RequestContext): (m: Mirror) => boolean {
 
 // Cluster and topics
 get('', (ctx) => ({ status: 200, body: view.clusterView(ctx.cluster) }));
-get('/topics', (ctx) => ({ status: 200, body: view.topicListView(ctx.cluster) }));
-write('POST', '/topics', (ctx) => {
+get('/topics', async (ctx) => {
+  const brokers = brokersOf(ctx);
+  const held = brokers && (await brokers.topics()).map((t) => brokerTopic(t.name, t.partitions));
+  return { status: 200, body: view.topicListView(ctx.cluster, held) };
+});
+write('POST', '/topics', async (ctx) => {
   const body = jsonBody(ctx);
   const name = optionalString(body, 'topic_name');
   if (!name) throw badRequest('topic_name is required.', 400);
@@ -131,24 +156,40 @@ write('POST', '/topics', (ctx) => {
     configs: configList(body),
     validateOnly: body.validate_only === true,
   };
+  const brokers = brokersOf(ctx);
+  if (brokers) {
+    // The memory's checks first; then the brokers' topics are the cluster's: one they hold already exists.
+    createTopic(ctx.world, ctx.cluster, { ...request, validateOnly: true });
+    if ((await brokers.topics()).some((t) => t.name === name)) throw badRequest(`Topic '${name}' already exists.`);
+  }
   const topic = createTopic(ctx.world, ctx.cluster, request);
+  if (topic && brokers) await brokers.createTopic(topic.name, topic.partitions.length);
   if (!topic) {
     const preview: Topic = { name, id: '', partitions: Array.from({ length: request.partitions ?? 6 }, () => []), configs: new Map(), nextPartition: 0 };
     return { status: 200, body: view.topicView(ctx.cluster, preview) };
   }
   return { status: 201, body: view.topicView(ctx.cluster, topic) };
 });
-get('/topics/{topic_name}', (ctx) => ({ status: 200, body: view.topicView(ctx.cluster, topicOf(ctx)) }));
-write('DELETE', '/topics/{topic_name}', (ctx) => {
+get('/topics/{topic_name}', async (ctx) => ({ status: 200, body: view.topicView(ctx.cluster, await topicHeld(ctx)) }));
+write('DELETE', '/topics/{topic_name}', async (ctx) => {
+  const brokers = brokersOf(ctx);
+  if (brokers) {
+    const name = ctx.params.topic_name;
+    if (!(await brokers.topics()).some((t) => t.name === name)) throw unknownTopic();
+    // The memory's rules first (its mirrors of the topic go FAILED), then the brokers'.
+    if (ctx.cluster.topics.has(name)) deleteTopic(ctx.world, ctx.cluster, name);
+    await brokers.deleteTopic(name);
+    return { status: 204 };
+  }
   deleteTopic(ctx.world, ctx.cluster, ctx.params.topic_name);
   return { status: 204 };
 });
-get('/topics/{topic_name}/partitions', (ctx) => ({ status: 200, body: view.partitionListView(ctx.cluster, topicOf(ctx)) }));
-get('/topics/{topic_name}/partitions/{partition_id}', (ctx) => {
-  const topic = topicOf(ctx);
+get('/topics/{topic_name}/partitions', async (ctx) => ({ status: 200, body: view.partitionListView(ctx.cluster, await topicHeld(ctx)) }));
+get('/topics/{topic_name}/partitions/{partition_id}', async (ctx) => {
+  const topic = await topicHeld(ctx);
   return { status: 200, body: view.partitionView(ctx.cluster, topic, partitionOf(ctx, topic)) };
 });
-write('POST', '/topics/{topic_name}/records', (ctx) => produceRecords(ctx));
+write('POST', '/topics/{topic_name}/records', (ctx) => produceRecords(ctx, brokersOf(ctx)));
 
 // Cluster links
 get('/links', (ctx) => ({ status: 200, body: view.linkListView(ctx.world, ctx.cluster) }));

@@ -146,10 +146,10 @@ export class ClusterServer {
       });
       if (!this.listening) return;
     }
-    this.send(res, record, this.handle(req, found, rawBody));
+    this.send(res, record, await this.handle(req, found, rawBody));
   }
 
-  private handle(req: IncomingMessage, found: ReturnType<typeof match>, rawBody: string): Reply {
+  private async handle(req: IncomingMessage, found: ReturnType<typeof match>, rawBody: string): Promise<Reply> {
     advance(this.world);
     const principal = this.authenticated(req.headers.authorization);
     if (!principal) return { status: 401, body: errorBody(40101, 'Authentication failed') };
@@ -162,7 +162,7 @@ export class ClusterServer {
     if (permissions === 'none' || (permissions === 'read-only' && found.route.write))
       return { status: 403, body: errorBody(40301, 'Request is not authorized') };
     try {
-      return found.route.handle({
+      return await found.route.handle({
         world: this.world,
         cluster: this.cluster,
         params: found.params,

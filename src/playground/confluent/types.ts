@@ -140,6 +140,31 @@ export interface DataPlane {
    * from `endOffsets`); undefined while not known (the emulator's own then).
    */
   consumerGroups?(cluster: string): DataPlaneGroup[] | undefined;
+  /**
+   * A cluster whose topics and records live on the data plane's brokers: the REST API's topics, partitions and
+   * produce then go there (links, mirror states and the rules of both stay the emulator's); undefined for a cluster
+   * whose topics live in the emulator's memory.
+   */
+  brokers?(cluster: string): DataPlaneBrokers | undefined;
+}
+
+/** One cluster's brokers, as the REST API's topic routes use them (the DR operator's key, as those routes need). */
+export interface DataPlaneBrokers {
+  /** Its topics (internal ones left out), with their partition counts, by name. */
+  topics(): Promise<Array<{ name: string; partitions: number }>>;
+  createTopic(name: string, partitions: number): Promise<void>;
+  deleteTopic(name: string): Promise<void>;
+  /** Appends one record, to its partition or to the one the client's partitioner picks: where it went, or the brokers' error. */
+  produce(topic: string, record: BrokerRecord): Promise<{ partition: number; offset: number; timestamp: number } | { error: string; retriable: boolean }>;
+}
+
+/** A record for the brokers: bytes as sent, `null` for an absent key or value. */
+export interface BrokerRecord {
+  partition?: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers?: Array<{ name: string; value: Buffer | null }>;
+  timestamp: number;
 }
 
 /** A consumer group as a data plane holds it: its committed offsets and its members. */

@@ -60,11 +60,11 @@ export function topicView(cluster: Cluster, topic: Topic): object {
 }
 
 /** TopicDataList. */
-export function topicListView(cluster: Cluster): object {
+export function topicListView(cluster: Cluster, topics: Iterable<Topic> = cluster.topics.values()): object {
   return list(
     'KafkaTopicList',
     `${base(cluster)}/topics`,
-    [...cluster.topics.values()].map((t) => topicView(cluster, t)),
+    [...topics].map((t) => topicView(cluster, t)),
   );
 }
 

@@ -166,8 +166,14 @@ export async function startRealKafkaWorld(
       }
     }
     // The REST API's consumer groups are the brokers' (the clients' groups; the drill's own readers hidden), so
-    // ccloud-mirror's offset-sync report names the groups the applications really have.
-    bridge = await RealLinkBridge.attach(confluent, bridged, { refreshMs: 200, groupsEveryMs: 1000, hideGroups: (group) => group.startsWith(AUDIT_GROUP) });
+    // ccloud-mirror's offset-sync report names the groups the applications really have; its topics and produce are
+    // the brokers' too (what seed 001's runbook reads with curl).
+    bridge = await RealLinkBridge.attach(confluent, bridged, {
+      refreshMs: 200,
+      groupsEveryMs: 1000,
+      hideGroups: (group) => group.startsWith(AUDIT_GROUP),
+      brokers: clusters,
+    });
     for (const cluster of clusters) {
       const mirrored = bidirectional ? [] : clusters.filter((c) => c !== cluster).map((c) => options.topics.map((t) => `${c.name}-${t}`));
       await startAudit(cluster, [...options.topics, ...mirrored.flat()]);

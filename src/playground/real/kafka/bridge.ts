@@ -11,7 +11,9 @@
  * Pause, resume and reverse-and-pause-mirror are refused for the bridged mirrors, with the reason as the topic's
  * state transition error: the real link does not carry them, and the REST state must not say otherwise.
  */
-import type { ConfluentEmulator, DataPlane, DataPlaneGroup, MirrorLag, MirrorRef } from '../../confluent/index.js';
+import type { ConfluentEmulator, DataPlane, DataPlaneBrokers, DataPlaneGroup, MirrorLag, MirrorRef } from '../../confluent/index.js';
+import { RealBrokers } from './brokers.js';
+import type { RealKafkaCluster } from './index.js';
 import type { RealClusterLink } from './link.js';
 
 /** One emulated link (on cluster `cluster`, named `link`) and the real link under it (its source the link's remote). */
@@ -39,6 +41,9 @@ export class RealLinkBridge implements DataPlane {
   /** The last error of a lag measurement (the source out of reach is not one: the link then keeps the last known). */
   lastError?: string;
 
+  /** The clusters whose REST topics and produce are the brokers', by name. */
+  private readonly held = new Map<string, RealBrokers>();
+
   private constructor(
     private readonly links: BridgedLink[],
     private readonly refreshMs: number,
@@ -49,14 +54,16 @@ export class RealLinkBridge implements DataPlane {
    * Bridges `links` under `emulator` and measures their lags now and every `refreshMs` (default 200 ms). With
    * `groupsEveryMs`, the consumer groups of every destination cluster are read now and every `groupsEveryMs`, and
    * the REST API serves them (`hideGroups` leaves out groups that are not the applications', e.g. a test's own
-   * readers); without it the emulator's own groups answer.
+   * readers); without it the emulator's own groups answer. For the `brokers` (named as in the emulator), the REST
+   * API's topics, partitions and produce are the brokers' (brokers.ts); the other clusters' stay in its memory.
    */
   static async attach(
     emulator: ConfluentEmulator,
     links: BridgedLink[],
-    options: { refreshMs?: number; groupsEveryMs?: number; hideGroups?: (group: string) => boolean } = {},
+    options: { refreshMs?: number; groupsEveryMs?: number; hideGroups?: (group: string) => boolean; brokers?: RealKafkaCluster[] } = {},
   ): Promise<RealLinkBridge> {
     const bridge = new RealLinkBridge(links, options.refreshMs ?? 200, options.hideGroups ?? (() => false));
+    for (const cluster of options.brokers ?? []) bridge.held.set(cluster.name, new RealBrokers(cluster));
     const groupsEveryMs = options.groupsEveryMs;
     await Promise.all([bridge.refresh(), groupsEveryMs !== undefined ? bridge.refreshGroups() : undefined]);
     emulator.useDataPlane(bridge);
@@ -67,6 +74,10 @@ export class RealLinkBridge implements DataPlane {
       bridge.groupTimer.unref();
     }
     return bridge;
+  }
+
+  brokers(cluster: string): DataPlaneBrokers | undefined {
+    return this.held.get(cluster);
   }
 
   consumerGroups(cluster: string): DataPlaneGroup[] | undefined {
@@ -145,7 +156,7 @@ export class RealLinkBridge implements DataPlane {
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     if (this.groupTimer) clearInterval(this.groupTimer);
-    await Promise.all([this.refreshing, this.readingGroups]);
+    await Promise.all([this.refreshing, this.readingGroups, ...[...this.held.values()].map((b) => b.close())]);
   }
 
   /** Reads every destination cluster's consumer groups, and the end offsets of the topics they committed to. */
