@@ -64,7 +64,8 @@ export function topicListView(cluster: Cluster, topics: Iterable<Topic> = cluste
   return list(
     'KafkaTopicList',
     `${base(cluster)}/topics`,
-    [...topics].map((t) => topicView(cluster, t)),
+    // By name, as kafka-rest's TopicsResource.listTopics sorts them (Java's String order: UTF-16 code units, as here).
+    [...topics].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((t) => topicView(cluster, t)),
   );
 }
 

@@ -23,10 +23,7 @@ export class RealBrokers implements DataPlaneBrokers {
   async topics(): Promise<Array<{ name: string; partitions: number }>> {
     const { topics } = await failing('list the topics', async () => (await this.connectedAdmin()).fetchTopicMetadata());
     // Kafka's own topics (__consumer_offsets, __cluster_metadata) are not the cluster's topics on the REST API.
-    return topics
-      .filter((t) => !t.name.startsWith('__'))
-      .map((t) => ({ name: t.name, partitions: t.partitions.length }))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return topics.filter((t) => !t.name.startsWith('__')).map((t) => ({ name: t.name, partitions: t.partitions.length }));
   }
 
   async createTopic(name: string, partitions: number): Promise<void> {
@@ -35,8 +32,17 @@ export class RealBrokers implements DataPlaneBrokers {
     );
   }
 
+  /** Deletes the topic, and returns once the broker's metadata no longer lists it (so a read after it agrees). */
   async deleteTopic(name: string): Promise<void> {
-    await failing(`delete topic '${name}'`, async () => (await this.connectedAdmin()).deleteTopics({ topics: [name], timeout: 10_000 }));
+    await failing(`delete topic '${name}'`, async () => {
+      const admin = await this.connectedAdmin();
+      await admin.deleteTopics({ topics: [name], timeout: 10_000 });
+      const deadline = Date.now() + 10_000;
+      while ((await admin.listTopics()).includes(name)) {
+        if (Date.now() > deadline) throw new Error(`topic '${name}' was still listed 10 s after its deletion`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    });
   }
 
   async produce(
