@@ -197,17 +197,21 @@ export class RealLinkBridge implements DataPlane {
   private async measure(): Promise<void> {
     try {
       for (const { cluster, link, real, reverse } of this.links) {
+        // End offsets read this round, by topic: a mirror's lag is measured from them, not read a second time.
+        const read = new Map<string, { destination: number[]; source: number[] | null }>();
         if (reverse) {
           // A bidirectional link's topics on both clusters: what a truncate-and-restore would drop is counted from these.
           const { source, destination } = real.clusters;
           for (const topic of new Set([...real.topics(), ...reverse.topics()])) {
-            this.ends.set(`${destination}\u0000${topic}`, await real.endOffsets('destination', topic));
-            this.ends.set(`${source}\u0000${topic}`, await real.endOffsets('source', topic).catch(() => this.ends.get(`${source}\u0000${topic}`) ?? []));
+            const ends = { destination: await real.endOffsets('destination', topic), source: await real.endOffsets('source', topic).catch(() => null) };
+            read.set(topic, ends);
+            this.ends.set(`${destination}\u0000${topic}`, ends.destination);
+            this.ends.set(`${source}\u0000${topic}`, ends.source ?? this.ends.get(`${source}\u0000${topic}`) ?? []);
           }
         }
         for (const topic of real.topics()) {
           if (real.status(topic) !== 'ACTIVE') continue;
-          const lags = await real.lags(topic);
+          const lags = await real.lags(topic, read.get(topic));
           this.measured.set(
             key({ cluster, link, topic }),
             lags.map((l) => ({ partition: l.partition, lag: l.lag, last_source_fetch_offset: l.lastSourceFetchOffset })),

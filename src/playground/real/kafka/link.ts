@@ -267,20 +267,28 @@ export class RealClusterLink {
     });
   }
 
-  /** Per-partition lag of a mirror: the source's end offset (as last read) minus the destination's. */
-  async lags(topic: string): Promise<RealMirrorLag[]> {
+  /**
+   * Per-partition lag of a mirror: the source's end offset (as last read) minus the destination's. `read` gives end
+   * offsets the caller has just read (by partition), so they are not asked for again; `source: null` says the source
+   * was just found out of reach (not tried again: the lag is then against what the link last learnt).
+   */
+  async lags(topic: string, read: { destination?: number[]; source?: number[] | null } = {}): Promise<RealMirrorLag[]> {
     const mirror = this.get(topic);
-    const destination = (await this.destinationAdmin.fetchTopicOffsets(topic)).sort((a, b) => a.partition - b.partition);
-    if (mirror.status === 'STOPPED') return destination.map((p) => ({ partition: p.partition, lag: 0, lastSourceFetchOffset: -1 }));
-    try {
-      for (const p of await this.sourceAdmin.fetchTopicOffsets(mirror.source)) mirror.sourceEnd.set(p.partition, Number(p.high));
-    } catch {
-      // The source is out of reach: the lag is measured against what the link last learnt, as Cluster Linking's is.
+    const destination = read.destination ?? (await endsOf(this.destinationAdmin, topic));
+    if (mirror.status === 'STOPPED') return destination.map((_, partition) => ({ partition, lag: 0, lastSourceFetchOffset: -1 }));
+    if (read.source !== null) {
+      try {
+        const source = read.source ?? (await endsOf(this.sourceAdmin, mirror.source));
+        source.forEach((end, partition) => mirror.sourceEnd.set(partition, end));
+      } catch {
+        // The source is out of reach: the lag is measured against what the link last learnt, as Cluster Linking's is.
+      }
     }
-    return destination.map((p) => {
-      const end = Number(p.high);
-      return { partition: p.partition, lag: Math.max(0, (mirror.sourceEnd.get(p.partition) ?? end) - end), lastSourceFetchOffset: end };
-    });
+    return destination.map((end, partition) => ({
+      partition,
+      lag: Math.max(0, (mirror.sourceEnd.get(partition) ?? end) - end),
+      lastSourceFetchOffset: end,
+    }));
   }
 
   /** A topic's end offsets by partition, on the link's source or destination cluster. */
