@@ -55,7 +55,7 @@ export function groupsOf(world: World, cluster: Cluster): Map<string, Group> {
       if (!offsets.has(o.topic)) offsets.set(o.topic, new Map());
       offsets.get(o.topic)!.set(o.partition, o.offset);
     }
-    groups.set(g.id, { id: g.id, offsets, members: g.members.map((m) => ({ ...m, assignments: [...m.assignments] })) });
+    groups.set(g.id, { id: g.id, offsets, members: g.members.map((m) => ({ ...m, assignments: [...m.assignments] })), described: g.described });
   }
   return groups;
 }

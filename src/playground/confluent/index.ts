@@ -208,7 +208,11 @@ class Emulator implements ConfluentEmulator {
   setGroupMembers(cluster: string, group: string, members: GroupMember[]): void {
     const c = this.at(cluster);
     requireUp(c);
-    groupOf(c, group).members = members.map((m) => ({ ...m, assignments: [...m.assignments] }));
+    const g = groupOf(c, group);
+    g.members = members.map((m) => ({ ...m, assignments: [...m.assignments] }));
+    // A member's join gives the group its protocol type for good, as on Kafka: after the last member leaves it is an
+    // EMPTY classic group, not a simple one (which only ever had offsets committed from outside).
+    if (members.length) g.classic = true;
   }
 
   mirrorState(cluster: string, link: string, topic: string): { status: string; lags: MirrorLag[] } | undefined {

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { RestError } from './errors.js';
-import type { DataPlane, GroupMember, LinkMode, PermissionLevel } from './types.js';
+import type { DataPlane, GroupDescription, GroupMember, LinkMode, PermissionLevel } from './types.js';
 
 /** The spec's MirrorTopicStatus values (a closed enum there). */
 export const MIRROR_STATUSES = [
@@ -108,6 +108,10 @@ export interface Group {
   /** topic -> partition -> committed offset */
   offsets: Map<string, Map<number, number>>;
   members: GroupMember[];
+  /** A member has joined it once: it has a protocol type (classic), and is not a simple group even when empty. */
+  classic?: boolean;
+  /** A data plane's description of it (its brokers'); without it, the state, simplicity and assignor follow the members. */
+  described?: GroupDescription;
 }
 
 /** One emulated cluster. */

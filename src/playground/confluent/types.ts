@@ -172,6 +172,15 @@ export interface DataPlaneGroup {
   id: string;
   offsets: Array<{ topic: string; partition: number; offset: number }>;
   members: GroupMember[];
+  /** As the brokers describe it: its state (STABLE, EMPTY, …), whether it is simple (no protocol type) and its assignor. */
+  described?: GroupDescription;
+}
+
+/** What kafka-rest reports of a group from the brokers' description of it. */
+export interface GroupDescription {
+  state: string;
+  simple: boolean;
+  assignor: string;
 }
 
 export interface ConfluentEmulator {
@@ -201,7 +210,7 @@ export interface ConfluentEmulator {
   commitOffsets(cluster: string, group: string, offsets: Array<{ topic: string; partition: number; offset: number }>): void;
   /** Committed offsets of a group (empty when the group does not exist). */
   committedOffsets(cluster: string, group: string): Array<{ topic: string; partition: number; offset: number }>;
-  /** Replaces a group's members (state STABLE with members, EMPTY without). */
+  /** Replaces a group's members (state STABLE with members, EMPTY without; once it had one, it is no longer simple). */
   setGroupMembers(cluster: string, group: string, members: GroupMember[]): void;
   /** Status and lags exactly as `GET .../mirrors/{topic}` reports them; works even while the cluster is unreachable. */
   mirrorState(cluster: string, link: string, topic: string): { status: string; lags: MirrorLag[] } | undefined;

@@ -10,7 +10,8 @@
  * clients and the links alike.
  */
 import { startRealKafka, kafkaConfig, type RealKafka, type RealKafkaCluster } from '../real/kafka/index.js';
-import { RealClusterLink, endsOf, settledEnds } from '../real/kafka/link.js';
+import { endsOf } from '../real/kafka/brokers.js';
+import { RealClusterLink, settledEnds } from '../real/kafka/link.js';
 import { RealLinkBridge, type BridgedLink } from '../real/kafka/bridge.js';
 import { Kafka, finalConsumer, type Admin, type Consumer } from '../real/kafka/kafkajs.js';
 import type { ConfluentEmulator } from '../confluent/index.js';

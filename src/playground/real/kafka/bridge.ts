@@ -159,18 +159,24 @@ export class RealLinkBridge implements DataPlane {
     await Promise.all([this.refreshing, this.readingGroups, ...[...this.held.values()].map((b) => b.close())]);
   }
 
-  /** Reads every destination cluster's consumer groups, and the end offsets of the topics they committed to. */
+  /**
+   * Reads the consumer groups of every cluster whose topics the brokers hold and of every link's destination, and the
+   * end offsets of the topics they committed to.
+   */
   private refreshGroups(): Promise<void> {
     this.readingGroups ??= (async () => {
-      const seen = new Set<string>();
+      const readers = new Map<string, { groups: () => Promise<DataPlaneGroup[]>; ends: (topic: string) => Promise<number[]> }>();
+      for (const [cluster, brokers] of this.held) readers.set(cluster, { groups: () => brokers.groups(this.hideGroups), ends: (t) => brokers.endOffsets(t) });
       for (const { real } of this.links) {
         const cluster = real.clusters.destination;
-        if (seen.has(cluster)) continue;
-        seen.add(cluster);
+        if (!readers.has(cluster))
+          readers.set(cluster, { groups: () => real.destinationGroups(this.hideGroups), ends: (t) => real.endOffsets('destination', t) });
+      }
+      for (const [cluster, reader] of readers) {
         try {
-          const groups = await real.destinationGroups(this.hideGroups);
+          const groups = await reader.groups();
           for (const topic of new Set(groups.flatMap((g) => g.offsets.map((o) => o.topic)))) {
-            const ends = await real.endOffsets('destination', topic).catch(() => undefined);
+            const ends = await reader.ends(topic).catch(() => undefined);
             if (ends) this.ends.set(`${cluster}\u0000${topic}`, ends);
           }
           this.groups.set(cluster, groups);

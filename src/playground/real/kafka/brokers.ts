@@ -4,9 +4,9 @@
  * the brokers, with the DR operator's key (the key those routes take). The admin and the producer connect on first
  * use; every request is bounded by kafkajs' connection and request timeouts and two retries.
  */
-import { RestError, type BrokerRecord, type DataPlaneBrokers } from '../../confluent/index.js';
+import { RestError, type BrokerRecord, type DataPlaneBrokers, type DataPlaneGroup } from '../../confluent/index.js';
 import { kafkaConfig, type RealKafkaCluster } from './index.js';
-import { Kafka, type Admin, type Producer } from './kafkajs.js';
+import { AssignerProtocol, Kafka, type Admin, type Producer } from './kafkajs.js';
 
 export class RealBrokers implements DataPlaneBrokers {
   private readonly kafka: Kafka;
@@ -67,6 +67,15 @@ export class RealBrokers implements DataPlaneBrokers {
     }
   }
 
+  /** The cluster's consumer groups (see brokerGroups). */
+  async groups(hide: (group: string) => boolean): Promise<DataPlaneGroup[]> {
+    return brokerGroups(await this.connectedAdmin(), hide);
+  }
+
+  async endOffsets(topic: string): Promise<number[]> {
+    return endsOf(await this.connectedAdmin(), topic);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     const settle = async (client: Promise<Admin | Producer> | undefined) => {
@@ -108,4 +117,50 @@ async function failing<T>(what: string, work: () => Promise<T>): Promise<T> {
     const retriable = e.retriable === true;
     throw new RestError(500, retriable ? 50003 : 50002, `${retriable ? 'Retriable Kafka error' : 'Kafka error'}: could not ${what}: ${e.message}`);
   }
+}
+
+/** The consumer groups of the playground's cluster links (on their source clusters): never an application's. */
+export const LINK_GROUP = 'cluster-link-';
+
+/**
+ * A cluster's consumer groups as its brokers hold them: committed offsets, members with their assignments, and the
+ * description kafka-rest reports (state, simple when it has no protocol type, the assignor). The links' own groups
+ * and those `hide` selects are left out.
+ */
+export async function brokerGroups(admin: Admin, hide: (group: string) => boolean = () => false): Promise<DataPlaneGroup[]> {
+  const ids = (await admin.listGroups()).groups.map((g) => g.groupId).filter((id) => !id.startsWith(LINK_GROUP) && !hide(id));
+  if (ids.length === 0) return [];
+  const described = new Map((await admin.describeGroups(ids)).groups.map((g) => [g.groupId, g]));
+  const groups: DataPlaneGroup[] = [];
+  for (const id of ids) {
+    const offsets = (await admin.fetchOffsets({ groupId: id })).flatMap(({ topic, partitions }) =>
+      partitions.filter((p) => Number(p.offset) >= 0).map((p) => ({ topic, partition: p.partition, offset: Number(p.offset) })),
+    );
+    const description = described.get(id);
+    const members = (description?.members ?? []).map((m) => {
+      const assigned = m.memberAssignment?.length ? AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment : undefined;
+      return {
+        consumerId: m.memberId,
+        clientId: m.clientId,
+        assignments: Object.entries(assigned ?? {}).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition }))),
+      };
+    });
+    groups.push({
+      id,
+      offsets,
+      members,
+      // Kafka's states (Stable, PreparingRebalance, …) as kafka-rest names them (STABLE, PREPARING_REBALANCE, …).
+      described: description && {
+        state: description.state ? description.state.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase() : 'UNKNOWN',
+        simple: !description.protocolType,
+        assignor: description.protocol ?? '',
+      },
+    });
+  }
+  return groups;
+}
+
+/** A topic's end offsets, by partition. */
+export async function endsOf(admin: Admin, topic: string): Promise<number[]> {
+  return (await admin.fetchTopicOffsets(topic)).sort((a, b) => a.partition - b.partition).map((p) => Number(p.high));
 }

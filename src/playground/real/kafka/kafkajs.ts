@@ -6,7 +6,7 @@
 import kafkajs from 'kafkajs';
 import type { Consumer, ConsumerConfig } from 'kafkajs';
 
-export type { Admin, AclEntry, AclFilter, Consumer, KafkaConfig, Producer } from 'kafkajs';
+export type { Admin, AclEntry, AclFilter, Consumer, KafkaConfig, PartitionAssigner, Producer } from 'kafkajs';
 
 export const Kafka = kafkajs.Kafka;
 export type Kafka = InstanceType<typeof kafkajs.Kafka>;

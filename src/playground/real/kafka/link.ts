@@ -11,8 +11,9 @@
  */
 import { kafkaConfig, type RealKafkaCluster } from './index.js';
 import type { DataPlaneGroup } from '../../confluent/index.js';
-import { AssignerProtocol, Kafka, finalConsumer, type AclEntry, type Admin, type Consumer, type Producer } from './kafkajs.js';
+import { Kafka, finalConsumer, type AclEntry, type Admin, type Consumer, type Producer } from './kafkajs.js';
 import { denyWrite, waitForAcls } from './acls.js';
+import { LINK_GROUP, brokerGroups, endsOf } from './brokers.js';
 
 /** Options of a RealClusterLink. */
 export interface RealLinkOptions {
@@ -55,7 +56,6 @@ interface Mirror {
   deny: AclEntry;
 }
 
-const LINK_GROUP = 'cluster-link-';
 /** At most this many records per produce request of the copier. */
 const COPY_BATCH = 500;
 
@@ -301,26 +301,7 @@ export class RealClusterLink {
    * assignments. The link's own groups and those `hide` selects are left out.
    */
   async destinationGroups(hide: (group: string) => boolean = () => false): Promise<DataPlaneGroup[]> {
-    const admin = this.destinationAdmin;
-    const ids = (await admin.listGroups()).groups.map((g) => g.groupId).filter((id) => !id.startsWith(LINK_GROUP) && !hide(id));
-    if (ids.length === 0) return [];
-    const described = new Map((await admin.describeGroups(ids)).groups.map((g) => [g.groupId, g]));
-    const groups: DataPlaneGroup[] = [];
-    for (const id of ids) {
-      const offsets = (await admin.fetchOffsets({ groupId: id })).flatMap(({ topic, partitions }) =>
-        partitions.filter((p) => Number(p.offset) >= 0).map((p) => ({ topic, partition: p.partition, offset: Number(p.offset) })),
-      );
-      const members = (described.get(id)?.members ?? []).map((m) => {
-        const assigned = m.memberAssignment?.length ? AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment : undefined;
-        return {
-          consumerId: m.memberId,
-          clientId: m.clientId,
-          assignments: Object.entries(assigned ?? {}).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition }))),
-        };
-      });
-      groups.push({ id, offsets, members });
-    }
-    return groups;
+    return brokerGroups(this.destinationAdmin, hide);
   }
 
   /** The clusters the link joins, by name. */
@@ -423,11 +404,6 @@ export class RealClusterLink {
     if (!mirror) throw new Error(`${topic} is not a mirror topic of link ${this.options.name}`);
     return mirror;
   }
-}
-
-/** A topic's end offsets, by partition. */
-export async function endsOf(admin: Admin, topic: string): Promise<number[]> {
-  return (await admin.fetchTopicOffsets(topic)).sort((a, b) => a.partition - b.partition).map((p) => Number(p.high));
 }
 
 /**
