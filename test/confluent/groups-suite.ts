@@ -4,6 +4,7 @@
  * test/real-kafka/groups.test.ts, in `npm run test:real:kafka`). Every answer is checked against the published spec.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { until } from '../real-kafka/helpers.js';
 import type { Client } from './rest.js';
 
 export interface GroupsBackend {
@@ -17,17 +18,6 @@ export interface GroupsBackend {
   /** Ends the test's emulator and whatever the backend started for it. */
   stop(): Promise<void>;
   produce(cluster: string, topic: string, count: number, partition: number): Promise<void>;
-}
-
-/** Polls `check` every 50 ms until it gives a value; fails after 30 s. */
-async function until<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 export function groupsSuite(backend: GroupsBackend): void {

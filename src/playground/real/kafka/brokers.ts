@@ -6,6 +6,7 @@
  */
 import { RestError, type BrokerRecord, type DataPlaneBrokers, type DataPlaneGroup } from '../../confluent/index.js';
 import { kafkaConfig, type RealKafkaCluster } from './index.js';
+import { waitFor } from '../kube/processes.js';
 import { AssignerProtocol, Kafka, type Admin, type Producer } from './kafkajs.js';
 
 export class RealBrokers implements DataPlaneBrokers {
@@ -37,11 +38,10 @@ export class RealBrokers implements DataPlaneBrokers {
     await failing(`delete topic '${name}'`, async () => {
       const admin = await this.connectedAdmin();
       await admin.deleteTopics({ topics: [name], timeout: 10_000 });
-      const deadline = Date.now() + 10_000;
-      while ((await admin.listTopics()).includes(name)) {
-        if (Date.now() > deadline) throw new Error(`topic '${name}' was still listed 10 s after its deletion`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await waitFor(`topic '${name}' gone from the metadata after its deletion`, async () => !(await admin.listTopics()).includes(name), {
+        timeoutMs: 10_000,
+        intervalMs: 50,
+      });
     });
   }
 
