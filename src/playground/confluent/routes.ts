@@ -104,8 +104,8 @@ function brokersOf(ctx: RequestContext): DataPlaneBrokers | undefined {
   return ctx.world.dataPlane?.brokers?.(ctx.cluster.name);
 }
 
-/** A topic the brokers hold, shaped as the views read one (its name and partition count). */
-function brokerTopic(name: string, partitions: number): Topic {
+/** A topic that is not in memory (the brokers', or a validate_only preview), shaped as the views read one. */
+function topicShape(name: string, partitions: number): Topic {
   return { name, id: '', partitions: Array.from({ length: partitions }, () => []), configs: new Map(), nextPartition: 0 };
 }
 
@@ -115,7 +115,7 @@ async function topicHeld(ctx: RequestContext): Promise<Topic> {
   if (!brokers) return topicOf(ctx);
   const found = (await brokers.topics()).find((t) => t.name === ctx.params.topic_name);
   if (!found) throw unknownTopic();
-  return brokerTopic(found.name, found.partitions);
+  return topicShape(found.name, found.partitions);
 }
 
 function partitionOf(ctx: RequestContext, topic: Topic): number {
@@ -142,7 +142,7 @@ function statusFilter(ctx: RequestContext): (m: Mirror) => boolean {
 get('', (ctx) => ({ status: 200, body: view.clusterView(ctx.cluster) }));
 get('/topics', async (ctx) => {
   const brokers = brokersOf(ctx);
-  const held = brokers && (await brokers.topics()).map((t) => brokerTopic(t.name, t.partitions));
+  const held = brokers && (await brokers.topics()).map((t) => topicShape(t.name, t.partitions));
   return { status: 200, body: view.topicListView(ctx.cluster, held) };
 });
 write('POST', '/topics', async (ctx) => {
@@ -164,10 +164,7 @@ write('POST', '/topics', async (ctx) => {
   }
   const topic = createTopic(ctx.world, ctx.cluster, request);
   if (topic && brokers) await brokers.createTopic(topic.name, topic.partitions.length);
-  if (!topic) {
-    const preview: Topic = { name, id: '', partitions: Array.from({ length: request.partitions ?? 6 }, () => []), configs: new Map(), nextPartition: 0 };
-    return { status: 200, body: view.topicView(ctx.cluster, preview) };
-  }
+  if (!topic) return { status: 200, body: view.topicView(ctx.cluster, topicShape(name, request.partitions ?? 6)) };
   return { status: 201, body: view.topicView(ctx.cluster, topic) };
 });
 get('/topics/{topic_name}', async (ctx) => ({ status: 200, body: view.topicView(ctx.cluster, await topicHeld(ctx)) }));

@@ -52,7 +52,7 @@ export class RealLinkBridge implements DataPlane {
 
   /**
    * Bridges `links` under `emulator` and measures their lags now and every `refreshMs` (default 200 ms). With
-   * `groupsEveryMs`, the consumer groups of every destination cluster are read now and every `groupsEveryMs`, and
+   * `groupsEveryMs`, the consumer groups of every link's destination and of the `brokers` are read now and every `groupsEveryMs`, and
    * the REST API serves them (`hideGroups` leaves out groups that are not the applications', e.g. a test's own
    * readers); without it the emulator's own groups answer. For the `brokers` (named as in the emulator), the REST
    * API's topics, partitions and produce are the brokers' (brokers.ts); the other clusters' stay in its memory.
