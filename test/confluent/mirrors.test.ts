@@ -1,3 +1,5 @@
+// The verbs' main paths are in mirrors-suite.ts, run on both backends; these are the emulator's own details
+// (exact timings on its clock, faults, validation, scale).
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { ConfluentEmulator } from '../../src/playground/confluent/index.js';
 import { Client, FAST, ManualClock, basic, bidirectional, records, twoClusters } from './rest.js';
@@ -121,57 +123,6 @@ describe('mirror topics: create, list, get', () => {
 });
 
 describe('alter verbs: the batch answer and the state machine', () => {
-  it('failover: 200 with a result per topic (all six keys), PENDING_STOPPED, STOPPED, then "already stopped" per topic', async () => {
-    const { west } = await setup();
-    bidirectional(emu);
-    emu.produce('north', 'orders', records(6), 0);
-    tick(FAST.replicationDelayMs);
-    expect(emu.mirrorState('west', 'dr', 'orders')!.lags.every((l) => l.lag === 0)).toBe(true);
-    const res = await west.post('/links/dr/mirrors:failover', { mirror_topic_names: ['orders', 'ghost'] });
-    expect(res.status).toBe(200);
-    const [ok, ghost] = res.json.data;
-    expect(ok).toMatchObject({
-      kind: 'AlterMirrorsData',
-      mirror_topic_name: 'orders',
-      error_code: null,
-      error_message: null,
-      messages_truncated: -1, // as confluentinc/cli's test server answers verbs that truncate nothing
-      partition_level_truncation_data: [],
-    });
-    expect(ok.mirror_lags).toEqual([0, 1, 2, 3].map((p) => ({ partition: p, lag: 0, last_source_fetch_offset: p === 0 ? 6 : 0 })));
-    expect(Object.keys(ok)).toEqual(
-      expect.arrayContaining(['mirror_topic_name', 'error_code', 'error_message', 'mirror_lags', 'messages_truncated', 'partition_level_truncation_data']),
-    );
-    expect([ghost.error_code, ghost.error_message]).toEqual([404, "Topic 'ghost' is not a mirror topic on cluster link 'dr'."]);
-
-    expect((await west.get('/links/dr/mirrors/orders')).json.mirror_status).toBe('PENDING_STOPPED');
-    settle('west', 'orders', 'STOPPED');
-    const stopped = (await west.get('/links/dr/mirrors/orders')).json;
-    expect(stopped.mirror_lags[0]).toEqual({ partition: 0, lag: 0, last_source_fetch_offset: -1 });
-    // Writable now: a produce through REST succeeds.
-    expect((await west.post('/topics/orders/records', { value: { type: 'STRING', data: 'after failover' } })).json.error_code).toBe(200);
-
-    const repeat = await west.post('/links/dr/mirrors:failover', { mirror_topic_names: ['orders'] });
-    expect(repeat.status).toBe(200);
-    expect([repeat.json.data[0].error_code, repeat.json.data[0].error_message]).toEqual([400, "Topic 'orders' has already stopped its mirror from 'dr'"]);
-    for (const verb of ['promote', 'pause', 'resume', 'reverse-and-start-mirror']) {
-      const r = await west.post(`/links/dr/mirrors:${verb}`, { mirror_topic_names: ['orders'] });
-      expect([verb, r.json.data[0].error_code, r.json.data[0].error_message]).toEqual([verb, 400, "Topic 'orders' has already stopped its mirror from 'dr'"]);
-    }
-  });
-
-  it('failover stops at once: the unreplicated records are in mirror_lags and never reach the mirror', async () => {
-    const { west } = await setup();
-    bidirectional(emu);
-    emu.produce('north', 'orders', records(5), 0);
-    emu.produce('north', 'orders', records(3), 2);
-    const res = await west.post('/links/dr/mirrors:failover', { mirror_topic_names: ['orders'] });
-    expect(res.json.data[0].mirror_lags.map((l: { lag: number }) => l.lag)).toEqual([5, 0, 3, 0]);
-    settle('west', 'orders', 'STOPPED');
-    tick(1000); // long past replicationDelayMs: a stopped mirror fetches nothing
-    expect(emu.endOffsets('west', 'orders')).toEqual([0, 0, 0, 0]);
-  });
-
   it('promote ends only after the last records are synced (STOPPED no earlier than their arrival)', async () => {
     const { west } = await setup({ replicationDelayMs: 150 });
     bidirectional(emu);
@@ -269,25 +220,6 @@ describe('alter verbs: the batch answer and the state machine', () => {
     settle('west', 'orders', 'STOPPED');
   });
 
-  it('pause stops fetching, resume catches up; repeating either is a per-topic 400', async () => {
-    const { west } = await setup();
-    bidirectional(emu);
-    expect((await west.post('/links/dr/mirrors:pause', { mirror_topic_names: ['orders'] })).json.data[0].error_code).toBeNull();
-    settle('west', 'orders', 'PAUSED');
-    emu.produce('north', 'orders', records(5), 3);
-    tick(100); // > replicationDelayMs: the records would have arrived if fetching
-    expect(emu.endOffsets('west', 'orders')).toEqual([0, 0, 0, 0]);
-    expect(emu.mirrorState('west', 'dr', 'orders')!.lags[3]).toEqual({ partition: 3, lag: 5, last_source_fetch_offset: 0 });
-    const again = await west.post('/links/dr/mirrors:pause', { mirror_topic_names: ['orders'] });
-    expect([again.json.data[0].error_code, again.json.data[0].error_message]).toEqual([400, "Topic 'orders' is already paused on cluster link 'dr'."]);
-    await west.post('/links/dr/mirrors:resume', { mirror_topic_names: ['orders'] });
-    settle('west', 'orders', 'ACTIVE');
-    tick(FAST.replicationDelayMs);
-    expect(emu.endOffsets('west', 'orders')[3] === 5).toBe(true);
-    const repeat = await west.post('/links/dr/mirrors:resume', { mirror_topic_names: ['orders'] });
-    expect([repeat.json.data[0].error_code, repeat.json.data[0].error_message]).toEqual([400, "Topic 'orders' is not paused (status ACTIVE)."]);
-  });
-
   it('validate_only=true answers the same shape and changes nothing, for every verb', async () => {
     const { north, west } = await setup();
     bidirectional(emu, ['orders', 'held']);
@@ -334,31 +266,6 @@ describe('alter verbs: the batch answer and the state machine', () => {
 });
 
 describe('reverse and truncate-and-restore', () => {
-  it('reverse-and-start-mirror: the local mirror becomes writable and the peer topic mirrors it', async () => {
-    const { north, west } = await setup();
-    bidirectional(emu);
-    emu.produce('north', 'orders', records(4));
-    tick(FAST.replicationDelayMs);
-    expect(emu.endOffsets('west', 'orders').reduce((a, b) => a + b) === 4).toBe(true);
-    const res = await west.post('/links/dr/mirrors:reverse-and-start-mirror', { mirror_topic_names: ['orders'] });
-    expect(res.json.data[0].error_code).toBeNull();
-    expect(status('west', 'orders')).toBe('PENDING_SYNCHRONIZE');
-    settle('west', 'orders', 'STOPPED');
-    settle('north', 'orders', 'ACTIVE');
-    const reversed = (await north.get('/links/dr/mirrors/orders')).json;
-    expect([reversed.source_topic_name, reversed.mirror_status]).toEqual(['orders', 'ACTIVE']);
-    // Writes now go to west and flow to north; north refuses them.
-    emu.produce('west', 'orders', [{ value: 'from west' }], 2);
-    tick(FAST.replicationDelayMs);
-    expect(emu.endOffsets('north', 'orders')[2] === emu.endOffsets('west', 'orders')[2]).toBe(true);
-    const refused = await north.post('/topics/orders/records', { value: { type: 'STRING', data: 'x' } });
-    expect([refused.status, refused.json.error_code, refused.json.message]).toEqual([200, 40002, "Cannot append records to read-only mirror topic 'orders'"]);
-    // And back: reverse-and-pause-mirror from north leaves west's topic a PAUSED mirror.
-    expect((await north.post('/links/dr/mirrors:reverse-and-pause-mirror', { mirror_topic_names: ['orders'] })).json.data[0].error_code).toBeNull();
-    settle('north', 'orders', 'STOPPED');
-    settle('west', 'orders', 'PAUSED');
-  });
-
   it('reverse verbs need a BIDIRECTIONAL link, no prefix, a reachable peer and the peer’s side of the link', async () => {
     const { west } = await setup();
     for (const t of ['orders', 'payments', 'audit']) emu.createTopic('north', t, { partitions: 2 });
@@ -386,57 +293,6 @@ describe('reverse and truncate-and-restore', () => {
     await expectError('half', 'orders', /remote cluster lkc-north is not reachable/);
     await emu.setFault('north', null);
     expect((await west.post('/links/half/mirrors:reverse-and-start-mirror', { mirror_topic_names: ['orders'] })).json.data[0].error_code).toBeNull();
-  });
-
-  it('truncate-and-restore: the divergent ex-source is cut back to the failover point and mirrors again, then fails back', async () => {
-    const { north, west } = await setup();
-    bidirectional(emu);
-    emu.produce('north', 'orders', records(6, 'a'), 0);
-    emu.produce('north', 'orders', records(2, 'b'), 1);
-    tick(FAST.replicationDelayMs);
-    expect(emu.endOffsets('west', 'orders').join() === '6,2,0,0').toBe(true);
-    // Pause so the next records stay on north only, then an unplanned failover on west.
-    await west.post('/links/dr/mirrors:pause', { mirror_topic_names: ['orders'] });
-    settle('west', 'orders', 'PAUSED');
-    emu.produce('north', 'orders', records(3, 'lost'), 0);
-    emu.produce('north', 'orders', records(1, 'lost'), 3);
-    await west.post('/links/dr/mirrors:failover', { mirror_topic_names: ['orders'] });
-    settle('west', 'orders', 'STOPPED');
-    emu.produce('west', 'orders', records(2, 'new'), 1);
-
-    // Not yet: the STOPPED side cannot truncate, its peer mirror (none on north) is not STOPPED.
-    const wrongSide = await west.post('/links/dr/mirrors:truncate-and-restore', { mirror_topic_names: ['orders'] });
-    expect(wrongSide.json.data[0].error_code).toBe(400);
-    const res = await north.post(
-      '/links/dr/mirrors:truncate-and-restore',
-      { mirror_topic_names: ['orders'] },
-      { query: { include_partition_level_truncation_data: true } },
-    );
-    const [result] = res.json.data;
-    expect([result.error_code, result.messages_truncated]).toEqual([null, 4]);
-    expect(result.partition_level_truncation_data).toEqual([
-      { partition_id: 0, offset_truncated_to: 6, messages_truncated: 3 },
-      { partition_id: 1, offset_truncated_to: 2, messages_truncated: 0 },
-      { partition_id: 2, offset_truncated_to: 0, messages_truncated: 0 },
-      { partition_id: 3, offset_truncated_to: 0, messages_truncated: 1 },
-    ]);
-    expect(result.mirror_lags.map((l: { lag: number }) => l.lag)).toEqual([0, 2, 0, 0]);
-    expect(status('north', 'orders')).toBe('PENDING_SETUP_FOR_RESTORE');
-    settle('north', 'orders', 'ACTIVE');
-    tick(FAST.replicationDelayMs);
-    expect(emu.endOffsets('north', 'orders').join() === '6,4,0,0').toBe(true);
-    expect(emu.fetch('north', 'orders', 0, 0).map((r) => r.value)).toEqual(['a0', 'a1', 'a2', 'a3', 'a4', 'a5']);
-    expect(emu.fetch('north', 'orders', 1, 2).map((r) => r.value)).toEqual(['new0', 'new1']);
-    const twice = await north.post('/links/dr/mirrors:truncate-and-restore', { mirror_topic_names: ['orders'] });
-    expect(twice.json.data[0].error_message).toMatch(/is a mirror topic \(ACTIVE\)/);
-
-    // Failback: north takes the topic back, west mirrors it again.
-    await north.post('/links/dr/mirrors:reverse-and-start-mirror', { mirror_topic_names: ['orders'] });
-    settle('north', 'orders', 'STOPPED');
-    settle('west', 'orders', 'ACTIVE');
-    emu.produce('north', 'orders', [{ value: 'home again' }], 3);
-    tick(FAST.replicationDelayMs);
-    expect(emu.endOffsets('west', 'orders')[3] === 1).toBe(true);
   });
 
   it('truncate-and-restore without partition detail still reports the total', async () => {

@@ -12,7 +12,7 @@ import { RealLinkBridge } from '../../src/playground/real/kafka/bridge.js';
 import { Kafka } from '../../src/playground/real/kafka/kafkajs.js';
 import { startConfluent, type ConfluentEmulator } from '../../src/playground/confluent/index.js';
 import { findLeaks, runAction } from '../helpers/run-action.js';
-import { createTopic, endOffsets, kafkaError, until } from './helpers.js';
+import { createTopic, endOffsets, kafkaError, partitionRecords, until } from './helpers.js';
 
 let kafka: RealKafka;
 let north: RealKafkaCluster;
@@ -35,21 +35,7 @@ async function produce(cluster: RealKafkaCluster, topic: string, values: string[
 }
 
 /** Every record value of a topic's partition, in offset order, read with the operator key. */
-async function values(cluster: RealKafkaCluster, topic: string, partition: number): Promise<string[]> {
-  const end = (await endOffsets(cluster, topic))[partition];
-  const seen: string[] = [];
-  if (end === 0) return seen;
-  const consumer = new Kafka(kafkaConfig(cluster, 'operator')).consumer({ groupId: `reader-${Date.now()}-${Math.random()}` });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({ autoCommit: false, eachMessage: async ({ partition: p, message }) => void (p === partition && seen.push(message.value!.toString())) });
-    await until(`${end} records read from ${cluster.name} ${topic}/${partition}`, () => (seen.length >= end ? true : undefined));
-    return seen;
-  } finally {
-    await consumer.disconnect();
-  }
-}
+const values = async (cluster: RealKafkaCluster, topic: string, partition: number) => (await partitionRecords(cluster, topic, partition)).map((r) => r.value);
 
 beforeAll(async () => {
   kafka = await startRealKafka({ log: () => undefined });

@@ -175,41 +175,52 @@ describe('ccloud-mirror over the emulator with real Kafka under the link', () =>
     }
   }, 180_000);
 
-  it('refuses a verb the real data plane does not carry (pause), with the reason as the topic transition error, and leaves the real mirror copying', async () => {
+  it('a verb the real links cannot carry out (a reverse with only this side of the bidirectional link bridged) fails with the reason as the topic transition error, and leaves the real mirror copying', async () => {
     await createTopic(north, 'refunds', 1);
-    await real.mirror('refunds');
-    emu.createTopic('north', 'refunds', { partitions: 1 });
-    emu.createMirror('west', 'dr', 'refunds');
-    const w = emu.info('west');
-    const auth = `Basic ${Buffer.from(`${w.apiKey}:${w.apiSecret}`).toString('base64')}`;
-    const send = await fetch(`${w.restEndpoint}/kafka/v3/clusters/${w.id}/links/dr/mirrors:pause`, {
-      method: 'POST',
-      headers: { authorization: auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ mirror_topic_names: ['refunds'] }),
-    });
-    expect(send.status).toBe(200);
-    // The real link has no pause: the REST state must not claim one. The change fails back to ACTIVE, saying why.
-    await until('the pause refused', async () => {
-      const mirror = (await (
-        await fetch(`${w.restEndpoint}/kafka/v3/clusters/${w.id}/links/dr/mirrors/refunds?include_state_transition_errors=true`, {
-          headers: { authorization: auth },
-        })
-      ).json()) as {
-        mirror_status: string;
-        mirror_state_transition_errors: Array<{ error_code: string; error_message: string }>;
-      };
-      return mirror.mirror_state_transition_errors.length ? mirror : undefined;
-    }).then((mirror) => {
-      expect(mirror.mirror_status).toBe('ACTIVE');
-      expect(mirror.mirror_state_transition_errors).toEqual([
-        {
-          error_code: 'INTERNAL_ERROR',
-          error_message:
-            "pause is not available on the playground's real-Kafka data plane (failover and promote are; reverse-and-start-mirror and truncate-and-restore on a bidirectional link).",
-        },
-      ]);
-    });
-    expect(real.status('refunds')).toBe('ACTIVE');
+    const oneWay = await RealClusterLink.start({ name: 'bi', source: north, destination: west });
+    // A second emulator (one data plane each) with a bidirectional link whose north side has no real link under it.
+    const emu2 = await startConfluent({ clusters: [{ name: 'north' }, { name: 'west' }], transitionMs: 50, replicationDelayMs: 3_600_000 });
+    try {
+      await oneWay.mirror('refunds');
+      emu2.createTopic('north', 'refunds', { partitions: 1 });
+      emu2.createLink('north', 'bi', { remote: 'west', mode: 'BIDIRECTIONAL' });
+      emu2.createLink('west', 'bi', { remote: 'north', mode: 'BIDIRECTIONAL' });
+      emu2.createMirror('west', 'bi', 'refunds');
+      const second = await RealLinkBridge.attach(emu2, [{ cluster: 'west', link: 'bi', real: oneWay }], { refreshMs: 100 });
+      try {
+        const sent = await rest(emu2, 'west', 'POST', '/links/bi/mirrors:reverse-and-start-mirror', { mirror_topic_names: ['refunds'] });
+        expect([sent.status, sent.json.data[0].error_code]).toEqual([200, null]);
+        // The REST state must not claim what the brokers did not do: the change fails back to ACTIVE, saying why.
+        const mirror = await until('the reverse refused', async () => {
+          const got = await rest(emu2, 'west', 'GET', '/links/bi/mirrors/refunds?include_state_transition_errors=true');
+          return (got.json.mirror_state_transition_errors as unknown[]).length ? got.json : undefined;
+        });
+        expect(mirror.mirror_status).toBe('ACTIVE');
+        expect(mirror.mirror_state_transition_errors).toEqual([
+          {
+            error_code: 'INTERNAL_ERROR',
+            error_message:
+              "reverse-and-start-mirror of 'refunds' is not available on the playground's real-Kafka data plane here: the link's other side is not bridged (reverse verbs and truncate-and-restore need a bidirectional link bridged on both clusters).",
+          },
+        ]);
+        expect(oneWay.status('refunds')).toBe('ACTIVE');
+        await produce(north, 'refunds', ['still copied'], 0);
+        await until('the record copied to west', async () => ((await ends(west, 'refunds'))[0] === 1 ? true : undefined));
+        expect(
+          kafkaError(
+            await produce(west, 'refunds', ['x'], 0).then(
+              () => undefined,
+              (err: unknown) => err,
+            ),
+          ).type,
+        ).toBe('TOPIC_AUTHORIZATION_FAILED');
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await oneWay.close();
+      await emu2.close();
+    }
   }, 120_000);
 
   it("serves the brokers' consumer groups on the REST API (committed offsets, lags from the real end offsets), and ccloud-mirror status names the group the link's offset sync covers", async () => {

@@ -3,29 +3,20 @@
  * cluster's (the bridge's `brokers`, read every 200 ms), with a real member, real committed offsets and lags from the
  * brokers' end offsets. Each test's topic and groups are deleted from the brokers after it.
  */
-import { afterAll, beforeAll } from '@jest/globals';
 import { startConfluent, type ConfluentEmulator } from '../../src/playground/confluent/index.js';
 import { RealLinkBridge } from '../../src/playground/real/kafka/bridge.js';
-import { kafkaConfig, startRealKafka, type RealKafka } from '../../src/playground/real/kafka/index.js';
+import { kafkaConfig } from '../../src/playground/real/kafka/index.js';
 import { AssignerProtocol, Kafka, finalConsumer, type Consumer, type PartitionAssigner } from '../../src/playground/real/kafka/kafkajs.js';
 import { Client, FAST } from '../confluent/rest.js';
 import { groupsSuite } from '../confluent/groups-suite.js';
-import { createTopic, until } from './helpers.js';
+import { createTopic, kafkaForFile, until } from './helpers.js';
 
-let kafka: RealKafka;
+const kafka = kafkaForFile();
 let emu: ConfluentEmulator;
 let bridge: RealLinkBridge;
 let member: Consumer;
 
-beforeAll(async () => {
-  kafka = await startRealKafka({ log: () => undefined });
-}, 600_000);
-
-afterAll(async () => {
-  await kafka?.stop();
-});
-
-const north = () => kafka.cluster('north');
+const north = () => kafka().cluster('north');
 
 /** Gives the group's first member partition 0 of `orders` and nothing else (the suite's member owns only that one). */
 const partitionZero: PartitionAssigner = () => ({
@@ -86,7 +77,7 @@ groupsSuite({
     await member.connect();
     await member.subscribe({ topics: ['orders'] });
     await member.run({ autoCommit: false, eachMessage: async () => undefined });
-    bridge = await RealLinkBridge.attach(emu, [], { brokers: kafka.clusters, groupsEveryMs: 200 });
+    bridge = await RealLinkBridge.attach(emu, [], { brokers: kafka().clusters, groupsEveryMs: 200 });
     const client = new Client(emu.info('north'));
     const memberId = await until('the REST API to show billing STABLE with its member, and idle', async () => {
       const groups = (await client.get('/consumer-groups')).json.data as Array<{ consumer_group_id: string; state: string }>;

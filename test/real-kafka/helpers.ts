@@ -1,6 +1,7 @@
+import { afterAll, beforeAll } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { kafkaConfig, type RealKafkaCluster } from '../../src/playground/real/kafka/index.js';
-import { Kafka } from '../../src/playground/real/kafka/kafkajs.js';
+import { kafkaConfig, startRealKafka, type RealKafka, type RealKafkaCluster } from '../../src/playground/real/kafka/index.js';
+import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, ResourcePatternTypes } from '../../src/playground/real/kafka/kafkajs.js';
 
 /** Polls `check` until it returns a value other than undefined; throws `what` after `timeoutMs`. */
 export async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
@@ -82,4 +83,82 @@ export async function createTopic(cluster: RealKafkaCluster, topic: string, part
   } finally {
     await admin.disconnect();
   }
+}
+
+/** A partition's records from offset 0 to its end, in offset order, read with the operator key (no `key` when it has none). */
+export async function partitionRecords(
+  cluster: RealKafkaCluster,
+  topic: string,
+  partition: number,
+): Promise<Array<{ offset: number; key?: string; value: string }>> {
+  const end = (await endOffsets(cluster, topic))[partition];
+  if (end === 0) return [];
+  const seen: Array<{ offset: number; key?: string; value: string }> = [];
+  const consumer = new Kafka(kafkaConfig(cluster, 'operator')).consumer({ groupId: `test-reader-${Date.now()}-${Math.random()}` });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ partition: p, message }) => {
+        if (p !== partition) return;
+        const value = message.value?.toString('utf8') ?? '';
+        seen.push(
+          message.key === null ? { offset: Number(message.offset), value } : { offset: Number(message.offset), key: message.key.toString('utf8'), value },
+        );
+      },
+    });
+    await until(`${end} records of ${topic}/${partition} on ${cluster.name}`, () => (seen.length >= end ? true : undefined));
+  } finally {
+    await consumer.disconnect();
+  }
+  return seen.sort((a, b) => a.offset - b.offset);
+}
+
+/**
+ * Leaves a cluster as a test found it: every topic but Kafka's own deleted (waiting until its metadata lists none),
+ * every consumer group deleted, and the WRITE denies a mirror left for the application principal removed.
+ */
+export async function clearCluster(cluster: RealKafkaCluster): Promise<void> {
+  const admin = new Kafka(kafkaConfig(cluster, 'operator')).admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((t) => !t.startsWith('__'));
+    if (topics.length) await admin.deleteTopics({ topics, timeout: 10_000 });
+    await until(`no topic left on ${cluster.name}`, async () => ((await admin.listTopics()).every((t) => t.startsWith('__')) ? true : undefined));
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId);
+    if (groups.length) await admin.deleteGroups(groups);
+    await admin.deleteAcls({
+      filters: [
+        {
+          resourceType: AclResourceTypes.TOPIC,
+          resourcePatternType: ResourcePatternTypes.LITERAL,
+          principal: cluster.users.app.principal,
+          host: '*',
+          operation: AclOperationTypes.WRITE,
+          permissionType: AclPermissionTypes.DENY,
+        },
+      ],
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * North and west, started before a file's tests and stopped after them (call it at the file's top level): the
+ * getter answers them once started.
+ */
+export function kafkaForFile(): () => RealKafka {
+  let kafka: RealKafka | undefined;
+  beforeAll(async () => {
+    kafka = await startRealKafka({ log: () => undefined });
+  }, 600_000);
+  afterAll(async () => {
+    await kafka?.stop();
+  });
+  return () => {
+    if (!kafka) throw new Error('the real Kafka clusters are not started (kafkaForFile starts them in beforeAll)');
+    return kafka;
+  };
 }

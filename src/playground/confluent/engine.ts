@@ -82,6 +82,7 @@ function apply(world: World, mirror: Mirror, pending: Pending): void {
       world.setStatus(mirror, 'ACTIVE', at);
       return;
     case 'create':
+      if (!appliedOutside(world, mirror, pending)) return;
       world.setStatus(mirror, 'ACTIVE', at);
       return;
     case 'truncate-and-restore':
@@ -130,7 +131,7 @@ function apply(world: World, mirror: Mirror, pending: Pending): void {
 function appliedOutside(world: World, mirror: Mirror, pending: Pending): boolean {
   const plane = world.dataPlane;
   if (!plane) return true;
-  const answer = plane.apply({ cluster: mirror.link.cluster.name, link: mirror.link.name, topic: mirror.topic.name }, pending.verb);
+  const answer = plane.apply({ cluster: mirror.link.cluster.name, link: mirror.link.name, topic: mirror.topic.name, source: mirror.sourceTopic }, pending.verb);
   if (answer === 'done') return true;
   if (answer === 'pending') world.schedule(mirror, { ...pending, due: world.now() + world.transitionMs });
   else fail(world, mirror, pending, 'INTERNAL_ERROR', answer.error);

@@ -221,8 +221,9 @@ function start(world: World, mirror: Mirror, verb: Verb, now: number): void {
       return;
     case 'pause':
     case 'resume':
-      // A pause cancels a pending resume and the other way round; there is no PENDING_ state for either.
-      if (pending) world.unschedule(mirror);
+      // A pause cancels a pending resume and the other way round; there is no PENDING_ state for either. With a data
+      // plane outside, the pending one may already be carried out there: the new one follows it instead.
+      if (pending && !world.dataPlane) world.unschedule(mirror);
       else world.schedule(mirror, { verb, due: now + T, phase: 0, previous: mirror.status });
       return;
     default:

@@ -115,6 +115,8 @@ export interface MirrorRef {
   cluster: string;
   link: string;
   topic: string;
+  /** The source topic it mirrors (given to `apply`). */
+  source?: string;
 }
 
 /**

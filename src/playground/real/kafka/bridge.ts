@@ -8,8 +8,12 @@
  * - on a bidirectional link (both sides bridged, each with the other as `reverse`): reverse-and-start-mirror
  *   promotes here and makes the other side's topic a mirror of this one; truncate-and-restore drops the records the
  *   former source took after its mirror stopped (counted from the real offsets) and mirrors it again.
- * Pause, resume and reverse-and-pause-mirror are refused for the bridged mirrors, with the reason as the topic's
- * state transition error: the real link does not carry them, and the REST state must not say otherwise.
+ * - pause and resume: the real link stops copying (the mirror stays read-only, its lag growing) and copies on;
+ *   reverse-and-pause-mirror is the reverse above with the other side's new mirror paused;
+ * - a mirror created over REST on a bridged link is made on the brokers too (its topic, read-only, copying) before it
+ *   turns ACTIVE.
+ * A verb the real link cannot carry out fails, with the reason as the topic's state transition error: the REST state
+ * must not say what the brokers do not.
  */
 import type { ConfluentEmulator, DataPlane, DataPlaneBrokers, DataPlaneGroup, MirrorLag, MirrorRef } from '../../confluent/index.js';
 import { RealBrokers } from './brokers.js';
@@ -25,7 +29,8 @@ export interface BridgedLink {
   reverse?: RealClusterLink;
 }
 
-type Stopping = { state: 'pending' | 'done' } | { error: string };
+/** A verb being carried out on the brokers, per mirror. */
+type Work = { verb: string } & ({ state: 'pending' | 'done' } | { error: string });
 
 export class RealLinkBridge implements DataPlane {
   private readonly measured = new Map<string, MirrorLag[]>();
@@ -35,7 +40,7 @@ export class RealLinkBridge implements DataPlane {
   private readonly groups = new Map<string, DataPlaneGroup[]>();
   private groupTimer?: ReturnType<typeof setInterval>;
   private readingGroups?: Promise<void>;
-  private readonly stopping = new Map<string, Stopping>();
+  private readonly working = new Map<string, Work>();
   private timer?: ReturnType<typeof setInterval>;
   private refreshing?: Promise<void>;
   /** The last error of a lag measurement (the source out of reach is not one: the link then keeps the last known). */
@@ -99,58 +104,93 @@ export class RealLinkBridge implements DataPlane {
 
   apply(mirror: MirrorRef, verb: string): 'done' | 'pending' | { error: string } {
     const bridged = this.bridged(mirror);
-    const known = bridged && (bridged.real.topics().includes(mirror.topic) || bridged.reverse?.topics().includes(mirror.topic));
     // A mirror on a link that is not bridged lives in the emulator's memory only.
-    if (!bridged || !known) return 'done';
+    if (!bridged) return 'done';
     const { real, reverse } = bridged;
-    let work: (() => Promise<unknown>) | undefined;
-    if (verb === 'failover') work = () => real.failover(mirror.topic);
-    else if (verb === 'promote') work = () => real.promote(mirror.topic);
-    else if (verb === 'reverse-and-start-mirror' && reverse)
-      // The other side's topic takes no more writes, every record of it is copied and the mirror stops here, then
-      // that topic mirrors this one from there on. A failure before the last step leaves it writable again.
-      work = async () => {
-        await reverse.denyWrites(mirror.topic);
-        try {
-          await reverse.quiet(mirror.topic);
-          await real.promote(mirror.topic);
-        } catch (err) {
-          await reverse.allowWrites(mirror.topic).catch(() => undefined);
-          throw err;
-        }
-        await reverse.adopt(mirror.topic);
-      };
-    else if (verb === 'truncate-and-restore' && reverse) {
-      const stoppedAt = reverse.topics().includes(mirror.topic) ? reverse.stoppedOffsets(mirror.topic) : undefined;
-      if (!stoppedAt) return { error: `truncate-and-restore of '${mirror.topic}': its mirror on the other cluster has not stopped on the real brokers.` };
-      work = () => real.restore(mirror.topic, stoppedAt);
-    }
-    if (!work)
-      return {
-        error: `${verb} is not available on the playground's real-Kafka data plane (failover and promote are; reverse-and-start-mirror and truncate-and-restore on a bidirectional link).`,
-      };
+    const known = real.topics().includes(mirror.topic) || reverse?.topics().includes(mirror.topic);
+    // So does one the test or drill made in memory alone (the programmatic setup): only REST creation makes it real.
+    if (!known && verb !== 'create') return 'done';
+    const work = this.work(mirror, verb, real, reverse);
+    if (typeof work !== 'function') return work;
     const id = key(mirror);
-    const state = this.stopping.get(id);
-    if (!state) {
-      const entry: Stopping = { state: 'pending' };
-      this.stopping.set(id, entry);
-      work().then(
-        () => {
-          entry.state = 'done';
-          this.measured.delete(id);
-        },
-        (err: Error) => this.stopping.set(id, { error: `${verb} of '${mirror.topic}' on the real brokers failed: ${err.message}` }),
-      );
-      return 'pending';
+    const state = this.working.get(id);
+    if (state && state.verb !== verb) {
+      // Another verb is still being carried out (a resume sent during its pause): this one waits for it.
+      if ('state' in state && state.state === 'pending') return 'pending';
+      this.working.delete(id);
+    } else if (state) {
+      if ('error' in state) {
+        // Reported once; the verb may be sent again.
+        this.working.delete(id);
+        return { error: state.error };
+      }
+      // Done: forgotten, so that a later verb on the same topic (a failback after a failover) is carried out afresh.
+      if (state.state === 'done') this.working.delete(id);
+      return state.state;
     }
-    if ('error' in state) {
-      // Reported once; the verb may be sent again.
-      this.stopping.delete(id);
-      return { error: state.error };
+    const entry: Work = { verb, state: 'pending' };
+    this.working.set(id, entry);
+    work().then(
+      () => {
+        entry.state = 'done';
+        this.measured.delete(id);
+      },
+      (err: Error) => this.working.set(id, { verb, error: `${verb} of '${mirror.topic}' on the real brokers failed: ${err.message}` }),
+    );
+    return 'pending';
+  }
+
+  /** What carrying out `verb` on the brokers takes, or why it cannot be done there. */
+  private work(mirror: MirrorRef, verb: string, real: RealClusterLink, reverse: RealClusterLink | undefined): (() => Promise<unknown>) | { error: string } {
+    const topic = mirror.topic;
+    switch (verb) {
+      case 'create':
+        return async () => {
+          if (real.topics().includes(topic)) return;
+          const made = await real.mirror(mirror.source ?? topic);
+          if (made !== topic) throw new Error(`the real link names the mirror of '${mirror.source ?? topic}' '${made}', not '${topic}'`);
+        };
+      case 'failover':
+        return () => real.failover(topic);
+      case 'promote':
+        return () => real.promote(topic);
+      case 'pause':
+        return () => real.pause(topic);
+      case 'resume':
+        return () => real.resume(topic);
+      case 'reverse-and-start-mirror':
+      case 'reverse-and-pause-mirror':
+        if (!reverse) break;
+        // The other side's topic takes no more writes, every record of it is copied and the mirror stops here, then
+        // that topic mirrors this one from there on (paused for reverse-and-pause-mirror). A failure before the last
+        // step leaves it writable again.
+        return async () => {
+          await reverse.denyWrites(topic);
+          try {
+            await reverse.quiet(topic);
+            await real.promote(topic);
+          } catch (err) {
+            await reverse.allowWrites(topic).catch(() => undefined);
+            throw err;
+          }
+          await reverse.adopt(topic, verb === 'reverse-and-pause-mirror');
+        };
+      case 'truncate-and-restore': {
+        if (!reverse) break;
+        const stoppedAt = reverse.topics().includes(topic) ? reverse.stoppedOffsets(topic) : undefined;
+        if (!stoppedAt) return { error: `truncate-and-restore of '${topic}': its mirror on the other cluster has not stopped on the real brokers.` };
+        return () => real.restore(topic, stoppedAt);
+      }
     }
-    // Done: forgotten, so that a later verb on the same topic (a failback after a failover) is carried out afresh.
-    if (state.state === 'done') this.stopping.delete(id);
-    return state.state;
+    return {
+      error: `${verb} of '${topic}' is not available on the playground's real-Kafka data plane here: the link's other side is not bridged (reverse verbs and truncate-and-restore need a bidirectional link bridged on both clusters).`,
+    };
+  }
+
+  /** Resolves after a whole round of lag measurement begun now (what a test reads next reflects the brokers as of now). */
+  async afterRound(): Promise<void> {
+    await this.refreshing;
+    await this.refresh();
   }
 
   async close(): Promise<void> {
@@ -216,7 +256,7 @@ export class RealLinkBridge implements DataPlane {
           }
         }
         for (const topic of real.topics()) {
-          if (real.status(topic) !== 'ACTIVE') continue;
+          if (real.status(topic) === 'STOPPED') continue;
           const lags = await real.lags(topic, read.get(topic));
           this.measured.set(
             key({ cluster, link, topic }),

@@ -43,7 +43,8 @@ interface Mirror {
   topic: string;
   /** The source topic. */
   source: string;
-  status: 'ACTIVE' | 'STOPPED';
+  /** PAUSED: copying halted (pause, or reverse-and-pause-mirror's new mirror), still read-only and lagging. */
+  status: 'ACTIVE' | 'PAUSED' | 'STOPPED';
   consumer?: Consumer;
   /** The destination's end offset of each partition: the next source offset to copy. */
   next: Map<number, number>;
@@ -72,7 +73,11 @@ export class RealClusterLink {
   /** Groups synced by the last offset sync round, and the last error of one (for tests and reports). */
   lastSync: { groups: string[]; error?: string } = { groups: [] };
 
+  /** The replication delay now (`delayMs` at start; a test may hold records back by raising it). */
+  delayMs: number;
+
   private constructor(private readonly options: RealLinkOptions) {
+    this.delayMs = options.delayMs ?? 0;
     // The link connects as the operator, through the source's proxy: an outage there stops it as it stops clients.
     this.source = new Kafka(
       kafkaConfig(options.source, 'operator', { clientId: `${LINK_GROUP}${options.name}`, retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 } }),
@@ -118,11 +123,13 @@ export class RealClusterLink {
    * Turns the destination's existing topic `topic` (no prefix: a bidirectional link) back into a mirror of the
    * source's topic of the same name, copying from the destination's end offsets on: the second half of a reverse,
    * where the other side has just synced every record and stopped, so both hold the same records up to there.
-   * Refused when the destination holds records the source does not (that is truncate-and-restore's case).
+   * Refused when the destination holds records the source does not (that is truncate-and-restore's case). With
+   * `paused` (reverse-and-pause-mirror), the topic is a read-only mirror that copies nothing until `resume`.
    */
-  async adopt(topic: string): Promise<void> {
+  async adopt(topic: string, paused = false): Promise<void> {
     if (this.options.prefix) throw new Error(`link ${this.options.name} has a prefix: a reverse needs a link without one`);
-    if (this.mirrors.get(topic)?.status === 'ACTIVE') return;
+    const current = this.mirrors.get(topic)?.status;
+    if (current === 'ACTIVE' || current === 'PAUSED') return;
     const source = await endsOf(this.sourceAdmin, topic);
     const destination = await endsOf(this.destinationAdmin, topic);
     const ahead = destination.map((end, p) => end - (source[p] ?? 0)).filter((n) => n > 0);
@@ -130,7 +137,7 @@ export class RealClusterLink {
       throw new Error(
         `${topic} on ${this.options.destination.name} holds records its source on ${this.options.source.name} does not (${destination.join(',')} vs ${source.join(',')}): truncate-and-restore it instead`,
       );
-    await this.startMirror(topic, topic);
+    await this.startMirror(topic, topic, paused);
   }
 
   /**
@@ -142,7 +149,7 @@ export class RealClusterLink {
    */
   async restore(topic: string, stoppedAt: number[], timeoutMs = 60_000): Promise<number[]> {
     if (this.options.prefix) throw new Error(`link ${this.options.name} has a prefix: truncate-and-restore needs a link without one`);
-    if (this.mirrors.get(topic)?.status === 'ACTIVE') return [];
+    if (this.mirrors.get(topic) && this.mirrors.get(topic)!.status !== 'STOPPED') return [];
     const deadline = Date.now() + timeoutMs;
     const ends = await endsOf(this.destinationAdmin, topic);
     const dropped = ends.map((end, p) => Math.max(0, end - Math.min(end, stoppedAt[p] ?? end)));
@@ -190,7 +197,7 @@ export class RealClusterLink {
 
   /** Lifts denyWrites (a reverse that did not complete leaves the topic writable, as it was). */
   async allowWrites(topic: string): Promise<void> {
-    if (this.mirrors.get(topic)?.status === 'ACTIVE') return;
+    if (this.mirrors.get(topic) && this.mirrors.get(topic)!.status !== 'STOPPED') return;
     await this.destinationAdmin.deleteAcls({ filters: [this.denyEntry(topic)] });
   }
 
@@ -199,16 +206,36 @@ export class RealClusterLink {
     return denyWrite(this.options.destination.users.app.principal, topic);
   }
 
-  /** Makes `topic` on the destination read-only for applications and starts copying `source` into it, from its end. */
-  private async startMirror(topic: string, source: string): Promise<void> {
+  /** Makes `topic` on the destination read-only for applications and starts copying `source` into it from its end (unless `paused`). */
+  private async startMirror(topic: string, source: string, paused = false): Promise<void> {
     const deny = await this.denyWrites(topic);
-    const mirror: Mirror = { topic, source, status: 'ACTIVE', next: new Map(), sourceEnd: new Map(), deny };
-    for (const p of await this.destinationAdmin.fetchTopicOffsets(topic)) mirror.next.set(p.partition, Number(p.high));
+    const mirror: Mirror = { topic, source, status: paused ? 'PAUSED' : 'ACTIVE', next: new Map(), sourceEnd: new Map(), deny };
     this.mirrors.set(topic, mirror);
+    if (!paused) await this.startCopying(mirror);
+  }
+
+  /** Stops copying (pause): the topic stays a read-only mirror, its lag grows with the source, and `resume` copies on. */
+  async pause(topic: string): Promise<void> {
+    const mirror = this.get(topic);
+    if (mirror.status !== 'ACTIVE') return;
+    mirror.status = 'PAUSED';
+    // kafkajs' disconnect waits for the batch being copied: nothing is written to the mirror after this.
+    await mirror.consumer?.disconnect();
+    mirror.consumer = undefined;
+  }
+
+  /** Copies again from where the mirror stands (resume). */
+  async resume(topic: string): Promise<void> {
+    const mirror = this.get(topic);
+    if (mirror.status !== 'PAUSED') return;
+    mirror.status = 'ACTIVE';
     await this.startCopying(mirror);
   }
 
   private async startCopying(mirror: Mirror): Promise<void> {
+    // Only the link writes the mirror: its end offsets are the next source offsets to copy.
+    mirror.next.clear();
+    for (const p of await this.destinationAdmin.fetchTopicOffsets(mirror.topic)) mirror.next.set(p.partition, Number(p.high));
     // A group of its own per start: what an earlier run of the same mirror committed (before a reverse, or on a topic
     // since deleted and made again) never decides where this one reads; `next` does.
     const consumer = finalConsumer(this.source, {
@@ -219,7 +246,6 @@ export class RealClusterLink {
     mirror.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topics: [mirror.source], fromBeginning: true });
-    const delayMs = this.options.delayMs ?? 0;
     await consumer.run({
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
@@ -252,11 +278,14 @@ export class RealClusterLink {
           if (offset > next)
             throw new Error(`link ${this.options.name}: ${mirror.topic}/${partition} has a gap: source offset ${offset}, destination end ${next}`);
           // The replication delay, in short sleeps: a failover must not wait for a batch that waits for its time.
-          const dueAt = Number(message.timestamp) + delayMs;
-          if (Date.now() < dueAt && !mirror.flushing) {
+          // (Read on every step: a delay lowered while records wait lets them go at once.)
+          const wait = () => Number(message.timestamp) + this.delayMs - Date.now();
+          if (wait() > 0 && !mirror.flushing) {
             await send();
-            while (Date.now() < dueAt && !mirror.flushing && mirror.status === 'ACTIVE' && isRunning())
-              await new Promise((r) => setTimeout(r, Math.min(50, dueAt - Date.now())));
+            while (wait() > 0 && !mirror.flushing && mirror.status === 'ACTIVE' && isRunning()) {
+              await new Promise((r) => setTimeout(r, Math.min(50, wait())));
+              await heartbeat(); // kafkajs sends one once per heartbeatInterval: a long hold keeps the group
+            }
             if (mirror.status !== 'ACTIVE' || !isRunning()) return;
           }
           due.push(message);
@@ -314,7 +343,7 @@ export class RealClusterLink {
     return [...this.mirrors.keys()];
   }
 
-  status(topic: string): 'ACTIVE' | 'STOPPED' {
+  status(topic: string): 'ACTIVE' | 'PAUSED' | 'STOPPED' {
     return this.get(topic).status;
   }
 
@@ -335,19 +364,31 @@ export class RealClusterLink {
     await this.destinationAdmin.deleteAcls({ filters: [mirror.deny] });
   }
 
-  /** Copies every record the source holds, without the replication delay (and, with offset sync, syncs once more), then stops (promote). */
+  /**
+   * Copies every record the source holds, without the replication delay (and, with offset sync, syncs once more), then
+   * stops (promote). A paused mirror copies for it, and is paused again if the promote fails.
+   */
   async promote(topic: string, timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     // Promote syncs everything there is, at once, as Cluster Linking's does: the replication delay is not waited out.
     const mirror = this.get(topic);
+    if (mirror.status === 'STOPPED') return;
+    const wasPaused = mirror.status === 'PAUSED';
     mirror.flushing = true;
-    for (;;) {
-      // Needs the source: its end offsets now, not the last known ones.
-      const sourceEnd = await this.sourceAdmin.fetchTopicOffsets(mirror.source);
-      const copied = new Map((await this.destinationAdmin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
-      if (sourceEnd.every((p) => Number(p.high) <= (copied.get(p.partition) ?? 0))) break;
-      if (Date.now() > deadline) throw new Error(`promote of ${topic}: still lagging after ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 50));
+    try {
+      if (wasPaused) await this.resume(topic);
+      for (;;) {
+        // Needs the source: its end offsets now, not the last known ones.
+        const sourceEnd = await this.sourceAdmin.fetchTopicOffsets(mirror.source);
+        const copied = new Map((await this.destinationAdmin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
+        if (sourceEnd.every((p) => Number(p.high) <= (copied.get(p.partition) ?? 0))) break;
+        if (Date.now() > deadline) throw new Error(`promote of ${topic}: still lagging after ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } catch (err) {
+      mirror.flushing = false;
+      if (wasPaused) await this.pause(topic).catch(() => undefined);
+      throw err;
     }
     if (this.options.offsetSync) await this.syncOffsets(topic);
     await this.failover(topic);
@@ -360,7 +401,8 @@ export class RealClusterLink {
    */
   async syncOffsets(only?: string): Promise<void> {
     const accept = this.options.offsetSync?.accept ?? (() => false);
-    const mirrors = [...this.mirrors.values()].filter((m) => m.status === 'ACTIVE' && (!only || m.topic === only));
+    // Paused mirrors keep syncing (capped at what they hold), as the emulator's link does; stopped ones do not.
+    const mirrors = [...this.mirrors.values()].filter((m) => m.status !== 'STOPPED' && (!only || m.topic === only));
     // A group's offsets for a source topic are written for its mirror topic (the prefixed name, with a prefix).
     const mirrorOf = new Map(mirrors.map((m) => [m.source, m.topic]));
     const topics = [...mirrorOf.keys()];
