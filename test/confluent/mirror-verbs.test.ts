@@ -14,22 +14,26 @@ mirrorsSuite({
     return { ...started, clock };
   },
   stop: () => emu.close(),
-  async setup(topics, partitions, mirrors) {
+  async setup(topics, partitions, mirrors, westConfigs) {
     for (const t of topics) emu.createTopic('north', t, { partitions });
     emu.createLink('north', 'dr', { remote: 'west', mode: 'BIDIRECTIONAL' });
-    emu.createLink('west', 'dr', { remote: 'north', mode: 'BIDIRECTIONAL' });
+    emu.createLink('west', 'dr', { remote: 'north', mode: 'BIDIRECTIONAL', configs: westConfigs });
     if (mirrors) for (const t of topics) emu.createMirror('west', 'dr', t);
   },
-  async produce(cluster, topic, values, partition) {
+  async produce(cluster, topic, values, partition, key) {
     emu.produce(
       cluster,
       topic,
-      values.map((value) => ({ value })),
+      values.map((value) => (key === undefined ? { value } : { key, value })),
       partition,
     );
   },
   endOffsets: async (cluster, topic) => emu.endOffsets(cluster, topic),
-  values: async (cluster, topic, partition) => emu.fetch(cluster, topic, partition, 0).map((r) => r.value),
+  records: async (cluster, topic, partition) =>
+    emu.fetch(cluster, topic, partition, 0).map((r) => (r.key === undefined ? { value: r.value } : { key: r.key, value: r.value })),
+  commit: async (cluster, group, topic, partition, offset) => emu.commitOffsets(cluster, group, [{ topic, partition, offset }]),
+  committed: async (cluster, group) => emu.committedOffsets(cluster, group),
+  outage: (cluster, down) => emu.setFault(cluster, down ? { kind: 'unreachable' } : null),
   replicated: async () => clock.advance(FAST.replicationDelayMs),
   measured: async () => undefined,
   hold: async () => undefined,

@@ -15,13 +15,22 @@ export interface MirrorsBackend {
   start(): Promise<{ emu: ConfluentEmulator; clock: ManualClock; north: Client; west: Client }>;
   /** Ends the test's emulator and removes what the test made. */
   stop(): Promise<void>;
-  /** The bidirectional link `dr` on both sides, and `topics` on north; with `mirrors`, each mirrored on west (ACTIVE). */
-  setup(topics: string[], partitions: number, mirrors: boolean): Promise<void>;
-  /** Appends records to one partition with the application's key, as a client does (throws when refused). */
-  produce(cluster: string, topic: string, values: string[], partition: number): Promise<void>;
+  /**
+   * The bidirectional link `dr` on both sides (west's with `westConfigs`, e.g. consumer offset sync), and `topics` on
+   * north; with `mirrors`, each mirrored on west (ACTIVE).
+   */
+  setup(topics: string[], partitions: number, mirrors: boolean, westConfigs?: Record<string, string>): Promise<void>;
+  /** Appends records (with `key`, when given) to one partition with the application's key, as a client does (throws when refused). */
+  produce(cluster: string, topic: string, values: string[], partition: number, key?: string): Promise<void>;
   endOffsets(cluster: string, topic: string): Promise<number[]>;
-  /** A partition's record values from its start. */
-  values(cluster: string, topic: string, partition: number): Promise<string[]>;
+  /** A partition's records from its start (no `key` when a record has none). */
+  records(cluster: string, topic: string, partition: number): Promise<Array<{ key?: string; value: string }>>;
+  /** Commits a group's offset as a member of it does. */
+  commit(cluster: string, group: string, topic: string, partition: number, offset: number): Promise<void>;
+  /** A group's committed offsets (none when the group has none). */
+  committed(cluster: string, group: string): Promise<Array<{ topic: string; partition: number; offset: number }>>;
+  /** Makes a cluster unreachable (`down`), for the REST API, the applications and the link alike, or reachable again. */
+  outage(cluster: string, down: boolean): Promise<void>;
   /** Until every ACTIVE mirror holds every record of its source, and the REST API's lags say so. */
   replicated(): Promise<void>;
   /** Until the REST API's lags and counts reflect the records as they are now. */
@@ -57,6 +66,15 @@ export function mirrorsSuite(backend: MirrorsBackend): void {
     expect(`${cluster}/${topic} ${status(cluster, topic)}`).toBe(`${cluster}/${topic} ${wanted}`);
   }
   const lagsOf = (cluster: string, topic: string) => emu.mirrorState(cluster, 'dr', topic)!.lags;
+  const values = async (cluster: string, topic: string, partition: number) => (await backend.records(cluster, topic, partition)).map((r) => r.value);
+  /** Lets time pass, 100 ms a step, until `check` holds (at most 30 s of real time, or 300 steps of the clock). */
+  async function eventually(what: string, check: () => Promise<boolean>): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    for (let step = 0; !(await check()); step++) {
+      if (step >= 300 || Date.now() > deadline) throw new Error(`${what}: not after ${step} steps of 100 ms`);
+      await backend.elapse(100);
+    }
+  }
   const sum = (ns: number[]) => ns.reduce((a, b) => a + b, 0);
   const refusedTo = (cluster: string, topic: string) =>
     backend.produce(cluster, topic, ['refused?'], 0).then(
@@ -74,7 +92,7 @@ export function mirrorsSuite(backend: MirrorsBackend): void {
       await settle('west', 'orders', 'ACTIVE');
       await backend.replicated();
       expect(await backend.endOffsets('west', 'orders')).toEqual([0, 2]);
-      expect(await backend.values('west', 'orders', 1)).toEqual(['n0', 'n1']);
+      expect(await values('west', 'orders', 1)).toEqual(['n0', 'n1']);
       expect(await refusedTo('west', 'orders')).toBe('refused');
       const listed = (await west.get('/links/dr/mirrors')).json.data;
       expect(listed.map((m: { mirror_topic_name: string; mirror_status: string }) => [m.mirror_topic_name, m.mirror_status])).toEqual([['orders', 'ACTIVE']]);
@@ -145,7 +163,7 @@ export function mirrorsSuite(backend: MirrorsBackend): void {
       expect(status('west', 'orders')).toBe('PENDING_STOPPED');
       await settle('west', 'orders', 'STOPPED');
       expect(await backend.endOffsets('west', 'orders')).toEqual([0, 4, 0, 3]);
-      expect(await backend.values('west', 'orders', 3)).toEqual(['e', 'f', 'g']);
+      expect(await values('west', 'orders', 3)).toEqual(['e', 'f', 'g']);
       expect(await refusedTo('west', 'orders')).toBe('accepted');
     });
 
@@ -164,7 +182,7 @@ export function mirrorsSuite(backend: MirrorsBackend): void {
       await west.post('/links/dr/mirrors:resume', { mirror_topic_names: ['orders'] });
       await settle('west', 'orders', 'ACTIVE');
       await backend.replicated();
-      expect(await backend.values('west', 'orders', 3)).toEqual(['a', 'b', 'c', 'd', 'e']);
+      expect(await values('west', 'orders', 3)).toEqual(['a', 'b', 'c', 'd', 'e']);
       const repeat = await west.post('/links/dr/mirrors:resume', { mirror_topic_names: ['orders'] });
       expect([repeat.json.data[0].error_code, repeat.json.data[0].error_message]).toEqual([400, "Topic 'orders' is not paused (status ACTIVE)."]);
     });
@@ -183,7 +201,7 @@ export function mirrorsSuite(backend: MirrorsBackend): void {
       // Writes now go to west and flow to north; north refuses them, through REST and to the application.
       await backend.produce('west', 'orders', ['from west'], 2);
       await backend.replicated();
-      expect(await backend.values('north', 'orders', 2)).toEqual(['from west']);
+      expect(await values('north', 'orders', 2)).toEqual(['from west']);
       const refused = await north.post('/topics/orders/records', { value: { type: 'STRING', data: 'x' } });
       expect([refused.status, refused.json.error_code, refused.json.message]).toEqual([200, 40002, "Cannot append records to read-only mirror topic 'orders'"]);
       expect(await refusedTo('north', 'orders')).toBe('refused');
@@ -199,7 +217,7 @@ export function mirrorsSuite(backend: MirrorsBackend): void {
       await west.post('/links/dr/mirrors:resume', { mirror_topic_names: ['orders'] });
       await settle('west', 'orders', 'ACTIVE');
       await backend.replicated();
-      expect(await backend.values('west', 'orders', 1)).toEqual(['home']);
+      expect(await values('west', 'orders', 1)).toEqual(['home']);
       expect(await backend.endOffsets('west', 'orders')).toEqual(await backend.endOffsets('north', 'orders'));
     });
 
@@ -239,8 +257,8 @@ export function mirrorsSuite(backend: MirrorsBackend): void {
       await settle('north', 'orders', 'ACTIVE');
       await backend.replicated();
       expect(await backend.endOffsets('north', 'orders')).toEqual([6, 4, 0, 0]);
-      expect(await backend.values('north', 'orders', 0)).toEqual(['a0', 'a1', 'a2', 'a3', 'a4', 'a5']);
-      expect(await backend.values('north', 'orders', 1)).toEqual(['b0', 'b1', 'new0', 'new1']);
+      expect(await values('north', 'orders', 0)).toEqual(['a0', 'a1', 'a2', 'a3', 'a4', 'a5']);
+      expect(await values('north', 'orders', 1)).toEqual(['b0', 'b1', 'new0', 'new1']);
       expect(await refusedTo('north', 'orders')).toBe('refused');
       const twice = await north.post('/links/dr/mirrors:truncate-and-restore', { mirror_topic_names: ['orders'] });
       expect(twice.json.data[0].error_message).toMatch(/is a mirror topic \(ACTIVE\)/);
@@ -251,8 +269,83 @@ export function mirrorsSuite(backend: MirrorsBackend): void {
       await settle('west', 'orders', 'ACTIVE');
       await backend.produce('north', 'orders', ['home again'], 3);
       await backend.replicated();
-      expect(await backend.values('west', 'orders', 3)).toEqual(['home again']);
+      expect(await values('west', 'orders', 3)).toEqual(['home again']);
       expect(await refusedTo('west', 'orders')).toBe('refused');
+    });
+  });
+
+  describe('replication over the link', () => {
+    it('reports the lag of the records not yet copied, per partition, and drains it once they are; offsets, keys and values preserved', async () => {
+      await backend.setup(['orders'], 4, true);
+      await backend.hold();
+      await backend.produce('north', 'orders', ['r0', 'r1', 'r2', 'r3', 'r4'], 0);
+      await backend.produce('north', 'orders', ['k', 'k2'], 2, 'customer-1');
+      await backend.measured();
+      const pairs = (body: { mirror_lags: Array<{ lag: number; last_source_fetch_offset: number }> }) =>
+        body.mirror_lags.map((l) => [l.lag, l.last_source_fetch_offset]);
+      expect(pairs((await west.get('/links/dr/mirrors/orders')).json)).toEqual([
+        [5, 0],
+        [0, 0],
+        [2, 0],
+        [0, 0],
+      ]);
+      await backend.release();
+      await backend.replicated();
+      expect(pairs((await west.get('/links/dr/mirrors')).json.data[0])).toEqual([
+        [0, 5],
+        [0, 0],
+        [0, 2],
+        [0, 0],
+      ]);
+      for (const p of [0, 1, 2, 3]) expect(await backend.records('west', 'orders', p)).toEqual(await backend.records('north', 'orders', p));
+      expect(await backend.records('west', 'orders', 2)).toEqual([
+        { key: 'customer-1', value: 'k' },
+        { key: 'customer-1', value: 'k2' },
+      ]);
+    });
+
+    it('an unreachable source freezes the lag (the last one the link learnt) and stops copying; both resume when it is back', async () => {
+      await backend.setup(['orders'], 4, true);
+      await backend.hold();
+      await backend.produce('north', 'orders', ['a', 'b', 'c'], 1);
+      await backend.measured();
+      await backend.outage('north', true);
+      const down = (await west.get('/links/dr/mirrors/orders')).json;
+      expect([down.mirror_status, down.mirror_lags[1].lag]).toEqual(['SOURCE_UNAVAILABLE', 3]);
+      await backend.release();
+      await backend.elapse(1000);
+      await backend.measured();
+      expect(lagsOf('west', 'orders')[1]).toEqual({ partition: 1, lag: 3, last_source_fetch_offset: 0 });
+      expect(await backend.endOffsets('west', 'orders')).toEqual([0, 0, 0, 0]);
+      expect(await refusedTo('north', 'orders')).toBe('refused');
+      await backend.outage('north', false);
+      expect(status('west', 'orders')).toBe('ACTIVE');
+      await backend.replicated();
+      expect(await backend.endOffsets('west', 'orders')).toEqual([0, 3, 0, 0]);
+      expect(await values('west', 'orders', 1)).toEqual(['a', 'b', 'c']);
+    });
+
+    it('syncs the committed offsets of the groups the filters select, capped at what the mirror holds, until the mirror is failed over', async () => {
+      await backend.setup(['orders'], 2, true, {
+        'consumer.offset.sync.enable': 'true',
+        'consumer.offset.sync.ms': '300',
+        'consumer.offset.group.filters': JSON.stringify({ groupFilters: [{ name: 'app-', patternType: 'PREFIXED', filterType: 'INCLUDE' }] }),
+      });
+      await backend.produce('north', 'orders', ['r0', 'r1', 'r2', 'r3'], 0);
+      await backend.replicated();
+      // Committed past the log end on the source: the synced offset stops at what the mirror holds.
+      await backend.commit('north', 'app-billing', 'orders', 0, 9);
+      await backend.commit('north', 'other', 'orders', 0, 1);
+      const synced = () => backend.committed('west', 'app-billing');
+      await eventually('app-billing synced to west', async () => (await synced()).length > 0);
+      expect(await synced()).toEqual([{ topic: 'orders', partition: 0, offset: 4 }]);
+      expect(await backend.committed('west', 'other')).toEqual([]);
+
+      await west.post('/links/dr/mirrors:failover', { mirror_topic_names: ['orders'] });
+      await settle('west', 'orders', 'STOPPED');
+      await backend.commit('north', 'app-billing', 'orders', 0, 2);
+      await backend.elapse(3 * 300); // three sync intervals: a stopped mirror's groups are no longer synced
+      expect(await synced()).toEqual([{ topic: 'orders', partition: 0, offset: 4 }]);
     });
   });
 }

@@ -278,12 +278,16 @@ export class RealClusterLink {
           if (offset > next)
             throw new Error(`link ${this.options.name}: ${mirror.topic}/${partition} has a gap: source offset ${offset}, destination end ${next}`);
           // The replication delay, in short sleeps: a failover must not wait for a batch that waits for its time.
-          // (Read on every step: a delay lowered while records wait lets them go at once.)
+          // (Read on every step: a delay lowered while records wait lets them go at once.) A record held back by the
+          // delay counts as not fetched yet: while the source's proxy cuts it off, it waits, as a fetch would.
           const wait = () => Number(message.timestamp) + this.delayMs - Date.now();
-          if (wait() > 0 && !mirror.flushing) {
+          const held = () => (wait() > 0 && !mirror.flushing) || (this.options.source.proxy?.mode ?? 'forward') !== 'forward';
+          if (held()) {
             await send();
-            while (wait() > 0 && !mirror.flushing && mirror.status === 'ACTIVE' && isRunning()) {
-              await new Promise((r) => setTimeout(r, Math.min(50, wait())));
+            while (held() && mirror.status === 'ACTIVE' && isRunning()) {
+              // Read once: a second read may be past the due time, and a negative timeout is a TimeoutNegativeWarning.
+              const left = wait();
+              await new Promise((r) => setTimeout(r, left > 0 ? Math.min(50, left) : 50));
               await heartbeat(); // kafkajs sends one once per heartbeatInterval: a long hold keeps the group
             }
             if (mirror.status !== 'ACTIVE' || !isRunning()) return;
