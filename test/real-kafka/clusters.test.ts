@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { startRealKafka, kafkaConfig, type RealKafka, type RealKafkaCluster } from '../../src/playground/real/kafka/index.js';
 import { denyWrite, waitForAcls } from '../../src/playground/real/kafka/acls.js';
-import { Kafka, finalConsumer, type Consumer } from '../../src/playground/real/kafka/kafkajs.js';
+import { Kafka, finalConsumer, requestQueue, type Consumer } from '../../src/playground/real/kafka/kafkajs.js';
 import { alive, kafkaError, processesMentioning, until } from './helpers.js';
 
 let kafka: RealKafka;
@@ -54,6 +54,47 @@ describe('real Kafka: north and west', () => {
     const wrong = new Kafka(kafkaConfig(north, 'app', { brokers: [west.bootstrap], retry: { retries: 0 } })).admin();
     await expect(wrong.connect()).rejects.toMatchObject({ name: 'KafkaJSSASLAuthenticationError' });
     await wrong.disconnect();
+  });
+
+  it("an idle kafkajs connection checks its request queue only when there is something to send (kafkajs #1704/#1751: 2.2.4's loop every millisecond, and Node's TimeoutNegativeWarning, are gone)", async () => {
+    const proto = requestQueue.prototype as unknown as {
+      checkPendingRequests: () => void;
+      scheduleCheckPendingRequests: (() => void) & { unfixed?: () => void };
+    };
+    const check = proto.checkPendingRequests;
+    let checks = 0;
+    proto.checkPendingRequests = function (this: unknown) {
+      checks++;
+      check.call(this);
+    };
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    /** The queue checks during one idle second of a connected admin. */
+    const idleChecks = async () => {
+      const admin = client(north, 'operator').admin();
+      await admin.connect();
+      try {
+        await admin.describeCluster();
+        checks = 0;
+        await new Promise((r) => setTimeout(r, 1000));
+        return checks;
+      } finally {
+        await admin.disconnect();
+      }
+    };
+    const fixed = proto.scheduleCheckPendingRequests;
+    try {
+      expect(await idleChecks()).toBe(0);
+      expect(warnings.filter((w) => w.startsWith('TimeoutNegativeWarning'))).toEqual([]);
+      // kafkajs' own scheduling, put back for one connection: the same idle second is a busy loop.
+      proto.scheduleCheckPendingRequests = fixed.unfixed!;
+      expect(await idleChecks()).toBeGreaterThan(100);
+    } finally {
+      proto.scheduleCheckPendingRequests = fixed;
+      proto.checkPendingRequests = check;
+      process.off('warning', onWarning);
+    }
   });
 
   it("north's app key creates a topic, produces 100 numbered records, consumes them in a group and commits", async () => {

@@ -5,6 +5,7 @@
  */
 import kafkajs from 'kafkajs';
 import type { Consumer, ConsumerConfig } from 'kafkajs';
+import { createRequire } from 'node:module';
 
 export type { Admin, AclEntry, AclFilter, Consumer, KafkaConfig, PartitionAssigner, Producer } from 'kafkajs';
 
@@ -45,4 +46,29 @@ export function finalConsumer(kafka: Kafka, config: ConsumerConfig): Consumer {
     if (closed) void disconnect().catch(() => undefined);
   });
   return consumer;
+}
+
+/** kafkajs' per-connection request queue (internal; kafkajs is pinned at 2.2.4), as far as the fix below uses it. */
+interface RequestQueue {
+  pending: unknown[];
+  throttledUntil: number;
+  scheduleCheckPendingRequests(): void;
+}
+
+/**
+ * kafkajs 2.2.4's request queue (kafkajs issues #1704 and #1751, open upstream): after every check of its pending
+ * requests it schedules the next one at `throttledUntil - now`, which is negative when nothing is throttled, so every
+ * open broker connection checks again every millisecond for as long as it is open (on a 2-core machine, CPU the
+ * brokers and clients need) and Node prints a TimeoutNegativeWarning. With nothing pending and no throttle there is
+ * nothing to check: a new request is sent at once, or queued and checked, by the queue's push(). This is the fix
+ * proposed upstream (#1768); the same module instance kafkajs itself requires is patched, once.
+ */
+export const requestQueue = createRequire(import.meta.url)('kafkajs/src/network/requestQueue/index.js') as { prototype: RequestQueue };
+const schedule = requestQueue.prototype.scheduleCheckPendingRequests;
+if (!(schedule as { idleFixed?: boolean }).idleFixed) {
+  const fixed = function (this: RequestQueue): void {
+    if (this.pending.length === 0 && this.throttledUntil <= Date.now()) return;
+    schedule.call(this);
+  };
+  requestQueue.prototype.scheduleCheckPendingRequests = Object.assign(fixed, { idleFixed: true, unfixed: schedule });
 }
