@@ -170,6 +170,22 @@ describe('link configs', () => {
     expect((await west.get('/links/dr/configs/no.such.config')).status).toBe(404);
   });
 
+  it('offsetSync() reads the link’s consumer offset sync as its configs stand (what a data plane outside follows): off by default, on with its filters, the 30 s default interval', async () => {
+    expect(emu.offsetSync('west', 'dr')).toBeUndefined();
+    expect(emu.offsetSync('west', 'nope')).toBeUndefined();
+    await west.put('/links/dr/configs/consumer.offset.sync.enable', { value: 'true' });
+    // On, but no group filter: no group is synced, as the emulator's own sync does.
+    expect(emu.offsetSync('west', 'dr')).toBeUndefined();
+    const filters = JSON.stringify({ groupFilters: [{ name: 'app-', patternType: 'PREFIXED', filterType: 'INCLUDE' }] });
+    await west.put('/links/dr/configs/consumer.offset.group.filters', { value: filters });
+    const sync = emu.offsetSync('west', 'dr')!;
+    expect([sync.everyMs, sync.accept('app-billing'), sync.accept('other')]).toEqual([30_000, true, false]);
+    await west.put('/links/dr/configs/consumer.offset.sync.ms', { value: '1500' });
+    expect(emu.offsetSync('west', 'dr')!.everyMs).toBe(1500);
+    await west.put('/links/dr/configs/consumer.offset.sync.enable', { value: 'false' });
+    expect(emu.offsetSync('west', 'dr')).toBeUndefined();
+  });
+
   it('PUT sets, DELETE resets, configs:alter does both at once; read-only configs are refused', async () => {
     expect((await west.put('/links/dr/configs/consumer.offset.sync.ms', { value: '1000' })).status).toBe(204);
     expect((await west.get('/links/dr/configs/consumer.offset.sync.ms')).json).toMatchObject({ value: '1000', is_default: false });

@@ -14,10 +14,10 @@ mirrorsSuite({
     return { ...started, clock };
   },
   stop: () => emu.close(),
-  async setup(topics, partitions, mirrors, westConfigs) {
+  async setup(topics, partitions, mirrors) {
     for (const t of topics) emu.createTopic('north', t, { partitions });
     emu.createLink('north', 'dr', { remote: 'west', mode: 'BIDIRECTIONAL' });
-    emu.createLink('west', 'dr', { remote: 'north', mode: 'BIDIRECTIONAL', configs: westConfigs });
+    emu.createLink('west', 'dr', { remote: 'north', mode: 'BIDIRECTIONAL' });
     if (mirrors) for (const t of topics) emu.createMirror('west', 'dr', t);
   },
   async produce(cluster, topic, values, partition, key) {

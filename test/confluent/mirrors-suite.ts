@@ -15,11 +15,8 @@ export interface MirrorsBackend {
   start(): Promise<{ emu: ConfluentEmulator; clock: ManualClock; north: Client; west: Client }>;
   /** Ends the test's emulator and removes what the test made. */
   stop(): Promise<void>;
-  /**
-   * The bidirectional link `dr` on both sides (west's with `westConfigs`, e.g. consumer offset sync), and `topics` on
-   * north; with `mirrors`, each mirrored on west (ACTIVE).
-   */
-  setup(topics: string[], partitions: number, mirrors: boolean, westConfigs?: Record<string, string>): Promise<void>;
+  /** The bidirectional link `dr` on both sides, and `topics` on north; with `mirrors`, each mirrored on west (ACTIVE). */
+  setup(topics: string[], partitions: number, mirrors: boolean): Promise<void>;
   /** Appends records (with `key`, when given) to one partition with the application's key, as a client does (throws when refused). */
   produce(cluster: string, topic: string, values: string[], partition: number, key?: string): Promise<void>;
   endOffsets(cluster: string, topic: string): Promise<number[]>;
@@ -325,12 +322,19 @@ export function mirrorsSuite(backend: MirrorsBackend): void {
       expect(await values('west', 'orders', 1)).toEqual(['a', 'b', 'c']);
     });
 
-    it('syncs the committed offsets of the groups the filters select, capped at what the mirror holds, until the mirror is failed over', async () => {
-      await backend.setup(['orders'], 2, true, {
-        'consumer.offset.sync.enable': 'true',
-        'consumer.offset.sync.ms': '300',
-        'consumer.offset.group.filters': JSON.stringify({ groupFilters: [{ name: 'app-', patternType: 'PREFIXED', filterType: 'INCLUDE' }] }),
+    it('syncs, once turned on over REST, the committed offsets of the groups the filters select, capped at what the mirror holds, until the mirror is failed over', async () => {
+      await backend.setup(['orders'], 2, true);
+      const on = await west.put('/links/dr/configs:alter', {
+        data: [
+          { name: 'consumer.offset.sync.enable', value: 'true' },
+          { name: 'consumer.offset.sync.ms', value: '300' },
+          {
+            name: 'consumer.offset.group.filters',
+            value: JSON.stringify({ groupFilters: [{ name: 'app-', patternType: 'PREFIXED', filterType: 'INCLUDE' }] }),
+          },
+        ],
       });
+      expect(on.status).toBe(204);
       await backend.produce('north', 'orders', ['r0', 'r1', 'r2', 'r3'], 0);
       await backend.replicated();
       // Committed past the log end on the source: the synced offset stops at what the mirror holds.

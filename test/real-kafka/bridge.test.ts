@@ -138,14 +138,23 @@ describe('ccloud-mirror over the emulator with real Kafka under the link', () =>
       source: north,
       destination: west,
       prefix: 'north-',
-      offsetSync: { everyMs: 3_600_000, accept: (g) => g === 'orders-app' },
     });
     // A second emulator (one data plane each), whose own model would report a lag of 5: only the real one says 0.
     const emu2 = await startConfluent({ clusters: [{ name: 'north' }, { name: 'west' }], transitionMs: 50, replicationDelayMs: 3_600_000 });
     try {
       expect(await prefixed.mirror('orders')).toBe('north-orders');
       emu2.createTopic('north', 'orders', { partitions: 1 });
-      emu2.createLink('west', 'north-to-west', { remote: 'north', prefix: 'north-' });
+      // Offset sync as the REST link is configured (the bridge turns the real link's on): the one group, and once an
+      // hour, so only the test's own round below syncs.
+      emu2.createLink('west', 'north-to-west', {
+        remote: 'north',
+        prefix: 'north-',
+        configs: {
+          'consumer.offset.sync.enable': 'true',
+          'consumer.offset.sync.ms': '3600000',
+          'consumer.offset.group.filters': JSON.stringify({ groupFilters: [{ name: 'orders-app', patternType: 'LITERAL', filterType: 'INCLUDE' }] }),
+        },
+      });
       emu2.createMirror('west', 'north-to-west', 'orders', 'north-orders');
       emu2.produce('north', 'orders', [{ value: '1' }, { value: '2' }, { value: '3' }, { value: '4' }, { value: '5' }], 0);
       const second = await RealLinkBridge.attach(emu2, [{ cluster: 'west', link: 'north-to-west', real: prefixed }], { refreshMs: 100 });

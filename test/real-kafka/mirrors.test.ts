@@ -11,7 +11,6 @@ import { Kafka } from '../../src/playground/real/kafka/kafkajs.js';
 import { RealClusterLink } from '../../src/playground/real/kafka/link.js';
 import { Client, FAST, ManualClock } from '../confluent/rest.js';
 import { mirrorsSuite } from '../confluent/mirrors-suite.js';
-import { groupFilter } from '../../src/playground/confluent/groups.js';
 import { clearCluster, commitOffset, createTopic, endOffsets, kafkaForFile, partitionRecords, until } from './helpers.js';
 
 const kafka = kafkaForFile();
@@ -41,18 +40,16 @@ mirrorsSuite({
     await Promise.all([kafka().cluster('north').proxy?.setMode('forward'), emu.close()]);
     await Promise.all([clearCluster(kafka().cluster('north')), clearCluster(kafka().cluster('west'))]);
   },
-  async setup(topics, partitions, mirrors, westConfigs = {}) {
+  async setup(topics, partitions, mirrors) {
     for (const t of topics) {
       emu.createTopic('north', t, { partitions });
       await createTopic(kafka().cluster('north'), t, partitions);
     }
     emu.createLink('north', 'dr', { remote: 'west', mode: 'BIDIRECTIONAL' });
-    emu.createLink('west', 'dr', { remote: 'north', mode: 'BIDIRECTIONAL', configs: westConfigs });
-    // West's real link syncs offsets as west's side of the link is configured (every consumer.offset.sync.ms, the groups its filters select).
-    const accept = westConfigs['consumer.offset.sync.enable'] === 'true' && groupFilter(westConfigs['consumer.offset.group.filters'] ?? '');
-    const offsetSync = accept ? { everyMs: Number(westConfigs['consumer.offset.sync.ms']), accept } : undefined;
+    emu.createLink('west', 'dr', { remote: 'north', mode: 'BIDIRECTIONAL' });
+    // Neither real link syncs offsets of its own: the bridge turns it on as the REST link's configs say.
     [toWest, toNorth] = await Promise.all([
-      RealClusterLink.start({ name: 'dr', source: kafka().cluster('north'), destination: kafka().cluster('west'), offsetSync }),
+      RealClusterLink.start({ name: 'dr', source: kafka().cluster('north'), destination: kafka().cluster('west') }),
       RealClusterLink.start({ name: 'dr', source: kafka().cluster('west'), destination: kafka().cluster('north') }),
     ]);
     bridge = await RealLinkBridge.attach(

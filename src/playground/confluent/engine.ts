@@ -4,7 +4,7 @@
  * start of every REST request and every programmatic call, so every observation is exact.
  */
 import { syncGroupOffsets } from './groups.js';
-import { config } from './links.js';
+import { config, offsetSyncMs } from './links.js';
 import { isFetching, linkUp, sourceTopic, syncMirror } from './replication.js';
 import type { Mirror, Pending, World } from './state.js';
 
@@ -30,7 +30,7 @@ export function advance(world: World): void {
   for (const cluster of world.clusters) {
     for (const link of cluster.links.values()) {
       if (config(link, 'consumer.offset.sync.enable') !== 'true') continue;
-      const every = Number(config(link, 'consumer.offset.sync.ms')) || 30_000;
+      const every = offsetSyncMs(link);
       if (now - link.lastOffsetSync < every) continue;
       link.lastOffsetSync = now;
       syncGroupOffsets(world, link);

@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { advance } from './engine.js';
 import { RestError } from './errors.js';
-import { commit, groupOf } from './groups.js';
-import { createLink as createLinkIn } from './links.js';
+import { commit, groupFilter, groupOf } from './groups.js';
+import { config, createLink as createLinkIn, offsetSyncMs } from './links.js';
 import { createMirror as createMirrorIn } from './mirrors.js';
 import { effectiveStatus, mirrorLags, refreshKnown } from './replication.js';
 import { ClusterServer } from './server.js';
@@ -213,6 +213,13 @@ class Emulator implements ConfluentEmulator {
     // A member's join gives the group its protocol type for good, as on Kafka: after the last member leaves it is an
     // EMPTY classic group, not a simple one (which only ever had offsets committed from outside).
     if (members.length) g.classic = true;
+  }
+
+  offsetSync(cluster: string, linkName: string): { everyMs: number; accept: (group: string) => boolean } | undefined {
+    const link = this.world.cluster(cluster).links.get(linkName);
+    if (!link || config(link, 'consumer.offset.sync.enable') !== 'true') return undefined;
+    const accept = groupFilter(config(link, 'consumer.offset.group.filters'));
+    return accept && { everyMs: offsetSyncMs(link), accept };
   }
 
   mirrorState(cluster: string, link: string, topic: string): { status: string; lags: MirrorLag[] } | undefined {

@@ -60,6 +60,11 @@ export function config(link: Link, name: string): string {
   return link.configs.get(name) ?? LINK_CONFIG_DEFAULTS[name]?.value ?? '';
 }
 
+/** `consumer.offset.sync.ms`: how often the link syncs consumer offsets (unset or unreadable: the 30 s default). */
+export function offsetSyncMs(link: Link): number {
+  return Number(config(link, 'consumer.offset.sync.ms')) || 30_000;
+}
+
 /** Sensitive configs are listed with an empty value. */
 export function isSensitive(name: string): boolean {
   return LINK_CONFIG_DEFAULTS[name]?.sensitive === true || SENSITIVE.test(name);

@@ -214,6 +214,11 @@ export interface ConfluentEmulator {
   committedOffsets(cluster: string, group: string): Array<{ topic: string; partition: number; offset: number }>;
   /** Replaces a group's members (state STABLE with members, EMPTY without; once it had one, it is no longer simple). */
   setGroupMembers(cluster: string, group: string, members: GroupMember[]): void;
+  /**
+   * The link's consumer offset sync as its configs set it (`consumer.offset.sync.enable`, `.ms`, `.group.filters`):
+   * every `everyMs`, the groups `accept` selects; undefined while it is off (or the link is unknown).
+   */
+  offsetSync(cluster: string, link: string): { everyMs: number; accept: (group: string) => boolean } | undefined;
   /** Status and lags exactly as `GET .../mirrors/{topic}` reports them; works even while the cluster is unreachable. */
   mirrorState(cluster: string, link: string, topic: string): { status: string; lags: MirrorLag[] } | undefined;
 

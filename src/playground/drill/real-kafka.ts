@@ -1,6 +1,7 @@
 /**
  * `--kafka real`: the drill's data plane on two real Apache Kafka clusters (src/playground/real/kafka), north and
- * west, each behind its switchable proxy, with consumer offset sync on for every group:
+ * west, each behind its switchable proxy, with consumer offset sync as the REST links are configured (the bridge
+ * follows their configs; the drill's own readers are never synced):
  * - active-active (seed 000): the drill's topics on both clusters, and two cluster links with prefixes
  *   (north-<topic> on west, west-<topic> on north);
  * - active-passive (seed 001): the topics on north, mirrored under the same name on west over a bidirectional link,
@@ -70,7 +71,6 @@ export async function startRealKafkaWorld(
     topics: string[];
     partitions: number;
     replicationDelayMs: number;
-    offsetSyncMs: number;
     /** active-passive: the bidirectional link's name (on both clusters); absent: active-active. */
     bidirectionalLink?: string;
   },
@@ -88,7 +88,6 @@ export async function startRealKafkaWorld(
     await Promise.all([...audits.values()].map((a) => a.consumer.disconnect().catch(() => undefined)));
     await Promise.all([...admins.values()].map((a) => a.disconnect().catch(() => undefined)));
   };
-  const offsetSync = { everyMs: options.offsetSyncMs, accept: (group: string) => !group.startsWith(AUDIT_GROUP) };
   const startAudit = async (cluster: RealKafkaCluster, names: string[], round = 0): Promise<void> => {
     const consumer = finalConsumer(new Kafka(kafkaConfig(cluster, 'operator', { clientId: `${AUDIT_GROUP}${cluster.name}` })), {
       groupId: `${AUDIT_GROUP}${cluster.name}-${round}`,
@@ -138,7 +137,6 @@ export async function startRealKafkaWorld(
           source,
           destination,
           delayMs: options.replicationDelayMs,
-          offsetSync,
           onRecreated: () => restarted(destination),
         });
       const toSecondary = await start(primary, secondary);
@@ -159,7 +157,6 @@ export async function startRealKafkaWorld(
           destination,
           prefix: `${source.name}-`,
           delayMs: options.replicationDelayMs,
-          offsetSync,
         });
         links.push(link);
         for (const topic of options.topics) await link.mirror(topic);

@@ -199,7 +199,6 @@ export async function startTopology(
         topics,
         partitions: timing.partitions,
         replicationDelayMs: timing.replicationDelayMs,
-        offsetSyncMs: timing.offsetSyncMs,
         bidirectionalLink: scenario.pattern === 'active-passive' ? AP_LINK : undefined,
       });
     const { vars, secrets } = repositorySettings(confluent.clusters, kube.kubeconfig());

@@ -11,7 +11,10 @@
  * - pause and resume: the real link stops copying (the mirror stays read-only, its lag growing) and copies on;
  *   reverse-and-pause-mirror is the reverse above with the other side's new mirror paused;
  * - a mirror created over REST on a bridged link is made on the brokers too (its topic, read-only, copying) before it
- *   turns ACTIVE.
+ *   turns ACTIVE;
+ * - each bridged link syncs consumer offsets as its side of the REST link is configured (consumer.offset.sync.enable,
+ *   .ms and .group.filters, read every round, so a change over REST applies within `refreshMs`), never for the
+ *   groups `hideGroups` leaves out.
  * A verb the real link cannot carry out fails, with the reason as the topic's state transition error: the REST state
  * must not say what the brokers do not.
  */
@@ -50,6 +53,7 @@ export class RealLinkBridge implements DataPlane {
   private readonly held = new Map<string, RealBrokers>();
 
   private constructor(
+    private readonly emulator: ConfluentEmulator,
     private readonly links: BridgedLink[],
     private readonly refreshMs: number,
     private readonly hideGroups: (group: string) => boolean,
@@ -67,7 +71,7 @@ export class RealLinkBridge implements DataPlane {
     links: BridgedLink[],
     options: { refreshMs?: number; groupsEveryMs?: number; hideGroups?: (group: string) => boolean; brokers?: RealKafkaCluster[] } = {},
   ): Promise<RealLinkBridge> {
-    const bridge = new RealLinkBridge(links, options.refreshMs ?? 200, options.hideGroups ?? (() => false));
+    const bridge = new RealLinkBridge(emulator, links, options.refreshMs ?? 200, options.hideGroups ?? (() => false));
     for (const cluster of options.brokers ?? []) bridge.held.set(cluster.name, new RealBrokers(cluster));
     const groupsEveryMs = options.groupsEveryMs;
     await Promise.all([bridge.refresh(), groupsEveryMs !== undefined ? bridge.refreshGroups() : undefined]);
@@ -229,12 +233,21 @@ export class RealLinkBridge implements DataPlane {
     return this.readingGroups;
   }
 
+  /** Each real link's offset sync, as its REST link's configs set it now. */
+  private followConfigs(): void {
+    for (const { cluster, link, real } of this.links) {
+      const sync = this.emulator.offsetSync(cluster, link);
+      real.setOffsetSync(sync && { everyMs: sync.everyMs, accept: (group) => sync.accept(group) && !this.hideGroups(group) });
+    }
+  }
+
   private bridged(mirror: MirrorRef): BridgedLink | undefined {
     return this.links.find((l) => l.cluster === mirror.cluster && l.link === mirror.link);
   }
 
   /** Measures every active mirror's lags, one round at a time (a round is bounded by kafkajs' request timeouts). */
   private refresh(): Promise<void> {
+    this.followConfigs();
     // Set before the round can end: a round with nothing to await ends at once, and must not stay "running".
     this.refreshing ??= this.measure().finally(() => (this.refreshing = undefined));
     return this.refreshing;

@@ -25,10 +25,16 @@ export interface RealLinkOptions {
   delayMs?: number;
   /** `cluster.link.prefix`: mirror topics are named `<prefix><source topic>` (active-active), default none. */
   prefix?: string;
-  /** Consumer offset sync: every `everyMs`, the committed offsets of the groups `accept` selects. */
-  offsetSync?: { everyMs: number; accept: (group: string) => boolean };
+  /** Consumer offset sync: every `everyMs`, the committed offsets of the groups `accept` selects (see setOffsetSync). */
+  offsetSync?: OffsetSync;
   /** Called when truncate-and-restore has made a destination topic again (readers of the old one must start over). */
   onRecreated?: (topic: string) => void | Promise<void>;
+}
+
+/** A link's consumer offset sync: every `everyMs`, the committed offsets of the groups `accept` selects. */
+export interface OffsetSync {
+  everyMs: number;
+  accept: (group: string) => boolean;
 }
 
 /** One partition's lag, from the two clusters' end offsets (`lastSourceFetchOffset` is the destination's end). */
@@ -68,6 +74,8 @@ export class RealClusterLink {
   private destinationAdmin!: Admin;
   private producer!: Producer;
   private syncTimer: ReturnType<typeof setInterval> | undefined;
+  private sync: OffsetSync | undefined;
+  private closed = false;
   private syncing: Promise<void> | undefined;
   private starts = 0;
   /** Groups synced by the last offset sync round, and the last error of one (for tests and reports). */
@@ -78,6 +86,7 @@ export class RealClusterLink {
 
   private constructor(private readonly options: RealLinkOptions) {
     this.delayMs = options.delayMs ?? 0;
+    this.sync = options.offsetSync;
     // The link connects as the operator, through the source's proxy: an outage there stops it as it stops clients.
     this.source = new Kafka(
       kafkaConfig(options.source, 'operator', { clientId: `${LINK_GROUP}${options.name}`, retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 } }),
@@ -98,12 +107,25 @@ export class RealClusterLink {
     link.destinationAdmin = link.destination.admin();
     link.producer = link.destination.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await Promise.all([link.sourceAdmin.connect(), link.destinationAdmin.connect(), link.producer.connect()]);
-    if (options.offsetSync) {
-      link.syncTimer = setInterval(() => {
-        link.syncing ??= link.syncOffsets().finally(() => (link.syncing = undefined));
-      }, options.offsetSync.everyMs);
-    }
+    link.setOffsetSync(options.offsetSync);
     return link;
+  }
+
+  /**
+   * Turns consumer offset sync on (or changes its interval or groups) or, with undefined, off: what the bridge does
+   * when the REST link's consumer.offset.sync configs change. A round under way finishes as it began.
+   */
+  setOffsetSync(sync: OffsetSync | undefined): void {
+    if (this.closed) return;
+    const every = this.syncTimer ? this.sync?.everyMs : undefined;
+    this.sync = sync;
+    if (every === sync?.everyMs) return;
+    if (this.syncTimer) clearInterval(this.syncTimer);
+    this.syncTimer = undefined;
+    if (!sync) return;
+    this.syncTimer = setInterval(() => {
+      this.syncing ??= this.syncOffsets().finally(() => (this.syncing = undefined));
+    }, sync.everyMs);
   }
 
   /**
@@ -394,7 +416,7 @@ export class RealClusterLink {
       if (wasPaused) await this.pause(topic).catch(() => undefined);
       throw err;
     }
-    if (this.options.offsetSync) await this.syncOffsets(topic);
+    if (this.sync) await this.syncOffsets(topic);
     await this.failover(topic);
   }
 
@@ -404,7 +426,7 @@ export class RealClusterLink {
    * are skipped (the real link reports CONSUMER_GROUP_IN_USE_ERROR); so are the link's own groups.
    */
   async syncOffsets(only?: string): Promise<void> {
-    const accept = this.options.offsetSync?.accept ?? (() => false);
+    const accept = this.sync?.accept ?? (() => false);
     // Paused mirrors keep syncing (capped at what they hold), as the emulator's link does; stopped ones do not.
     const mirrors = [...this.mirrors.values()].filter((m) => m.status !== 'STOPPED' && (!only || m.topic === only));
     // A group's offsets for a source topic are written for its mirror topic (the prefixed name, with a prefix).
@@ -439,6 +461,7 @@ export class RealClusterLink {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     if (this.syncTimer) clearInterval(this.syncTimer);
     await this.syncing;
     for (const mirror of this.mirrors.values()) await mirror.consumer?.disconnect().catch(() => undefined);
