@@ -150,8 +150,7 @@ export class RealClusterLink {
    */
   async adopt(topic: string, paused = false): Promise<void> {
     if (this.options.prefix) throw new Error(`link ${this.options.name} has a prefix: a reverse needs a link without one`);
-    const current = this.mirrors.get(topic)?.status;
-    if (current === 'ACTIVE' || current === 'PAUSED') return;
+    if (this.mirroring(topic)) return;
     const source = await endsOf(this.sourceAdmin, topic);
     const destination = await endsOf(this.destinationAdmin, topic);
     const ahead = destination.map((end, p) => end - (source[p] ?? 0)).filter((n) => n > 0);
@@ -171,7 +170,7 @@ export class RealClusterLink {
    */
   async restore(topic: string, stoppedAt: number[], timeoutMs = 60_000): Promise<number[]> {
     if (this.options.prefix) throw new Error(`link ${this.options.name} has a prefix: truncate-and-restore needs a link without one`);
-    if (this.mirrors.get(topic) && this.mirrors.get(topic)!.status !== 'STOPPED') return [];
+    if (this.mirroring(topic)) return [];
     const deadline = Date.now() + timeoutMs;
     const ends = await endsOf(this.destinationAdmin, topic);
     const dropped = ends.map((end, p) => Math.max(0, end - Math.min(end, stoppedAt[p] ?? end)));
@@ -219,8 +218,14 @@ export class RealClusterLink {
 
   /** Lifts denyWrites (a reverse that did not complete leaves the topic writable, as it was). */
   async allowWrites(topic: string): Promise<void> {
-    if (this.mirrors.get(topic) && this.mirrors.get(topic)!.status !== 'STOPPED') return;
+    if (this.mirroring(topic)) return;
     await this.destinationAdmin.deleteAcls({ filters: [this.denyEntry(topic)] });
+  }
+
+  /** Whether `topic` is a mirror of this link that has not stopped (ACTIVE or PAUSED). */
+  private mirroring(topic: string): boolean {
+    const status = this.mirrors.get(topic)?.status;
+    return status !== undefined && status !== 'STOPPED';
   }
 
   /** The WRITE deny for the applications' principal on the destination's `topic`. */
