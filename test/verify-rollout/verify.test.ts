@@ -284,6 +284,9 @@ describe('watches', () => {
   it('a 410 Gone (resourceVersion too old) re-lists and resumes', async () => {
     // Enough Deployment events to push resourceVersion 1 out of the emulator's 5-event history.
     for (let i = 0; i < 4; i++) kube.apply(deployment('clients', `churn-${i}`, { replicas: 1 }));
+    // Until the controllers are done with them: a status update during the re-list would expire its resourceVersion
+    // too (a second, real 410, seen on a loaded machine), and this test is about the one provoked here.
+    await settled(kube, ['clients']);
     const seen: string[] = [];
     const watch = new CollectionWatch(clients, {
       namespace: 'clients',
